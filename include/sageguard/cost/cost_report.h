@@ -1,0 +1,61 @@
+// The result of aggregating billing data (CUR, CUR 2.0, FOCUS): cost per group
+// of tag values / pseudo-keys, with the malformed rows that were skipped.
+// Plain data: reporters (text, JSON, CSV, HTML) convert it to bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sageguard::cost {
+
+// Which cost column is summed.
+//   unblended        legacy lineItem/UnblendedCost, CUR 2.0 line_item_unblended_cost, FOCUS BilledCost
+//   net              amortized/effective: Savings Plan covered usage at its
+//                    SavingsPlanEffectiveCost, SavingsPlanNegation as 0,
+//                    DiscountedUsage at reservation EffectiveCost, else
+//                    unblended; FOCUS EffectiveCost
+//   public_on_demand pricing/publicOnDemandCost, pricing_public_on_demand_cost, FOCUS ListCost
+enum class Measure { unblended, net, public_on_demand };
+const char* to_string(Measure m);  // "unblended", "net", "public-on-demand"
+std::optional<Measure> measure_from_string(std::string_view s);  // also accepts "public_on_demand"
+
+enum class CurFormat { legacy, cur2, focus };
+const char* to_string(CurFormat f);  // "cur", "cur2", "focus"
+
+struct CostGroup {
+  // One entry per group_by key; nullopt = untagged / not known.
+  std::map<std::string, std::optional<std::string>> key;
+  double cost = 0;
+  uint64_t items = 0;  // line items summed
+  // Spot line items only (legacy/CUR 2.0: UsageType containing "Spot"; FOCUS:
+  // PricingCategory "Dynamic"): public on-demand cost minus unblended cost.
+  // nullopt when the group has no spot line item.
+  std::optional<double> spot_savings;
+};
+
+struct MalformedRow {
+  std::string file;
+  uint64_t line = 0;  // physical line where the record starts
+  std::string reason;
+};
+
+struct CostReport {
+  std::string currency = "USD";
+  std::string source;  // "cur", "cur2", "focus", "mixed", or "" when no file
+  Measure measure = Measure::unblended;
+  std::vector<std::string> group_by;
+  std::vector<CostGroup> groups;  // by cost, highest first; ties by key
+  double total = 0;
+  uint64_t items = 0;             // line items summed, all groups
+  uint64_t rows_read = 0;         // data rows read, before filters
+  uint64_t malformed_rows = 0;
+  std::vector<MalformedRow> malformed_samples;  // first N, in file/line order
+  std::vector<std::string> files;               // files read, in order
+  std::vector<std::string> warnings;            // e.g. a tag key absent from a file
+};
+
+}  // namespace sageguard::cost

@@ -1,0 +1,62 @@
+// A policy violation as data (never an error): which rule, how severe, where
+// in which file and resource, and whether `fix` can repair it. Reporters turn
+// vectors of these into text, JSON, SARIF or HTML. Plain value types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sageguard/policy.h"
+
+namespace sageguard {
+
+struct ResourceRef {
+  std::string kind;    // "TrainingJob", ...; "Policy" for findings about the policy itself
+  std::string name;
+  std::string arn;     // audit only
+  std::string region;  // audit only
+};
+
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::error;
+  std::string file;  // empty for audit findings
+  uint32_t line = 0;
+  uint32_t column = 0;
+  ResourceRef resource;
+  std::string path;  // RFC 6901 pointer into the resource
+  std::string message;
+  bool fixable = false;
+  std::string source_line;  // the text at `line`, for carets in text output
+};
+
+// A finding that a waiver in the policy accepted.
+struct WaivedFinding {
+  Finding finding;
+  std::string reason;
+  std::string expires;
+};
+
+struct CheckSummary {
+  int files = 0;
+  int resources = 0;
+  int skipped = 0;  // files found by walking a folder that hold no known kind
+  int error = 0;
+  int warning = 0;
+  int note = 0;
+};
+
+struct CheckResult {
+  std::string policy;  // the policy's source ("<built-in>" or a path)
+  std::vector<Finding> findings;
+  std::vector<WaivedFinding> waived;
+  CheckSummary summary;
+};
+
+// Highest severity present (Severity::off if none).
+Severity max_severity(const std::vector<Finding>& findings);
+// True if any finding is at or above `threshold`.
+bool has_findings_at_or_above(const CheckResult& r, Severity threshold);
+
+}  // namespace sageguard

@@ -1,0 +1,67 @@
+// `sageguard fix` as a library call: add what the policy supplies and the
+// rules ask for, as text edits on the original document (format, key order,
+// comments and untouched bytes are kept), then re-check the result.
+// Stateless; concurrent calls with different arguments are safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sageguard/check.h"
+#include "sageguard/document.h"
+#include "sageguard/finding.h"
+#include "sageguard/policy.h"
+
+namespace sageguard::fix {
+
+struct FixOptions {
+  std::optional<ResourceKind> kind;  // --kind
+  std::vector<std::string> only;     // rule ids to fix (empty = every fixable rule)
+  std::vector<std::string> skip;     // rule ids never to fix
+  ReadOptions read;
+  std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
+};
+
+// One applied change, "file:line: rule: what". `line` is the 1-based line
+// in the ORIGINAL text of the node that was changed or that received it.
+struct FixChange {
+  std::string rule;
+  std::string file;
+  uint32_t line = 0;
+  ResourceRef resource;
+  std::string path;  // JSON Pointer relative to the resource, of what was set
+  std::string what;  // e.g. "set EnableNetworkIsolation to true"
+};
+
+struct FixOutcome {
+  std::string original;  // the input text, byte for byte
+  std::string fixed;     // equal to `original` when nothing changed
+  std::vector<FixChange> changes;
+  // Changes the rules ask for and the policy supplies, but that fix cannot
+  // write safely (flow-style YAML, a null or expression in the way); the
+  // findings stay in `remaining`.
+  std::vector<FixChange> not_applied;
+  CheckResult remaining;  // `check` on the fixed text, exactly as check reports it
+};
+
+// Fix one document's text. Errors: the text does not parse, holds no
+// recognised kind, or the edited text fails to re-parse into the same
+// resources (an internal error; nothing is written by the caller then).
+Result<FixOutcome> fix_text(const std::string& path, std::string text, const Policy& policy,
+                            const FixOptions& opts);
+
+// Read `path` (size-checked) and fix it. Does not write anything.
+Result<FixOutcome> fix_file(const std::string& path, const Policy& policy,
+                            const FixOptions& opts);
+
+// A unified diff (`diff -u` format, 3 lines of context) from `before` to
+// `after`, with "--- from" / "+++ to" headers; "" when they are equal.
+// `patch -p0` applies it.
+std::string unified_diff(const std::string& before, const std::string& after,
+                         const std::string& from, const std::string& to);
+
+// The rule ids fix knows how to repair.
+const std::vector<std::string>& fixable_rules();
+
+}  // namespace sageguard::fix

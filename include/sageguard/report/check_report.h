@@ -1,0 +1,24 @@
+// Reporters for check and audit results: pure functions from a CheckResult
+// to bytes (PRODUCT.md section 5). Thread-safe; no I/O.
+#pragma once
+
+#include <string>
+
+#include "sageguard/finding.h"
+
+namespace sageguard::report {
+
+struct TextOptions {
+  bool color = false;    // ANSI colours (the CLI enables them on a TTY only)
+};
+
+// One line per finding, `file:line:col: severity: message [rule]`, grouped by
+// resource, then a summary line.
+std::string check_text(const CheckResult& r, const TextOptions& opts = {});
+// The JSON document of PRODUCT.md section 5 (with audit fields when set).
+std::string check_json(const CheckResult& r);
+// SARIF 2.1.0, one run, rules from the rule catalogue; waived findings are
+// included as suppressed results.
+std::string check_sarif(const CheckResult& r);
+
+}  // namespace sageguard::report

@@ -1,0 +1,64 @@
+// SageMaker resource kinds and their detection in a document (PRODUCT.md
+// section 2): a request or Describe* response, a Pipelines definition (one
+// resource per step), or a bundle (a list of any of these). Resources point
+// into a Document they do not own; keep the Document alive while using them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sageguard/document.h"
+
+namespace sageguard {
+
+enum class ResourceKind : uint8_t {
+  training_job,
+  tuning_job,
+  processing_job,
+  transform_job,
+  model,
+  endpoint_config,
+  endpoint,
+  pipeline,
+};
+
+// "TrainingJob", "HyperParameterTuningJob", ... as JSON output names them.
+const char* kind_name(ResourceKind k);
+// The CreateXxx operation whose request this kind is ("" for pipeline).
+const char* create_operation(ResourceKind k);
+// Parses a --kind / --kinds value: training-job, tuning-job, ..., pipeline.
+std::optional<ResourceKind> parse_kind_flag(std::string_view flag);
+// The member holding the resource name ("TrainingJobName", ...).
+const char* name_member(ResourceKind k);
+
+struct Resource {
+  ResourceKind kind = ResourceKind::training_job;
+  std::string name;            // resource name, or the step name for pipeline steps
+  const Value* root = nullptr; // the request object (step Arguments for pipeline steps)
+  std::string pointer;         // JSON Pointer of `root` in the document ("" = whole file)
+  bool describe_response = false;  // a Describe* response: output-only members allowed
+
+  // Set for resources that come from a Pipelines definition.
+  bool in_pipeline = false;
+  std::string step_name;
+  std::string step_type;
+  uint64_t step_offset = 0;    // the step object, for findings about the step itself
+};
+
+struct ExtractResult {
+  std::vector<Resource> resources;
+  bool recognised = false;  // false: nothing in the file is a known kind
+};
+
+// Find the resources in a document. With `forced`, the top level (or each
+// bundle item) is taken to be that kind. An unrecognised item inside a bundle
+// is an input error; an unrecognised whole file returns recognised=false and
+// the caller decides (error if named on the command line, skipped if found
+// by walking a folder).
+Result<ExtractResult> extract_resources(const Document& doc,
+                                        std::optional<ResourceKind> forced = std::nullopt);
+
+}  // namespace sageguard

@@ -1,0 +1,27 @@
+// The table of rule ids (PRODUCT.md section 4) with their default severity
+// and the texts that SARIF, `policy export` and the HTML report show. Static
+// data; thread-safe.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "sageguard/policy.h"
+
+namespace sageguard {
+
+struct RuleInfo {
+  std::string_view id;
+  Severity default_severity;
+  std::string_view description;  // one line, what the rule asks for
+  std::string_view remediation;  // what to change
+  std::string_view sdk_parameter;  // SageMaker Python SDK argument, or ""
+  std::string_view iam_condition_key;  // IAM key that enforces it, or ""
+  bool fixable;  // `fix` can repair it when the policy supplies the value
+};
+
+std::span<const RuleInfo> rule_catalog();
+// nullptr for an unknown id.
+const RuleInfo* find_rule(std::string_view id);
+
+}  // namespace sageguard

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the Debian packages sageguard needs to build (and, with --test, to
+# run its test suite). Installs only what is missing; safe to run again.
+set -euo pipefail
+
+build_pkgs=(build-essential cmake ninja-build pkg-config
+  nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libre2-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev
+  libbenchmark-dev)
+# Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
+# reference implementations, Chromium for the HTML reports, patch for diffs.
+test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml chromium patch
+  ca-certificates)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  # moto (a real SageMaker/IAM emulator) and botocore are the oracles of the
+  # integration tests; they come from pip where a machine lacks them.
+  if ! python3 -c "import moto, boto3, botocore" 2>/dev/null; then
+    echo "installing moto[server] and boto3 with pip"
+    python3 -m pip install --quiet 'moto[server]>=5' boto3
+  fi
+fi

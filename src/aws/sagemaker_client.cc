@@ -1,0 +1,57 @@
+// Wiring a SageMaker JsonClient from CLI flags and the AWS environment.
+#include "sageguard/aws/json_client.h"
+
+namespace sageguard::aws {
+
+Result<std::string> resolve_sagemaker_endpoint(const Env& env, const std::string& explicit_url,
+                                               const std::string& region) {
+  std::string url = explicit_url;
+  const char* from = "--endpoint-url";
+  if (url.empty()) {
+    url = env.get_or("AWS_ENDPOINT_URL_SAGEMAKER");
+    from = "AWS_ENDPOINT_URL_SAGEMAKER";
+  }
+  if (url.empty()) {
+    url = env.get_or("AWS_ENDPOINT_URL");
+    from = "AWS_ENDPOINT_URL";
+  }
+  if (url.empty()) {
+    if (region.empty()) return Error::make(ErrorCode::aws, "no AWS region for the SageMaker endpoint");
+    return "https://api.sagemaker." + region + ".amazonaws.com";
+  }
+  auto parts = parse_url(url);
+  if (!parts || (parts->scheme != "https" && parts->scheme != "http")) {
+    return Error::make(ErrorCode::usage, std::string(from) + " is not an http(s) URL: " + url);
+  }
+  if (parts->scheme == "http" && !is_loopback_host(parts->host)) {
+    return Error::make(ErrorCode::usage, std::string(from) +
+                                             ": plain http is allowed only to a loopback host; use https");
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+Result<std::unique_ptr<JsonClient>> make_sagemaker_client(SageMakerClientOptions o) {
+  const Env& env = o.env != nullptr ? *o.env : process_env();
+  SG_ASSIGN_OR_RETURN(std::string region, resolve_region(env, o.region, o.profile));
+  SG_ASSIGN_OR_RETURN(std::string endpoint, resolve_sagemaker_endpoint(env, o.endpoint_url, region));
+  JsonClientConfig cfg;
+  cfg.region = region;
+  cfg.endpoint = endpoint;
+  cfg.retry = RetryConfig::from_env(env);
+  cfg.trace = std::move(o.trace);
+  cfg.sleeper = std::move(o.sleeper);
+  cfg.random = std::move(o.random);
+  cfg.clock = std::move(o.clock);
+  auto creds = o.credentials;
+  if (!creds) {
+    ChainOptions chain;
+    chain.profile = o.profile;
+    chain.env = &env;
+    creds = make_default_credentials_chain(std::move(chain));
+  }
+  auto transport = o.transport ? o.transport : make_curl_transport(CurlTransportOptions::from_env(env));
+  return std::make_unique<JsonClient>(std::move(cfg), std::move(creds), std::move(transport));
+}
+
+}  // namespace sageguard::aws

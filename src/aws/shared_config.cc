@@ -1,0 +1,121 @@
+// Reading ~/.aws/credentials and ~/.aws/config, profile and region selection.
+#include "sageguard/aws/shared_config.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <filesystem>
+
+namespace sageguard::aws {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  const char* ws = " \t\r\n";
+  auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return "";
+  auto e = s.find_last_not_of(ws);
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string expand_home(const std::string& path, const Env& env) {
+  if (path == "~" || path.starts_with("~/")) return env.get_or("HOME") + path.substr(1);
+  return path;
+}
+
+Result<std::string> read_optional_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::make(ErrorCode::aws, "cannot read AWS file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::map<std::string, ProfileSettings> parse_profile_file(const std::string& text,
+                                                          bool is_config_file) {
+  std::map<std::string, ProfileSettings> out;
+  std::istringstream in(text);
+  std::string raw;
+  ProfileSettings* current = nullptr;
+  bool in_subsection = false;  // after "key =" with no value, indented lines belong to it
+  while (std::getline(in, raw)) {
+    std::string line = trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    bool indented = raw[0] == ' ' || raw[0] == '\t';
+    if (line.front() == '[' && line.back() == ']') {
+      in_subsection = false;
+      std::string name = trim(line.substr(1, line.size() - 2));
+      current = nullptr;
+      if (is_config_file) {
+        if (name.starts_with("profile ") || name.starts_with("profile\t")) {
+          name = trim(name.substr(8));
+        } else if (name != "default") {
+          continue;  // sso-session, services, ...: not profiles
+        }
+      }
+      if (!name.empty()) current = &out[name];
+      continue;
+    }
+    if (current == nullptr) continue;
+    if (indented && in_subsection) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    in_subsection = value.empty();
+    if (!in_subsection) (*current)[key] = value;
+  }
+  return out;
+}
+
+ProfileSettings SharedConfig::profile(const std::string& name) const {
+  ProfileSettings merged;
+  if (auto it = config.find(name); it != config.end()) merged = it->second;
+  if (auto it = credentials.find(name); it != credentials.end()) {
+    for (const auto& [k, v] : it->second) merged[k] = v;
+  }
+  return merged;
+}
+
+bool SharedConfig::has_profile(const std::string& name) const {
+  return config.count(name) > 0 || credentials.count(name) > 0;
+}
+
+Result<SharedConfig> load_shared_config(const Env& env) {
+  SharedConfig cfg;
+  std::string cred_path =
+      expand_home(env.get_or("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), env);
+  std::string conf_path = expand_home(env.get_or("AWS_CONFIG_FILE", "~/.aws/config"), env);
+  SG_ASSIGN_OR_RETURN(std::string cred_text, read_optional_file(cred_path));
+  SG_ASSIGN_OR_RETURN(std::string conf_text, read_optional_file(conf_path));
+  cfg.credentials = parse_profile_file(cred_text, false);
+  cfg.config = parse_profile_file(conf_text, true);
+  return cfg;
+}
+
+std::string resolve_profile_name(const Env& env, const std::string& explicit_profile) {
+  if (!explicit_profile.empty()) return explicit_profile;
+  return env.get_or("AWS_PROFILE", "default");
+}
+
+Result<std::string> resolve_region(const Env& env, const std::string& explicit_region,
+                                   const std::string& explicit_profile) {
+  if (!explicit_region.empty()) return explicit_region;
+  if (auto r = env.get_or("AWS_REGION"); !r.empty()) return r;
+  if (auto r = env.get_or("AWS_DEFAULT_REGION"); !r.empty()) return r;
+  SG_ASSIGN_OR_RETURN(SharedConfig cfg, load_shared_config(env));
+  std::string profile = resolve_profile_name(env, explicit_profile);
+  auto settings = cfg.profile(profile);
+  if (auto it = settings.find("region"); it != settings.end() && !it->second.empty()) {
+    return it->second;
+  }
+  return Error::make(ErrorCode::aws,
+                     "no AWS region: pass --region or set AWS_REGION, AWS_DEFAULT_REGION or "
+                     "`region` in profile '" + profile + "'");
+}
+
+}  // namespace sageguard::aws

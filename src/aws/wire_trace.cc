@@ -1,0 +1,99 @@
+// Rendering requests/responses for --debug with secrets removed. Redaction is
+// layered: sensitive headers by name, secret-looking JSON members by name,
+// and finally every known secret value wherever it still appears.
+#include "sageguard/aws/wire_trace.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace sageguard::aws {
+
+namespace {
+
+constexpr const char* kRedacted = "<redacted>";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool sensitive_header(const std::string& name) {
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "authorization", "x-amz-security-token", "x-aws-ec2-metadata-token", "cookie",
+      "set-cookie", "proxy-authorization"};
+  std::string l = lower(name);
+  return std::find(kNames.begin(), kNames.end(), l) != kNames.end();
+}
+
+bool sensitive_member(const std::string& name) {
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "secretaccesskey", "sessiontoken", "token", "secretkey", "password",
+      "aws_secret_access_key", "aws_session_token"};
+  std::string l = lower(name);
+  return std::find(kNames.begin(), kNames.end(), l) != kNames.end();
+}
+
+void redact_json(nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (sensitive_member(it.key())) {
+        it.value() = kRedacted;
+      } else {
+        redact_json(it.value());
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& e : j) redact_json(e);
+  }
+}
+
+std::string render_body(const std::string& body) {
+  if (body.empty()) return body;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return body;
+  redact_json(j);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void render_headers(std::string& out, const HeaderList& headers, const char* prefix) {
+  for (const auto& [k, v] : headers) {
+    out += prefix;
+    out += k + ": " + (sensitive_header(k) ? std::string(kRedacted) : v) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets) {
+    if (s.empty()) continue;
+    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos)) {
+      text.replace(pos, s.size(), kRedacted);
+      pos += std::char_traits<char>::length(kRedacted);
+    }
+  }
+  return text;
+}
+
+std::string format_request_trace(const HttpRequest& request, const std::vector<std::string>& secrets) {
+  std::string out = "> " + request.method + " " + request.url + "\n";
+  render_headers(out, request.headers, "> ");
+  out += ">\n";
+  out += render_body(request.body);
+  return redact_secrets(std::move(out), secrets);
+}
+
+std::string format_response_trace(const HttpResponse& response, const std::vector<std::string>& secrets) {
+  std::string out = "< HTTP " + std::to_string(response.status) + "\n";
+  render_headers(out, response.headers, "< ");
+  out += "<\n";
+  out += render_body(response.body);
+  return redact_secrets(std::move(out), secrets);
+}
+
+}  // namespace sageguard::aws

@@ -1,0 +1,82 @@
+// `sageguard check`: evaluate documents against the policy, report, and exit
+// 1 when a finding is at or above --fail-on.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "cli/common.h"
+#include "sageguard/check.h"
+#include "sageguard/report/check_report.h"
+
+namespace sageguard::cli {
+
+namespace {
+
+struct CheckFlags {
+  std::optional<std::string> policy;
+  std::string format = "text";
+  std::optional<std::string> output;
+  std::string fail_on = "error";
+  std::optional<std::string> kind;
+  std::string max_file_size = "256M";
+  std::vector<std::string> paths;
+};
+
+int run_check(Io& io, const CheckFlags& f) {
+  CheckOptions opts;
+  if (f.kind) {
+    opts.kind = parse_kind_flag(*f.kind);
+    if (!opts.kind) {
+      return report_error(io, Error::make(ErrorCode::usage, "unknown --kind '" + *f.kind + "'"));
+    }
+  }
+  auto size = parse_size(f.max_file_size);
+  if (!size) {
+    return report_error(io, Error::make(ErrorCode::usage,
+                                        "invalid --max-file-size '" + f.max_file_size + "'"));
+  }
+  opts.read.max_file_size = *size;
+  auto policy = load_effective_policy(f.policy);
+  if (!policy.ok()) return report_error(io, policy.error());
+  auto result = check_paths(f.paths, *policy, opts);
+  if (!result.ok()) return report_error(io, result.error());
+
+  std::string body;
+  if (f.format == "json") {
+    body = report::check_json(*result);
+  } else if (f.format == "sarif") {
+    body = report::check_sarif(*result);
+  } else {
+    report::TextOptions t;
+    t.color = io.out_is_tty && !f.output && std::getenv("NO_COLOR") == nullptr;
+    body = report::check_text(*result, t);
+  }
+  if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
+  const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
+  return has_findings_at_or_above(*result, threshold) ? 1 : 0;
+}
+
+}  // namespace
+
+Command check_command() {
+  return {"check", "Check job and deployment definitions against the policy",
+          [](CLI::App& sub) -> Handler {
+            auto f = std::make_shared<CheckFlags>();
+            sub.add_option("--policy", f->policy, "Policy file (default: $SAGEGUARD_POLICY, "
+                                                  "./sageguard.yaml, built-in)");
+            sub.add_option("--format", f->format, "Output format")
+                ->check(CLI::IsMember({"text", "json", "sarif"}));
+            sub.add_option("-o,--output", f->output, "Write the report to FILE (atomically)");
+            sub.add_option("--fail-on", f->fail_on, "Exit 1 on findings at or above this severity")
+                ->check(CLI::IsMember({"error", "warning", "note"}));
+            sub.add_option("--kind", f->kind,
+                           "Treat input as this kind: training-job, tuning-job, processing-job, "
+                           "transform-job, model, endpoint-config, endpoint, pipeline");
+            sub.add_option("--max-file-size", f->max_file_size,
+                           "Refuse larger input files (default 256M)");
+            sub.add_option("paths", f->paths, "Files or folders")->required();
+            return [f](Io& io) { return run_check(io, *f); };
+          }};
+}
+
+}  // namespace sageguard::cli

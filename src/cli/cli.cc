@@ -1,0 +1,67 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/command.h"
+#include "util/strings.h"
+
+namespace sageguard::cli {
+
+std::vector<Command> commands() {
+  // Commands not built yet are simply absent from this table.
+  return {check_command(), fix_command()};
+}
+
+int run(int argc, char** argv) {
+  return run(argc, argv, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
+}
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is_tty) {
+  Io io{out, err, out_is_tty};
+  CLI::App app{"sageguard: SageMaker best practices as the path of least resistance, and what "
+               "every project and experiment costs."};
+  app.set_version_flag("--version", std::string("sageguard ") + SAGEGUARD_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::vector<std::pair<CLI::App*, Handler>> handlers;
+  std::vector<std::string> names;
+  for (auto& c : commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    handlers.emplace_back(sub, c.setup(*sub));
+    names.emplace_back(c.name);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp& e) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (e.get_name() == "ExtrasError" && argc > 1) {
+      if (auto near = closest_match(argv[1], names)) {
+        msg += fmt::format(" (did you mean '{}'?)", *near);
+      }
+    }
+    err << "sageguard: error: " << msg << "\n";
+    err << "Run 'sageguard --help' for usage.\n";
+    return 2;
+  }
+  for (auto& [sub, handler] : handlers) {
+    if (sub->parsed()) return handler(io);
+  }
+  err << "sageguard: error: no command given\n";
+  return 2;
+}
+
+}  // namespace sageguard::cli

@@ -1,0 +1,302 @@
+// Row-by-row aggregation of legacy CUR, CUR 2.0 and FOCUS files.
+#include "cur_aggregator.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "sageguard/cost/csv_reader.h"
+
+namespace sageguard::cost {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// Empty cells count as 0 (tax and credit rows leave pricing columns empty).
+std::optional<double> parse_cost(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.empty()) return 0.0;
+  if (v.front() == '+') v.remove_prefix(1);
+  double d = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+bool is_date(std::string_view v) {
+  if (v.size() < 10) return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(v[static_cast<std::size_t>(i)]))) return false;
+  }
+  return v[4] == '-' && v[7] == '-';
+}
+
+bool is_sagemaker(const CurSchema& s, const std::vector<std::string_view>& f) {
+  if (s.format != CurFormat::focus) return f[static_cast<std::size_t>(s.product)] == "AmazonSageMaker";
+  if (s.service_code >= 0 && f[static_cast<std::size_t>(s.service_code)] == "AmazonSageMaker") return true;
+  if (s.product < 0) return false;
+  std::string_view name = f[static_cast<std::size_t>(s.product)];
+  return iequals(name, "Amazon SageMaker") || iequals(name, "AmazonSageMaker");
+}
+
+void append_key_part(std::string& out, const std::optional<std::string_view>& v) {
+  if (!v) {
+    out.push_back('\0');
+    return;
+  }
+  out.push_back('\1');
+  uint32_t n = static_cast<uint32_t>(v->size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(*v);
+}
+
+std::optional<std::string_view> non_empty(std::string_view v) {
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Status CurAggregator::malformed(const std::string& file, std::size_t file_index, uint64_t line,
+                                std::string reason) {
+  ++malformed_;
+  if (opts_.strict) {
+    return Error::at(ErrorCode::input, file, static_cast<uint32_t>(line), 0, "malformed row: " + reason);
+  }
+  if (samples_.size() < opts_.max_malformed_samples) {
+    samples_.push_back(Sample{file_index, MalformedRow{file, line, std::move(reason)}});
+  }
+  return Status::success();
+}
+
+bool CurAggregator::read_json_tags(const CurSchema& s, std::string_view text) {
+  std::fill(json_values_.begin(), json_values_.end(), std::nullopt);
+  std::fill(json_rank_.begin(), json_rank_.end(), 0);
+  json_scratch_.clear();
+  if (text.empty()) return true;
+  simdjson::dom::element root;
+  if (json_.parse(text.data(), text.size(), true).get(root) != simdjson::SUCCESS) return false;
+  simdjson::dom::object obj;
+  if (root.get(obj) != simdjson::SUCCESS) return root.is_null();
+  // Values are kept as views into the parser's buffers, valid until the next parse.
+  for (auto field : obj) {
+    std::string_view value;
+    if (field.value.get(value) != simdjson::SUCCESS) continue;  // non-string tag values are ignored
+    for (std::size_t i = 0; i < s.keys.size(); ++i) {
+      if (s.keys[i].kind != KeySource::Kind::json_tag) continue;
+      int rank = json_tag_match(s.format, field.key, s.keys[i].user_key);
+      if (rank > json_rank_[i]) {
+        json_rank_[i] = rank;
+        json_values_[i] = non_empty(value);
+      }
+    }
+  }
+  return true;
+}
+
+Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
+  const std::string& file = source.name();
+  CsvReader reader(source);
+  std::vector<std::string_view> f;
+  SG_ASSIGN_OR_RETURN(bool has_header, reader.next(f));
+  if (!has_header) return Status::success();  // empty file: nothing billed
+  if (!reader.record_problem().empty()) {
+    return Error::at(ErrorCode::input, file, 1, 0, "bad CSV header: " + reader.record_problem());
+  }
+  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(f, opts_, file));
+  formats_.insert(s.format);
+  for (auto& w : s.warnings) {
+    if (warnings_.size() < 100) warnings_.insert(std::move(w));
+  }
+  json_values_.assign(s.keys.size(), std::nullopt);
+  json_rank_.assign(s.keys.size(), 0);
+
+  std::string key;
+  std::vector<std::optional<std::string_view>> parts(s.keys.size());
+  const std::string since = opts_.since.value_or("");
+  const std::string until = opts_.until.value_or("");
+  auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
+
+  for (;;) {
+    SG_ASSIGN_OR_RETURN(bool more, reader.next(f));
+    if (!more) break;
+    ++rows_;
+    const uint64_t line = reader.record_line();
+    if (!reader.record_problem().empty()) {
+      SG_TRY(malformed(file, file_index, line, reader.record_problem()));
+      continue;
+    }
+    if (f.size() != s.columns) {
+      SG_TRY(malformed(file, file_index, line,
+                       "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(f.size())));
+      continue;
+    }
+    if (!opts_.all_services && !is_sagemaker(s, f)) continue;
+
+    std::string_view start = s.start >= 0 ? at(s.start) : std::string_view();
+    if (!since.empty() || !until.empty()) {
+      if (!is_date(start)) {
+        SG_TRY(malformed(file, file_index, line, "bad usage start date '" + std::string(start.substr(0, 40)) + "'"));
+        continue;
+      }
+      std::string_view day = start.substr(0, 10);
+      if (!since.empty() && day < since) continue;
+      if (!until.empty() && day > until) continue;
+    }
+
+    // The measured cost.
+    std::string_view line_type = s.line_type >= 0 ? at(s.line_type) : std::string_view();
+    int col = s.measure;
+    bool zero = false;
+    if (opts_.measure == Measure::net && s.format != CurFormat::focus) {
+      if (line_type == "SavingsPlanCoveredUsage" && s.sp_effective >= 0) col = s.sp_effective;
+      else if (line_type == "DiscountedUsage" && s.ri_effective >= 0) col = s.ri_effective;
+      else if (line_type == "SavingsPlanNegation") zero = true;
+    }
+    std::optional<double> cost = parse_cost(at(col));
+    if (!cost) {
+      SG_TRY(malformed(file, file_index, line,
+                       "non-numeric cost '" + std::string(at(col).substr(0, 40)) + "'"));
+      continue;
+    }
+    if (zero) cost = 0.0;
+
+    // Spot savings (see CostGroup::spot_savings).
+    std::optional<double> spot;
+    bool is_spot = s.format == CurFormat::focus
+                       ? (s.pricing_category >= 0 && at(s.pricing_category) == "Dynamic")
+                       : (s.usage_type >= 0 && at(s.usage_type).find("Spot") != std::string_view::npos);
+    if (is_spot && s.public_od >= 0 && s.unblended >= 0) {
+      auto od = parse_cost(at(s.public_od));
+      auto paid = parse_cost(at(s.unblended));
+      if (od && paid) spot = *od - *paid;
+    }
+
+    if (s.needs_json && !read_json_tags(s, at(s.tags))) {
+      SG_TRY(malformed(file, file_index, line, "tags column is not a JSON object"));
+      continue;
+    }
+    key.clear();
+    for (std::size_t i = 0; i < s.keys.size(); ++i) {
+      const KeySource& k = s.keys[i];
+      std::optional<std::string_view> v;
+      switch (k.kind) {
+        case KeySource::Kind::month:
+          if (is_date(start)) v = start.substr(0, 7);
+          break;
+        case KeySource::Kind::instance_type:
+          if (s.usage_type >= 0) {
+            std::string_view ut = at(s.usage_type);
+            auto colon = ut.find(':');
+            if (colon != std::string_view::npos) v = non_empty(ut.substr(colon + 1));
+          }
+          break;
+        case KeySource::Kind::resource:
+          if (s.resource >= 0) v = non_empty(at(s.resource));
+          break;
+        case KeySource::Kind::column:
+          v = non_empty(at(k.column));
+          break;
+        case KeySource::Kind::json_tag:
+          v = json_values_[i];
+          break;
+        case KeySource::Kind::absent:
+          break;
+      }
+      parts[i] = v;
+      append_key_part(key, v);
+    }
+
+    if (s.currency >= 0) {
+      std::string_view cur = at(s.currency);
+      if (!cur.empty()) {
+        if (currency_.empty()) currency_ = std::string(cur);
+        else if (cur != currency_ && warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(cur));
+      }
+    }
+
+    auto it = groups_.find(key);
+    if (it == groups_.end()) {
+      Acc acc;
+      for (const auto& p : parts) acc.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
+      it = groups_.emplace(key, std::move(acc)).first;
+    }
+    it->second.cost += *cost;
+    it->second.items += 1;
+    if (spot) {
+      it->second.spot += *spot;
+      it->second.has_spot = true;
+    }
+  }
+  return Status::success();
+}
+
+void CurAggregator::merge(CurAggregator&& o) {
+  for (auto& [k, acc] : o.groups_) {
+    auto it = groups_.find(k);
+    if (it == groups_.end()) {
+      groups_.emplace(k, std::move(acc));
+      continue;
+    }
+    it->second.cost += acc.cost;
+    it->second.items += acc.items;
+    it->second.spot += acc.spot;
+    it->second.has_spot = it->second.has_spot || acc.has_spot;
+  }
+  rows_ += o.rows_;
+  malformed_ += o.malformed_;
+  for (auto& smp : o.samples_) samples_.push_back(std::move(smp));
+  formats_.insert(o.formats_.begin(), o.formats_.end());
+  if (currency_.empty()) currency_ = o.currency_;
+  else if (!o.currency_.empty() && o.currency_ != currency_) warnings_.insert("mixed currencies: " + currency_ + " and " + o.currency_);
+  warnings_.insert(o.warnings_.begin(), o.warnings_.end());
+}
+
+CostReport CurAggregator::finish(std::vector<std::string> files) && {
+  CostReport r;
+  if (!currency_.empty()) r.currency = currency_;
+  if (formats_.size() == 1) r.source = to_string(*formats_.begin());
+  else if (formats_.size() > 1) r.source = "mixed";
+  r.measure = opts_.measure;
+  r.group_by = opts_.group_by;
+  r.rows_read = rows_;
+  r.malformed_rows = malformed_;
+  std::sort(samples_.begin(), samples_.end(), [](const Sample& a, const Sample& b) {
+    return a.file_index != b.file_index ? a.file_index < b.file_index : a.row.line < b.row.line;
+  });
+  for (std::size_t i = 0; i < samples_.size() && i < opts_.max_malformed_samples; ++i) {
+    r.malformed_samples.push_back(std::move(samples_[i].row));
+  }
+  std::vector<Acc*> accs;
+  for (auto& [k, acc] : groups_) accs.push_back(&acc);
+  std::sort(accs.begin(), accs.end(), [](const Acc* a, const Acc* b) {
+    if (a->cost != b->cost) return a->cost > b->cost;
+    return a->key < b->key;
+  });
+  long double total = 0;
+  for (Acc* a : accs) {
+    CostGroup g;
+    for (std::size_t i = 0; i < r.group_by.size() && i < a->key.size(); ++i) g.key[r.group_by[i]] = a->key[i];
+    g.cost = static_cast<double>(a->cost);
+    g.items = a->items;
+    if (a->has_spot) g.spot_savings = static_cast<double>(a->spot);
+    total += a->cost;
+    r.items += a->items;
+    r.groups.push_back(std::move(g));
+  }
+  r.total = static_cast<double>(total);
+  r.files = std::move(files);
+  r.warnings.assign(warnings_.begin(), warnings_.end());
+  return r;
+}
+
+}  // namespace sageguard::cost

@@ -1,0 +1,65 @@
+// Sums billing rows into groups while streaming one file at a time; memory
+// grows with the number of distinct groups, not with the input. One
+// aggregator per thread; merge() combines them. Private to the cost module.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cur_schema.h"
+#include "sageguard/cost/byte_source.h"
+#include "sageguard/cost/cost_report.h"
+#include "sageguard/cost/cur_reader.h"
+#include "sageguard/result.h"
+
+namespace sageguard::cost {
+
+class CurAggregator {
+ public:
+  explicit CurAggregator(const CurOptions& options) : opts_(options) {}
+
+  // Reads one whole source. `file_index` orders malformed samples across
+  // files. Errors: I/O, corrupt input, unknown header, strict malformed row.
+  Status add(ByteSource& source, std::size_t file_index);
+  void merge(CurAggregator&& other);
+  CostReport finish(std::vector<std::string> files) &&;
+
+ private:
+  struct Acc {
+    std::vector<std::optional<std::string>> key;
+    long double cost = 0;
+    uint64_t items = 0;
+    long double spot = 0;
+    bool has_spot = false;
+  };
+  struct Sample {
+    std::size_t file_index;
+    MalformedRow row;
+  };
+  // Records a malformed row; Error when strict.
+  Status malformed(const std::string& file, std::size_t file_index, uint64_t line, std::string reason);
+  // Fills tag values from a JSON object; false if the text is not JSON.
+  bool read_json_tags(const CurSchema& s, std::string_view text);
+
+  const CurOptions& opts_;
+  std::unordered_map<std::string, Acc> groups_;
+  uint64_t rows_ = 0;
+  uint64_t malformed_ = 0;
+  std::vector<Sample> samples_;
+  std::set<CurFormat> formats_;
+  std::string currency_;
+  std::set<std::string> warnings_;
+  simdjson::dom::parser json_;
+  std::vector<std::optional<std::string_view>> json_values_;  // per group key
+  std::vector<int> json_rank_;
+  std::string json_scratch_;
+};
+
+}  // namespace sageguard::cost

@@ -1,0 +1,199 @@
+// fix_text: check, plan, drop changes a format editor cannot write safely,
+// render byte edits, apply them to the original text, verify the result
+// parses into the same resources, and check it again.
+#include "sageguard/fix/fix.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "fix/json_editor.h"
+#include "fix/planner.h"
+#include "fix/yaml_editor.h"
+#include "rules/waivers.h"
+#include "sageguard/rule_catalog.h"
+#include "util/files.h"
+
+namespace sageguard::fix {
+
+const std::vector<std::string>& fixable_rules() {
+  static const std::vector<std::string> kRules = {
+      "tags.required",      "vpc.required", "network.isolation", "encryption.inter-container",
+      "kms.volume",         "kms.output",   "spot.enabled",      "spot.max-wait",
+      "spot.checkpoint"};
+  return kRules;
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+Status validate_rule_ids(const std::vector<std::string>& ids, const char* flag) {
+  for (const auto& id : ids) {
+    if (!find_rule(id)) {
+      return Error::make(ErrorCode::usage, fmt::format("{}: unknown rule id '{}'", flag, id));
+    }
+  }
+  return Status::success();
+}
+
+bool feasible(const FormatEditor& ed, const OpList& ops) {
+  for (const auto& op : ops.inserts) {
+    if (!ed.can_insert(*op.obj)) return false;
+  }
+  for (const auto& op : ops.replaces) {
+    if (!ed.can_replace(*op.node)) return false;
+  }
+  for (const auto& op : ops.removes) {
+    if (!ed.can_remove(*op.obj, op.index)) return false;
+  }
+  for (const auto& op : ops.appends) {
+    if (!ed.can_append(*op.array)) return false;
+  }
+  return true;
+}
+
+// Objects created by two changes (NetworkConfig for both VpcConfig and
+// EnableNetworkIsolation) become one object holding both.
+void merge_value(NewValue& into, const NewValue& from) {
+  for (const auto& [k, v] : from.members) {
+    auto it = std::find_if(into.members.begin(), into.members.end(),
+                           [&](const auto& m) { return m.first == k; });
+    if (it == into.members.end()) {
+      into.members.emplace_back(k, v);
+    } else if (it->second.kind == NewValue::Kind::object && v.kind == NewValue::Kind::object) {
+      merge_value(it->second, v);
+    }
+  }
+}
+
+void merge_inserts(OpList& ops) {
+  std::vector<InsertOp> merged;
+  for (auto& op : ops.inserts) {
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const InsertOp& m) {
+      return m.obj == op.obj && m.key == op.key;
+    });
+    if (it == merged.end()) {
+      merged.push_back(std::move(op));
+    } else if (it->value.kind == NewValue::Kind::object && op.value.kind == NewValue::Kind::object) {
+      merge_value(it->value, op.value);
+    }
+  }
+  ops.inserts = std::move(merged);
+}
+
+Status same_resources(const std::vector<Resource>& a, const std::vector<Resource>& b,
+                      const std::string& path) {
+  bool same = a.size() == b.size();
+  for (size_t i = 0; same && i < a.size(); ++i) {
+    same = a[i].kind == b[i].kind && a[i].name == b[i].name && a[i].pointer == b[i].pointer;
+  }
+  if (same) return Status::success();
+  Error e = Error::make(ErrorCode::internal,
+                        "fix changed which resources the document holds; nothing was written");
+  e.file = path;
+  return e;
+}
+
+void count(CheckResult& r) {
+  r.summary.error = r.summary.warning = r.summary.note = 0;
+  for (const auto& f : r.findings) {
+    if (f.severity == Severity::error) ++r.summary.error;
+    if (f.severity == Severity::warning) ++r.summary.warning;
+    if (f.severity == Severity::note) ++r.summary.note;
+  }
+}
+
+FixChange to_change(const Document& doc, const Resource& r, const ChangeNote& n) {
+  FixChange c;
+  c.rule = n.rule;
+  c.file = doc.path();
+  c.line = doc.locate(n.at).line;
+  c.resource.kind = kind_name(r.kind);
+  c.resource.name = r.name;
+  c.path = n.pointer;
+  c.what = n.what;
+  return c;
+}
+
+}  // namespace
+
+Result<FixOutcome> fix_text(const std::string& path, std::string text, const Policy& policy,
+                            const FixOptions& opts) {
+  SG_TRY(validate_rule_ids(opts.only, "--only"));
+  SG_TRY(validate_rule_ids(opts.skip, "--skip"));
+  FixOutcome out;
+  out.original = text;
+  SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, std::move(text), opts.read));
+
+  CheckOptions co;
+  co.kind = opts.kind;
+  co.read = opts.read;
+  co.today = opts.today.empty() ? utc_today() : opts.today;
+  CheckResult before;
+  SG_TRY(check_document(*doc, true, policy, co, before));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind));
+
+  const auto wanted = [&](const std::string& rule) {
+    return policy.severity_of(rule) != Severity::off &&
+           (opts.only.empty() || contains(opts.only, rule)) && !contains(opts.skip, rule);
+  };
+  const FindingIndex index(before.findings);
+  std::vector<PlannedChange> planned = plan_fixes(policy, ex.resources, index, wanted);
+
+  std::unique_ptr<FormatEditor> editor;
+  if (doc->format() == SourceFormat::json) {
+    editor = std::make_unique<JsonEditor>(*doc);
+  } else {
+    editor = std::make_unique<YamlEditor>(*doc);
+  }
+  OpList all;
+  for (const auto& c : planned) {
+    const bool ok = feasible(*editor, c.ops);
+    for (const auto& n : c.notes) {
+      (ok ? out.changes : out.not_applied).push_back(to_change(*doc, *c.resource, n));
+    }
+    if (ok) all.merge(c.ops);
+  }
+  merge_inserts(all);
+  out.fixed = apply_edits(doc->text(), editor->render(all));
+  std::stable_sort(out.changes.begin(), out.changes.end(),
+                   [](const FixChange& a, const FixChange& b) { return a.line < b.line; });
+
+  std::shared_ptr<const Document> fixed_doc = doc;
+  if (out.fixed != doc->text()) {
+    auto reparsed = parse_document(path, out.fixed, opts.read);
+    if (!reparsed.ok()) {
+      Error e = Error::make(ErrorCode::internal,
+                            fmt::format("fix produced a document that does not parse ({}); "
+                                        "nothing was written",
+                                        reparsed.error().message));
+      e.file = path;
+      return e;
+    }
+    fixed_doc = *reparsed;
+    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind));
+    SG_TRY(same_resources(ex.resources, ex2.resources, path));
+  }
+  out.remaining.policy = policy.source;
+  rules::expired_waiver_findings(policy, co.today, out.remaining.findings);
+  SG_TRY(check_document(*fixed_doc, true, policy, co, out.remaining));
+  count(out.remaining);
+  return out;
+}
+
+Result<FixOutcome> fix_file(const std::string& path, const Policy& policy,
+                            const FixOptions& opts) {
+  auto text = read_file_limited(path, opts.read.max_file_size);
+  if (!text.ok()) {
+    Error e = std::move(text).error();
+    if (e.file.empty()) e.file = path;
+    return e;
+  }
+  return fix_text(path, std::move(*text), policy, opts);
+}
+
+}  // namespace sageguard::fix

@@ -1,0 +1,104 @@
+// The SageMaker API model table resolved into an immutable graph of shapes
+// (members point straight at their shapes, patterns precompiled with RE2) so
+// validation does no lookups by name and no allocation. Built once on first
+// use from the embedded data/sagemaker_api_model.json; read-only afterwards,
+// so any number of threads may share it.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sageguard/result.h"
+
+namespace sageguard::api_model {
+
+enum class ShapeKind : uint8_t {
+  structure, list, map, string, boolean, integer, long_, float_, double_, timestamp, blob
+};
+
+// Structures have at most this many members (SageMaker's largest has 28);
+// the loader refuses more so validation can track presence in a bitset.
+inline constexpr size_t kMaxMembers = 256;
+
+struct Shape;
+
+// A compiled pattern. Most SageMaker patterns are one character class
+// repeated (`[-0-9a-zA-Z]+`, `.*`); for those, ASCII text is decided by a
+// byte table (built by asking RE2 about each ASCII character, so RE2 stays
+// the only judge of the syntax) and only non-ASCII text goes to RE2.
+class Pattern {
+ public:
+  explicit Pattern(std::unique_ptr<RE2> re);
+  // Whole-value match (the model's patterns are unanchored but mean it).
+  bool full_match(std::string_view s) const;
+
+ private:
+  std::unique_ptr<RE2> re_;
+  bool simple_ = false;     // a single class repeated with * or +
+  bool nonempty_ = false;   // ... with +
+  bool ascii_[128] = {};    // class membership of each ASCII character
+};
+
+struct MemberRef {
+  std::string name;
+  const Shape* shape = nullptr;
+};
+
+struct Shape {
+  std::string name;
+  ShapeKind kind = ShapeKind::string;
+  // Length (strings, code points), count (lists), size (maps) or value
+  // (numbers), depending on kind.
+  bool has_min = false;
+  bool has_max = false;
+  double min = 0;
+  double max = 0;
+  // Botocore's pattern text (for messages) and its compiled form; `regex` is
+  // null when the shape has no pattern or the pattern is not checked.
+  std::string pattern;
+  const Pattern* regex = nullptr;
+  // Enum values in model order (messages) and sorted (lookup).
+  std::vector<std::string> enum_values;
+  std::vector<std::string_view> enum_sorted;
+  // structure: members sorted by name; required as indexes into `members`.
+  std::vector<MemberRef> members;
+  std::vector<uint16_t> required;
+  // Open-addressing hash of member names: slot holds index + 1, 0 = empty.
+  std::vector<uint16_t> member_slots;
+  // list element; map key and value.
+  const Shape* member = nullptr;
+  const Shape* key = nullptr;
+  const Shape* value = nullptr;
+
+  // Index into `members` or -1.
+  int find_member(std::string_view name) const;
+  // Fill member_slots once `members` is final.
+  void index_members();
+  bool enum_contains(std::string_view v) const;
+};
+
+struct Graph {
+  std::string botocore_version;
+  std::vector<std::unique_ptr<Shape>> shapes;                 // owns every shape
+  std::vector<std::pair<std::string, const Shape*>> operations;  // sorted by name
+  std::vector<std::unique_ptr<Pattern>> patterns;             // owns compiled patterns
+  std::vector<std::pair<std::string, std::string>> unchecked_patterns;  // pattern, reason
+
+  const Shape* find_operation(std::string_view op) const;
+};
+
+// Build a graph from table text (the generator's format). Used by graph() and
+// by tests that feed small hand-written tables.
+Result<std::unique_ptr<const Graph>> build_graph(std::string_view table_json);
+
+// The embedded table's graph, built on first call (thread-safe); the error if
+// the embedded table is broken.
+const Result<std::unique_ptr<const Graph>>& graph();
+
+}  // namespace sageguard::api_model

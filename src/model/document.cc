@@ -1,0 +1,189 @@
+#include "sageguard/document.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/files.h"
+#include "util/utf8.h"
+
+namespace sageguard {
+
+const char* to_string(ValueType t) {
+  switch (t) {
+    case ValueType::null: return "null";
+    case ValueType::boolean: return "boolean";
+    case ValueType::number: return "number";
+    case ValueType::string: return "string";
+    case ValueType::array: return "array";
+    case ValueType::object: return "object";
+  }
+  return "?";
+}
+
+Value Value::null_at(uint64_t off) {
+  Value v;
+  v.offset_ = off;
+  return v;
+}
+Value Value::boolean_at(bool b, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::boolean;
+  v.bool_ = b;
+  v.offset_ = off;
+  return v;
+}
+Value Value::number_at(double d, bool integral, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::number;
+  v.number_ = d;
+  v.integral_ = integral;
+  v.offset_ = off;
+  return v;
+}
+Value Value::string_at(std::string s, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::string;
+  v.str_ = std::move(s);
+  v.offset_ = off;
+  return v;
+}
+Value Value::array_at(uint64_t off) {
+  Value v;
+  v.type_ = ValueType::array;
+  v.offset_ = off;
+  return v;
+}
+Value Value::object_at(uint64_t off) {
+  Value v;
+  v.type_ = ValueType::object;
+  v.offset_ = off;
+  return v;
+}
+
+const Value* Value::find(std::string_view key) const {
+  if (type_ != ValueType::object) return nullptr;
+  for (const auto& m : members_) {
+    if (m.first == key) return &m.second;
+  }
+  return nullptr;
+}
+
+uint64_t Value::key_offset(std::string_view key) const {
+  const Value* v = find(key);
+  return v ? v->key_off() : 0;
+}
+
+Document::Document(std::string path, std::string text, SourceFormat fmt, Value root)
+    : path_(std::move(path)), text_(std::move(text)), format_(fmt), root_(std::move(root)) {
+  line_starts_.push_back(0);
+  const char* base = text_.data();
+  const char* p = base;
+  const char* end = base + text_.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (!nl) break;
+    p = static_cast<const char*>(nl) + 1;
+    line_starts_.push_back(static_cast<uint64_t>(p - base));
+  }
+}
+
+static LineCol locate_in(std::string_view text, const std::vector<uint64_t>& starts,
+                         uint64_t offset) {
+  offset = std::min<uint64_t>(offset, text.size());
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  size_t idx = static_cast<size_t>(it - starts.begin()) - 1;
+  uint64_t ls = starts[idx];
+  LineCol lc;
+  lc.line = static_cast<uint32_t>(idx + 1);
+  lc.column = static_cast<uint32_t>(utf8_count_code_points(text.substr(ls, offset - ls)) + 1);
+  return lc;
+}
+
+LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_starts_, offset); }
+
+std::string_view Document::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  uint64_t start = line_starts_[line - 1];
+  uint64_t end = line < line_starts_.size() ? line_starts_[line] : text_.size();
+  std::string_view s(text_.data() + start, end - start);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+Error error_at_offset(ErrorCode code, const std::string& path, std::string_view text,
+                      uint64_t offset, std::string message) {
+  // Small one-off index: errors are rare, so no need to share Document's.
+  offset = std::min<uint64_t>(offset, text.size());
+  uint64_t ls = offset;
+  while (ls > 0 && text[ls - 1] != '\n') --ls;
+  uint32_t line = 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + ls, '\n'));
+  uint64_t le = offset;
+  while (le < text.size() && text[le] != '\n') ++le;
+  Error e = Error::at(code, path, line,
+                      static_cast<uint32_t>(utf8_count_code_points(text.substr(ls, offset - ls)) + 1),
+                      std::move(message));
+  std::string_view src = text.substr(ls, le - ls);
+  if (!src.empty() && src.back() == '\r') src.remove_suffix(1);
+  // Never echo binary junk or huge lines back to the terminal.
+  if (src.size() <= 400 && utf8_is_valid(src) &&
+      std::none_of(src.begin(), src.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t';
+      })) {
+    e.source_line = std::string(src);
+  }
+  return e;
+}
+
+std::string json_pointer_escape(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+static bool looks_like_json(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    return c == '{' || c == '[';
+  }
+  return false;
+}
+
+Result<std::shared_ptr<const Document>> parse_document(std::string path, std::string text,
+                                                       const ReadOptions& opts) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos ||
+      text == "\xEF\xBB\xBF") {
+    return Error::at(ErrorCode::input, path, 1, 1, "empty document");
+  }
+  if (auto bad = utf8_first_invalid(text)) {
+    return error_at_offset(ErrorCode::input, path, text, *bad, "invalid UTF-8");
+  }
+  std::string_view body = text;
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  const bool json = looks_like_json(body);
+  // Readers get the whole text (they skip a BOM themselves) so that every
+  // offset they record is an offset into `text`.
+  SG_ASSIGN_OR_RETURN(Value root, json ? parse_json(path, text, opts.max_depth)
+                                       : parse_yaml(path, text, opts.max_depth));
+  return std::shared_ptr<const Document>(std::make_shared<Document>(
+      std::move(path), std::move(text), json ? SourceFormat::json : SourceFormat::yaml,
+      std::move(root)));
+}
+
+Result<std::shared_ptr<const Document>> load_document(const std::string& path,
+                                                      const ReadOptions& opts) {
+  SG_ASSIGN_OR_RETURN(std::string text, read_file_limited(path, opts.max_file_size));
+  return parse_document(path, std::move(text), opts);
+}
+
+}  // namespace sageguard

@@ -1,0 +1,216 @@
+// YAML reader: yaml-cpp parses, we convert its nodes into located Values.
+// yaml-cpp throws; every exception stops here and becomes an input Error.
+// Plain scalars are resolved with the YAML 1.2 core schema (so `true`, `3`,
+// `null` mean what they mean in JSON); quoted scalars stay strings.
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <optional>
+#include <unordered_set>
+
+#include "sageguard/document.h"
+
+namespace sageguard {
+namespace {
+
+// Aliases let a small file describe a huge tree ("billion laughs"); refuse
+// documents that expand past this many values per input byte (plus slack).
+constexpr uint64_t kExpansionPerByte = 4;
+constexpr uint64_t kExpansionSlack = 100000;
+
+bool resolve_plain_scalar(const std::string& s, uint64_t off, Value& out) {
+  static const RE2 kNull("null|Null|NULL|~|");
+  static const RE2 kTrue("true|True|TRUE");
+  static const RE2 kFalse("false|False|FALSE");
+  static const RE2 kInt("[-+]?[0-9]+");
+  static const RE2 kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (RE2::FullMatch(s, kNull)) {
+    out = Value::null_at(off);
+  } else if (RE2::FullMatch(s, kTrue)) {
+    out = Value::boolean_at(true, off);
+  } else if (RE2::FullMatch(s, kFalse)) {
+    out = Value::boolean_at(false, off);
+  } else if (RE2::FullMatch(s, kInt) || RE2::FullMatch(s, kFloat)) {
+    const bool integral = RE2::FullMatch(s, kInt);
+    const char* b = s.data();
+    if (*b == '+') ++b;
+    double d = 0;
+    auto [p, ec] = std::from_chars(b, s.data() + s.size(), d);
+    if (ec != std::errc() || p != s.data() + s.size()) return false;
+    out = Value::number_at(d, integral, off);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+class YamlConverter {
+ public:
+  YamlConverter(const std::string& path, std::string_view text, uint32_t max_depth)
+      : path_(path), text_(text), max_depth_(max_depth),
+        budget_(text.size() * kExpansionPerByte + kExpansionSlack) {}
+
+  bool convert(const YAML::Node& n, Value& out, uint32_t depth) {
+    const uint64_t off = offset_of(n);
+    if (depth > max_depth_) return failed(off, fmt::format("nesting deeper than {} levels", max_depth_));
+    if (budget_ == 0) return failed(off, "document expands too much through aliases");
+    --budget_;
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out = Value::null_at(off);
+        return true;
+      case YAML::NodeType::Scalar: {
+        const std::string& s = n.Scalar();
+        const std::string& tag = n.Tag();
+        if (tag == "?" && resolve_plain_scalar(s, off, out)) return true;
+        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float") {
+          if (resolve_plain_scalar(s, off, out) && out.is_number()) return true;
+          return failed(off, fmt::format("'{}' is not a number", s));
+        }
+        if (tag == "tag:yaml.org,2002:bool") {
+          if (resolve_plain_scalar(s, off, out) && out.is_bool()) return true;
+          return failed(off, fmt::format("'{}' is not a boolean", s));
+        }
+        out = Value::string_at(s, off);
+        return true;
+      }
+      case YAML::NodeType::Sequence: {
+        out = Value::array_at(off);
+        auto& items = out.items();
+        items.reserve(n.size());
+        for (const auto& child : n) {
+          items.emplace_back();
+          if (!convert(child, items.back(), depth + 1)) return false;
+        }
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        out = Value::object_at(off);
+        auto& members = out.members();
+        std::unordered_set<std::string> seen;
+        for (const auto& kv : n) {
+          const uint64_t key_off = offset_of(kv.first);
+          if (!kv.first.IsScalar()) return failed(key_off, "mapping keys must be plain strings");
+          const std::string& key = kv.first.Scalar();
+          if (!seen.insert(key).second) {
+            return failed(key_off, fmt::format("duplicate key \"{}\"", key));
+          }
+          members.emplace_back(key, Value());
+          if (!convert(kv.second, members.back().second, depth + 1)) return false;
+          members.back().second.set_key_offset(key_off);
+        }
+        return true;
+      }
+    }
+    return failed(off, "unsupported YAML node");
+  }
+
+  uint64_t offset_of(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    if (m.pos < 0) return 0;
+    return static_cast<uint64_t>(m.pos);
+  }
+
+  bool failed(uint64_t off, std::string msg) {
+    err_ = error_at_offset(ErrorCode::input, path_, text_, off, std::move(msg));
+    return false;
+  }
+
+  Error take_error() { return std::move(*err_); }
+
+ private:
+  const std::string& path_;
+  std::string_view text_;
+  uint32_t max_depth_;
+  uint64_t budget_;
+  std::optional<Error> err_;
+};
+
+// yaml-cpp recurses once per nesting level while parsing; bound the depth of
+// flow collections and indentation before handing it the text so a hostile
+// file cannot overflow the stack. Block nesting is bounded by line count and
+// indentation, which the converter's depth check covers after parsing.
+std::optional<uint64_t> flow_depth_exceeded(std::string_view text, uint32_t max_depth) {
+  uint32_t depth = 0;
+  char quote = 0;
+  for (uint64_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      if (c == '\n') quote = 0;  // a crude guard, not a YAML lexer
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// Block-style nesting: the deepest indentation, measured in lines whose
+// indentation grows, bounds yaml-cpp's recursion too.
+std::optional<uint64_t> indent_depth_exceeded(std::string_view text, uint32_t max_depth) {
+  // Each nesting level needs at least one more column of indentation (or a
+  // "- " sequence marker). Counting indicators per line is a safe upper bound.
+  uint64_t line_start = 0;
+  while (line_start < text.size()) {
+    uint64_t i = line_start;
+    uint32_t levels = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '-' || text[i] == '\t')) {
+      if (text[i] == ' ' || text[i] == '-') ++levels;
+      ++i;
+    }
+    if (levels > max_depth * 4) return line_start;
+    while (i < text.size() && text[i] != '\n') ++i;
+    line_start = i + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth) {
+  if (auto at = flow_depth_exceeded(text, max_depth)) {
+    return error_at_offset(ErrorCode::input, path, text, *at,
+                           fmt::format("nesting deeper than {} levels", max_depth));
+  }
+  if (auto at = indent_depth_exceeded(text, max_depth)) {
+    return error_at_offset(ErrorCode::input, path, text, *at,
+                           fmt::format("nesting deeper than {} levels", max_depth));
+  }
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.empty()) return Error::at(ErrorCode::input, path, 1, 1, "empty document");
+    if (docs.size() > 1) {
+      return error_at_offset(ErrorCode::input, path, text, YamlConverter(path, text, 0).offset_of(docs[1]),
+                             "more than one YAML document in a file; use a list instead");
+    }
+    YamlConverter conv(path, text, max_depth);
+    Value root;
+    if (!conv.convert(docs[0], root, 0)) return conv.take_error();
+    if (!root.is_object() && !root.is_array()) {
+      return error_at_offset(ErrorCode::input, path, text, root.offset(),
+                             "expected a mapping or a list at the top of the document");
+    }
+    return root;
+  } catch (const YAML::Exception& e) {
+    // Mark is 0-based line/column; convert through the offset when we have it.
+    uint64_t off = e.mark.pos >= 0 ? static_cast<uint64_t>(e.mark.pos) : 0;
+    return error_at_offset(ErrorCode::input, path, text, off, e.msg);
+  } catch (const std::exception& e) {
+    return Error::at(ErrorCode::input, path, 0, 0, fmt::format("cannot read YAML: {}", e.what()));
+  }
+}
+
+}  // namespace sageguard

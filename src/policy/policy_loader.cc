@@ -1,0 +1,391 @@
+// The policy file reader (PRODUCT.md section 3, version 1). yaml-cpp parses;
+// every exception it throws stops here and becomes an ErrorCode::policy Error
+// with file:line:col. Settings a file omits stay empty (nothing required,
+// no allow-list, no limit), except rule severities (catalogue defaults), the
+// NVMe list (built-in) and spot.max_wait_factor (2.0).
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "policy/policy_internal.h"
+#include "policy/policy_yaml.h"
+#include "sageguard/policy.h"
+#include "sageguard/rule_catalog.h"
+#include "util/files.h"
+
+namespace sageguard {
+namespace {
+
+using policy_internal::PolicyYaml;
+
+// A policy never needs more than a handful of levels; anything deeper is
+// refused before yaml-cpp (which recurses per level) sees it.
+constexpr uint32_t kMaxNesting = 32;
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_rule_message(const std::string& id) {
+  std::string best;
+  size_t best_d = 4;  // suggest only near misses
+  for (const RuleInfo& r : rule_catalog()) {
+    const size_t d = edit_distance(id, r.id);
+    if (d < best_d) {
+      best_d = d;
+      best = std::string(r.id);
+    }
+  }
+  if (best.empty()) return fmt::format("unknown rule id '{}'", id);
+  return fmt::format("unknown rule id '{}' (did you mean '{}'?)", id, best);
+}
+
+class Loader {
+ public:
+  Loader(const std::string& path, const std::string& text) : y_(path, text) {
+    policy_.source = path;
+    policy_.nvme_instance_types = policy_internal::builtin_nvme_instance_types();
+  }
+
+  Result<Policy> load(const YAML::Node& root) {
+    if (root.IsNull()) {
+      return y_.error_at(1, 1, "the policy is empty; it must be a mapping starting with 'version: 1'");
+    }
+    bool have_version = false;
+    SG_TRY(y_.for_each_entry(
+        root, "policy", {"version", "rules", "tags", "vpc", "kms", "spot", "limits", "waivers"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          if (key == "version") {
+            have_version = true;
+            return version(v);
+          }
+          if (v.IsNull()) return Status::success();  // an empty section sets nothing
+          if (key == "rules") return rules(v);
+          if (key == "tags") return tags(v);
+          if (key == "vpc") return vpc(v);
+          if (key == "kms") return kms(v);
+          if (key == "spot") return spot(v);
+          if (key == "limits") return limits(v);
+          return waivers(v);
+        }));
+    if (!have_version) {
+      return y_.error_at(root, "missing 'version: 1' (the policy format version)");
+    }
+    return std::move(policy_);
+  }
+
+ private:
+  void note(const std::string& setting, const YAML::Node& n) {
+    policy_.origins[setting] = y_.origin(n);
+  }
+
+  Result<std::string> nonempty_string(const YAML::Node& n, std::string_view what) {
+    SG_ASSIGN_OR_RETURN(std::string s, y_.read_string(n, what));
+    if (s.empty()) return y_.error_at(n, fmt::format("'{}' must not be empty", what));
+    return s;
+  }
+
+  Result<std::vector<std::string>> nonempty_list(const YAML::Node& n, std::string_view what) {
+    SG_ASSIGN_OR_RETURN(std::vector<std::string> items, y_.read_string_list(n, what));
+    std::set<std::string> seen;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].empty()) return y_.error_at(n[i], fmt::format("'{}' holds an empty string", what));
+      if (!seen.insert(items[i]).second) {
+        return y_.error_at(n[i], fmt::format("'{}' lists '{}' twice", what, items[i]));
+      }
+    }
+    return items;
+  }
+
+  Status version(const YAML::Node& v) {
+    auto n = y_.read_int(v, "version");
+    if (!n.ok() || *n != 1) {
+      return y_.error_at(v, "unsupported policy version (this sageguard reads 'version: 1')");
+    }
+    policy_.version = 1;
+    note("version", v);
+    return Status::success();
+  }
+
+  Status rules(const YAML::Node& map) {
+    note("rules", map);
+    return y_.for_each_entry(
+        map, "rules", {},
+        [&](const std::string& id, const YAML::Node& key, const YAML::Node& v) -> Status {
+          if (find_rule(id) == nullptr) return y_.error_at(key, unknown_rule_message(id));
+          SG_ASSIGN_OR_RETURN(std::string s, y_.read_string(v, "rules." + id));
+          auto sev = parse_severity(s);
+          if (!sev) {
+            return y_.error_at(v, fmt::format("invalid severity '{}' for rule '{}' (expected error, "
+                                              "warning, note or off)",
+                                              s, id));
+          }
+          policy_.severities[id] = *sev;
+          note("rules." + id, v);
+          return Status::success();
+        });
+  }
+
+  Status tags(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "tags", {"required", "values", "defaults"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          note("tags." + key, v);
+          if (key == "required") {
+            SG_ASSIGN_OR_RETURN(policy_.required_tags, nonempty_list(v, "tags.required"));
+            return Status::success();
+          }
+          if (v.IsNull()) return Status::success();
+          if (key == "values") return tag_values(v);
+          return y_.for_each_entry(
+              v, "tags.defaults", {},
+              [&](const std::string& tag, const YAML::Node& k, const YAML::Node& value) -> Status {
+                if (tag.empty()) return y_.error_at(k, "tag keys must not be empty");
+                SG_ASSIGN_OR_RETURN(std::string s, y_.read_string(value, "tags.defaults." + tag));
+                note("tags.defaults." + tag, value);
+                policy_.tag_defaults.emplace_back(tag, std::move(s));
+                return Status::success();
+              });
+        });
+  }
+
+  Status tag_values(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "tags.values", {},
+        [&](const std::string& tag, const YAML::Node& k, const YAML::Node& spec) -> Status {
+          if (tag.empty()) return y_.error_at(k, "tag keys must not be empty");
+          TagValueRule rule;
+          rule.key = tag;
+          rule.origin = y_.origin(k);
+          const std::string what = "tags.values." + tag;
+          if (!spec.IsNull()) {
+            SG_TRY(y_.for_each_entry(
+                spec, what, {"pattern", "allowed"},
+                [&](const std::string& field, const YAML::Node&, const YAML::Node& v) -> Status {
+                  if (field == "allowed") {
+                    SG_ASSIGN_OR_RETURN(rule.allowed, y_.read_string_list(v, what + ".allowed"));
+                    return Status::success();
+                  }
+                  SG_ASSIGN_OR_RETURN(std::string p, y_.read_string(v, what + ".pattern"));
+                  return compile_pattern(p, v, rule);
+                }));
+          }
+          policy_.tag_values.push_back(std::move(rule));
+          return Status::success();
+        });
+  }
+
+  Status compile_pattern(const std::string& pattern, const YAML::Node& at, TagValueRule& rule) {
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    // Validate the pattern as written first: once it is known to be a
+    // well-formed regex, wrapping it in ^(?:...)$ cannot change its meaning,
+    // so any RE2 match call on `regex` checks the whole value.
+    RE2 raw(pattern, opt);
+    if (!raw.ok()) {
+      return y_.error_at(at, fmt::format("invalid pattern for tag '{}': {}", rule.key, raw.error()));
+    }
+    auto anchored = std::make_shared<const RE2>("^(?:" + pattern + ")$", opt);
+    if (!anchored->ok()) {
+      return y_.error_at(at, fmt::format("invalid pattern for tag '{}': {}", rule.key,
+                                         anchored->error()));
+    }
+    rule.pattern = pattern;
+    rule.regex = std::move(anchored);
+    return Status::success();
+  }
+
+  Status vpc(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "vpc", {"subnets", "security_groups"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          note("vpc." + key, v);
+          auto& dst = key == "subnets" ? policy_.subnets : policy_.security_groups;
+          SG_ASSIGN_OR_RETURN(dst, nonempty_list(v, "vpc." + key));
+          return Status::success();
+        });
+  }
+
+  Status kms(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "kms", {"volume_key", "output_key", "allowed", "nvme_instance_types"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          const std::string what = "kms." + key;
+          if (v.IsNull()) return Status::success();
+          note(what, v);
+          if (key == "volume_key" || key == "output_key") {
+            SG_ASSIGN_OR_RETURN(std::string s, nonempty_string(v, what));
+            (key == "volume_key" ? policy_.volume_key : policy_.output_key) = std::move(s);
+          } else if (key == "allowed") {
+            SG_ASSIGN_OR_RETURN(policy_.kms_allowed, nonempty_list(v, what));
+          } else {
+            SG_ASSIGN_OR_RETURN(policy_.nvme_instance_types, nonempty_list(v, what));
+          }
+          return Status::success();
+        });
+  }
+
+  Status spot(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "spot", {"checkpoint_s3_prefix", "max_wait_factor"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          const std::string what = "spot." + key;
+          if (v.IsNull()) return Status::success();
+          note(what, v);
+          if (key == "checkpoint_s3_prefix") {
+            SG_ASSIGN_OR_RETURN(std::string s, nonempty_string(v, what));
+            // CheckpointConfig.S3Uri must match (https|s3)://([^/]+)/?(.*).
+            const bool scheme = s.starts_with("s3://") || s.starts_with("https://");
+            const size_t host = s.find("://") + 3;
+            if (!scheme || host >= s.size() || s[host] == '/') {
+              return y_.error_at(v, fmt::format("'{}' must be an s3://BUCKET/... URI", what));
+            }
+            policy_.checkpoint_s3_prefix = std::move(s);
+            return Status::success();
+          }
+          SG_ASSIGN_OR_RETURN(double f, y_.read_number(v, what));
+          if (f < 1.0) return y_.error_at(v, fmt::format("'{}' must be at least 1", what));
+          policy_.max_wait_factor = f;
+          return Status::success();
+        });
+  }
+
+  Status limits(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "limits", {"instance_types", "max_runtime_seconds", "max_job_cost_usd"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          const std::string what = "limits." + key;
+          if (v.IsNull()) return Status::success();
+          note(what, v);
+          if (key == "instance_types") {
+            SG_ASSIGN_OR_RETURN(policy_.instance_types, nonempty_list(v, what));
+          } else if (key == "max_runtime_seconds") {
+            auto n = y_.read_int(v, what);
+            if (!n.ok() || *n <= 0) {
+              return y_.error_at(v, fmt::format("'{}' must be a positive integer", what));
+            }
+            policy_.max_runtime_seconds = *n;
+          } else {
+            auto d = y_.read_number(v, what);
+            if (!d.ok() || *d <= 0) {
+              return y_.error_at(v, fmt::format("'{}' must be a positive number", what));
+            }
+            policy_.max_job_cost_usd = *d;
+          }
+          return Status::success();
+        });
+  }
+
+  Status waivers(const YAML::Node& list) {
+    note("waivers", list);
+    if (!list.IsSequence()) {
+      return y_.error_at(list, "'waivers' must be a list of {rule, resource, reason, expires}");
+    }
+    for (const YAML::Node& item : list) {
+      Waiver w;
+      w.origin = y_.origin(item);
+      std::set<std::string> have;
+      SG_TRY(y_.for_each_entry(
+          item, "waivers[]", {"rule", "resource", "reason", "expires"},
+          [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+            const std::string what = "waivers[]." + key;
+            SG_ASSIGN_OR_RETURN(std::string s, nonempty_string(v, what));
+            have.insert(key);
+            if (key == "rule") {
+              if (find_rule(s) == nullptr) return y_.error_at(v, unknown_rule_message(s));
+              w.rule = std::move(s);
+            } else if (key == "resource") {
+              w.resource = std::move(s);
+            } else if (key == "reason") {
+              w.reason = std::move(s);
+            } else {
+              if (!policy_internal::is_valid_date(s)) {
+                return y_.error_at(v, fmt::format("invalid date '{}' (expected a real YYYY-MM-DD "
+                                                  "calendar date)",
+                                                  s));
+              }
+              w.expires = std::move(s);
+            }
+            return Status::success();
+          }));
+      for (const char* field : {"rule", "resource", "reason", "expires"}) {
+        if (have.count(field) == 0) {
+          return y_.error_at(item, fmt::format("waiver lacks '{}' (each waiver needs rule, "
+                                               "resource, reason and expires)",
+                                               field));
+        }
+      }
+      policy_.waivers.push_back(std::move(w));
+    }
+    return Status::success();
+  }
+
+  PolicyYaml y_;
+  Policy policy_;
+};
+
+}  // namespace
+
+Result<Policy> parse_policy(const std::string& path, const std::string& text) {
+  policy_internal::PolicyYaml y(path, text);
+  if (text.size() > policy_internal::kMaxPolicyBytes) {
+    return y.error_at(0, 0, fmt::format("policy is {} bytes, over the limit of {} bytes",
+                                        text.size(), policy_internal::kMaxPolicyBytes));
+  }
+  if (auto at = policy_internal::nesting_exceeds(text, kMaxNesting)) {
+    return y.error_at(at->line, at->column,
+                      fmt::format("nesting deeper than {} levels", kMaxNesting));
+  }
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      return y.error_at(docs[1], "a policy file holds exactly one YAML document");
+    }
+    Loader loader(path, text);
+    return loader.load(docs.empty() ? YAML::Node() : docs[0]);
+  } catch (const YAML::Exception& e) {
+    return y.error_at(e.mark, fmt::format("invalid YAML: {}", e.msg));
+  } catch (const std::exception& e) {
+    return y.error_at(0, 0, fmt::format("cannot read policy: {}", e.what()));
+  }
+}
+
+Result<Policy> load_policy_file(const std::string& path) {
+  auto text = read_file_limited(path, policy_internal::kMaxPolicyBytes);
+  if (!text.ok()) {
+    Error e = std::move(text).error();
+    // An oversized or unreadable policy is an invalid policy to the caller.
+    if (e.code == ErrorCode::input) e.code = ErrorCode::policy;
+    if (e.file.empty()) e.file = path;
+    return e;
+  }
+  return parse_policy(path, *text);
+}
+
+Result<Policy> resolve_policy(const std::optional<std::string>& explicit_path) {
+  if (explicit_path) return load_policy_file(*explicit_path);
+  if (const char* env = std::getenv("SAGEGUARD_POLICY"); env != nullptr && *env != '\0') {
+    return load_policy_file(env);
+  }
+  std::error_code ec;
+  if (std::filesystem::exists("sageguard.yaml", ec)) return load_policy_file("sageguard.yaml");
+  return default_policy();
+}
+
+}  // namespace sageguard

@@ -1,0 +1,102 @@
+#include "sageguard/rule_catalog.h"
+
+#include <array>
+
+namespace sageguard {
+namespace {
+
+constexpr std::array kRules = {
+    RuleInfo{"request.invalid", Severity::error,
+             "The request must satisfy the SageMaker API model (required members, patterns, "
+             "lengths, counts, types).",
+             "Correct the field named in the message; SageMaker would reject the request.", "",
+             "", false},
+    RuleInfo{"tags.required", Severity::error,
+             "Every resource carries the cost-allocation tags the policy requires.",
+             "Add the missing tag (the policy's tags.defaults lets `sageguard fix` add it).",
+             "tags=[{'Key': ..., 'Value': ...}]", "aws:RequestTag/${TagKey}", true},
+    RuleInfo{"tags.value", Severity::error,
+             "Tag values are non-empty and match the policy's pattern or allowed list.",
+             "Set the tag to a value the policy allows.", "tags", "aws:RequestTag/${TagKey}",
+             false},
+    RuleInfo{"tags.invalid", Severity::error,
+             "Tags respect AWS limits: at most 50, key 1-128 and value 0-256 characters, "
+             "allowed characters, no aws: prefix, no duplicate keys.",
+             "Rename, shorten or remove the offending tag.", "tags", "aws:TagKeys", false},
+    RuleInfo{"tags.propagation", Severity::error,
+             "A model, endpoint config or endpoint made from a training job carries every tag "
+             "that job has.",
+             "Copy the training job's tags to the deployed resources (sageguard deploy does).",
+             "tags (deploy() reuses training tags only when none are given)", "", true},
+    RuleInfo{"vpc.required", Severity::error,
+             "The job runs inside the company VPC (subnets and security groups).",
+             "Set VpcConfig with Subnets and SecurityGroupIds.",
+             "subnets=[...], security_group_ids=[...]",
+             "sagemaker:VpcSubnets, sagemaker:VpcSecurityGroupIds", true},
+    RuleInfo{"vpc.allowed", Severity::error,
+             "Subnets and security groups are in the policy's allow-list.",
+             "Use a subnet and security group from the policy's vpc section.",
+             "subnets, security_group_ids", "sagemaker:VpcSubnets, sagemaker:VpcSecurityGroupIds",
+             false},
+    RuleInfo{"encryption.inter-container", Severity::error,
+             "Traffic between training containers is encrypted.",
+             "Set EnableInterContainerTrafficEncryption to true.",
+             "encrypt_inter_container_traffic=True", "sagemaker:InterContainerTrafficEncryption",
+             true},
+    RuleInfo{"network.isolation", Severity::error,
+             "Containers run with network isolation (no outbound internet).",
+             "Set EnableNetworkIsolation to true.", "enable_network_isolation=True",
+             "sagemaker:NetworkIsolation", true},
+    RuleInfo{"kms.volume", Severity::error,
+             "Storage volumes are encrypted with a customer-managed KMS key (not on local NVMe "
+             "instance types, which SageMaker encrypts itself).",
+             "Set the volume KMS key (ResourceConfig.VolumeKmsKeyId or the kind's equivalent).",
+             "volume_kms_key=...", "sagemaker:VolumeKmsKeyArn", true},
+    RuleInfo{"kms.output", Severity::error,
+             "Outputs are encrypted with a customer-managed KMS key.",
+             "Set the output KMS key (OutputDataConfig.KmsKeyId or the kind's equivalent).",
+             "output_kms_key=...", "sagemaker:OutputKmsKeyArn", true},
+    RuleInfo{"kms.allowed", Severity::error, "KMS keys are in the policy's allow-list.",
+             "Use a key listed in the policy's kms.allowed.", "volume_kms_key, output_kms_key",
+             "sagemaker:VolumeKmsKeyArn, sagemaker:OutputKmsKeyArn", false},
+    RuleInfo{"spot.enabled", Severity::warning,
+             "Training uses managed spot capacity to cut cost.",
+             "Set EnableManagedSpotTraining with MaxWaitTimeInSeconds and a checkpoint location.",
+             "use_spot_instances=True", "", true},
+    RuleInfo{"spot.max-wait", Severity::error,
+             "Spot training has MaxWaitTimeInSeconds >= MaxRuntimeInSeconds; no max wait "
+             "without spot.",
+             "Set StoppingCondition.MaxWaitTimeInSeconds (>= MaxRuntimeInSeconds) or remove it.",
+             "max_wait=...", "", true},
+    RuleInfo{"spot.checkpoint", Severity::warning,
+             "Spot training writes checkpoints so an interruption does not restart from zero.",
+             "Set CheckpointConfig.S3Uri.", "checkpoint_s3_uri=...", "", true},
+    RuleInfo{"instance.allowed", Severity::error,
+             "Instance types are in the policy's allow-list.",
+             "Pick an instance type matching limits.instance_types.", "instance_type=...",
+             "sagemaker:InstanceTypes", false},
+    RuleInfo{"runtime.max", Severity::error,
+             "MaxRuntimeInSeconds is set and within the policy's limit.",
+             "Set StoppingCondition.MaxRuntimeInSeconds within limits.max_runtime_seconds.",
+             "max_run=...", "", false},
+    RuleInfo{"budget.max-cost", Severity::error,
+             "The job's worst-case cost stays within limits.max_job_cost_usd.",
+             "Use fewer or cheaper instances, or a shorter MaxRuntime/MaxWait.", "max_run, max_wait",
+             "", false},
+    RuleInfo{"waiver.expired", Severity::warning, "Waivers in the policy are not past their expiry.",
+             "Renew the waiver with a new expiry and reason, or fix the resource and remove it.", "",
+             "", false},
+};
+
+}  // namespace
+
+std::span<const RuleInfo> rule_catalog() { return kRules; }
+
+const RuleInfo* find_rule(std::string_view id) {
+  for (const auto& r : kRules) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace sageguard

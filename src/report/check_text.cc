@@ -1,0 +1,60 @@
+#include <fmt/format.h>
+
+#include "sageguard/report/check_report.h"
+
+namespace sageguard::report {
+
+namespace {
+
+const char* colour(Severity s) {
+  switch (s) {
+    case Severity::error: return "\x1b[1;31m";
+    case Severity::warning: return "\x1b[1;33m";
+    case Severity::note: return "\x1b[1;36m";
+    case Severity::off: break;
+  }
+  return "";
+}
+
+std::string plural(int n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string check_text(const CheckResult& r, const TextOptions& opts) {
+  std::string out;
+  const char* bold = opts.color ? "\x1b[1m" : "";
+  const char* reset = opts.color ? "\x1b[0m" : "";
+  // Findings arrive grouped by file and resource already (the engine emits
+  // them per resource); print a header whenever the resource changes.
+  std::string last;
+  for (const auto& f : r.findings) {
+    std::string where = f.file.empty() ? f.resource.region : f.file;
+    std::string key = where + "\x1f" + f.resource.kind + "\x1f" + f.resource.name;
+    if (key != last) {
+      if (!last.empty()) out += "\n";
+      std::string name = f.resource.name.empty() ? "(unnamed)" : f.resource.name;
+      out += fmt::format("{}{} {}{}", bold, f.resource.kind, name, reset);
+      if (!f.resource.arn.empty()) out += fmt::format(" ({})", f.resource.arn);
+      out += "\n";
+      last = std::move(key);
+    }
+    std::string loc = f.file.empty() ? (f.resource.arn.empty() ? f.resource.name : f.resource.arn)
+                                     : fmt::format("{}:{}:{}", f.file, f.line, f.column);
+    out += fmt::format("  {}: {}{}{}: {} [{}]\n", loc, opts.color ? colour(f.severity) : "",
+                       to_string(f.severity), reset, f.message, f.rule);
+  }
+  if (!r.findings.empty()) out += "\n";
+  out += fmt::format("{}, {}: {}, {}, {}", plural(r.summary.files, "file"),
+                     plural(r.summary.resources, "resource"), plural(r.summary.error, "error"),
+                     plural(r.summary.warning, "warning"), plural(r.summary.note, "note"));
+  if (!r.waived.empty()) out += fmt::format(", {} waived", r.waived.size());
+  if (r.summary.skipped > 0) {
+    out += fmt::format(" ({} skipped: not SageMaker documents)", plural(r.summary.skipped, "file"));
+  }
+  out += "\n";
+  return out;
+}
+
+}  // namespace sageguard::report

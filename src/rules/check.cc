@@ -1,0 +1,214 @@
+// check_paths / check_document: the one rule engine that check, fix, launch
+// and audit share. Documents are evaluated independently (in parallel when
+// there are several files) and merged in input order, so output is stable.
+#include "sageguard/check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "rules/propagation.h"
+#include "rules/rule_context.h"
+#include "rules/waivers.h"
+#include "sageguard/rule_catalog.h"
+
+namespace sageguard {
+
+std::string utc_today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+Severity max_severity(const std::vector<Finding>& findings) {
+  Severity s = Severity::off;
+  for (const auto& f : findings) s = std::max(s, f.severity);
+  return s;
+}
+
+bool has_findings_at_or_above(const CheckResult& r, Severity threshold) {
+  return std::any_of(r.findings.begin(), r.findings.end(),
+                     [&](const Finding& f) { return f.severity >= threshold; });
+}
+
+namespace {
+
+void evaluate_budget(const CheckOptions& opts, rules::RuleContext& ctx) {
+  const Policy& p = ctx.policy();
+  if (!opts.estimator || !p.max_job_cost_usd || !ctx.enabled("budget.max-cost")) return;
+  auto est = opts.estimator(ctx.resource());
+  if (!est) return;
+  const Value& root = *ctx.resource().root;
+  for (const auto& t : est->unpriced) {
+    ctx.emit("budget.max-cost", root.offset(), "",
+             fmt::format("no price for instance type '{}': the worst-case cost cannot be "
+                         "checked against the {:.2f} USD limit",
+                         t, *p.max_job_cost_usd));
+  }
+  if (est->unpriced.empty() && est->worst_case_usd > *p.max_job_cost_usd) {
+    ctx.emit("budget.max-cost", root.offset(), "",
+             fmt::format("worst-case cost {:.2f} USD ({}) exceeds the policy's limit of {:.2f} USD",
+                         est->worst_case_usd, est->basis, *p.max_job_cost_usd));
+  }
+}
+
+Finding to_finding(const Document& doc, const Resource& r, const Policy& policy,
+                   rules::RawFinding&& raw) {
+  Finding f;
+  f.rule = std::string(raw.rule);
+  f.severity = policy.severity_of(f.rule);
+  f.file = doc.path();
+  LineCol lc = doc.locate(raw.offset);
+  f.line = lc.line;
+  f.column = lc.column;
+  f.source_line = std::string(doc.line_text(lc.line));
+  f.resource.kind = kind_name(r.kind);
+  f.resource.name = r.name;
+  f.path = std::move(raw.pointer);
+  f.message = std::move(raw.message);
+  const RuleInfo* info = find_rule(f.rule);
+  f.fixable = info && info->fixable;
+  return f;
+}
+
+// Collect files: explicit files are "named"; folders are walked (sorted, so
+// output order is stable) for *.json, *.yaml, *.yml.
+Result<std::vector<std::pair<std::string, bool>>> collect_inputs(
+    const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, bool>> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      Error e = Error::make(ErrorCode::io, "no such file or directory");
+      e.file = p;
+      return e;
+    }
+    if (!fs::is_directory(st)) {
+      files.emplace_back(p, true);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec),
+         end;
+         it != end; it.increment(ec)) {
+      if (ec) break;
+      if (!it->is_regular_file(ec)) continue;
+      const std::string ext = it->path().extension().string();
+      if (ext == ".json" || ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+    }
+    if (ec) {
+      Error e = Error::make(ErrorCode::io, fmt::format("cannot walk folder: {}", ec.message()));
+      e.file = p;
+      return e;
+    }
+    std::sort(found.begin(), found.end());
+    for (auto& f : found) files.emplace_back(std::move(f), false);
+  }
+  return files;
+}
+
+}  // namespace
+
+Status check_document(const Document& doc, bool named, const Policy& policy,
+                      const CheckOptions& opts, CheckResult& out) {
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind));
+  out.summary.files += 1;
+  if (!ex.recognised) {
+    if (named) {
+      return Error::at(ErrorCode::input, doc.path(), 1, 1,
+                       "not a recognised SageMaker document (expected a Create*/Describe* "
+                       "request, a Pipelines definition or a list of them; use --kind to say "
+                       "which)");
+    }
+    out.summary.skipped += 1;
+    return Status::success();
+  }
+  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  std::vector<std::vector<rules::RawFinding>> raw(ex.resources.size());
+  for (size_t i = 0; i < ex.resources.size(); ++i) {
+    rules::RuleContext ctx(policy, ex.resources[i], raw[i]);
+    rules::check_request(ctx);
+    rules::check_tags(ctx);
+    rules::check_network(ctx);
+    rules::check_kms(ctx);
+    rules::check_spot(ctx);
+    rules::check_limits(ctx);
+    evaluate_budget(opts, ctx);
+  }
+  rules::check_propagation(policy, ex.resources, raw);
+  out.summary.resources += static_cast<int>(ex.resources.size());
+  for (size_t i = 0; i < ex.resources.size(); ++i) {
+    for (auto& rf : raw[i]) {
+      Finding f = to_finding(doc, ex.resources[i], policy, std::move(rf));
+      if (const Waiver* w = rules::active_waiver(policy, f, today)) {
+        out.waived.push_back({std::move(f), w->reason, w->expires});
+      } else {
+        out.findings.push_back(std::move(f));
+      }
+    }
+  }
+  return Status::success();
+}
+
+static void count(CheckResult& r) {
+  r.summary.error = r.summary.warning = r.summary.note = 0;
+  for (const auto& f : r.findings) {
+    if (f.severity == Severity::error) ++r.summary.error;
+    if (f.severity == Severity::warning) ++r.summary.warning;
+    if (f.severity == Severity::note) ++r.summary.note;
+  }
+}
+
+Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
+                                const CheckOptions& opts) {
+  SG_ASSIGN_OR_RETURN(auto files, collect_inputs(paths));
+  CheckResult result;
+  result.policy = policy.source;
+  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  rules::expired_waiver_findings(policy, today, result.findings);
+
+  // Each file is parsed and checked on its own; results merge in input order.
+  const size_t workers =
+      std::max<size_t>(1, std::min<size_t>(files.size(), std::thread::hardware_concurrency()));
+  std::vector<std::optional<Result<CheckResult>>> partial(files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      auto doc = load_document(files[i].first, opts.read);
+      if (!doc.ok()) {
+        partial[i].emplace(std::move(doc).error());
+        continue;
+      }
+      CheckResult r;
+      Status s = check_document(**doc, files[i].second, policy, opts, r);
+      partial[i].emplace(s.ok() ? Result<CheckResult>(std::move(r))
+                                : Result<CheckResult>(std::move(s).error()));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  for (auto& p : partial) {
+    if (!p->ok()) return std::move(*p).error();
+    CheckResult& r = p->value();
+    result.summary.files += r.summary.files;
+    result.summary.resources += r.summary.resources;
+    result.summary.skipped += r.summary.skipped;
+    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
+    std::move(r.waived.begin(), r.waived.end(), std::back_inserter(result.waived));
+  }
+  count(result);
+  return result;
+}
+
+}  // namespace sageguard

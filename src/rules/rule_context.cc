@@ -1,0 +1,113 @@
+#include "rules/rule_context.h"
+
+#include "rules/kind_layout.h"
+#include "sageguard/api_model.h"
+
+namespace sageguard::rules {
+
+Lookup lookup(const Value& scope, std::string_view path) {
+  Lookup l;
+  const Value* cur = &scope;
+  l.parent = cur;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+    if (is_unresolved_expression(*cur)) {
+      l.state = LookupState::unresolved;
+      return l;
+    }
+    const Value* next = cur->find(seg);
+    if (!next) {
+      l.state = LookupState::missing;
+      return l;
+    }
+    if (next->is_null()) {  // YAML `Key:` with nothing, or JSON null: absent
+      l.state = LookupState::missing;
+      return l;
+    }
+    cur = next;
+    if (!path.empty() && cur->is_object()) l.parent = cur;
+  }
+  if (is_unresolved_expression(*cur)) {
+    l.state = LookupState::unresolved;
+    return l;
+  }
+  l.state = LookupState::found;
+  l.value = cur;
+  return l;
+}
+
+static void walk_all(const Value& v, std::string_view path, std::string ptr,
+                     std::vector<Reached>& out) {
+  if (is_unresolved_expression(v)) return;
+  if (path.empty()) {
+    if (!v.is_null()) out.push_back({&v, std::move(ptr)});
+    return;
+  }
+  size_t slash = path.find('/');
+  std::string_view seg = path.substr(0, slash);
+  std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  if (seg == "[]") {
+    if (!v.is_array()) return;
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      walk_all(v.items()[i], rest, ptr + "/" + std::to_string(i), out);
+    }
+    return;
+  }
+  if (const Value* next = v.find(seg)) {
+    walk_all(*next, rest, ptr + "/" + json_pointer_escape(seg), out);
+  }
+}
+
+std::vector<Reached> lookup_all(const Value& scope, std::string_view path) {
+  std::vector<Reached> out;
+  walk_all(scope, path, "", out);
+  return out;
+}
+
+std::string to_pointer(std::string_view path) {
+  std::string out;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    out += '/';
+    out += json_pointer_escape(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  }
+  return out;
+}
+
+std::string dotted(std::string_view path) {
+  std::string out(path);
+  for (char& c : out) {
+    if (c == '/') c = '.';
+  }
+  return out;
+}
+
+bool RuleContext::enabled(std::string_view rule) const {
+  return policy_.severity_of(std::string(rule)) != Severity::off;
+}
+
+void RuleContext::emit(std::string_view rule, uint64_t offset, std::string pointer,
+                       std::string message) {
+  out_.push_back(RawFinding{rule, offset, std::move(pointer), std::move(message)});
+}
+
+void RuleContext::emit_missing(std::string_view rule, const Lookup& l, const Value& scope,
+                               std::string pointer, std::string message) {
+  const Value* at = l.parent ? l.parent : &scope;
+  emit(rule, at->offset(), std::move(pointer), std::move(message));
+}
+
+std::vector<Reached> instance_types_of(const Value& scope, ResourceKind kind) {
+  std::vector<Reached> out;
+  for (auto path : layout_of(kind).instance_types) {
+    for (auto& r : lookup_all(scope, path)) {
+      if (r.value->is_string()) out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+}  // namespace sageguard::rules

@@ -1,0 +1,79 @@
+// What a rule family sees while evaluating one resource: the policy, the
+// resource, path lookups that understand unresolved Pipelines expressions,
+// and an emitter that records findings by byte offset (line/column are
+// computed later, once). One RuleContext per resource; not shared.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sageguard/policy.h"
+#include "sageguard/resource.h"
+
+namespace sageguard::rules {
+
+struct RawFinding {
+  std::string_view rule;
+  uint64_t offset = 0;
+  std::string pointer;  // relative to the resource root
+  std::string message;
+};
+
+enum class LookupState { found, missing, unresolved };
+
+struct Lookup {
+  LookupState state = LookupState::missing;
+  const Value* value = nullptr;   // when found
+  const Value* parent = nullptr;  // deepest object on the path that exists
+};
+
+// Follow '/'-separated member names from `scope`. A value on the way that is
+// an unresolved expression ({"Get": ...}) makes the whole lookup unresolved.
+Lookup lookup(const Value& scope, std::string_view path);
+
+// Every value reached by a path with "[]" segments (each array element),
+// with its pointer relative to `scope`. Unresolved values are skipped.
+struct Reached {
+  const Value* value;
+  std::string pointer;
+};
+std::vector<Reached> lookup_all(const Value& scope, std::string_view path);
+
+// "/A/B" from "A/B" with RFC 6901 escaping of each segment.
+std::string to_pointer(std::string_view path);
+// "A.B" from "A/B", for messages people read.
+std::string dotted(std::string_view path);
+
+class RuleContext {
+ public:
+  RuleContext(const Policy& policy, const Resource& resource, std::vector<RawFinding>& out)
+      : policy_(policy), resource_(resource), out_(out) {}
+
+  const Policy& policy() const { return policy_; }
+  const Resource& resource() const { return resource_; }
+  bool enabled(std::string_view rule) const;
+
+  void emit(std::string_view rule, uint64_t offset, std::string pointer, std::string message);
+  // For a missing member: point at the deepest existing parent object.
+  void emit_missing(std::string_view rule, const Lookup& l, const Value& scope,
+                    std::string pointer, std::string message);
+
+ private:
+  const Policy& policy_;
+  const Resource& resource_;
+  std::vector<RawFinding>& out_;
+};
+
+// The rule families. Each appends findings for one resource.
+void check_request(RuleContext& ctx);
+void check_tags(RuleContext& ctx);
+void check_network(RuleContext& ctx);
+void check_kms(RuleContext& ctx);
+void check_spot(RuleContext& ctx);
+void check_limits(RuleContext& ctx);
+
+// Instance types a scope runs on (resolved strings only).
+std::vector<Reached> instance_types_of(const Value& scope, ResourceKind kind);
+
+}  // namespace sageguard::rules

@@ -1,0 +1,56 @@
+// spot.enabled, spot.max-wait, spot.checkpoint: managed spot training, the
+// cheapest way to train, and the settings without which it fails or loses work.
+#include <fmt/format.h>
+
+#include "rules/kind_layout.h"
+#include "rules/rule_context.h"
+
+namespace sageguard::rules {
+
+void check_spot(RuleContext& ctx) {
+  if (!layout_of(ctx.resource().kind).spot) return;
+  for (const Scope& s : scopes_of(ctx.resource())) {
+    const Lookup spot = lookup(*s.obj, "EnableManagedSpotTraining");
+    if (spot.state == LookupState::unresolved) continue;
+    const bool on = spot.state == LookupState::found && spot.value->is_true();
+    const std::string spot_ptr = s.pointer + "/EnableManagedSpotTraining";
+    const Lookup wait = lookup(*s.obj, "StoppingCondition/MaxWaitTimeInSeconds");
+    const Lookup run = lookup(*s.obj, "StoppingCondition/MaxRuntimeInSeconds");
+    const std::string wait_ptr = s.pointer + "/StoppingCondition/MaxWaitTimeInSeconds";
+
+    if (!on) {
+      if (ctx.enabled("spot.enabled")) {
+        const uint64_t at = spot.value ? spot.value->offset() : s.obj->offset();
+        ctx.emit("spot.enabled", at, spot_ptr,
+                 "managed spot training is off (EnableManagedSpotTraining): spot capacity "
+                 "typically costs up to 90% less");
+      }
+      if (wait.state == LookupState::found && ctx.enabled("spot.max-wait")) {
+        ctx.emit("spot.max-wait", wait.value->offset(), wait_ptr,
+                 "MaxWaitTimeInSeconds is set without managed spot training; the API rejects it");
+      }
+      continue;
+    }
+    if (ctx.enabled("spot.max-wait") && wait.state != LookupState::unresolved) {
+      if (wait.state == LookupState::missing) {
+        ctx.emit_missing("spot.max-wait", wait, *s.obj, wait_ptr,
+                         "managed spot training without StoppingCondition.MaxWaitTimeInSeconds");
+      } else if (run.state == LookupState::found && wait.value->is_number() &&
+                 run.value->is_number() && wait.value->as_number() < run.value->as_number()) {
+        ctx.emit("spot.max-wait", wait.value->offset(), wait_ptr,
+                 fmt::format("MaxWaitTimeInSeconds ({}) is below MaxRuntimeInSeconds ({})",
+                             wait.value->as_number(), run.value->as_number()));
+      }
+    }
+    if (ctx.enabled("spot.checkpoint")) {
+      const Lookup ck = lookup(*s.obj, "CheckpointConfig/S3Uri");
+      if (ck.state == LookupState::missing) {
+        ctx.emit_missing("spot.checkpoint", ck, *s.obj, s.pointer + "/CheckpointConfig/S3Uri",
+                         "managed spot training without CheckpointConfig.S3Uri: an "
+                         "interruption restarts the job from zero");
+      }
+    }
+  }
+}
+
+}  // namespace sageguard::rules

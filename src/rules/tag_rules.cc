@@ -1,0 +1,157 @@
+// tags.required, tags.value, tags.invalid: the cost-allocation tags on every
+// kind. Tags live at the resource's top-level `Tags` (for a tuning job too).
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <unordered_map>
+
+#include "rules/rule_context.h"
+#include "sageguard/api_model.h"
+#include "util/strings.h"
+#include "util/utf8.h"
+
+namespace sageguard::rules {
+namespace {
+
+constexpr size_t kMaxTags = 50;
+constexpr size_t kMaxKeyLength = 128;
+constexpr size_t kMaxValueLength = 256;
+
+struct Tag {
+  const Value* key = nullptr;    // string, or nullptr if unresolved/absent
+  const Value* value = nullptr;  // string, or nullptr if unresolved/absent
+  bool value_unresolved = false;
+  size_t index = 0;
+};
+
+std::vector<Tag> read_tags(const Value& tags) {
+  std::vector<Tag> out;
+  for (size_t i = 0; i < tags.items().size(); ++i) {
+    const Value& t = tags.items()[i];
+    if (!t.is_object()) continue;
+    Tag tag;
+    tag.index = i;
+    const Value* k = t.find("Key");
+    const Value* v = t.find("Value");
+    if (k && k->is_string()) tag.key = k;
+    if (v && v->is_string()) tag.value = v;
+    tag.value_unresolved = v && is_unresolved_expression(*v);
+    if (tag.key) out.push_back(tag);
+  }
+  return out;
+}
+
+void check_required(RuleContext& ctx, const Value* tags, const std::vector<Tag>& present) {
+  if (!ctx.enabled("tags.required")) return;
+  std::vector<std::string> keys;
+  keys.reserve(present.size());
+  for (const auto& t : present) keys.push_back(t.key->as_string());
+  const Value& root = *ctx.resource().root;
+  for (const auto& want : ctx.policy().required_tags) {
+    if (std::find(keys.begin(), keys.end(), want) != keys.end()) continue;
+    std::string msg = fmt::format("required tag '{}' is missing", want);
+    if (auto near = closest_match(want, keys)) {
+      msg += fmt::format(" (found '{}': tag keys are case- and spelling-sensitive)", *near);
+    }
+    ctx.emit("tags.required", tags ? tags->offset() : root.offset(), "/Tags", std::move(msg));
+  }
+}
+
+void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
+  if (!ctx.enabled("tags.value")) return;
+  const auto& policy = ctx.policy();
+  for (const auto& t : present) {
+    if (t.value_unresolved) continue;
+    const std::string& key = t.key->as_string();
+    const TagValueRule* rule = policy.value_rule(key);
+    const bool required = std::find(policy.required_tags.begin(), policy.required_tags.end(),
+                                    key) != policy.required_tags.end();
+    if (!rule && !required) continue;
+    const std::string pointer = fmt::format("/Tags/{}/Value", t.index);
+    if (!t.value || t.value->as_string().find_first_not_of(" \t") == std::string::npos) {
+      ctx.emit("tags.value", t.value ? t.value->offset() : t.key->offset(), pointer,
+               fmt::format("tag '{}' has an empty value", key));
+      continue;
+    }
+    if (!rule) continue;
+    const std::string& val = t.value->as_string();
+    if (rule->regex && !RE2::FullMatch(val, *rule->regex)) {
+      ctx.emit("tags.value", t.value->offset(), pointer,
+               fmt::format("tag '{}' value '{}' does not match the pattern '{}'", key, val,
+                           rule->pattern.value_or("")));
+    }
+    if (!rule->allowed.empty() &&
+        std::find(rule->allowed.begin(), rule->allowed.end(), val) == rule->allowed.end()) {
+      std::string msg = fmt::format("tag '{}' value '{}' is not one of the allowed values: {}",
+                                    key, val, join(rule->allowed, ", "));
+      if (auto near = closest_match(val, rule->allowed)) msg += fmt::format(" (did you mean '{}'?)", *near);
+      ctx.emit("tags.value", t.value->offset(), pointer, std::move(msg));
+    }
+  }
+}
+
+void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& present) {
+  if (!ctx.enabled("tags.invalid")) return;
+  // Letters, separators, numbers and _.:/=+-@ (AWS's tag character class).
+  static const RE2 kAllowed(R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
+  if (tags.items().size() > kMaxTags) {
+    ctx.emit("tags.invalid", tags.offset(), "/Tags",
+             fmt::format("{} tags; AWS allows at most {}", tags.items().size(), kMaxTags));
+  }
+  std::unordered_map<std::string, size_t> first_seen;
+  for (const auto& t : present) {
+    const std::string& key = t.key->as_string();
+    const std::string kptr = fmt::format("/Tags/{}/Key", t.index);
+    const uint64_t klen = utf8_count_code_points(key);
+    if (klen < 1 || klen > kMaxKeyLength) {
+      ctx.emit("tags.invalid", t.key->offset(), kptr,
+               fmt::format("tag key '{}' is {} characters; keys must be 1-{}", key, klen,
+                           kMaxKeyLength));
+    }
+    if (!RE2::FullMatch(key, kAllowed)) {
+      ctx.emit("tags.invalid", t.key->offset(), kptr,
+               fmt::format("tag key '{}' has characters outside letters, digits, spaces and "
+                           "_.:/=+-@",
+                           key));
+    }
+    if (ascii_lower(key.substr(0, 4)) == "aws:") {
+      ctx.emit("tags.invalid", t.key->offset(), kptr,
+               fmt::format("tag key '{}' uses the reserved 'aws:' prefix", key));
+    }
+    if (auto [it, inserted] = first_seen.emplace(key, t.index); !inserted) {
+      ctx.emit("tags.invalid", t.key->offset(), kptr,
+               fmt::format("duplicate tag key '{}' (first at /Tags/{})", key, it->second));
+    }
+    if (t.value) {
+      const std::string& val = t.value->as_string();
+      const std::string vptr = fmt::format("/Tags/{}/Value", t.index);
+      const uint64_t vlen = utf8_count_code_points(val);
+      if (vlen > kMaxValueLength) {
+        ctx.emit("tags.invalid", t.value->offset(), vptr,
+                 fmt::format("tag '{}' value is {} characters; values may have at most {}", key,
+                             vlen, kMaxValueLength));
+      }
+      if (!RE2::FullMatch(val, kAllowed)) {
+        ctx.emit("tags.invalid", t.value->offset(), vptr,
+                 fmt::format("tag '{}' value has characters outside letters, digits, spaces and "
+                             "_.:/=+-@",
+                             key));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void check_tags(RuleContext& ctx) {
+  const Value& root = *ctx.resource().root;
+  const Value* tags = root.find("Tags");
+  if (tags && is_unresolved_expression(*tags)) return;
+  if (tags && !tags->is_array()) return;  // request.invalid reports the type
+  std::vector<Tag> present = tags ? read_tags(*tags) : std::vector<Tag>{};
+  check_required(ctx, tags, present);
+  check_values(ctx, present);
+  if (tags) check_limits(ctx, *tags, present);
+}
+
+}  // namespace sageguard::rules

@@ -1,0 +1,131 @@
+#include "util/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace sageguard {
+
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+// Closes a descriptor on scope exit.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+}  // namespace
+
+Result<std::string> read_file_limited(const std::string& path, uint64_t max_size) {
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) {
+    Error e = Error::make(ErrorCode::io, fmt::format("cannot open: {}", errno_text(errno)));
+    e.file = path;
+    return e;
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) {
+    Error e = Error::make(ErrorCode::io, fmt::format("cannot stat: {}", errno_text(errno)));
+    e.file = path;
+    return e;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    Error e = Error::make(ErrorCode::input, "is a directory");
+    e.file = path;
+    return e;
+  }
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_size) {
+    Error e = Error::make(ErrorCode::input,
+                          fmt::format("file is {} bytes, over the limit of {} bytes "
+                                      "(raise it with --max-file-size)",
+                                      static_cast<uint64_t>(st.st_size), max_size));
+    e.file = path;
+    return e;
+  }
+  std::string out;
+  if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(f.fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = Error::make(ErrorCode::io, fmt::format("read failed: {}", errno_text(errno)));
+      e.file = path;
+      return e;
+    }
+    if (n == 0) break;
+    // Pipes and special files have no size up front: enforce while reading.
+    if (out.size() + static_cast<uint64_t>(n) > max_size) {
+      Error e = Error::make(ErrorCode::input,
+                            fmt::format("input is over the limit of {} bytes", max_size));
+      e.file = path;
+      return e;
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".sageguard-XXXXXX")).string();
+  auto fail = [&](const std::string& what, int err) {
+    Error e = Error::make(ErrorCode::io, fmt::format("{}: {}", what, errno_text(err)));
+    e.file = path;
+    return e;
+  };
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) return fail("cannot create temporary file", errno);
+  Fd guard(fd);
+  auto cleanup_fail = [&](const std::string& what) {
+    int err = errno;
+    ::unlink(tmpl.c_str());
+    return fail(what, err);
+  };
+  struct stat st {};
+  mode_t mode = 0644;
+  if (::stat(path.c_str(), &st) == 0) {
+    mode = st.st_mode & 07777;
+  } else {
+    mode_t um = ::umask(0);
+    ::umask(um);
+    mode = 0666 & ~um;
+  }
+  if (::fchmod(fd, mode) != 0) return cleanup_fail("cannot set permissions");
+  const char* p = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return cleanup_fail("write failed");
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return cleanup_fail("fsync failed");
+  if (::close(fd) != 0) {
+    guard.fd = -1;
+    return cleanup_fail("close failed");
+  }
+  guard.fd = -1;
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) return cleanup_fail("cannot replace file");
+  return Status::success();
+}
+
+}  // namespace sageguard

@@ -1,0 +1,24 @@
+// Small string helpers shared across modules: edit distance for "did you
+// mean" suggestions, case folding, joining. Pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sageguard {
+
+// Levenshtein distance over bytes; stops early once it exceeds `cap`.
+size_t edit_distance(std::string_view a, std::string_view b, size_t cap = 1000);
+
+// The candidate closest to `word` when it is a plausible misspelling: equal
+// ignoring case/spaces/underscores/hyphens, or within a small edit distance
+// relative to its length. nullopt when nothing is close.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+std::string ascii_lower(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace sageguard

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cost_test_util.h"
+#include "sageguard/cost/cur_reader.h"
+#include "test_support.h"
+
+namespace sageguard::cost {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string csv(double cost) {
+  return "lineItem/UnblendedCost,lineItem/ProductCode\n" + std::to_string(cost) + ",AmazonSageMaker\n";
+}
+
+void set_mtime(const fs::path& p, int seconds_ago) {
+  fs::last_write_time(p, fs::file_time_type::clock::now() - std::chrono::seconds(seconds_ago));
+}
+
+std::vector<std::string> names(const std::vector<std::string>& files, const fs::path& root) {
+  std::vector<std::string> out;
+  for (const auto& f : files) out.push_back(fs::relative(f, root).generic_string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// <report>/<period>/<assembly>/<report>-N.csv.gz with two assemblies.
+struct Layout {
+  sgtest::TempDir dir;
+  fs::path period;
+  Layout() {
+    period = dir / "prefix/rep/20240501-20240601";
+    sgtest::write_file(period / "aaa-old/rep-1.csv.gz", costtest::gzip(csv(100)));
+    sgtest::write_file(period / "aaa-old/rep-2.csv.gz", costtest::gzip(csv(200)));
+    sgtest::write_file(period / "bbb-new/rep-1.csv.gz", costtest::gzip(csv(30)));
+    sgtest::write_file(period / "aaa-old/rep-Manifest.json", "{}");  // per-assembly manifests are ignored
+    set_mtime(period / "aaa-old/rep-1.csv.gz", 7200);
+    set_mtime(period / "aaa-old/rep-2.csv.gz", 7200);
+    set_mtime(period / "bbb-new/rep-1.csv.gz", 60);
+    // Another period, single assembly.
+    sgtest::write_file(dir / "prefix/rep/20240601-20240701/ccc/rep-1.csv.gz", costtest::gzip(csv(5)));
+  }
+};
+
+TEST(CurInputs, FolderWithoutManifestKeepsNewestAssemblyPerPeriod) {
+  Layout l;
+  auto in = resolve_cur_inputs({l.dir.path().string()});
+  ASSERT_TRUE(in.ok()) << in.error().describe();
+  EXPECT_EQ(names(in->files, l.dir.path()),
+            (std::vector<std::string>{"prefix/rep/20240501-20240601/bbb-new/rep-1.csv.gz",
+                                      "prefix/rep/20240601-20240701/ccc/rep-1.csv.gz"}));
+  EXPECT_EQ(in->skipped.size(), 2u);
+  auto r = read_cur({l.dir.path().string()}, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(r->total, 35);
+}
+
+TEST(CurInputs, PeriodManifestWinsOverMtime) {
+  Layout l;
+  // The manifest says the old assembly is current (e.g. a re-delivery copied later).
+  sgtest::write_file(l.period / "rep-Manifest.json",
+                     R"({"assemblyId":"aaa-old","billingPeriod":{"start":"20240501T000000.000Z","end":"20240601T000000.000Z"},
+                         "reportKeys":["prefix/rep/20240501-20240601/aaa-old/rep-1.csv.gz",
+                                       "prefix/rep/20240501-20240601/aaa-old/rep-2.csv.gz"]})");
+  auto r = read_cur({l.dir.path().string()}, {});
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_DOUBLE_EQ(r->total, 100 + 200 + 5);
+  // The manifest given directly reads exactly its keys.
+  auto m = read_cur({(l.period / "rep-Manifest.json").string()}, {});
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_DOUBLE_EQ(m->total, 300);
+  // A folder and its manifest together: nothing counted twice.
+  auto both = read_cur({l.dir.path().string(), (l.period / "rep-Manifest.json").string()}, {});
+  ASSERT_TRUE(both.ok());
+  EXPECT_DOUBLE_EQ(both->total, 305);
+}
+
+TEST(CurInputs, ManifestWithMissingKeyIsAnError) {
+  Layout l;
+  sgtest::write_file(l.period / "rep-Manifest.json",
+                     R"({"assemblyId":"x","reportKeys":["prefix/rep/20240501-20240601/x/rep-9.csv.gz"]})");
+  auto r = read_cur({l.dir.path().string()}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::io);
+  EXPECT_NE(r.error().message.find("rep-9.csv.gz"), std::string::npos);
+  sgtest::write_file(l.dir / "bad-Manifest.json", "{not json");
+  EXPECT_FALSE(resolve_cur_inputs({(l.dir / "bad-Manifest.json").string()}).ok());
+}
+
+TEST(CurInputs, SameMtimeFallsBackToLexicalOrder) {
+  sgtest::TempDir dir;
+  fs::path period = dir / "20240501-20240601";
+  sgtest::write_file(period / "a1/r.csv", csv(1));
+  sgtest::write_file(period / "b2/r.csv", csv(2));
+  auto t = fs::file_time_type::clock::now() - std::chrono::seconds(100);
+  fs::last_write_time(period / "a1/r.csv", t);
+  fs::last_write_time(period / "b2/r.csv", t);
+  auto r = read_cur({dir.path().string()}, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(r->total, 2);
+}
+
+TEST(CurInputs, NonexistentPathIsIoError) {
+  auto r = resolve_cur_inputs({"/no/such/path"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::io);
+}
+
+}  // namespace
+}  // namespace sageguard::cost
