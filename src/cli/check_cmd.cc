@@ -5,7 +5,10 @@
 #include <memory>
 
 #include "cli/common.h"
+#include "sageguard/aws/shared_config.h"
 #include "sageguard/check.h"
+#include "sageguard/cost/price_table.h"
+#include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/check_report.h"
 
 namespace sageguard::cli {
@@ -19,6 +22,7 @@ struct CheckFlags {
   std::string fail_on = "error";
   std::optional<std::string> kind;
   std::string max_file_size = "256M";
+  std::optional<std::string> price_list;
   std::vector<std::string> paths;
 };
 
@@ -38,6 +42,15 @@ int run_check(Io& io, const CheckFlags& f) {
   opts.read.max_file_size = *size;
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
+  if (policy->max_job_cost_usd || f.price_list) {
+    // budget.max-cost needs prices; the region only picks them (no AWS call).
+    auto table = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
+    if (!table.ok()) return report_error(io, table.error());
+    auto region = aws::resolve_region(aws::process_env(), "", "");
+    opts.estimator = launch::make_cost_estimator(
+        std::make_shared<const cost::PriceTable>(std::move(table).value()),
+        region.ok() ? *region : "us-east-1");
+  }
   auto result = check_paths(f.paths, *policy, opts);
   if (!result.ok()) return report_error(io, result.error());
 
@@ -74,6 +87,9 @@ Command check_command() {
                            "transform-job, model, endpoint-config, endpoint, pipeline");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
+            sub.add_option("--price-list", f->price_list,
+                           "AWS Price List offer file for budget.max-cost (default: the bundled "
+                           "table)");
             sub.add_option("paths", f->paths, "Files or folders")->required();
             return [f](Io& io) { return run_check(io, *f); };
           }};

@@ -31,6 +31,10 @@ int run_fix(Io& io, const FixFlags& f) {
   if (f.in_place && f.output) {
     return report_error(io, Error::make(ErrorCode::usage, "--in-place and -o are exclusive"));
   }
+  if (f.diff && f.output && *f.output == "-") {
+    return report_error(io, Error::make(ErrorCode::usage,
+                                        "--diff and -o - would both write to stdout"));
+  }
   if (!f.in_place && !f.output && !f.diff) {
     return report_error(
         io, Error::make(ErrorCode::usage,

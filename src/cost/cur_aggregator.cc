@@ -103,6 +103,22 @@ bool CurAggregator::read_json_tags(const CurSchema& s, std::string_view text) {
   return true;
 }
 
+void CurAggregator::add_month(std::string_view month, double cost) {
+  if (last_month_ < months_.size() && months_[last_month_].first == month) {
+    months_[last_month_].second += cost;
+    return;
+  }
+  for (std::size_t i = 0; i < months_.size(); ++i) {
+    if (months_[i].first == month) {
+      last_month_ = i;
+      months_[i].second += cost;
+      return;
+    }
+  }
+  last_month_ = months_.size();
+  months_.emplace_back(std::string(month), cost);
+}
+
 Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
   const std::string& file = source.name();
   CsvReader reader(source);
@@ -232,6 +248,7 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
     }
     it->second.cost += *cost;
     it->second.items += 1;
+    if (is_date(start)) add_month(start.substr(0, 7), *cost);
     if (spot) {
       it->second.spot += *spot;
       it->second.has_spot = true;
@@ -252,6 +269,7 @@ void CurAggregator::merge(CurAggregator&& o) {
     it->second.spot += acc.spot;
     it->second.has_spot = it->second.has_spot || acc.has_spot;
   }
+  for (const auto& [m, c] : o.months_) add_month(m, static_cast<double>(c));
   rows_ += o.rows_;
   malformed_ += o.malformed_;
   for (auto& smp : o.samples_) samples_.push_back(std::move(smp));
@@ -294,6 +312,7 @@ CostReport CurAggregator::finish(std::vector<std::string> files) && {
     r.groups.push_back(std::move(g));
   }
   r.total = static_cast<double>(total);
+  for (const auto& [m, c] : months_) r.by_month[m] += static_cast<double>(c);
   r.files = std::move(files);
   r.warnings.assign(warnings_.begin(), warnings_.end());
   return r;

@@ -60,6 +60,11 @@ class CurAggregator {
   std::vector<std::optional<std::string_view>> json_values_;  // per group key
   std::vector<int> json_rank_;
   std::string json_scratch_;
+  // Cost per YYYY-MM; few distinct months, so a small vector with the last
+  // hit remembered beats a map lookup per row.
+  std::vector<std::pair<std::string, long double>> months_;
+  std::size_t last_month_ = 0;
+  void add_month(std::string_view month, double cost);
 };
 
 }  // namespace sageguard::cost

@@ -68,10 +68,13 @@ struct OpList {
 };
 
 // Replace bytes [offset, offset + erase) of the original text with `text`.
+// Edits at the same offset apply higher `priority` first (YAML: text for a
+// deeper block goes before text for its parent, which ends on the same line).
 struct TextEdit {
   uint64_t offset = 0;
   uint64_t erase = 0;
   std::string text;
+  uint64_t priority = 0;
 };
 
 // A format editor turns operations into byte edits. `can_apply` answers

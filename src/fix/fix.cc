@@ -80,6 +80,9 @@ void merge_inserts(OpList& ops) {
       merged.push_back(std::move(op));
     } else if (it->value.kind == NewValue::Kind::object && op.value.kind == NewValue::Kind::object) {
       merge_value(it->value, op.value);
+    } else if (it->value.kind == NewValue::Kind::array && op.value.kind == NewValue::Kind::array) {
+      // Several tags for a Tags list that does not exist yet.
+      it->value.items.insert(it->value.items.end(), op.value.items.begin(), op.value.items.end());
     }
   }
   ops.inserts = std::move(merged);

@@ -202,6 +202,11 @@ class Planner {
     if (path.empty() || !policy_.volume_key) return;
     // SageMaker rejects a volume key on local-NVMe instance types.
     if (!asked("kms.volume", s.pointer + rules::to_pointer(path)) || on_nvme(s)) return;
+    // The key's parent holds the instance type; without it NVMe is unknown.
+    if (const size_t slash = path.rfind('/'); slash != std::string_view::npos) {
+      const Lookup parent = rules::lookup(*s.obj, path.substr(0, slash));
+      if (parent.state != LookupState::found || !parent.value->is_object()) return;
+    }
     set(s, path, NewValue::of_string(*policy_.volume_key), "kms.volume",
         fmt::format("set {} to {}", dotted(path), *policy_.volume_key));
   }

@@ -96,8 +96,8 @@ YamlEditor::YamlEditor(const Document& doc) : text_(doc.text()), nl_(newline_of(
       for (const auto& m : v->members()) stack.push_back(&m.second);
       continue;
     }
-    for (auto m = v->members().rbegin(); m != v->members().rend(); ++m) {
-      const Value& child = m->second;
+    for (const auto& m : v->members()) {
+      const Value& child = m.second;
       const uint64_t key_col = column_of(text_, child.key_off());
       if (!unit_found && is_block_mapping(child)) {
         const uint64_t c = column_of(text_, child.members()[0].second.key_off());
@@ -110,8 +110,8 @@ YamlEditor::YamlEditor(const Document& doc) : text_(doc.text()), nl_(newline_of(
         indentless_sequences_ = column_of(text_, skip_properties(text_, child.offset())) == key_col;
         seq_found = true;
       }
-      stack.push_back(&child);
     }
+    for (auto m = v->members().rbegin(); m != v->members().rend(); ++m) stack.push_back(&m->second);
   }
 }
 
@@ -273,7 +273,8 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
   }
   for (auto& [obj, body] : by_obj) {
     const uint64_t at = member_end(*obj, obj->members().size() - 1);
-    out.push_back(TextEdit{at, 0, at_line_start(at, std::move(body))});
+    const uint64_t col = column_of(text_, obj->members()[0].second.key_off());
+    out.push_back(TextEdit{at, 0, std::move(body), 2 * col});
   }
 
   std::vector<std::pair<const Value*, std::string>> by_arr;
@@ -295,7 +296,8 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
   for (auto& [arr, body] : by_arr) {
     const uint64_t dash_col = column_of(text_, skip_properties(text_, arr->offset()));
     const uint64_t at = block_end(arr->items().back().offset(), dash_col, false);
-    out.push_back(TextEdit{at, 0, at_line_start(at, std::move(body))});
+    // An indentless sequence ends where its parent mapping does: items first.
+    out.push_back(TextEdit{at, 0, std::move(body), 2 * dash_col + 1});
   }
 
   for (const auto& op : ops.replaces) {
@@ -310,6 +312,16 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
     const uint64_t from = line_start(text_, k);
     out.push_back(TextEdit{from, member_end(*op.obj, op.index) - from, ""});
   }
+  // A last line without a newline: the first block appended after it starts
+  // a new line.
+  TextEdit* first_at_end = nullptr;
+  for (auto& e : out) {
+    if (e.offset == text_.size() && !e.text.empty() &&
+        (!first_at_end || e.priority > first_at_end->priority)) {
+      first_at_end = &e;
+    }
+  }
+  if (first_at_end) first_at_end->text = at_line_start(first_at_end->offset, first_at_end->text);
   return out;
 }
 

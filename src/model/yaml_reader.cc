@@ -4,10 +4,13 @@
 // `null` mean what they mean in JSON); quoted scalars stay strings.
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <optional>
+#include <sstream>
 #include <unordered_set>
 
 #include "sageguard/document.h"
@@ -178,6 +181,58 @@ std::optional<uint64_t> indent_depth_exceeded(std::string_view text, uint32_t ma
   return std::nullopt;
 }
 
+// Finds where a second document starts, without building nodes. Why not
+// YAML::LoadAll: in yaml-cpp 0.7 it loops for ever, allocating a null node per
+// turn, on input such as "," (upstream issue #1040, fixed after 0.7 by PR
+// #1319): HandleNextDocument keeps returning true without consuming a token.
+// Here the parser is asked for at most two documents, so that cannot happen.
+class SecondDocumentFinder : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> first_node;
+  int documents = 0;
+
+  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    note(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& m) {
+    if (documents == 2 && !first_node) first_node = m;
+  }
+};
+
+// Offset of the second document's first node, if the text has one. Only text
+// with a "---" or "..." marker can hold a second document, so the common
+// single-document file is parsed once.
+std::optional<uint64_t> second_document_offset(const std::string& text) {
+  if (text.find("---") == std::string::npos && text.find("...") == std::string::npos) {
+    return std::nullopt;
+  }
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  SecondDocumentFinder finder;
+  if (!parser.HandleNextDocument(finder) || !parser.HandleNextDocument(finder)) {
+    return std::nullopt;
+  }
+  const YAML::Mark m = finder.first_node.value_or(YAML::Mark());
+  return m.pos > 0 ? static_cast<uint64_t>(m.pos) : 0;
+}
+
 }  // namespace
 
 Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth) {
@@ -190,15 +245,16 @@ Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_
                            fmt::format("nesting deeper than {} levels", max_depth));
   }
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.empty()) return Error::at(ErrorCode::input, path, 1, 1, "empty document");
-    if (docs.size() > 1) {
-      return error_at_offset(ErrorCode::input, path, text, YamlConverter(path, text, 0).offset_of(docs[1]),
+    const std::string owned(text);
+    // YAML::Load reads only the first document (one HandleNextDocument call).
+    const YAML::Node doc = YAML::Load(owned);
+    if (auto second = second_document_offset(owned)) {
+      return error_at_offset(ErrorCode::input, path, text, *second,
                              "more than one YAML document in a file; use a list instead");
     }
     YamlConverter conv(path, text, max_depth);
     Value root;
-    if (!conv.convert(docs[0], root, 0)) return conv.take_error();
+    if (!conv.convert(doc, root, 0)) return conv.take_error();
     if (!root.is_object() && !root.is_array()) {
       return error_at_offset(ErrorCode::input, path, text, root.offset(),
                              "expected a mapping or a list at the top of the document");

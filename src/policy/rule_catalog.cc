@@ -86,6 +86,11 @@ constexpr std::array kRules = {
     RuleInfo{"waiver.expired", Severity::warning, "Waivers in the policy are not past their expiry.",
              "Renew the waiver with a new expiry and reason, or fix the resource and remove it.", "",
              "", false},
+    RuleInfo{"audit.unreadable", Severity::error,
+             "Every resource `sageguard audit` lists can be described and its tags read.",
+             "Grant sagemaker:Describe* and sagemaker:ListTags to the auditing role, or rerun "
+             "with a lower --max-tps if the service kept throttling.",
+             "", "", false},
 };
 
 }  // namespace

@@ -6,9 +6,11 @@
 namespace sageguard {
 
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
+  // Optimal string alignment: Levenshtein plus adjacent transpositions, the
+  // commonest typo ("Contcat").
   const size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > cap) return cap + 1;
-  std::vector<size_t> prev(m + 1), cur(m + 1);
+  std::vector<size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
   std::iota(prev.begin(), prev.end(), size_t{0});
   for (size_t i = 1; i <= n; ++i) {
     cur[0] = i;
@@ -16,9 +18,13 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
     for (size_t j = 1; j <= m; ++j) {
       size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
       row_min = std::min(row_min, cur[j]);
     }
     if (row_min > cap) return cap + 1;
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return prev[m];

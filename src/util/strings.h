@@ -9,7 +9,8 @@
 
 namespace sageguard {
 
-// Levenshtein distance over bytes; stops early once it exceeds `cap`.
+// Edit distance over bytes (insert, delete, substitute, swap adjacent);
+// stops early once it exceeds `cap`.
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap = 1000);
 
 // The candidate closest to `word` when it is a plausible misspelling: equal

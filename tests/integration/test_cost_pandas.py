@@ -1,8 +1,9 @@
 """Cost aggregation against pandas: generate legacy CUR, CUR 2.0 and FOCUS
 exports (quoted commas and quotes, embedded newlines, CRLF, credits, taxes,
 Savings Plan pairs, other services, blank tags, two assemblies of a period,
-gzip), aggregate them with sg_cost_tool (the cost library) and compare every
-group's total with pandas computed independently from the same files.
+gzip), aggregate them with `sageguard cost --cur ... --format json` and
+compare every group's total with pandas computed independently from the
+same files.
 
 Needs pandas: re-executes itself with /usr/bin/python3 (Debian's python3-pandas)
 when the running interpreter lacks it."""
@@ -30,7 +31,7 @@ sys.path.insert(0, HERE)
 from cost_support import cur_gen  # noqa: E402
 
 BUILD = os.environ.get("SG_BUILD_DIR", os.path.join(os.path.dirname(os.path.dirname(HERE)), "build"))
-TOOL = os.environ.get("SG_COST_TOOL", os.path.join(BUILD, "tests", "sg_cost_tool"))
+BIN = os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard"))
 FAILURES = []
 
 
@@ -41,9 +42,21 @@ def check(cond, msg):
 
 
 def tool(*args, expect_rc=0):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=600)
+    """tool("cur", [options...], PATH...) -> `sageguard cost --format json [options] --cur PATH...`."""
+    assert args[0] == "cur"
+    opts, paths, rest = [], [], list(args[1:])
+    while rest:
+        a = rest.pop(0)
+        if a in ("--group-by", "--measure", "--since", "--until", "--threads"):
+            opts += [a, rest.pop(0)]
+        elif a.startswith("--"):
+            opts.append(a)
+        else:
+            paths.append(a)
+    cmd = [BIN, "cost", "--format", "json", *opts, "--cur", *paths]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if p.returncode != expect_rc:
-        raise AssertionError("sg_cost_tool %s: rc=%d\n%s" % (" ".join(args), p.returncode, p.stderr))
+        raise AssertionError("%s: rc=%d\n%s" % (" ".join(cmd), p.returncode, p.stderr))
     return json.loads(p.stdout) if expect_rc == 0 else p
 
 
@@ -178,7 +191,7 @@ def run_legacy(tmp):
         since = extra[extra.index("--since") + 1] if "--since" in extra else None
         until = extra[extra.index("--until") + 1] if "--until" in extra else None
         exp = legacy_expected(counted, keys, measure, since, until, "--all-services" in extra)
-        check(rep["source"] == "cur", "legacy source %r" % rep["source"])
+        check(rep["source"] == "cur" and rep["format"] == "cur", "legacy source %r" % rep["source"])
         check(rep["malformed_rows"] == 0, "legacy malformed %r" % rep["malformed_samples"])
         check(sorted(rep["files"]) == sorted(counted), "legacy files %r != %r" % (rep["files"], counted))
         compare("legacy %s by %s %s" % (measure, keys, extra), rep, exp)
@@ -223,7 +236,7 @@ def run_cur2(tmp):
             else:
                 tk = "user_" + k.lower().replace(" ", "_")
                 cols[k] = tags.map(lambda t, tk=tk: t.get(tk, ""))
-        check(rep["source"] == "cur2", "cur2 source %r" % rep["source"])
+        check(rep["format"] == "cur2", "cur2 format %r" % rep["format"])
         compare("cur2 %s by %s" % (measure, keys), rep, pandas_groups(df, cost, cols))
 
 
@@ -253,7 +266,7 @@ def run_focus(tmp):
                 cols[k] = df["ResourceId"]
             else:
                 cols[k] = tags.map(lambda t, k=k: t.get(k, ""))
-        check(rep["source"] == "focus", "focus source %r" % rep["source"])
+        check(rep["format"] == "focus", "focus format %r" % rep["format"])
         compare("focus %s by %s" % (measure, keys), rep, pandas_groups(df, num(df[col]), cols))
         if measure == "unblended":
             spot = df[df["PricingCategory"] == "Dynamic"]
@@ -326,10 +339,10 @@ def run_sql(tmp):
     """Runs the emitted DuckDB SQL over the CUR 2.0 files when the python duckdb
     module exists and compares it with our own aggregation; otherwise says so."""
     keys = ["Project", "Cost Center", "month"]
-    sql = subprocess.run([TOOL, "sql", "duckdb", "--table", "cur2", "--group-by", ",".join(keys),
+    sql = subprocess.run([BIN, "cost", "--emit-sql", "duckdb", "--sql-table", "cur2", "--group-by", ",".join(keys),
                           "--measure", "net"], capture_output=True, text=True, check=True).stdout
     check(sql.count("(") == sql.count(")") and "GROUP BY 1, 2, 3" in sql, "duckdb SQL shape: %s" % sql)
-    athena = subprocess.run([TOOL, "sql", "athena", "--table", "db.cur2", "--group-by", "Project"],
+    athena = subprocess.run([BIN, "cost", "--emit-sql", "athena", "--sql-table", "db.cur2", "--group-by", "Project"],
                             capture_output=True, text=True, check=True).stdout
     check("element_at(resource_tags, 'user_project')" in athena, "athena SQL: %s" % athena)
     try:
@@ -350,8 +363,8 @@ def run_sql(tmp):
 
 
 def main():
-    if not os.path.exists(TOOL):
-        print("sg_cost_tool not built at %s (add the sg_cost_tool target)" % TOOL)
+    if not os.path.exists(BIN):
+        print("sageguard not built at %s" % BIN)
         return 77 if os.environ.get("SAGEGUARD_ALLOW_SKIP") else 1
     with tempfile.TemporaryDirectory(prefix="sg-cost-") as tmp:
         run_legacy(tmp)

@@ -35,6 +35,11 @@ struct CostGroup {
   // PricingCategory "Dynamic"): public on-demand cost minus unblended cost.
   // nullopt when the group has no spot line item.
   std::optional<double> spot_savings;
+  // Jobs only: 1 - sum(billable x count) / sum(training x count) over the
+  // group's spot training jobs with both times known.
+  std::optional<double> spot_savings_ratio;
+  uint64_t unbilled = 0;  // jobs only: items with no billable time reported
+  uint64_t unpriced = 0;  // jobs only: items whose instance price is unknown (not in cost)
 };
 
 struct MalformedRow {
@@ -45,7 +50,7 @@ struct MalformedRow {
 
 struct CostReport {
   std::string currency = "USD";
-  std::string source;  // "cur", "cur2", "focus", "mixed", or "" when no file
+  std::string source;  // "cur", "cur2", "focus", "mixed", "jobs", or "" when no file
   Measure measure = Measure::unblended;
   std::vector<std::string> group_by;
   std::vector<CostGroup> groups;  // by cost, highest first; ties by key
@@ -56,6 +61,12 @@ struct CostReport {
   std::vector<MalformedRow> malformed_samples;  // first N, in file/line order
   std::vector<std::string> files;               // files read, in order
   std::vector<std::string> warnings;            // e.g. a tag key absent from a file
+  // Cost per usage month (YYYY-MM of the start), all groups; rows without a
+  // date are not in it. For the "cost over time" chart.
+  std::map<std::string, double> by_month;
+  uint64_t unbilled_items = 0;  // jobs only
+  uint64_t unpriced_items = 0;  // jobs only
+  std::vector<std::string> unknown_instance_types;  // jobs only, sorted
 };
 
 }  // namespace sageguard::cost

@@ -62,10 +62,21 @@ inline std::set<std::string> changed_rules(const sageguard::fix::FixOutcome& o) 
   return out;
 }
 
+// Rules fix repairs that the re-check still reports.
+inline std::set<std::string> fixable_remaining(const sageguard::fix::FixOutcome& o) {
+  std::set<std::string> out;
+  for (const auto& f : o.remaining.findings) {
+    const auto& fixable = sageguard::fix::fixable_rules();
+    if (std::find(fixable.begin(), fixable.end(), f.rule) != fixable.end()) out.insert(f.rule);
+  }
+  return out;
+}
+
 // Fixing the fixed text again must change nothing, byte for byte.
 inline void expect_idempotent(const sageguard::fix::FixOutcome& first, const sageguard::Policy& p,
-                              const std::string& path = "in.json") {
-  auto second = run_fix(first.fixed, p, {}, path);
+                              const std::string& path = "in.json",
+                              const sageguard::fix::FixOptions& opts = {}) {
+  auto second = run_fix(first.fixed, p, opts, path);
   EXPECT_EQ(second.fixed, first.fixed);
   EXPECT_TRUE(second.changes.empty());
 }

@@ -1,0 +1,33 @@
+// What `audit` needs to know per resource kind: the List/Describe operations,
+// the keys of their answers, and the values StatusEquals accepts. Static
+// data; thread-safe.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sageguard/resource.h"
+
+namespace sageguard::audit {
+
+struct AuditKindInfo {
+  ResourceKind kind;
+  std::string_view flag;                // "training-job"
+  std::string_view list_operation;      // "ListTrainingJobs"
+  std::string_view list_key;            // "TrainingJobSummaries"
+  std::string_view name_key;            // "TrainingJobName" (summary and Describe request)
+  std::string_view arn_key;             // "TrainingJobArn"
+  std::string_view describe_operation;  // "DescribeTrainingJob"
+  std::span<const std::string_view> statuses;  // StatusEquals values; empty: no status filter
+};
+
+// The seven auditable kinds in the order audit lists and reports them.
+std::span<const AuditKindInfo> audit_kinds();
+// nullptr for pipeline.
+const AuditKindInfo* audit_kind(ResourceKind k);
+// Parses a --kinds value ("training-job,model"); empty string = all kinds.
+// Unknown or non-auditable names are returned in `bad`.
+std::vector<ResourceKind> parse_kinds(std::string_view list, std::vector<std::string>& bad);
+
+}  // namespace sageguard::audit

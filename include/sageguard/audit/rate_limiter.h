@@ -1,0 +1,63 @@
+// RateLimiter: the client-side request-rate limit of one audit, shared by
+// every worker thread. Requests are released on a fixed-interval schedule (at
+// most one per 1/rate seconds, never a burst), so no one-second window holds
+// more than ceil(max_tps) of them. The rate adapts: cut when the service
+// throttles, then recovering slowly. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+namespace sageguard::audit {
+
+struct RateLimiterConfig {
+  double max_tps = 20;          // never exceeded
+  double min_tps = 0.5;         // floor after repeated throttling
+  double decrease_factor = 0.5; // rate *= factor on a throttle
+  // Additive recovery, in TPS per second of throttle-free traffic; 0 means
+  // max_tps / 30 (about half a minute from the floor back to full speed).
+  double recovery_tps_per_second = 0;
+  // Throttles that arrive within this time of a cut were already in flight
+  // at the old rate: they do not cut again.
+  std::chrono::milliseconds decrease_cooldown{1000};
+};
+
+class RateLimiter {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  using Clock = std::function<TimePoint()>;
+  using SleepUntil = std::function<void(TimePoint)>;
+
+  // Empty clock / sleep: steady_clock and std::this_thread::sleep_until.
+  explicit RateLimiter(RateLimiterConfig config, Clock clock = {}, SleepUntil sleep = {});
+
+  // Reserves the next release slot (never before now) and returns it.
+  TimePoint reserve();
+  // reserve(), then sleeps until the slot.
+  void acquire();
+
+  // The service answered a throttling error / a success.
+  void on_throttle();
+  void on_success();
+
+  double current_tps() const;
+  uint64_t cuts() const;  // how many times the rate was cut
+
+ private:
+  TimePoint now() const;
+
+  RateLimiterConfig config_;
+  Clock clock_;
+  SleepUntil sleep_;
+  mutable std::mutex mu_;
+  double rate_;
+  TimePoint next_slot_{};
+  TimePoint last_update_{};
+  TimePoint last_cut_{};
+  bool cut_once_ = false;
+  uint64_t cuts_ = 0;
+};
+
+}  // namespace sageguard::audit

@@ -1,0 +1,417 @@
+// The audit's work queue: List* pages, Describe* calls and ListTags calls are
+// independent tasks run by a pool of workers, so describes start while later
+// pages are still being listed. A task that fails with a retryable error
+// (after the client's own attempts) goes back in the queue with a delay; the
+// rate limiter in the transport meanwhile slows everyone down.
+#include "sageguard/audit/collector.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "sageguard/audit/audit_kinds.h"
+#include "util/glob.h"
+
+namespace sageguard::audit {
+
+bool is_not_found(const aws::AwsError& e) {
+  if (e.kind != aws::AwsErrorKind::service) return false;
+  if (e.code == "ResourceNotFound" || e.code == "ResourceNotFoundException") return true;
+  if (e.code != "ValidationException") return false;
+  // SageMaker answers a missing resource with a ValidationException whose
+  // text varies by operation: "Could not find model ...", "Requested
+  // resource not found.", "... does not exist".
+  for (const char* phrase : {"not find", "not found", "does not exist"}) {
+    if (e.message.find(phrase) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string name_contains_hint(std::string_view glob) {
+  std::string best, run;
+  auto flush = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  for (char c : glob) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-';
+    if (ok) {
+      run.push_back(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return best;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class TaskType { list_page, describe, tags };
+
+struct Task {
+  TaskType type = TaskType::list_page;
+  size_t target = 0;
+  const AuditKindInfo* kind = nullptr;
+  std::string token;  // list_page: NextToken of this page ("" = first)
+  size_t item = 0;    // describe / tags
+  int round = 0;
+  Clock::time_point not_before{};
+};
+
+struct Item {
+  ResourceId id;
+  nlohmann::json described;
+  nlohmann::json tags = nlohmann::json::array();
+  std::string tags_token;  // where ListTags resumes after a failed page
+  bool vanished = false;
+  std::string error;
+  int pending = 2;  // describe + tags
+};
+
+enum class Verdict { ok, retry, vanished, failed };
+
+bool retryable(const aws::AwsError& e) {
+  return e.retryable || e.kind == aws::AwsErrorKind::connection ||
+         e.kind == aws::AwsErrorKind::timeout;
+}
+
+class Collector {
+ public:
+  Collector(const std::vector<RegionTarget>& targets, const CollectOptions& opts)
+      : targets_(targets), opts_(opts), start_(Clock::now()) {}
+
+  Inventory run() {
+    std::vector<ResourceKind> kinds = opts_.kinds;
+    if (kinds.empty()) {
+      for (const auto& k : audit_kinds()) kinds.push_back(k.kind);
+    }
+    for (ResourceKind k : kinds) {
+      const AuditKindInfo* info = audit_kind(k);
+      if (!info) continue;
+      if (opts_.filter.status) {
+        const auto& st = info->statuses;
+        if (std::find(st.begin(), st.end(), *opts_.filter.status) == st.end()) {
+          stats_.skipped_kinds.emplace_back(info->flag);
+          continue;
+        }
+      }
+      for (size_t t = 0; t < targets_.size(); ++t) {
+        Task task;
+        task.type = TaskType::list_page;
+        task.target = t;
+        task.kind = info;
+        ready_.push_back(std::move(task));
+        ++lists_outstanding_;
+      }
+    }
+    const int n = std::max(1, opts_.concurrency);
+    std::vector<std::thread> pool;
+    for (int i = 1; i < n; ++i) pool.emplace_back([this] { work(); });
+    work();
+    for (auto& t : pool) t.join();
+    return finish();
+  }
+
+ private:
+  void work() {
+    std::unique_lock<std::mutex> lk(mu_);
+    for (;;) {
+      promote_due(Clock::now());
+      if (!ready_.empty()) {
+        Task t = std::move(ready_.front());
+        ready_.pop_front();
+        ++in_flight_;
+        lk.unlock();
+        run_task(t);
+        lk.lock();
+        --in_flight_;
+        cv_.notify_all();
+        report_progress(false);
+        continue;
+      }
+      if (in_flight_ == 0 && delayed_.empty()) {
+        cv_.notify_all();
+        return;
+      }
+      if (!delayed_.empty()) {
+        auto earliest = std::min_element(delayed_.begin(), delayed_.end(),
+                                         [](const Task& a, const Task& b) {
+                                           return a.not_before < b.not_before;
+                                         })->not_before;
+        cv_.wait_until(lk, earliest);
+      } else {
+        cv_.wait(lk);
+      }
+    }
+  }
+
+  // Caller holds mu_.
+  void promote_due(Clock::time_point now) {
+    for (auto it = delayed_.begin(); it != delayed_.end();) {
+      if (it->not_before <= now) {
+        ready_.push_back(std::move(*it));
+        it = delayed_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Caller holds mu_.
+  void requeue(Task t) {
+    ++t.round;
+    ++requeued_;
+    t.not_before = Clock::now() + opts_.round_backoff * t.round;
+    delayed_.push_back(std::move(t));
+    cv_.notify_all();
+  }
+
+  // Caller holds mu_.
+  void report_progress(bool force) {
+    if (!opts_.progress) return;
+    const auto now = Clock::now();
+    if (!force && now - last_progress_ < opts_.progress_interval) return;
+    last_progress_ = now;
+    CollectProgress p;
+    p.listed = items_.size();
+    p.done = done_;
+    p.calls = calls_.load();
+    p.listing = lists_outstanding_ > 0;
+    p.elapsed_seconds = std::chrono::duration<double>(now - start_).count();
+    opts_.progress(p);
+  }
+
+  aws::CallOutcome call(const Task& t, const std::string& op, const nlohmann::json& body) {
+    ++calls_;
+    return targets_[t.target].client->call_detailed(op, body);
+  }
+
+  Verdict classify(const Task& t, const aws::AwsError& e) const {
+    if (t.type != TaskType::list_page && is_not_found(e)) return Verdict::vanished;
+    if (retryable(e) && t.round < opts_.extra_rounds) return Verdict::retry;
+    return Verdict::failed;
+  }
+
+  void run_task(Task& t) {
+    switch (t.type) {
+      case TaskType::list_page: return list_page(t);
+      case TaskType::describe: return describe(t);
+      case TaskType::tags: return list_tags(t);
+    }
+  }
+
+  void list_page(Task& t) {
+    const AuditKindInfo& k = *t.kind;
+    nlohmann::json body = {{"MaxResults", 100}};
+    if (!t.token.empty()) body["NextToken"] = t.token;
+    const ListFilter& f = opts_.filter;
+    if (f.creation_time_after) body["CreationTimeAfter"] = *f.creation_time_after;
+    if (f.status) body["StatusEquals"] = *f.status;
+    if (f.name_glob) {
+      if (std::string hint = name_contains_hint(*f.name_glob); !hint.empty()) {
+        body["NameContains"] = hint;
+      }
+    }
+    const std::string op(k.list_operation);
+    aws::CallOutcome out = call(t, op, body);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!out.ok()) {
+      if (classify(t, out.error) == Verdict::retry) return requeue(std::move(t));
+      list_failures_.push_back({targets_[t.target].region, k.kind, out.error.to_error(op).message});
+      --lists_outstanding_;
+      return;
+    }
+    const nlohmann::json& page = *out.value;
+    auto list = page.find(std::string(k.list_key));
+    if (list != page.end() && list->is_array()) {
+      for (const auto& s : *list) add_item(t, s);
+    }
+    auto next = page.find("NextToken");
+    if (next != page.end() && next->is_string() && !next->get<std::string>().empty() &&
+        next->get<std::string>() != t.token) {
+      Task more;
+      more.type = TaskType::list_page;
+      more.target = t.target;
+      more.kind = t.kind;
+      more.token = next->get<std::string>();
+      ready_.push_back(std::move(more));
+    } else {
+      --lists_outstanding_;
+    }
+    cv_.notify_all();
+  }
+
+  // Caller holds mu_.
+  void add_item(const Task& t, const nlohmann::json& summary) {
+    const AuditKindInfo& k = *t.kind;
+    auto name_it = summary.find(std::string(k.name_key));
+    auto arn_it = summary.find(std::string(k.arn_key));
+    if (name_it == summary.end() || !name_it->is_string()) return;
+    ResourceId id;
+    id.kind = k.kind;
+    id.name = name_it->get<std::string>();
+    id.arn = arn_it != summary.end() && arn_it->is_string() ? arn_it->get<std::string>() : "";
+    id.region = targets_[t.target].region;
+    if (opts_.filter.name_glob && !glob_match(*opts_.filter.name_glob, id.name)) return;
+    // A resource created while we page can shift later pages: never take
+    // one twice.
+    if (!seen_.insert({id.region, static_cast<int>(id.kind), id.name}).second) return;
+    const size_t index = items_.size();
+    Item item;
+    item.id = std::move(id);
+    items_.push_back(std::move(item));
+    for (TaskType type : {TaskType::describe, TaskType::tags}) {
+      Task d;
+      d.type = type;
+      d.target = t.target;
+      d.kind = t.kind;
+      d.item = index;
+      ready_.push_back(std::move(d));
+    }
+  }
+
+  void describe(Task& t) {
+    const AuditKindInfo& k = *t.kind;
+    std::string name;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      name = items_[t.item].id.name;
+    }
+    const std::string op(k.describe_operation);
+    aws::CallOutcome out = call(t, op, {{std::string(k.name_key), name}});
+    std::lock_guard<std::mutex> lock(mu_);
+    Item& item = items_[t.item];
+    if (out.ok()) {
+      item.described = std::move(*out.value);
+    } else {
+      switch (classify(t, out.error)) {
+        case Verdict::retry: return requeue(std::move(t));
+        case Verdict::vanished: item.vanished = true; break;
+        default: item.error = out.error.to_error(op).message; break;
+      }
+    }
+    settle(item);
+  }
+
+  // Pages already read are kept in the item, so a retry resumes at the page
+  // that failed instead of starting over.
+  void list_tags(Task& t) {
+    std::string arn, token;
+    nlohmann::json tags;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const Item& item = items_[t.item];
+      arn = item.id.arn;
+      token = item.tags_token;
+      tags = item.tags.is_array() ? item.tags : nlohmann::json::array();
+    }
+    std::optional<aws::AwsError> failed;
+    for (int page = 0; page < 10000; ++page) {
+      nlohmann::json body = {{"ResourceArn", arn}, {"MaxResults", 100}};
+      if (!token.empty()) body["NextToken"] = token;
+      aws::CallOutcome out = call(t, "ListTags", body);
+      if (!out.ok()) {
+        failed = out.error;
+        break;
+      }
+      if (auto it = out.value->find("Tags"); it != out.value->end() && it->is_array()) {
+        for (auto& tag : *it) tags.push_back(std::move(tag));
+      }
+      auto next = out.value->find("NextToken");
+      if (next == out.value->end() || !next->is_string() || next->get<std::string>().empty() ||
+          next->get<std::string>() == token) {
+        token.clear();
+        break;
+      }
+      token = next->get<std::string>();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    Item& item = items_[t.item];
+    item.tags = std::move(tags);
+    item.tags_token = token;
+    if (failed) {
+      switch (classify(t, *failed)) {
+        case Verdict::retry: return requeue(std::move(t));
+        case Verdict::vanished: item.vanished = true; break;
+        default: item.error = failed->to_error("ListTags").message; break;
+      }
+    }
+    settle(item);
+  }
+
+  // Caller holds mu_.
+  void settle(Item& item) {
+    if (--item.pending == 0) ++done_;
+  }
+
+  Inventory finish() {
+    Inventory inv;
+    for (auto& item : items_) {
+      if (item.vanished) {
+        inv.vanished.push_back(std::move(item.id));
+      } else if (!item.error.empty()) {
+        inv.unreadable.push_back({std::move(item.id), std::move(item.error)});
+      } else {
+        inv.described.push_back(
+            {std::move(item.id), std::move(item.described), std::move(item.tags)});
+      }
+    }
+    auto key = [](const ResourceId& id) {
+      return std::tie(id.region, id.kind, id.name);
+    };
+    std::sort(inv.described.begin(), inv.described.end(),
+              [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
+    std::sort(inv.unreadable.begin(), inv.unreadable.end(),
+              [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
+    std::sort(inv.vanished.begin(), inv.vanished.end(),
+              [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    inv.list_failures = std::move(list_failures_);
+    stats_.listed = items_.size();
+    stats_.calls = calls_.load();
+    stats_.requeued = requeued_;
+    stats_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    inv.stats = std::move(stats_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      report_progress(true);
+    }
+    return inv;
+  }
+
+  const std::vector<RegionTarget>& targets_;
+  const CollectOptions& opts_;
+  const Clock::time_point start_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> ready_;
+  std::vector<Task> delayed_;
+  int in_flight_ = 0;
+  int lists_outstanding_ = 0;
+  std::deque<Item> items_;  // a deque: references stay valid as it grows
+  std::set<std::tuple<std::string, int, std::string>> seen_;
+  std::vector<ListFailure> list_failures_;
+  std::atomic<uint64_t> calls_{0};
+  uint64_t requeued_ = 0;
+  uint64_t done_ = 0;
+  CollectStats stats_;
+  Clock::time_point last_progress_{};
+};
+
+}  // namespace
+
+Inventory collect_inventory(const std::vector<RegionTarget>& targets, const CollectOptions& opts) {
+  Collector c(targets, opts);
+  return c.run();
+}
+
+}  // namespace sageguard::audit

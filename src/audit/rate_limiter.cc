@@ -1,0 +1,77 @@
+#include "sageguard/audit/rate_limiter.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace sageguard::audit {
+
+namespace {
+using Seconds = std::chrono::duration<double>;
+}
+
+RateLimiter::RateLimiter(RateLimiterConfig config, Clock clock, SleepUntil sleep)
+    : config_(config), clock_(std::move(clock)), sleep_(std::move(sleep)) {
+  if (config_.max_tps <= 0) config_.max_tps = 1;
+  config_.min_tps = std::clamp(config_.min_tps, 0.01, config_.max_tps);
+  if (config_.recovery_tps_per_second <= 0) config_.recovery_tps_per_second = config_.max_tps / 30;
+  rate_ = config_.max_tps;
+  last_update_ = now();
+}
+
+RateLimiter::TimePoint RateLimiter::now() const {
+  return clock_ ? clock_() : std::chrono::steady_clock::now();
+}
+
+RateLimiter::TimePoint RateLimiter::reserve() {
+  const TimePoint t = now();
+  std::lock_guard<std::mutex> lock(mu_);
+  // An idle limiter does not bank unused slots: that would allow a burst.
+  const TimePoint slot = std::max(t, next_slot_);
+  next_slot_ = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          Seconds(1.0 / rate_));
+  return slot;
+}
+
+void RateLimiter::acquire() {
+  const TimePoint slot = reserve();
+  if (sleep_) {
+    sleep_(slot);
+  } else {
+    std::this_thread::sleep_until(slot);
+  }
+}
+
+void RateLimiter::on_throttle() {
+  const TimePoint t = now();
+  std::lock_guard<std::mutex> lock(mu_);
+  last_update_ = t;
+  if (cut_once_ && t - last_cut_ < config_.decrease_cooldown) return;
+  rate_ = std::max(config_.min_tps, rate_ * config_.decrease_factor);
+  last_cut_ = t;
+  cut_once_ = true;
+  ++cuts_;
+}
+
+void RateLimiter::on_success() {
+  const TimePoint t = now();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (rate_ >= config_.max_tps) {
+    last_update_ = t;
+    return;
+  }
+  const double elapsed = std::max(0.0, Seconds(t - last_update_).count());
+  rate_ = std::min(config_.max_tps, rate_ + config_.recovery_tps_per_second * elapsed);
+  last_update_ = t;
+}
+
+double RateLimiter::current_tps() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rate_;
+}
+
+uint64_t RateLimiter::cuts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cuts_;
+}
+
+}  // namespace sageguard::audit

@@ -1,0 +1,258 @@
+// `sageguard audit`: list and describe what runs in SageMaker (one or more
+// regions), evaluate it with the rule engine, report. Exit 3 when anything
+// could not be read, else 1 on findings at or above --fail-on, else 0.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <mutex>
+#include <ostream>
+
+#include "cli/common.h"
+#include "sageguard/audit/audit.h"
+#include "sageguard/audit/audit_kinds.h"
+#include "sageguard/audit/rate_limited_transport.h"
+#include "sageguard/aws/env.h"
+#include "sageguard/report/audit_html.h"
+#include "sageguard/report/audit_report.h"
+#include "util/files.h"
+
+namespace sageguard::cli {
+
+namespace {
+
+struct AuditFlags {
+  std::optional<std::string> policy;
+  std::string kinds;
+  int concurrency = 16;
+  double max_tps = 20;
+  std::string format = "text";
+  std::optional<std::string> output;
+  std::string fail_on = "error";
+  std::vector<std::string> regions;
+  std::string profile;
+  std::string endpoint_url;
+  bool debug = false;
+  std::optional<std::string> since;
+  std::optional<std::string> status;
+  std::optional<std::string> name;
+  std::optional<std::string> save;
+  bool progress = true;
+};
+
+// YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z] (UTC) as epoch seconds.
+std::optional<double> parse_since(const std::string& s) {
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char tail[8] = {0};
+  int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
+  if (n < 3) return std::nullopt;
+  if (s.size() != 10 && n < 5) return std::nullopt;
+  if (n == 7 && std::string(tail) != "Z") return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<double>(timegm(&tm));
+}
+
+std::vector<std::string> split_regions(const std::vector<std::string>& flags) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) {
+    size_t start = 0;
+    while (start <= f.size()) {
+      size_t comma = f.find(',', start);
+      if (comma == std::string::npos) comma = f.size();
+      std::string r = f.substr(start, comma - start);
+      if (!r.empty() && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+// One client per region, all sending through the same rate-limited transport.
+Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, const std::string& region,
+                                                       std::shared_ptr<aws::HttpTransport> transport,
+                                                       Io& io) {
+  aws::SageMakerClientOptions o;
+  o.region = region;
+  o.profile = f.profile;
+  o.endpoint_url = f.endpoint_url;
+  o.transport = std::move(transport);
+  if (f.debug) {
+    auto mu = std::make_shared<std::mutex>();
+    std::ostream* err = &io.err;
+    o.trace = [mu, err](const std::string& block) {
+      std::lock_guard<std::mutex> lock(*mu);
+      *err << block;
+      if (!block.empty() && block.back() != '\n') *err << '\n';
+      err->flush();
+    };
+  }
+  return aws::make_sagemaker_client(std::move(o));
+}
+
+std::string progress_line(const audit::CollectProgress& p) {
+  const double rate = p.elapsed_seconds > 0 ? p.calls / p.elapsed_seconds : 0;
+  std::string line = fmt::format("audit: listed {}{}, read {}/{}, {:.1f} calls/s", p.listed,
+                                 p.listing ? "+" : "", p.done, p.listed, rate);
+  const double per_item = p.done > 0 ? p.elapsed_seconds / static_cast<double>(p.done) : 0;
+  if (!p.listing && p.done > 0 && p.done < p.listed) {
+    line += fmt::format(", ETA {:.0f} s", per_item * static_cast<double>(p.listed - p.done));
+  }
+  return line;
+}
+
+int run_audit(Io& io, const AuditFlags& f) {
+  std::vector<std::string> bad;
+  audit::CollectOptions co;
+  co.kinds = audit::parse_kinds(f.kinds, bad);
+  if (!bad.empty()) {
+    return report_error(io, Error::make(ErrorCode::usage, "unknown kind in --kinds: '" + bad[0] +
+                                                              "' (expected training-job, tuning-job, "
+                                                              "processing-job, transform-job, model, "
+                                                              "endpoint-config, endpoint)"));
+  }
+  if (f.concurrency < 1 || f.concurrency > 256) {
+    return report_error(io, Error::make(ErrorCode::usage, "--concurrency must be 1..256"));
+  }
+  if (!(f.max_tps > 0) || !std::isfinite(f.max_tps)) {
+    return report_error(io, Error::make(ErrorCode::usage, "--max-tps must be a positive number"));
+  }
+  co.concurrency = f.concurrency;
+  if (f.since) {
+    co.filter.creation_time_after = parse_since(*f.since);
+    if (!co.filter.creation_time_after) {
+      return report_error(io, Error::make(ErrorCode::usage,
+                                          "invalid --since '" + *f.since +
+                                              "' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"));
+    }
+  }
+  co.filter.status = f.status;
+  co.filter.name_glob = f.name;
+  std::vector<std::string> regions = split_regions(f.regions);
+  if (std::find(regions.begin(), regions.end(), "all") != regions.end()) {
+    return report_error(io, Error::make(ErrorCode::usage,
+                                        "--region all would need EC2 DescribeRegions, which "
+                                        "sageguard does not call; name the regions instead, e.g. "
+                                        "--region us-east-1,eu-west-1"));
+  }
+  if (regions.empty()) regions.push_back("");  // the profile's / environment's region
+  auto policy = load_effective_policy(f.policy);
+  if (!policy.ok()) return report_error(io, policy.error());
+
+  audit::RateLimiterConfig rl;
+  rl.max_tps = f.max_tps;
+  auto limiter = std::make_shared<audit::RateLimiter>(rl);
+  auto transport = std::make_shared<audit::RateLimitedTransport>(
+      aws::make_curl_transport(aws::CurlTransportOptions::from_env(aws::process_env())), limiter);
+  std::vector<std::unique_ptr<aws::JsonClient>> clients;
+  std::vector<audit::RegionTarget> targets;
+  for (const auto& r : regions) {
+    auto c = region_client(f, r, transport, io);
+    if (!c.ok()) return report_error(io, c.error());
+    targets.push_back({(*c)->config().region, c->get()});
+    clients.push_back(std::move(*c));
+  }
+
+  const bool show_progress = f.progress && !f.debug && ::isatty(STDERR_FILENO) == 1;
+  if (show_progress) {
+    co.progress = [&io](const audit::CollectProgress& p) {
+      io.err << "\r\x1b[K" << progress_line(p);
+      io.err.flush();
+    };
+  }
+  audit::Inventory inv = audit::collect_inventory(targets, co);
+  CheckOptions opts;
+  auto result = audit::evaluate_inventory(inv, *policy, opts);
+  if (show_progress) {
+    io.err << fmt::format("\r\x1b[Kaudit: listed {}, read {}, evaluated {} in {:.1f} s\n",
+                          inv.stats.listed,
+                          inv.described.size() + inv.vanished.size() + inv.unreadable.size(),
+                          inv.described.size(), inv.stats.seconds);
+  }
+  if (!result.ok()) return report_error(io, result.error());
+
+  if (f.save) {
+    std::string lines;
+    for (const auto& d : audit::audit_documents(inv)) {
+      lines += d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      lines += '\n';
+    }
+    if (Status s = write_file_atomic(*f.save, lines); !s.ok()) return report_error(io, s.error());
+  }
+
+  std::string body;
+  if (f.format == "json") {
+    body = report::audit_json(*result);
+  } else if (f.format == "sarif") {
+    body = report::check_sarif(result->check);
+  } else if (f.format == "html") {
+    body = report::audit_html(*result);
+  } else {
+    report::TextOptions t;
+    t.color = io.out_is_tty && !f.output && std::getenv("NO_COLOR") == nullptr;
+    body = report::audit_text(*result, t);
+  }
+  if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
+  for (const auto& l : inv.list_failures) {
+    io.err << "sageguard: error: " << l.error << "\n";
+  }
+  if (result->incomplete()) {
+    io.err << fmt::format("sageguard: error: audit incomplete: {} resource(s) unreadable, {} list "
+                          "call(s) failed\n",
+                          result->unreadable, result->list_failures);
+    return 3;
+  }
+  const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
+  return has_findings_at_or_above(result->check, threshold) ? 1 : 0;
+}
+
+}  // namespace
+
+Command audit_command() {
+  return {"audit", "Audit what runs in SageMaker against the policy",
+          [](CLI::App& sub) -> Handler {
+            auto f = std::make_shared<AuditFlags>();
+            sub.add_option("--policy", f->policy, "Policy file (default: $SAGEGUARD_POLICY, "
+                                                  "./sageguard.yaml, built-in)");
+            sub.add_option("--kinds", f->kinds,
+                           "Comma-separated kinds (default all): training-job, tuning-job, "
+                           "processing-job, transform-job, model, endpoint-config, endpoint");
+            sub.add_option("--concurrency", f->concurrency, "Requests in flight (default 16)");
+            sub.add_option("--max-tps", f->max_tps,
+                           "Never send more than this many requests per second, retries "
+                           "included (default 20)");
+            sub.add_option("--format", f->format, "Output format")
+                ->check(CLI::IsMember({"text", "json", "sarif", "html"}));
+            sub.add_option("-o,--output", f->output, "Write the report to FILE (atomically)");
+            sub.add_option("--fail-on", f->fail_on, "Exit 1 on findings at or above this severity")
+                ->check(CLI::IsMember({"error", "warning", "note"}));
+            sub.add_option("--region", f->regions,
+                           "AWS region; repeat or comma-separate for several (default: "
+                           "AWS_REGION, profile)");
+            sub.add_option("--profile", f->profile, "Shared config/credentials profile");
+            sub.add_option("--endpoint-url", f->endpoint_url,
+                           "SageMaker endpoint (default: AWS_ENDPOINT_URL_SAGEMAKER, "
+                           "AWS_ENDPOINT_URL)");
+            sub.add_flag("--debug", f->debug, "Print the wire trace to stderr (secrets redacted)");
+            sub.add_option("--since", f->since, "Only resources created after DATE (YYYY-MM-DD)");
+            sub.add_option("--status", f->status,
+                           "Only resources in this status (e.g. InProgress, InService); kinds "
+                           "without that status are skipped");
+            sub.add_option("--name", f->name, "Only resources whose name matches this glob");
+            sub.add_option("--save", f->save,
+                           "Also write the described resources to FILE as JSON lines");
+            sub.add_flag("!--no-progress", f->progress, "No progress line on stderr");
+            return [f](Io& io) { return run_audit(io, *f); };
+          }};
+}
+
+}  // namespace sageguard::cli

@@ -1,0 +1,215 @@
+// `sageguard cost`: cost per group from billing exports (--cur), from the
+// SageMaker API (--jobs) or from recorded descriptions (--jobs
+// --from-describes), or the equivalent SQL (--emit-sql). Exit 0 on success,
+// 2 on bad input (the file named), 3 when an AWS call fails.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+
+#include "cli/aws_options.h"
+#include "cli/common.h"
+#include "sageguard/cost/cost_sql.h"
+#include "sageguard/cost/cur_reader.h"
+#include "sageguard/cost/job_cost.h"
+#include "sageguard/cost/job_fetch.h"
+#include "sageguard/cost/price_table.h"
+#include "sageguard/report/cost_reports.h"
+
+namespace sageguard::cli {
+
+namespace {
+
+struct CostFlags {
+  bool jobs = false;
+  std::vector<std::string> cur;
+  std::vector<std::string> describes;
+  std::string group_by;
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+  bool all_services = false;
+  std::string measure = "unblended";
+  bool strict = false;
+  std::string format = "text";
+  std::optional<std::string> output;
+  std::optional<std::string> emit_sql;
+  std::string sql_table = "cur2";
+  std::optional<std::string> price_list;
+  std::optional<std::string> as_of;
+  unsigned threads = 2;
+  unsigned concurrency = 4;
+  AwsFlags aws;
+};
+
+std::vector<std::string> split_keys(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty() || !out.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string region_or_default(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  for (const char* v : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    const char* r = std::getenv(v);
+    if (r && *r) return r;
+  }
+  return "us-east-1";
+}
+
+int emit(Io& io, const CostFlags& f, const cost::CostReport& rep) {
+  std::string body;
+  if (f.format == "json") body = report::cost_json(rep);
+  else if (f.format == "csv") body = report::cost_csv(rep);
+  else if (f.format == "html") body = report::cost_html(rep);
+  else body = report::cost_text(rep);
+  if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
+  return 0;
+}
+
+int run_cur(Io& io, const CostFlags& f, const cost::CurOptions& o) {
+  auto rep = cost::read_cur(f.cur, o);
+  if (!rep.ok()) return report_error(io, rep.error());
+  if (rep->malformed_rows > 0) {
+    io.err << "sageguard: warning: " << rep->malformed_rows << " malformed row(s) skipped\n";
+    for (const auto& m : rep->malformed_samples) {
+      io.err << "  " << m.file << ":" << m.line << ": " << m.reason << "\n";
+    }
+    if (rep->malformed_rows > rep->malformed_samples.size()) {
+      io.err << "  ... and " << rep->malformed_rows - rep->malformed_samples.size() << " more\n";
+    }
+  }
+  if (rep->files.empty()) io.err << "sageguard: warning: no billing files found\n";
+  return emit(io, f, *rep);
+}
+
+Result<double> as_of_epoch(const std::optional<std::string>& as_of) {
+  if (!as_of) {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  auto t = cost::parse_time(nlohmann::json(*as_of));
+  if (!t) return Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time, got '" + *as_of + "'");
+  return *t;
+}
+
+int run_jobs(Io& io, const CostFlags& f) {
+  auto prices = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
+  if (!prices.ok()) return report_error(io, prices.error());
+  auto now = as_of_epoch(f.as_of);
+  if (!now.ok()) return report_error(io, now.error());
+  cost::JobCostOptions jo;
+  jo.now_epoch = *now;
+  jo.since = f.since;
+  jo.until = f.until;
+  std::vector<nlohmann::json> describes;
+  if (!f.describes.empty()) {
+    auto d = cost::load_describes(f.describes);
+    if (!d.ok()) return report_error(io, d.error());
+    describes = std::move(*d);
+    jo.region = region_or_default(f.aws.region);
+  } else {
+    auto client = make_client(f.aws, io);
+    if (!client.ok()) return report_error(io, client.error());
+    jo.region = (*client)->config().region;
+    cost::FetchOptions fo;
+    fo.concurrency = f.concurrency;
+    // A job may start a little after it is created: list two days early
+    // and filter on the start day.
+    if (f.since) {
+      if (auto t = cost::parse_time(nlohmann::json(*f.since))) fo.created_after = *t - 2 * 86400.0;
+    }
+    if (f.until) {
+      if (auto t = cost::parse_time(nlohmann::json(*f.until))) fo.created_before = *t + 86400.0;
+    }
+    auto d = cost::fetch_describes(**client, fo);
+    if (!d.ok()) return report_error(io, d.error());
+    describes = std::move(*d);
+  }
+  auto records = cost::job_records(describes, *prices, jo);
+  cost::CostReport rep = cost::aggregate_jobs(records, split_keys(f.group_by));
+  if (rep.unpriced_items > 0 || rep.unbilled_items > 0) {
+    for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
+  }
+  return emit(io, f, rep);
+}
+
+int run_cost(Io& io, const CostFlags& f) {
+  cost::CurOptions o;
+  o.group_by = split_keys(f.group_by);
+  auto m = cost::measure_from_string(f.measure);
+  if (!m) return report_error(io, Error::make(ErrorCode::usage, "unknown --measure '" + f.measure + "'"));
+  o.measure = *m;
+  o.all_services = f.all_services;
+  o.since = f.since;
+  o.until = f.until;
+  o.strict = f.strict;
+  o.threads = f.threads == 0 ? 1 : f.threads;
+  if (f.emit_sql) {
+    auto sql = cost::emit_cost_sql(o, *f.emit_sql == "athena" ? cost::SqlDialect::athena : cost::SqlDialect::duckdb,
+                                   f.sql_table);
+    if (!sql.ok()) return report_error(io, sql.error());
+    if (Status s = emit_output(io, f.output, *sql); !s.ok()) return report_error(io, s.error());
+    return 0;
+  }
+  const bool jobs = f.jobs || !f.describes.empty();
+  if (jobs == !f.cur.empty()) {
+    return report_error(io, Error::make(ErrorCode::usage, "give exactly one of --jobs or --cur PATH..."));
+  }
+  if (jobs) {
+    if (f.measure != "unblended" || f.all_services || f.strict) {
+      return report_error(io, Error::make(ErrorCode::usage,
+                                          "--measure, --all-services and --strict apply to --cur only"));
+    }
+    return run_jobs(io, f);
+  }
+  return run_cur(io, f, o);
+}
+
+}  // namespace
+
+Command cost_command() {
+  return {"cost", "Cost per project, tag, job or month (billing exports or the SageMaker API)",
+          [](CLI::App& sub) -> Handler {
+            auto f = std::make_shared<CostFlags>();
+            sub.add_flag("--jobs", f->jobs, "Cost from the SageMaker API (jobs and endpoints)");
+            sub.add_option("--cur", f->cur,
+                           "CUR / CUR 2.0 / FOCUS CSV files, folders or manifests (plain or gzip)");
+            sub.add_option("--from-describes", f->describes,
+                           "With --jobs: recorded Describe* responses (JSON, JSON lines, or folders) "
+                           "instead of calling AWS");
+            sub.add_option("--group-by", f->group_by,
+                           "Comma-separated tag keys and pseudo-keys: month, instance-type; --cur: resource; "
+                           "--jobs: job, kind, experiment");
+            sub.add_option("--since", f->since, "First usage day, YYYY-MM-DD (inclusive)");
+            sub.add_option("--until", f->until, "Last usage day, YYYY-MM-DD (inclusive)");
+            sub.add_flag("--all-services", f->all_services, "--cur: all services, not only SageMaker");
+            sub.add_option("--measure", f->measure, "--cur: unblended, net or public-on-demand")
+                ->check(CLI::IsMember({"unblended", "net", "public-on-demand"}));
+            sub.add_flag("--strict", f->strict, "--cur: the first malformed row is an error");
+            sub.add_option("--format", f->format, "Output format")
+                ->check(CLI::IsMember({"text", "json", "csv", "html"}));
+            sub.add_option("-o,--output", f->output, "Write the report to FILE (atomically)");
+            sub.add_option("--emit-sql", f->emit_sql, "Print the aggregation as SQL over the CUR 2.0 table")
+                ->check(CLI::IsMember({"athena", "duckdb"}));
+            sub.add_option("--sql-table", f->sql_table, "Table name for --emit-sql (default cur2)");
+            sub.add_option("--price-list", f->price_list, "--jobs: offer file or price table for prices");
+            sub.add_option("--as-of", f->as_of,
+                           "--jobs: count running resources up to this time (ISO-8601) instead of now");
+            sub.add_option("--threads", f->threads, "--cur: files read in parallel (default 2)");
+            sub.add_option("--concurrency", f->concurrency, "--jobs: parallel Describe calls (default 4)");
+            add_aws_flags(sub, f->aws);
+            return [f](Io& io) { return run_cost(io, *f); };
+          }};
+}
+
+}  // namespace sageguard::cli

@@ -1,0 +1,89 @@
+// `cost --format html`: one self-contained page (inline CSS, inline SVG, a
+// tiny inline script that renders the totals from the embedded JSON).
+#include <fmt/format.h>
+
+#include "sageguard/report/cost_format.h"
+#include "sageguard/report/cost_reports.h"
+
+namespace sageguard::report {
+
+namespace cd = cost_detail;
+
+namespace {
+
+constexpr std::size_t kMaxBars = 25;
+
+// Fills the KPI elements from the embedded data, so what the page shows is
+// exactly what the JSON says (the Chromium test compares them).
+constexpr const char* kScript = R"JS(
+(function () {
+  var d = JSON.parse(document.getElementById('sg-data').textContent);
+  function money(v) { return (Math.round(v * 100) / 100).toFixed(2); }
+  function set(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
+  set('sg-total', money(d.total));
+  set('sg-unallocated', money(d.unallocated));
+  set('sg-groups', String(d.groups.length));
+  set('sg-items', String(d.items));
+  if (d.spot_savings !== undefined) set('sg-spot', money(d.spot_savings));
+  else set('sg-spot', money(d.groups.reduce(function (a, g) { return a + (g.spot_savings || 0); }, 0)));
+  document.body.setAttribute('data-rendered', 'yes');
+})();
+)JS";
+
+}  // namespace
+
+std::string cost_html(const cost::CostReport& r) {
+  nlohmann::json data = cost_json_value(r);
+  double unallocated = data["unallocated"].get<double>();
+  std::string body = fmt::format("<h1>SageMaker cost by {}</h1>",
+                                 cd::html_escape(r.group_by.empty() ? std::string("total")
+                                                                    : fmt::format("{}", fmt::join(r.group_by, ", "))));
+  body += fmt::format(
+      "<p>Source: {} ({}), measure {}, currency {}.</p>"
+      "<div class=\"kpi\">Total<b id=\"sg-total\">{}</b></div>"
+      "<div class=\"kpi\">Unallocated (untagged)<b id=\"sg-unallocated\" class=\"warn-text\">{}</b></div>"
+      "<div class=\"kpi\">Spot savings<b id=\"sg-spot\">-</b></div>"
+      "<div class=\"kpi\">Groups<b id=\"sg-groups\">-</b></div>"
+      "<div class=\"kpi\">Items<b id=\"sg-items\">-</b></div>",
+      cd::html_escape(data["source"].get<std::string>()), cd::html_escape(r.source),
+      cd::html_escape(data["measure"].get<std::string>()), cd::html_escape(r.currency), "-", "-");
+  if (unallocated > 0) {
+    double pct = r.total != 0 ? unallocated / r.total * 100 : 0;
+    body += fmt::format("<p class=\"warn-text\">{:.1f}% of spend carries none of the group-by tags.</p>", pct);
+  }
+
+  std::vector<cd::Bar> bars, spot;
+  for (std::size_t i = 0; i < r.groups.size() && i < kMaxBars; ++i) {
+    const auto& g = r.groups[i];
+    bars.push_back({cd::group_label(g, r.group_by), g.cost, cd::untagged(g)});
+    if (g.spot_savings) spot.push_back({cd::group_label(g, r.group_by), *g.spot_savings, false});
+  }
+  std::string more = r.groups.size() > kMaxBars ? fmt::format(" (top {} of {})", kMaxBars, r.groups.size()) : "";
+  body += "<h2>Cost by group" + more + "</h2>" + cd::svg_bars("Cost (" + r.currency + ")", bars);
+  body += "<h2>Spot savings</h2>" + cd::svg_bars("Saved versus on-demand (" + r.currency + ")", spot);
+  std::vector<cd::Bar> months;
+  for (const auto& [m, c] : r.by_month) months.push_back({m, c, false});
+  body += "<h2>Cost over time</h2>" + cd::svg_bars("Cost by month (" + r.currency + ")", months);
+
+  body += "<h2>Groups</h2><table><tr>";
+  for (const auto& k : r.group_by) body += "<th>" + cd::html_escape(k) + "</th>";
+  body += "<th class=\"n\">cost</th><th class=\"n\">items</th><th class=\"n\">spot savings</th></tr>";
+  for (const auto& g : r.groups) {
+    body += cd::untagged(g) ? "<tr class=\"warn-text\">" : "<tr>";
+    for (const auto& k : r.group_by) {
+      auto it = g.key.find(k);
+      body += "<td>" + (it != g.key.end() && it->second ? cd::html_escape(*it->second) : "<i>(untagged)</i>") +
+              "</td>";
+    }
+    body += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                        cd::money(g.cost), g.items, g.spot_savings ? cd::money(*g.spot_savings) : "-");
+  }
+  body += "</table>";
+  if (r.malformed_rows > 0) {
+    body += fmt::format("<p class=\"warn-text\">{} malformed row(s) skipped.</p>", r.malformed_rows);
+  }
+  for (const auto& w : r.warnings) body += "<p class=\"warn-text\">" + cd::html_escape(w) + "</p>";
+  return cd::html_page("sageguard cost", body, data.dump(), kScript);
+}
+
+}  // namespace sageguard::report

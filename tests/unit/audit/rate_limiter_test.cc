@@ -1,0 +1,103 @@
+// RateLimiter on a fake clock: the schedule itself is checked, never the
+// wall clock.
+#include "sageguard/audit/rate_limiter.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace sageguard::audit {
+namespace {
+
+using namespace std::chrono_literals;
+using TP = RateLimiter::TimePoint;
+
+struct FakeClock {
+  TP now = TP{} + 1000s;
+};
+
+// Most slots in any window [t, t + 1 s).
+size_t max_per_second(const std::vector<TP>& slots) {
+  size_t best = 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    auto end = std::lower_bound(slots.begin(), slots.end(), slots[i] + 1s);
+    best = std::max<size_t>(best, static_cast<size_t>(end - (slots.begin() + i)));
+  }
+  return best;
+}
+
+TEST(RateLimiter, NeverMoreThanMaxInAnySecond) {
+  FakeClock c;
+  RateLimiter rl({.max_tps = 20}, [&] { return c.now; });
+  std::vector<TP> slots;
+  for (int i = 0; i < 200; ++i) slots.push_back(rl.reserve());
+  EXPECT_TRUE(std::is_sorted(slots.begin(), slots.end()));
+  EXPECT_EQ(max_per_second(slots), 20u);
+  // 200 requests at 20/s take 10 s of schedule.
+  EXPECT_GE(slots.back() - slots.front(), 9900ms);
+}
+
+TEST(RateLimiter, IdleTimeIsNotBankedAsBurst) {
+  FakeClock c;
+  RateLimiter rl({.max_tps = 10}, [&] { return c.now; });
+  rl.reserve();
+  c.now += 60s;  // a long pause
+  std::vector<TP> slots;
+  for (int i = 0; i < 30; ++i) slots.push_back(rl.reserve());
+  EXPECT_EQ(slots.front(), c.now);
+  EXPECT_EQ(max_per_second(slots), 10u);
+}
+
+TEST(RateLimiter, ThrottleCutsRateOncePerCooldown) {
+  FakeClock c;
+  RateLimiter rl({.max_tps = 40, .min_tps = 1, .decrease_factor = 0.5}, [&] { return c.now; });
+  rl.on_throttle();
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 20);
+  rl.on_throttle();  // already in flight at the old rate: no second cut
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 20);
+  c.now += 1500ms;
+  rl.on_throttle();
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 10);
+  EXPECT_EQ(rl.cuts(), 2u);
+  for (int i = 0; i < 20; ++i) {
+    c.now += 2s;
+    rl.on_throttle();
+  }
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 1);  // the floor
+}
+
+TEST(RateLimiter, RecoversSlowlyAndNeverAboveMax) {
+  FakeClock c;
+  RateLimiter rl({.max_tps = 30, .recovery_tps_per_second = 1}, [&] { return c.now; });
+  rl.on_throttle();
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 15);
+  c.now += 5s;
+  rl.on_success();
+  EXPECT_NEAR(rl.current_tps(), 20, 1e-9);
+  c.now += 100s;
+  rl.on_success();
+  EXPECT_DOUBLE_EQ(rl.current_tps(), 30);
+}
+
+TEST(RateLimiter, SlowerScheduleAfterThrottle) {
+  FakeClock c;
+  RateLimiter rl({.max_tps = 10}, [&] { return c.now; });
+  rl.on_throttle();
+  std::vector<TP> slots;
+  for (int i = 0; i < 50; ++i) slots.push_back(rl.reserve());
+  EXPECT_LE(max_per_second(slots), 5u);
+}
+
+TEST(RateLimiter, AcquireSleepsUntilItsSlot) {
+  FakeClock c;
+  std::vector<TP> slept;
+  RateLimiter rl({.max_tps = 4}, [&] { return c.now; }, [&](TP t) { slept.push_back(t); });
+  for (int i = 0; i < 3; ++i) rl.acquire();
+  ASSERT_EQ(slept.size(), 3u);
+  EXPECT_EQ(slept[1] - slept[0], 250ms);
+  EXPECT_EQ(slept[2] - slept[1], 250ms);
+}
+
+}  // namespace
+}  // namespace sageguard::audit

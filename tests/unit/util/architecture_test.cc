@@ -1,0 +1,116 @@
+// Enforces the dependency table of ARCHITECTURE.md: every #include "..." in
+// src/ and include/ must point at the file's own module, util, or a module
+// the table allows. A new include that breaks the layering fails here.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Keep in sync with ARCHITECTURE.md ("Allowed includes, by module").
+const std::map<std::string, std::set<std::string>> kAllowed = {
+    {"util", {}},
+    {"model", {"util"}},
+    {"policy", {"util", "model"}},
+    {"rules", {"util", "model", "policy"}},
+    {"aws", {"util"}},
+    {"cost", {"util", "model", "policy", "aws"}},
+    {"fix", {"util", "model", "policy", "rules"}},
+    {"launch", {"util", "model", "policy", "rules", "fix", "aws", "cost"}},
+    {"audit", {"util", "model", "policy", "rules", "aws", "cost"}},
+    {"report", {"util", "model", "policy", "rules", "cost", "audit"}},
+    {"cli", {"util", "model", "policy", "rules", "aws", "cost", "fix", "launch", "audit", "report"}},
+    {"main", {"cli"}},
+};
+
+// Top-level public headers and the module that owns each.
+const std::map<std::string, std::string> kTopLevelHeaders = {
+    {"result.h", "util"},         {"document.h", "model"}, {"resource.h", "model"},
+    {"api_model.h", "model"},     {"policy.h", "policy"},  {"rule_catalog.h", "policy"},
+    {"policy_export.h", "policy"}, {"finding.h", "rules"}, {"check.h", "rules"},
+    {"rules.h", "rules"},
+};
+
+// Module of a repository-relative path, or "" if it is not library code.
+std::string module_of(const std::string& rel) {
+  if (rel == "src/main.cc") return "main";
+  if (rel.starts_with("src/")) {
+    auto slash = rel.find('/', 4);
+    return slash == std::string::npos ? "" : rel.substr(4, slash - 4);
+  }
+  if (rel.starts_with("include/sageguard/")) {
+    std::string rest = rel.substr(std::string("include/sageguard/").size());
+    auto slash = rest.find('/');
+    if (slash != std::string::npos) return rest.substr(0, slash);
+    auto it = kTopLevelHeaders.find(rest);
+    return it == kTopLevelHeaders.end() ? "?" + rest : it->second;
+  }
+  return "";
+}
+
+// Where an include "x" resolves: include/x for "sageguard/...", src/x otherwise.
+std::string resolve(const std::string& inc) {
+  if (inc.starts_with("sageguard/")) return "include/" + inc;
+  return "src/" + inc;
+}
+
+TEST(Architecture, IncludesFollowTheDependencyTable) {
+  const fs::path root = sgtest::source_dir();
+  const std::regex include_re(R"re(^\s*#\s*include\s*"([^"]+)")re");
+  std::vector<std::string> violations;
+  size_t files = 0;
+  for (const char* top : {"src", "include"}) {
+    for (const auto& e : fs::recursive_directory_iterator(root / top)) {
+      if (!e.is_regular_file()) continue;
+      const std::string ext = e.path().extension().string();
+      if (ext != ".cc" && ext != ".h") continue;
+      ++files;
+      const std::string rel = fs::relative(e.path(), root).generic_string();
+      const std::string from = module_of(rel);
+      EXPECT_FALSE(from.empty() || from[0] == '?') << rel << ": not in any module";
+      std::ifstream in(e.path());
+      std::string line;
+      int n = 0;
+      while (std::getline(in, line)) {
+        ++n;
+        std::smatch m;
+        if (!std::regex_search(line, m, include_re)) continue;
+        const std::string target = module_of(resolve(m[1]));
+        if (target.empty() || target == from) continue;
+        if (target[0] == '?') {
+          violations.push_back(rel + ":" + std::to_string(n) + ": unknown public header " + m[1].str());
+          continue;
+        }
+        const auto& allowed = kAllowed.at(from);
+        if (!allowed.count(target)) {
+          violations.push_back(rel + ":" + std::to_string(n) + ": " + from + " may not include " +
+                               target + " (" + m[1].str() + ")");
+        }
+      }
+    }
+  }
+  EXPECT_GT(files, 30u);
+  EXPECT_TRUE(violations.empty()) << [&] {
+    std::string s;
+    for (const auto& v : violations) s += v + "\n";
+    return s;
+  }();
+}
+
+TEST(Architecture, ModuleTableMatchesSourceFolders) {
+  for (const auto& e : fs::directory_iterator(fs::path(sgtest::source_dir()) / "src")) {
+    if (!e.is_directory()) continue;
+    EXPECT_TRUE(kAllowed.count(e.path().filename().string()))
+        << e.path().filename() << " is a module missing from the dependency table";
+  }
+}
+
+}  // namespace

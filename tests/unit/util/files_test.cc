@@ -1,0 +1,87 @@
+// Size-checked reads and atomic writes: the original survives every failure.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_support.h"
+#include "util/files.h"
+#include "util/glob.h"
+#include "util/strings.h"
+#include "util/utf8.h"
+
+namespace sageguard {
+namespace {
+
+TEST(Files, ReadLimitRefusesBeforeReading) {
+  sgtest::TempDir d;
+  sgtest::write_file(d / "f", std::string(100, 'x'));
+  auto r = read_file_limited((d / "f").string(), 99);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::input);
+  EXPECT_NE(r.error().message.find("over the limit of 99 bytes"), std::string::npos);
+  auto ok = read_file_limited((d / "f").string(), 100);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->size(), 100u);
+  auto dir = read_file_limited(d.path().string(), 100);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find("directory"), std::string::npos);
+}
+
+TEST(Files, AtomicWriteReplacesAndKeepsMode) {
+  sgtest::TempDir d;
+  const auto p = (d / "a.json").string();
+  sgtest::write_file(p, "old");
+  ::chmod(p.c_str(), 0640);
+  ASSERT_TRUE(write_file_atomic(p, "new").ok());
+  EXPECT_EQ(sgtest::read_file(p), "new");
+  struct stat st {};
+  ::stat(p.c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+}
+
+TEST(Files, AtomicWriteFailureLeavesOriginalAndNoTempFile) {
+  if (::geteuid() == 0) {
+    // root ignores directory permissions; use a missing directory instead.
+    auto s = write_file_atomic("/nonexistent-dir-sg/x.json", "data");
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, ErrorCode::io);
+    return;
+  }
+  sgtest::TempDir d;
+  const auto p = (d / "a.json").string();
+  sgtest::write_file(p, "original");
+  ::chmod(d.path().c_str(), 0500);
+  auto s = write_file_atomic(p, "new");
+  ::chmod(d.path().c_str(), 0700);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(sgtest::read_file(p), "original");
+}
+
+TEST(Strings, ClosestMatch) {
+  std::vector<std::string> keys = {"Project", "Cost Center", "Contact"};
+  EXPECT_EQ(closest_match("project", keys), "Project");
+  EXPECT_EQ(closest_match("CostCenter", keys), "Cost Center");
+  EXPECT_EQ(closest_match("cost_center", keys), "Cost Center");
+  EXPECT_EQ(closest_match("Contcat", keys), "Contact");
+  EXPECT_EQ(closest_match("Owner", keys), std::nullopt);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+}
+
+TEST(Utf8, ValidationAndCounting) {
+  EXPECT_TRUE(utf8_is_valid("h\xC3\xA9llo"));
+  EXPECT_EQ(utf8_first_invalid("ab\xC3"), 2u);
+  EXPECT_EQ(utf8_first_invalid("a\xED\xA0\x80"), 1u);  // surrogate
+  EXPECT_EQ(utf8_first_invalid("\xC0\xAF"), 0u);       // overlong
+  EXPECT_EQ(utf8_count_code_points("h\xC3\xA9\xF0\x9F\x98\x80"), 3u);
+}
+
+TEST(Glob, Matches) {
+  EXPECT_TRUE(glob_match("ml.m5.*", "ml.m5.xlarge"));
+  EXPECT_FALSE(glob_match("ml.m5.*", "ml.m5d.xlarge"));
+  EXPECT_TRUE(glob_match("legacy-*", "legacy-"));
+  EXPECT_TRUE(glob_match("a?c", "abc"));
+  EXPECT_FALSE(glob_match("a?c", "ac"));
+}
+
+}  // namespace
+}  // namespace sageguard
