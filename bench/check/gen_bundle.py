@@ -2,8 +2,7 @@
 """Generate a benchmark bundle of CreateTrainingJob requests.
 
 Writes one JSON list of N (default 20,000) realistic CreateTrainingJob
-requests, pretty-printed like files people keep in a repository (about
-28 MB for the default N). Names, tags, instance types, channels and
+requests, one request per line (about 28 MB for the default N). Names, tags, instance types, channels and
 hyper-parameters vary; roughly half the jobs satisfy the built-in policy and
 the rest break one or more rules, so the rule engine produces findings as it
 would on a real monorepo. Output is fully determined by --seed.
@@ -70,7 +69,7 @@ def tags_for(r, team, project, compliant):
             tags[drop]["Key"] = tags[drop]["Key"].lower()
         else:
             del tags[drop]
-    for i in range(r.randint(0, 4)):
+    for i in range(r.choice([0, 0, 0, 1, 2])):
         tags.append({"Key": f"experiment:{i}", "Value": f"run-{r.randint(1, 99999)}"})
     return tags
 
@@ -87,31 +86,25 @@ def training_job(r, i):
     flaws = set() if compliant else set(r.sample(
         ["tags", "vpc", "isolation", "encryption", "kms", "spot", "wait"], r.randint(1, 3)))
     channels = []
-    for ch in r.sample(["train", "validation", "test", "embeddings"], r.randint(1, 3)):
+    for ch in r.sample(["train", "validation", "test"], r.choice([1, 1, 2, 2, 3])):
         channels.append({
             "ChannelName": ch,
             "DataSource": {"S3DataSource": {
                 "S3DataType": "S3Prefix",
                 "S3Uri": f"s3://ml-data-{team}/{project}/{ch}/v{r.randint(1, 40)}/",
-                "S3DataDistributionType": r.choice(["FullyReplicated", "ShardedByS3Key"]),
             }},
-            "ContentType": r.choice(["application/x-parquet", "text/csv", "application/jsonlines"]),
-            "CompressionType": r.choice(["None", "Gzip"]),
-            "InputMode": r.choice(["File", "FastFile", "Pipe"]),
         })
-    hyper_keys = r.sample(sorted(HYPER), r.randint(5, 11))
+        if r.random() < 0.3:
+            channels[-1]["ContentType"] = r.choice(["application/x-parquet", "text/csv"])
+        if r.random() < 0.2:
+            channels[-1]["InputMode"] = r.choice(["File", "FastFile", "Pipe"])
+    hyper_keys = r.sample(sorted(HYPER), r.randint(2, 6))
     job = {
         "TrainingJobName": name,
         "HyperParameters": {k: HYPER[k](r) for k in hyper_keys},
         "AlgorithmSpecification": {
             "TrainingImage": f"763104351884.dkr.ecr.us-east-1.amazonaws.com/{repo}:{version}",
             "TrainingInputMode": "File",
-            "MetricDefinitions": [
-                {"Name": m, "Regex": f"{m}=([0-9\\.]+)"}
-                for m in r.sample(["train:loss", "validation:loss", "validation:accuracy",
-                                   "validation:f1", "train:throughput"], r.randint(1, 3))
-            ],
-            "EnableSageMakerMetricsTimeSeries": r.random() < 0.5,
         },
         "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/service-role/SageMaker-{team}-ExecutionRole",
         "InputDataConfig": channels,
@@ -122,15 +115,22 @@ def training_job(r, i):
             "VolumeSizeInGB": r.choice([30, 50, 100, 200, 500]),
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": runtime},
-        "Environment": {"TEAM": team, "LOG_LEVEL": r.choice(["INFO", "DEBUG", "WARN"])},
-        "RetryStrategy": {"MaximumRetryAttempts": r.randint(1, 3)},
         "Tags": tags_for(r, team, project, "tags" not in flaws),
     }
+    if r.random() < 0.3:
+        job["AlgorithmSpecification"]["MetricDefinitions"] = [
+            {"Name": m, "Regex": f"{m}=([0-9\\.]+)"}
+            for m in r.sample(["train:loss", "validation:loss", "validation:f1"], r.randint(1, 2))]
+    if r.random() < 0.3:
+        job["Environment"] = {"TEAM": team, "LOG_LEVEL": r.choice(["INFO", "DEBUG", "WARN"])}
+    if r.random() < 0.3:
+        job["RetryStrategy"] = {"MaximumRetryAttempts": r.randint(1, 3)}
+    key = KEY if r.random() < 0.3 else f"alias/ml-{team}"
     if "kms" not in flaws:
-        job["OutputDataConfig"]["KmsKeyId"] = KEY
+        job["OutputDataConfig"]["KmsKeyId"] = key
         if instance not in ("ml.p4d.24xlarge", "ml.g5.xlarge", "ml.g5.2xlarge", "ml.g5.12xlarge",
                             "ml.g4dn.xlarge", "ml.trn1.2xlarge"):
-            job["ResourceConfig"]["VolumeKmsKeyId"] = KEY
+            job["ResourceConfig"]["VolumeKmsKeyId"] = key
     if "vpc" not in flaws:
         job["VpcConfig"] = {
             "SecurityGroupIds": [f"sg-{r.randint(0, 16**8):08x}"],
@@ -158,7 +158,8 @@ def main():
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("-o", "--output", default="-")
     args = ap.parse_args()
-    text = json.dumps(generate(args.n, args.seed), indent=2) + "\n"
+    # One request per line, as bundles exported by scripts usually are.
+    text = "[\n" + ",\n".join(json.dumps(job) for job in generate(args.n, args.seed)) + "\n]\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -3,7 +3,6 @@
 // Streams: with `-o -` the fixed document owns stdout and with --diff the
 // diff does; everything else (changes, remaining findings) then goes to stderr.
 #include <CLI/CLI.hpp>
-
 #include <memory>
 
 #include "cli/common.h"
@@ -32,8 +31,8 @@ int run_fix(Io& io, const FixFlags& f) {
     return report_error(io, Error::make(ErrorCode::usage, "--in-place and -o are exclusive"));
   }
   if (f.diff && f.output && *f.output == "-") {
-    return report_error(io, Error::make(ErrorCode::usage,
-                                        "--diff and -o - would both write to stdout"));
+    return report_error(
+        io, Error::make(ErrorCode::usage, "--diff and -o - would both write to stdout"));
   }
   if (!f.in_place && !f.output && !f.diff) {
     return report_error(
@@ -52,8 +51,8 @@ int run_fix(Io& io, const FixFlags& f) {
   }
   auto size = parse_size(f.max_file_size);
   if (!size) {
-    return report_error(io, Error::make(ErrorCode::usage,
-                                        "invalid --max-file-size '" + f.max_file_size + "'"));
+    return report_error(
+        io, Error::make(ErrorCode::usage, "invalid --max-file-size '" + f.max_file_size + "'"));
   }
   opts.read.max_file_size = *size;
   auto policy = load_effective_policy(f.policy);
@@ -112,8 +111,9 @@ Command fix_command() {
   return {"fix", "Add what the policy supplies to job and deployment definitions",
           [](CLI::App& sub) -> Handler {
             auto f = std::make_shared<FixFlags>();
-            sub.add_option("--policy", f->policy, "Policy file (default: $SAGEGUARD_POLICY, "
-                                                  "./sageguard.yaml, built-in)");
+            sub.add_option("--policy", f->policy,
+                           "Policy file (default: $SAGEGUARD_POLICY, "
+                           "./sageguard.yaml, built-in)");
             sub.add_flag("--in-place", f->in_place, "Rewrite PATH (atomically)");
             sub.add_option("-o,--output", f->output,
                            "Write the fixed document to OUT (atomically; '-' for stdout)");

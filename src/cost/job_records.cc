@@ -158,15 +158,16 @@ void duration(JobRecord& r, const json& d, const char* start_key, const char* en
     r.notes.push_back(std::string("no ") + start_key + ": not billed (yet)");
     return;
   }
-  if (!end) {
-    if (r.status != "InProgress" && r.status != "Stopping") {
-      r.notes.push_back(std::string("no ") + end_key + " on a finished job: not billed");
-      return;
-    }
-    end = o.now_epoch;
+  double stop = o.now_epoch;
+  if (end) {
+    stop = *end;
+  } else if (r.status != "InProgress" && r.status != "Stopping") {
+    r.notes.push_back(std::string("no ") + end_key + " on a finished job: not billed");
+    return;
+  } else {
     r.notes.push_back("running: counted up to now");
   }
-  r.billed_seconds = std::max(0.0, *end - *start);
+  r.billed_seconds = std::max(0.0, stop - *start);
 }
 
 JobRecord processing(const json& d, const PriceOracle& prices, const JobCostOptions& o) {

@@ -59,10 +59,9 @@ void OpList::merge(const OpList& o) {
 
 std::string apply_edits(const std::string& text, std::vector<TextEdit> edits) {
   // Stable: edits at the same offset keep the order they were produced in.
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const TextEdit& a, const TextEdit& b) {
-                     return a.offset != b.offset ? a.offset < b.offset : a.priority > b.priority;
-                   });
+  std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.priority > b.priority;
+  });
   std::string out;
   out.reserve(text.size() + 256);
   uint64_t pos = 0;

@@ -19,8 +19,8 @@ namespace sageguard::fix {
 
 const std::vector<std::string>& fixable_rules() {
   static const std::vector<std::string> kRules = {
-      "tags.required",      "vpc.required", "network.isolation", "encryption.inter-container",
-      "kms.volume",         "kms.output",   "spot.enabled",      "spot.max-wait",
+      "tags.required",  "vpc.required", "network.isolation", "encryption.inter-container",
+      "kms.volume",     "kms.output",   "spot.enabled",      "spot.max-wait",
       "spot.checkpoint"};
   return kRules;
 }
@@ -73,12 +73,12 @@ void merge_value(NewValue& into, const NewValue& from) {
 void merge_inserts(OpList& ops) {
   std::vector<InsertOp> merged;
   for (auto& op : ops.inserts) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const InsertOp& m) {
-      return m.obj == op.obj && m.key == op.key;
-    });
+    auto it = std::find_if(merged.begin(), merged.end(),
+                           [&](const InsertOp& m) { return m.obj == op.obj && m.key == op.key; });
     if (it == merged.end()) {
       merged.push_back(std::move(op));
-    } else if (it->value.kind == NewValue::Kind::object && op.value.kind == NewValue::Kind::object) {
+    } else if (it->value.kind == NewValue::Kind::object &&
+               op.value.kind == NewValue::Kind::object) {
       merge_value(it->value, op.value);
     } else if (it->value.kind == NewValue::Kind::array && op.value.kind == NewValue::Kind::array) {
       // Several tags for a Tags list that does not exist yet.
@@ -163,8 +163,9 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   }
   merge_inserts(all);
   out.fixed = apply_edits(doc->text(), editor->render(all));
-  std::stable_sort(out.changes.begin(), out.changes.end(),
-                   [](const FixChange& a, const FixChange& b) { return a.line < b.line; });
+  const auto by_line = [](const FixChange& a, const FixChange& b) { return a.line < b.line; };
+  std::stable_sort(out.changes.begin(), out.changes.end(), by_line);
+  std::stable_sort(out.not_applied.begin(), out.not_applied.end(), by_line);
 
   std::shared_ptr<const Document> fixed_doc = doc;
   if (out.fixed != doc->text()) {
@@ -188,8 +189,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   return out;
 }
 
-Result<FixOutcome> fix_file(const std::string& path, const Policy& policy,
-                            const FixOptions& opts) {
+Result<FixOutcome> fix_file(const std::string& path, const Policy& policy, const FixOptions& opts) {
   auto text = read_file_limited(path, opts.read.max_file_size);
   if (!text.ok()) {
     Error e = std::move(text).error();

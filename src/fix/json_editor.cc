@@ -1,8 +1,7 @@
 #include "fix/json_editor.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "fix/text_scan.h"
 
@@ -10,7 +9,7 @@ namespace sageguard::fix {
 
 std::string json_quote(const std::string& s) {
   // Keeps non-ASCII as UTF-8 (the input is UTF-8 already); escapes controls.
-  return nlohmann::json(s).dump();
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 JsonEditor::JsonEditor(const Document& doc) : text_(doc.text()), nl_(newline_of(doc.text())) {
@@ -58,7 +57,8 @@ JsonEditor::Style JsonEditor::style_of_container(const Value& c) const {
     first = m[0].second.key_off();
     const uint64_t key_end = value_end(first);
     const std::string_view colon = text_.substr(key_end, m[0].second.offset() - key_end);
-    if (colon.find(':') != std::string_view::npos && colon.size() <= 8) s.colon = std::string(colon);
+    if (colon.find(':') != std::string_view::npos && colon.size() <= 8)
+      s.colon = std::string(colon);
     first_end = value_end(m[0].second.offset());
     if (m.size() > 1) {
       has_second = true;
@@ -83,7 +83,8 @@ JsonEditor::Style JsonEditor::style_of_container(const Value& c) const {
     }
   } else if (has_second && second > first_end) {
     const std::string_view comma = text_.substr(first_end, second - first_end);
-    if (comma.find(',') != std::string_view::npos && comma.size() <= 8) s.comma = std::string(comma);
+    if (comma.find(',') != std::string_view::npos && comma.size() <= 8)
+      s.comma = std::string(comma);
   } else {
     s.comma = s.colon.find(' ') != std::string::npos ? ", " : ",";
   }
@@ -93,11 +94,15 @@ JsonEditor::Style JsonEditor::style_of_container(const Value& c) const {
 std::string JsonEditor::render_value(const NewValue& v, const std::string& indent,
                                      const Style& s) const {
   switch (v.kind) {
-    case NewValue::Kind::string: return json_quote(v.str);
-    case NewValue::Kind::boolean: return v.boolean ? "true" : "false";
-    case NewValue::Kind::integer: return std::to_string(v.integer);
+    case NewValue::Kind::string:
+      return json_quote(v.str);
+    case NewValue::Kind::boolean:
+      return v.boolean ? "true" : "false";
+    case NewValue::Kind::integer:
+      return std::to_string(v.integer);
     case NewValue::Kind::object:
-    case NewValue::Kind::array: break;
+    case NewValue::Kind::array:
+      break;
   }
   const bool obj = v.kind == NewValue::Kind::object;
   const size_t n = obj ? v.members.size() : v.items.size();
@@ -157,7 +162,8 @@ TextEdit JsonEditor::insert_edit(const Value& obj, const std::vector<const Inser
   return TextEdit{open + 1, close - (open + 1), body};
 }
 
-TextEdit JsonEditor::append_edit(const Value& arr, const std::vector<const NewValue*>& items) const {
+TextEdit JsonEditor::append_edit(const Value& arr,
+                                 const std::vector<const NewValue*>& items) const {
   const bool empty = arr.items().empty();
   const Style s = style_of_container(arr);
   // Items mirror the first existing item (a compact one-line tag object

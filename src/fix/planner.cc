@@ -50,8 +50,7 @@ std::string dotted(std::string_view path) {
 // Add `value` at `path` below `scope`, creating the missing objects on the
 // way. False if the member exists already or something in the way is not a
 // plain object (null, scalar, unresolved expression): fix does not guess.
-bool ensure(const Value& scope, std::string_view path, NewValue value, OpList& ops,
-            uint64_t& at) {
+bool ensure(const Value& scope, std::string_view path, NewValue value, OpList& ops, uint64_t& at) {
   const auto segs = split_path(path);
   const Value* cur = &scope;
   for (size_t i = 0; i < segs.size(); ++i) {
@@ -242,17 +241,17 @@ class Planner {
     const Lookup ck = rules::lookup(*s.obj, "CheckpointConfig/S3Uri");
     const std::string wait_ptr = s.pointer + "/StoppingCondition/MaxWaitTimeInSeconds";
     const std::string ck_ptr = s.pointer + "/CheckpointConfig/S3Uri";
-    const bool runtime_known = run.state == LookupState::found && run.value->is_number() &&
-                               run.value->as_number() >= 1;
+    const bool runtime_known =
+        run.state == LookupState::found && run.value->is_number() && run.value->as_number() >= 1;
     const double runtime = runtime_known ? run.value->as_number() : 0;
-    const int64_t max_wait = static_cast<int64_t>(
-        std::ceil(std::max(1.0, policy_.max_wait_factor) * runtime));
+    const int64_t max_wait =
+        static_cast<int64_t>(std::ceil(std::max(1.0, policy_.max_wait_factor) * runtime));
     const bool wait_too_low = wait.state == LookupState::found && wait.value->is_number() &&
                               wait.value->as_number() < runtime;
     const auto uri = checkpoint_uri(s);
-    const std::string max_wait_what = fmt::format(
-        "set StoppingCondition.MaxWaitTimeInSeconds to {} ({} x MaxRuntimeInSeconds)", max_wait,
-        policy_.max_wait_factor);
+    const std::string max_wait_what =
+        fmt::format("set StoppingCondition.MaxWaitTimeInSeconds to {} ({} x MaxRuntimeInSeconds)",
+                    max_wait, policy_.max_wait_factor);
 
     if (!on) {
       const bool checkpoint_needed = policy_.severity_of("spot.checkpoint") != Severity::off &&
@@ -265,7 +264,8 @@ class Planner {
         uint64_t at = 0;
         const std::string spot_ptr = s.pointer + "/EnableManagedSpotTraining";
         if (spot.state == LookupState::missing) {
-          if (!ensure(*s.obj, "EnableManagedSpotTraining", NewValue::of_bool(true), c.ops, at)) return;
+          if (!ensure(*s.obj, "EnableManagedSpotTraining", NewValue::of_bool(true), c.ops, at))
+            return;
         } else {
           c.ops.replaces.push_back(ReplaceOp{spot.value, NewValue::of_bool(true)});
           at = spot.value->offset();
@@ -284,7 +284,8 @@ class Planner {
           return;
         }
         if (checkpoint_needed) {
-          if (!ensure(*s.obj, "CheckpointConfig/S3Uri", NewValue::of_string(*uri), c.ops, at)) return;
+          if (!ensure(*s.obj, "CheckpointConfig/S3Uri", NewValue::of_string(*uri), c.ops, at))
+            return;
           c.notes.push_back({"spot.checkpoint", at, ck_ptr,
                              fmt::format("set CheckpointConfig.S3Uri to {}", *uri)});
         }
@@ -309,8 +310,8 @@ class Planner {
     }
     if (runtime_known && asked("spot.max-wait", wait_ptr)) {
       if (wait.state == LookupState::missing) {
-        set(s, "StoppingCondition/MaxWaitTimeInSeconds", NewValue::of_int(max_wait), "spot.max-wait",
-            max_wait_what);
+        set(s, "StoppingCondition/MaxWaitTimeInSeconds", NewValue::of_int(max_wait),
+            "spot.max-wait", max_wait_what);
       } else if (wait_too_low) {
         PlannedChange c;
         c.ops.replaces.push_back(ReplaceOp{wait.value, NewValue::of_int(max_wait)});

@@ -34,8 +34,7 @@ enum class Op : char { equal = ' ', del = '-', ins = '+' };
 
 // Edit script for a[lo_a, hi_a) -> b[lo_b, hi_b), appended to `out`.
 void myers(const std::vector<std::string_view>& a, size_t lo_a, size_t hi_a,
-           const std::vector<std::string_view>& b, size_t lo_b, size_t hi_b,
-           std::vector<Op>& out) {
+           const std::vector<std::string_view>& b, size_t lo_b, size_t hi_b, std::vector<Op>& out) {
   const long n = static_cast<long>(hi_a - lo_a), m = static_cast<long>(hi_b - lo_b);
   const long max = n + m;
   if (max == 0) return;
@@ -47,7 +46,7 @@ void myers(const std::vector<std::string_view>& a, size_t lo_a, size_t hi_a,
     if ((static_cast<size_t>(d) + 1) * width > kMaxTraceCells) break;
     for (long k = -d; k <= d; k += 2) {
       long x = (k == -d || (k != d && v[k - 1 + max] < v[k + 1 + max])) ? v[k + 1 + max]
-                                                                       : v[k - 1 + max] + 1;
+                                                                        : v[k - 1 + max] + 1;
       long y = x - k;
       while (x < n && y < m && a[lo_a + x] == b[lo_b + y]) ++x, ++y;
       v[k + max] = x;

@@ -68,11 +68,21 @@ std::string yaml_scalar(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
@@ -163,7 +173,8 @@ uint64_t YamlEditor::block_end(uint64_t off, uint64_t col, bool dash_at_col) con
     }
     const uint64_t indent = i - pos;
     const bool deeper = indent > col;
-    const bool item = dash_at_col && indent == col && text_[i] == '-' && is_space_or_eol(text_, i + 1);
+    const bool item =
+        dash_at_col && indent == col && text_[i] == '-' && is_space_or_eol(text_, i + 1);
     if (!deeper && !item) break;
     end = pos = next;
   }
@@ -174,8 +185,8 @@ uint64_t YamlEditor::member_end(const Value& obj, size_t index) const {
   const uint64_t key = obj.members()[index].second.key_off();
   const uint64_t col = column_of(text_, key);
   const Value& v = obj.members()[index].second;
-  const bool indentless = is_block_sequence(v) &&
-                          column_of(text_, skip_properties(text_, v.offset())) == col;
+  const bool indentless =
+      is_block_sequence(v) && column_of(text_, skip_properties(text_, v.offset())) == col;
   return block_end(key, col, indentless);
 }
 
@@ -193,9 +204,12 @@ std::string YamlEditor::render_member(const std::string& key, const NewValue& v,
                                       uint64_t col) const {
   std::string out = std::string(col, ' ') + yaml_scalar(key) + ":";
   switch (v.kind) {
-    case NewValue::Kind::string: return out + " " + yaml_scalar(v.str) + nl_;
-    case NewValue::Kind::boolean: return out + (v.boolean ? " true" : " false") + nl_;
-    case NewValue::Kind::integer: return out + " " + std::to_string(v.integer) + nl_;
+    case NewValue::Kind::string:
+      return out + " " + yaml_scalar(v.str) + nl_;
+    case NewValue::Kind::boolean:
+      return out + (v.boolean ? " true" : " false") + nl_;
+    case NewValue::Kind::integer:
+      return out + " " + std::to_string(v.integer) + nl_;
     case NewValue::Kind::object:
       if (v.members.empty()) return out + " {}" + nl_;
       out += nl_;
@@ -242,7 +256,8 @@ bool YamlEditor::can_replace(const Value& node) const {
   const uint64_t off = node.offset();
   if (off >= text_.size()) return false;
   if (std::string_view("\"'&!*{[|>").find(text_[off]) != std::string_view::npos) return false;
-  const std::string_view before = text_.substr(line_start(text_, off), off - line_start(text_, off));
+  const std::string_view before =
+      text_.substr(line_start(text_, off), off - line_start(text_, off));
   if (before.find_first_of("{[") != std::string_view::npos) return false;
   const std::string_view token = text_.substr(off, scalar_end(off) - off);
   return !token.empty() && token.find_first_of(",{}[]") == std::string_view::npos;
@@ -268,8 +283,8 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
       by_obj.push_back({op.obj, ""});
       it = by_obj.end() - 1;
     }
-    it->second += render_member(op.key, op.value,
-                                column_of(text_, op.obj->members()[0].second.key_off()));
+    it->second +=
+        render_member(op.key, op.value, column_of(text_, op.obj->members()[0].second.key_off()));
   }
   for (auto& [obj, body] : by_obj) {
     const uint64_t at = member_end(*obj, obj->members().size() - 1);

@@ -27,7 +27,7 @@ constexpr std::array kRules = {
              "A model, endpoint config or endpoint made from a training job carries every tag "
              "that job has.",
              "Copy the training job's tags to the deployed resources (sageguard deploy does).",
-             "tags (deploy() reuses training tags only when none are given)", "", true},
+             "tags (deploy() reuses training tags only when none are given)", "", false},
     RuleInfo{"vpc.required", Severity::error,
              "The job runs inside the company VPC (subnets and security groups).",
              "Set VpcConfig with Subnets and SecurityGroupIds.",

@@ -144,6 +144,14 @@ class BadInput(unittest.TestCase):
         f = self.write("scalar.yaml", "just words\n")
         self.expect_error(f, 1, 1, "expected a mapping or a list")
 
+    def test_yaml_that_hung_yaml_cpp(self):
+        # yaml-cpp 0.7's LoadAll loops for ever, allocating, on a stray comma
+        # (upstream issue #1040); found by tests/fuzz/document_fuzz.
+        f = self.write("comma.yaml", ",\n")
+        self.expect_error(f, 1, 1)
+        f = self.write("comma_docs.yaml", "TrainingJobName: a\n---\n,\n")
+        self.expect_error(f)
+
     def test_empty_file(self):
         self.expect_error(self.write("empty.json", b""), 1, 1, "empty document")
         self.expect_error(self.write("blank.yaml", b" \n\t\n"), 1, 1, "empty document")
@@ -323,6 +331,11 @@ class BadInput(unittest.TestCase):
     def test_policy_unknown_rule(self):
         self.expect_policy_error("p.yaml", "version: 1\nrules:\n  spot.enabeld: warning\n",
                                  3, 3, "unknown rule id 'spot.enabeld'")
+
+    def test_policy_that_hung_yaml_cpp(self):
+        # Same yaml-cpp 0.7 LoadAll loop as above, in the policy loader
+        # (found by tests/fuzz/policy_fuzz).
+        self.expect_policy_error("p.yaml", ",\n", 1, 1, "")
 
     def test_policy_bad_date(self):
         self.expect_policy_error(

@@ -250,6 +250,37 @@ def diff_applies(work, policy, name, original, fixed):
         assert f.read() == original
 
 
+def variants(doc):
+    """The same document in other layouts people (and tools) write."""
+    yield "indent1.json", json.dumps(doc, indent=1)
+    yield "tabs.json", json.dumps(doc, indent="\t") + "\n"
+    yield "compact.json", json.dumps(doc, separators=(",", ":"))
+    yield "oneline.json", json.dumps(doc)
+    yield "crlf.json", json.dumps(doc, indent=2).replace("\n", "\r\n") + "\r\n"
+    yield "block2.yaml", yaml.safe_dump(doc, sort_keys=False, default_flow_style=False)
+    yield "block4.yaml", yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, indent=4)
+    yield "flowseq.yaml", yaml.safe_dump(doc, sort_keys=False, default_flow_style=None)
+
+
+def layouts_agree(work, policy, name, fixed_doc):
+    """Whatever the layout, fix yields the same data as for the sample."""
+    _, orig_doc = load(os.path.join(work, "diff-" + name))
+    for suffix, text in variants(orig_doc):
+        path = os.path.join(work, f"var-{name}-{suffix}")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        p = run("fix", "--policy", policy, "--in-place", path)
+        assert p.returncode in (0, 1), (suffix, p.stderr)
+        once, doc = load(path)
+        if suffix == "flowseq.yaml":
+            # Flow collections are never edited; the rest is, and parses.
+            assert "not applied" in p.stdout or doc == fixed_doc, (suffix, p.stdout)
+        else:
+            assert doc == fixed_doc, (name, suffix, once)
+        run("fix", "--policy", policy, "--in-place", path)
+        assert load(path)[0] == once, (name, suffix)
+
+
 def bad_inputs(work, policy):
     sample = os.path.join(work, "bad-src.json")
     text = SAMPLES["train.json"]
@@ -340,6 +371,7 @@ def main():
         for name in SAMPLES:
             results[name] = roundtrip(work, policy, name)
             diff_applies(work, policy, name, results[name][0], results[name][1])
+            layouts_agree(work, policy, name, results[name][2])
 
         # What the policy supplied landed where the rules want it.
         _, _, train, rules = results["train.json"]

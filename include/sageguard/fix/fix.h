@@ -52,8 +52,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
                             const FixOptions& opts);
 
 // Read `path` (size-checked) and fix it. Does not write anything.
-Result<FixOutcome> fix_file(const std::string& path, const Policy& policy,
-                            const FixOptions& opts);
+Result<FixOutcome> fix_file(const std::string& path, const Policy& policy, const FixOptions& opts);
 
 // A unified diff (`diff -u` format, 3 lines of context) from `before` to
 // `after`, with "--- from" / "+++ to" headers; "" when they are equal.

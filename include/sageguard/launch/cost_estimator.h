@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sageguard/check.h"
+#include "sageguard/cost/estimate.h"
 #include "sageguard/cost/price_oracle.h"
 
 namespace sageguard::launch {

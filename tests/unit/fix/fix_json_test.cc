@@ -90,8 +90,8 @@ TEST(FixJson, TrainingJobGolden) {
             (std::set<std::string>{"tags.required", "vpc.required", "network.isolation",
                                    "encryption.inter-container", "kms.volume", "kms.output",
                                    "spot.enabled", "spot.max-wait", "spot.checkpoint"}));
-  EXPECT_TRUE(o.remaining.findings.empty()) << o.remaining.findings[0].rule << ": "
-                                            << o.remaining.findings[0].message;
+  EXPECT_TRUE(o.remaining.findings.empty())
+      << o.remaining.findings[0].rule << ": " << o.remaining.findings[0].message;
   expect_idempotent(o, p);
 }
 
@@ -142,15 +142,16 @@ TEST(FixJson, FalseBecomesTrueInPlaceAndTabsAndCrlfAreKept) {
       "false,\r\n\t\"VpcConfig\": {\r\n\t\t\"Subnets\": [\"subnet-0a1b2c3d\"]\r\n\t},\r\n"
       "\t\"Tags\": []\r\n}\r\n";
   auto o = run_fix(in, full_policy());
-  EXPECT_EQ(o.fixed,
-            "{\r\n\t\"ModelName\": \"m1\",\r\n\t\"ExecutionRoleArn\": "
-            "\"arn:aws:iam::111122223333:role/r\",\r\n\t\"PrimaryContainer\": {\"Image\": "
-            "\"683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1\"},\r\n\t\"EnableNetworkIsolation\": "
-            "true,\r\n\t\"VpcConfig\": {\r\n\t\t\"Subnets\": [\"subnet-0a1b2c3d\"],\r\n"
-            "\t\t\"SecurityGroupIds\": [\r\n\t\t\t\"sg-0123abcd\"\r\n\t\t]\r\n\t},\r\n"
-            "\t\"Tags\": [\r\n\t\t{\r\n\t\t\t\"Key\": \"Project\",\r\n\t\t\t\"Value\": \"churn\"\r\n"
-            "\t\t},\r\n\t\t{\r\n\t\t\t\"Key\": \"Contact\",\r\n\t\t\t\"Value\": "
-            "\"ml@ourcoolcompany.ai\"\r\n\t\t}\r\n\t]\r\n}\r\n");
+  EXPECT_EQ(
+      o.fixed,
+      "{\r\n\t\"ModelName\": \"m1\",\r\n\t\"ExecutionRoleArn\": "
+      "\"arn:aws:iam::111122223333:role/r\",\r\n\t\"PrimaryContainer\": {\"Image\": "
+      "\"683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1\"},\r\n\t\"EnableNetworkIsolation\": "
+      "true,\r\n\t\"VpcConfig\": {\r\n\t\t\"Subnets\": [\"subnet-0a1b2c3d\"],\r\n"
+      "\t\t\"SecurityGroupIds\": [\r\n\t\t\t\"sg-0123abcd\"\r\n\t\t]\r\n\t},\r\n"
+      "\t\"Tags\": [\r\n\t\t{\r\n\t\t\t\"Key\": \"Project\",\r\n\t\t\t\"Value\": \"churn\"\r\n"
+      "\t\t},\r\n\t\t{\r\n\t\t\t\"Key\": \"Contact\",\r\n\t\t\t\"Value\": "
+      "\"ml@ourcoolcompany.ai\"\r\n\t\t}\r\n\t]\r\n}\r\n");
   EXPECT_TRUE(o.remaining.findings.empty());
   expect_idempotent(o, full_policy());
 }
@@ -261,14 +262,16 @@ TEST(FixJson, MaxWaitBelowRuntimeIsRaised) {
 }
 
 TEST(FixJson, UnknownRuntimeMeansNoSpot) {
-  const std::string in = R"({"TrainingJobName": "j", "ResourceConfig": {"InstanceType": "ml.m5.xlarge"}})";
+  const std::string in =
+      R"({"TrainingJobName": "j", "ResourceConfig": {"InstanceType": "ml.m5.xlarge"}})";
   auto o = run_fix(in, full_policy());
   EXPECT_FALSE(changed_rules(o).count("spot.enabled"));
   EXPECT_EQ(o.fixed.find("MaxWaitTimeInSeconds"), std::string::npos);
 }
 
 TEST(FixJson, NoVolumeKeyWithoutTheObjectHoldingTheInstanceType) {
-  const std::string in = R"({"TrainingJobName": "j", "OutputDataConfig": {"S3OutputPath": "s3://a/"}})";
+  const std::string in =
+      R"({"TrainingJobName": "j", "OutputDataConfig": {"S3OutputPath": "s3://a/"}})";
   sageguard::fix::FixOptions only;
   only.only = {"kms.volume"};
   auto o = run_fix(in, full_policy(), only);

@@ -197,18 +197,22 @@ TEST(FixKinds, PipelineStepsLeaveExpressionsAlone) {
                            R"("MaxRuntimeInSeconds": {"Get": "Parameters.Runtime"}})"}) {
     EXPECT_NE(f.find(expr), std::string::npos) << expr;
   }
-  EXPECT_EQ(f.find("\"EnableNetworkIsolation\": true"), f.rfind("\"EnableNetworkIsolation\": true"));
+  EXPECT_EQ(f.find("\"EnableNetworkIsolation\": true"),
+            f.rfind("\"EnableNetworkIsolation\": true"));
   // Step 1: resolved runtime, so spot with the step name in the checkpoint URI.
   EXPECT_NE(f.find(R"("S3Uri": "s3://ml-checkpoints/Train/")"), std::string::npos);
   EXPECT_NE(f.find(R"("MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200})"),
             std::string::npos);
-  EXPECT_NE(f.find(R"("OutputDataConfig": {"S3OutputPath": {"Get": "Parameters.Out"}, "KmsKeyId": "alias/ml-output"})"),
-            std::string::npos);
+  EXPECT_NE(
+      f.find(
+          R"("OutputDataConfig": {"S3OutputPath": {"Get": "Parameters.Out"}, "KmsKeyId": "alias/ml-output"})"),
+      std::string::npos);
   // Step 2: runtime unresolved, so spot stays off (and stays a finding).
   EXPECT_EQ(f.find("TrainGet/"), std::string::npos);
   bool spot_left_on_step2 = false;
   for (const auto& finding : o.remaining.findings) {
-    if (finding.rule == "spot.enabled" && finding.resource.name == "TrainGet") spot_left_on_step2 = true;
+    if (finding.rule == "spot.enabled" && finding.resource.name == "TrainGet")
+      spot_left_on_step2 = true;
     EXPECT_NE(finding.rule, "kms.volume");
     EXPECT_NE(finding.rule, "network.isolation");
   }
@@ -235,9 +239,10 @@ TEST(FixKinds, BundleFixesEachItem) {
 }
 
 TEST(FixKinds, NothingToFixMeansIdenticalText) {
-  const std::string in = "{\"EndpointName\": \"e1\", \"EndpointConfigName\": \"c1\", \"Tags\": "
-                         "[{\"Key\": \"Project\", \"Value\": \"p\"}, {\"Key\": \"Contact\", "
-                         "\"Value\": \"c@d.io\"}]}";
+  const std::string in =
+      "{\"EndpointName\": \"e1\", \"EndpointConfigName\": \"c1\", \"Tags\": "
+      "[{\"Key\": \"Project\", \"Value\": \"p\"}, {\"Key\": \"Contact\", "
+      "\"Value\": \"c@d.io\"}]}";
   auto o = run_fix(in, full_policy());
   EXPECT_EQ(o.fixed, in);
   EXPECT_TRUE(o.changes.empty());

@@ -83,8 +83,8 @@ TEST(FixYaml, TrainingJobGoldenKeepsComments) {
   auto o = run_fix(kTraining, p, {}, "in.yaml");
   EXPECT_EQ(o.fixed, kTrainingFixed);
   EXPECT_TRUE(o.not_applied.empty());
-  EXPECT_TRUE(o.remaining.findings.empty()) << o.remaining.findings[0].rule << ": "
-                                            << o.remaining.findings[0].message;
+  EXPECT_TRUE(o.remaining.findings.empty())
+      << o.remaining.findings[0].rule << ": " << o.remaining.findings[0].message;
   expect_idempotent(o, p, "in.yaml");
 }
 
@@ -152,8 +152,8 @@ TEST(FixYaml, FlowStyleTagListIsNotEdited) {
 TEST(FixYaml, ValuesAreQuotedWhenYamlWouldMisreadThem) {
   auto p = full_policy();
   p.required_tags = {"Project", "Contact", "Flag", "Note", "Id", "Empty"};
-  p.tag_defaults = {{"Project", "@team"},  {"Contact", "a: b # c"}, {"Flag", "yes"},
-                    {"Note", "Naïve \"quoted\""}, {"Id", "0123"}, {"Empty", ""}};
+  p.tag_defaults = {{"Project", "@team"},         {"Contact", "a: b # c"}, {"Flag", "yes"},
+                    {"Note", "Naïve \"quoted\""}, {"Id", "0123"},          {"Empty", ""}};
   const std::string in = "EndpointName: e1\nEndpointConfigName: c1\n";
   auto o = run_fix(in, p, {}, "e.yaml");
   EXPECT_EQ(o.fixed,

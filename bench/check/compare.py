@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Compare `sageguard check` with botocore's parameter validation.
+
+Called by run.sh. Times (or reads hyperfine's timings of) the CLI over the
+bundle, then times botocore.validate.validate_parameters over the same
+requests with the CreateTrainingJob input shape, and prints µs/document for
+both, MB/s for sageguard and the speedup, against the goals from the issue
+(>= 20x botocore, >= 150 MB/s on one core).
+
+botocore is timed on already-parsed Python dicts (json.load is not counted),
+which favours botocore: sageguard's time includes reading, parsing with
+source locations, every policy rule and writing the JSON report.
+"""
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+GOAL_SPEEDUP = 20.0
+GOAL_MBPS = 150.0
+
+
+def time_cli(cmd, runs):
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)  # warm the page cache
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t0)
+        if p.returncode > 1:
+            sys.exit(f"compare.py: {cmd} exited {p.returncode}")
+    return times
+
+
+def time_botocore(docs, runs):
+    import botocore
+    import botocore.session
+    from botocore.validate import validate_parameters
+
+    shape = (botocore.session.get_session().get_service_model("sagemaker")
+             .operation_model("CreateTrainingJob").input_shape)
+    # Every generated request is valid; an exception here would mean the
+    # generator and the API model disagree, and the timing would be wrong.
+    for d in docs[:100]:
+        validate_parameters(d, shape)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for d in docs:
+            validate_parameters(d, shape)
+        times.append(time.perf_counter() - t0)
+    return times, botocore.__version__
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--bundle", required=True)
+    ap.add_argument("--report", help="a JSON report of the bundle, to check coverage")
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--hyperfine", help="hyperfine --export-json output for the CLI")
+    ap.add_argument("--pin", default="", help="command prefix that pins to one core")
+    ap.add_argument("--botocore-runs", type=int, default=3)
+    args = ap.parse_args()
+
+    size = os.path.getsize(args.bundle)
+    with open(args.bundle, encoding="utf-8") as f:
+        docs = json.load(f)
+    n = len(docs)
+
+    if args.report:
+        with open(args.report, encoding="utf-8") as f:
+            summary = json.load(f)["summary"]
+        if summary["resources"] != n:
+            sys.exit(f"compare.py: sageguard checked {summary['resources']} of {n} requests")
+        findings = summary["error"] + summary["warning"] + summary["note"]
+    else:
+        findings = None
+
+    cmd = shlex.split(args.pin) + [args.bin, "check", "--format", "json", args.bundle]
+    if args.hyperfine:
+        with open(args.hyperfine) as f:
+            sg_times = json.load(f)["results"][0]["times"]
+        source = "hyperfine"
+    else:
+        sg_times = time_cli(cmd, args.runs)
+        source = "python perf_counter"
+    bc_times, bc_version = time_botocore(docs, args.botocore_runs)
+
+    sg_best, sg_med = min(sg_times), statistics.median(sg_times)
+    bc_best, bc_med = min(bc_times), statistics.median(bc_times)
+    sg_us = sg_med / n * 1e6
+    bc_us = bc_med / n * 1e6
+    mbps_med = size / sg_med / 1e6
+    mbps_best = size / sg_best / 1e6
+    speedup = bc_med / sg_med
+
+    print()
+    print(f"machine    : {os.cpu_count()} CPUs, {cpu_model()}; sageguard pinned: "
+          f"{args.pin or 'no'}")
+    print(f"bundle     : {args.bundle}: {n} CreateTrainingJob requests, {size / 1e6:.1f} MB"
+          + (f", {findings} findings" if findings is not None else ""))
+    print(f"sageguard  : median {sg_med * 1e3:.1f} ms, best {sg_best * 1e3:.1f} ms over "
+          f"{len(sg_times)} runs ({source}) = {sg_us:.2f} µs/document, "
+          f"{mbps_med:.0f} MB/s (best {mbps_best:.0f} MB/s)")
+    print(f"botocore   : {bc_version} validate_parameters: median {bc_med * 1e3:.0f} ms, best "
+          f"{bc_best * 1e3:.0f} ms over {len(bc_times)} runs = {bc_us:.2f} µs/document "
+          f"(python {platform.python_version()})")
+    print(f"speedup    : {speedup:.1f}x (goal >= {GOAL_SPEEDUP:.0f}x: "
+          f"{'met' if speedup >= GOAL_SPEEDUP else 'MISSED'})")
+    print(f"throughput : {mbps_med:.0f} MB/s (goal >= {GOAL_MBPS:.0f} MB/s: "
+          f"{'met' if mbps_med >= GOAL_MBPS else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
