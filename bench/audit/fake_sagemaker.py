@@ -4,7 +4,8 @@ answer comes after a fixed latency (default 30 ms); the arrival time of every
 request is logged so a run's request rate can be checked afterwards.
 
 Signatures are not checked (this measures the client, not auth). Usable
-in-process (FakeSageMaker(...).start()) or as a script printing its URL."""
+in-process (FakeSageMaker(...).start()) or as a script printing its URL; the
+operation "BenchArrivals" returns and clears the arrival log."""
 import argparse
 import http.server
 import json
@@ -31,6 +32,13 @@ class FakeSageMaker:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 op = self.headers.get("X-Amz-Target", "").split(".", 1)[-1]
+                if op == "BenchArrivals":  # the log, for a driver in another process
+                    data = json.dumps({"arrivals": fake.take_arrivals()}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 with fake.lock:
                     fake.arrivals.append((t, op))
                 status, out = fake.answer(op, body)

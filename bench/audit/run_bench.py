@@ -18,7 +18,30 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_sagemaker import FakeSageMaker, max_in_window  # noqa: E402
+from fake_sagemaker import max_in_window  # noqa: E402
+
+
+class RemoteFake:
+    """fake_sagemaker.py in its own process, so neither client shares the
+    fake's interpreter (and GIL) with it."""
+
+    def __init__(self, jobs, latency_ms):
+        self.proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                                   "fake_sagemaker.py"),
+                                      "--jobs", str(jobs), "--latency-ms", str(latency_ms)],
+                                     stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def take_arrivals(self):
+        import urllib.request
+        req = urllib.request.Request(self.url, data=b"{}", method="POST",
+                                     headers={"X-Amz-Target": "SageMaker.BenchArrivals"})
+        with urllib.request.urlopen(req) as r:
+            return [tuple(a) for a in json.load(r)["arrivals"]]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def env_for(home):
@@ -79,7 +102,7 @@ def main():
     args = ap.parse_args()
     home = tempfile.mkdtemp(prefix="sg-bench-")
     env = env_for(home)
-    fake = FakeSageMaker(args.jobs, args.latency_ms).start()
+    fake = RemoteFake(args.jobs, args.latency_ms)
     calls = args.jobs * 2 + (args.jobs + 99) // 100
     try:
         ours, peers = [], []

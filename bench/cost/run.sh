@@ -58,16 +58,18 @@ RESULTS=$OUT/results.tsv
 measure() {
   local label=$1 expected=$2
   shift 2
-  local best="" rss_best="" total=""
+  local best="" rss_best="" total="" cpu_best=""
   for _ in $(seq "$REPS"); do
     local log out
     log=$(mktemp) out=$(mktemp)
     /usr/bin/time -v "$@" > "$out" 2> "$log" || { echo "$label failed:" >&2; cat "$log" >&2; exit 1; }
-    local wall rss
+    local wall rss cpu
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" |
       awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
     if [ -z "$best" ] || awk "BEGIN { exit !($wall < $best) }"; then best=$wall; fi
+    if [ -z "$cpu_best" ] || awk "BEGIN { exit !($cpu < $cpu_best) }"; then cpu_best=$cpu; fi
     if [ -z "$rss_best" ] || [ "$rss" -gt "$rss_best" ]; then rss_best=$rss; fi
     total=$(python3 -c 'import json,sys
 t = sys.stdin.read().strip()
@@ -78,10 +80,10 @@ print(json.loads(t)["total"] if t.startswith("{") else "")' < "$out")
     python3 -c "import sys; e, g = $expected, $total; sys.exit(0 if abs(e - g) <= 1e-6 * max(1, abs(e)) else 1)" ||
       { echo "$label: total $total != expected $expected" >&2; exit 1; }
   fi
-  printf '%s\t%s\t%s\n' "$label" "$best" "$((rss_best / 1024))" | tee -a "$RESULTS" >&2
+  printf '%s\t%s\t%s\t%s\n' "$label" "$best" "$((rss_best / 1024))" "$cpu_best" | tee -a "$RESULTS" >&2
 }
 
-echo "== $ROWS rows, best of $REPS (label, seconds, peak MB) ==" >&2
+echo "== $ROWS rows, best of $REPS (label, wall s, peak MB, cpu s) ==" >&2
 measure "gzip -dc (1 file)" "" sh -c "gzip -dc '$SINGLE' > /dev/null"
 measure "sageguard (1 file)" "$T_SINGLE" "$BIN" cost --cur "$SINGLE" --group-by Project --format json
 measure "gzip -dc (2 files, sequential)" "" sh -c "gzip -dc '$PART1' '$PART2' > /dev/null"
@@ -93,19 +95,22 @@ fi
 
 python3 - "$RESULTS" "$ROWS" "$(stat -c %s "$SINGLE")" "$(gzip -dc "$SINGLE" | wc -c)" <<'EOF'
 import sys
-rows = dict((l.split("\t")[0], (float(l.split("\t")[1]), int(l.split("\t")[2]))) for l in open(sys.argv[1]))
+rows = {}
+for l in open(sys.argv[1]):
+    k, wall, mb, cpu = l.rstrip("\n").split("\t")
+    rows[k] = (float(wall), int(mb), float(cpu))
 n, gz, raw = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 print("\n%d rows, %.1f MB gzip, %.1f MB CSV" % (n, gz / 1e6, raw / 1e6))
-print("| tool | seconds | peak MB | rows/s |")
-print("|---|---:|---:|---:|")
-for k, (s, m) in rows.items():
-    print("| %s | %.2f | %d | %.2fM |" % (k, s, m, n / s / 1e6 if s else 0))
-sg = rows["sageguard (1 file)"][0]
-def ratio(k):
-    return rows[k][0] / sg if k in rows else float("nan")
-print("\nsageguard vs gzip -dc: %.2fx the time (goal <= 1.5x)" % (sg / rows["gzip -dc (1 file)"][0]))
-if "duckdb (1 file)" in rows:
-    print("duckdb / sageguard: %.2fx (goal >= 3x)" % ratio("duckdb (1 file)"))
-    print("pandas / sageguard: %.2fx (goal >= 5x)" % ratio("pandas (1 file)"))
+print("| tool | wall s | CPU s (user+sys) | peak MB | rows/s (wall) |")
+print("|---|---:|---:|---:|---:|")
+for k, (s, m, c) in rows.items():
+    print("| %s | %.2f | %.2f | %d | %.2fM |" % (k, s, c, m, n / s / 1e6 if s else 0))
+sg, sgc = rows["sageguard (1 file)"][0], rows["sageguard (1 file)"][2]
+print("\nsageguard vs gzip -dc: %.2fx the wall time, %.2fx the CPU (goal <= 1.5x)" %
+      (sg / rows["gzip -dc (1 file)"][0], sgc / rows["gzip -dc (1 file)"][2]))
+for peer, goal in (("duckdb (1 file)", 3), ("pandas (1 file)", 5)):
+    if peer in rows:
+        print("%s / sageguard: %.2fx wall, %.2fx CPU (goal >= %dx)" %
+              (peer.split()[0], rows[peer][0] / sg, rows[peer][2] / sgc, goal))
 print("sageguard peak memory: %d MB (goal < 64 MB)" % rows["sageguard (1 file)"][1])
 EOF

@@ -91,7 +91,7 @@ def describes():
                             True, {"validation:auc": auc}, tuning="churn-hpo"))
     # Fraud project (other cost center), one job still running (no billable time yet).
     out.append(training("fraud-lgbm-1", "ml.c5.2xlarge", 1, "2024-05-20T12:00:00+00:00", 3600, 3600, False,
-                        {"validation:auc": 0.93}, "fraud-lgbm", project="fraud", center="CC-200"))
+                        {"validation:f1": 0.71}, "fraud-lgbm", project="fraud", center="CC-200"))
     out.append(training("fraud-lgbm-2", "ml.c5.2xlarge", 1, "2024-05-31T23:00:00+00:00", 0, 0, False, {},
                         "fraud-lgbm", project="fraud", center="CC-200", status="InProgress"))
     # An untagged job on an instance type the bundled price table lacks.

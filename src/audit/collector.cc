@@ -261,7 +261,16 @@ class Collector {
     id.name = name_it->get<std::string>();
     id.arn = arn_it != summary.end() && arn_it->is_string() ? arn_it->get<std::string>() : "";
     id.region = targets_[t.target].region;
+    // The filters are sent to the service and applied again here: a service
+    // (or emulator) that ignores one must not widen the audit.
     if (opts_.filter.name_glob && !glob_match(*opts_.filter.name_glob, id.name)) return;
+    if (opts_.filter.creation_time_after) {
+      auto created = summary.find("CreationTime");
+      if (created != summary.end() && created->is_number() &&
+          created->get<double>() <= *opts_.filter.creation_time_after) {
+        return;
+      }
+    }
     // A resource created while we page can shift later pages: never take
     // one twice.
     if (!seen_.insert({id.region, static_cast<int>(id.kind), id.name}).second) return;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/command.h"
@@ -36,6 +37,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     handlers.emplace_back(sub, c.setup(*sub));
     names.emplace_back(c.name);
   }
+  // An unknown first word is the commonest mistake; say what was meant.
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::string msg = fmt::format("unknown command '{}'", argv[1]);
+    if (auto near = closest_match(argv[1], names)) msg += fmt::format(" (did you mean '{}'?)", *near);
+    err << "sageguard: error: " << msg << "\nRun 'sageguard --help' for usage.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -48,13 +57,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     out << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::string msg = e.what();
-    if (e.get_name() == "ExtrasError" && argc > 1) {
-      if (auto near = closest_match(argv[1], names)) {
-        msg += fmt::format(" (did you mean '{}'?)", *near);
-      }
-    }
-    err << "sageguard: error: " << msg << "\n";
+    err << "sageguard: error: " << e.what() << "\n";
     err << "Run 'sageguard --help' for usage.\n";
     return 2;
   }

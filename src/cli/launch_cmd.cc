@@ -100,7 +100,8 @@ int watch_job(Io& io, aws::JsonClient& client, const std::string& name,
   return w->end == launch::WatchEnd::completed ? 0 : 1;
 }
 
-void print_estimate(Io& io, const launch::LaunchPlan& plan, const cost::PriceTable& prices) {
+void print_estimate(Io& io, const launch::LaunchPlan& plan, const cost::PriceTable& prices,
+                    const std::string& source) {
   if (!plan.estimate) {
     io.err << "worst-case cost: not estimated (" << plan.estimate_error << ")\n";
     return;
@@ -117,9 +118,8 @@ void print_estimate(Io& io, const launch::LaunchPlan& plan, const cost::PriceTab
     io.err << "worst-case cost: unbounded\n";
   }
   for (const auto& n : e.notes) io.err << "  note: " << n << "\n";
-  io.err << fmt::format("  prices: {} as of {}\n", prices.source().substr(0, 60) +
-                                                       (prices.source().size() > 60 ? "..." : ""),
-                        prices.date().empty() ? "unknown date" : prices.date());
+  io.err << fmt::format("  prices: {}, as of {}\n", source,
+                        prices.date().empty() ? "an unknown date" : prices.date());
 }
 
 int run_launch(Io& io, const LaunchFlags& f) {
@@ -166,7 +166,8 @@ int run_launch(Io& io, const LaunchFlags& f) {
   if (f.dry_run) {
     io.out << plan->request.dump(2) << "\n";
     io.out.flush();
-    print_estimate(io, *plan, *prices);
+    print_estimate(io, *plan, *prices,
+                   f.price_list ? *f.price_list : "the bundled table (approximate list prices)");
     io.err << fmt::format("dry run: training job '{}' was not created\n", plan->job_name);
     return 0;
   }

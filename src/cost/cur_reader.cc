@@ -73,6 +73,9 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
   std::vector<CurAggregator> aggs;
   aggs.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) aggs.emplace_back(options);
+  // With spare threads (fewer files than threads), each file is read ahead
+  // on its own thread so inflating and parsing overlap.
+  const bool ahead = files.size() < options.threads;
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex err_mu;
@@ -85,6 +88,7 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
       if (i >= files.size()) return;
       Status st = [&]() -> Status {
         SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
+        if (ahead) src = read_ahead(std::move(src));
         return agg.add(*src, i);
       }();
       if (!st.ok()) {

@@ -47,7 +47,8 @@ Result<GateResult> gate_document(const std::string& path, const std::string& tex
   {
     // Validate the shape before fix touches it, so errors name the input.
     SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, text, opts.read));
-    SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, kind));
+    // Detected, not forced: a Model file must not pass as a training job.
+    SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc));
     auto r = single_resource(*doc, ex, kind);
     if (!r.ok()) return r.error();
   }
@@ -62,7 +63,7 @@ Result<GateResult> gate_document(const std::string& path, const std::string& tex
     g.not_applied = std::move(fixed.not_applied);
   }
   SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, g.text, opts.read));
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, kind));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc));
   SG_ASSIGN_OR_RETURN(const Resource* res, single_resource(*doc, ex, kind));
   CheckOptions co;
   co.kind = kind;
@@ -71,6 +72,13 @@ Result<GateResult> gate_document(const std::string& path, const std::string& tex
   co.estimator = opts.estimator;
   g.check.policy = policy.source;
   SG_TRY(check_document(*doc, true, policy, co, g.check));
+  // check_document leaves the severity tally to its caller (check_paths).
+  g.check.summary.error = g.check.summary.warning = g.check.summary.note = 0;
+  for (const auto& f : g.check.findings) {
+    if (f.severity == Severity::error) ++g.check.summary.error;
+    if (f.severity == Severity::warning) ++g.check.summary.warning;
+    if (f.severity == Severity::note) ++g.check.summary.note;
+  }
   g.request = to_json(doc->root());
   g.name = res->name;
   g.refused = has_findings_at_or_above(g.check, Severity::error);

@@ -66,7 +66,7 @@ std::string estimate_text(const cost::EstimateRun& r, const PriceInfo& p) {
       for (const auto& it : e.items) {
         out += fmt::format("  {} x {} ({}): {}\n", it.instance_count, it.instance_type,
                            cost::to_string(it.component),
-                           it.hourly_usd ? money(*it.hourly_usd) + " USD/h each" : "NO PRICE");
+                           it.hourly_usd ? fmt::format("{:.3f}", *it.hourly_usd) + " USD/h each" : "NO PRICE");
       }
       if (e.hourly_usd) out += fmt::format("  per hour: {} USD\n", money(*e.hourly_usd));
       std::string runtime = fmt::format("{:.0f} s", e.max_runtime_seconds);

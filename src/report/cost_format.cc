@@ -18,16 +18,36 @@ std::string group_label(const cost::CostGroup& g, const std::vector<std::string>
   std::string out;
   for (const auto& k : group_by) {
     auto it = g.key.find(k);
-    std::string v = it != g.key.end() && it->second ? *it->second : "(untagged)";
+    std::string v;
+    if (it == g.key.end() || !it->second) {
+      v = "(untagged)";
+    } else {
+      for (char c : *it->second) {
+        if (c == '\n') v += "\\n";
+        else if (c == '\r') v += "\\r";
+        else if (c == '\t') v += "\\t";
+        else if (static_cast<unsigned char>(c) < 0x20) v += '?';
+        else v += c;
+      }
+    }
     if (!out.empty()) out += ", ";
     out += group_by.size() == 1 ? v : k + "=" + v;
   }
   return out;
 }
 
-bool untagged(const cost::CostGroup& g) {
-  if (g.key.empty()) return false;
-  return std::all_of(g.key.begin(), g.key.end(), [](const auto& kv) { return !kv.second.has_value(); });
+bool is_pseudo_key(const std::string& k) {
+  return k == "month" || k == "instance-type" || k == "resource" || k == "job" || k == "kind" ||
+         k == "experiment";
+}
+
+bool untagged(const cost::CostGroup& g, const std::vector<std::string>& group_by) {
+  for (const auto& k : group_by) {
+    if (is_pseudo_key(k)) continue;
+    auto it = g.key.find(k);
+    if (it == g.key.end() || !it->second) return true;
+  }
+  return false;
 }
 
 std::string html_escape(const std::string& s) {

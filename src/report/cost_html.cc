@@ -55,7 +55,7 @@ std::string cost_html(const cost::CostReport& r) {
   std::vector<cd::Bar> bars, spot;
   for (std::size_t i = 0; i < r.groups.size() && i < kMaxBars; ++i) {
     const auto& g = r.groups[i];
-    bars.push_back({cd::group_label(g, r.group_by), g.cost, cd::untagged(g)});
+    bars.push_back({cd::group_label(g, r.group_by), g.cost, cd::untagged(g, r.group_by)});
     if (g.spot_savings) spot.push_back({cd::group_label(g, r.group_by), *g.spot_savings, false});
   }
   std::string more = r.groups.size() > kMaxBars ? fmt::format(" (top {} of {})", kMaxBars, r.groups.size()) : "";
@@ -69,7 +69,7 @@ std::string cost_html(const cost::CostReport& r) {
   for (const auto& k : r.group_by) body += "<th>" + cd::html_escape(k) + "</th>";
   body += "<th class=\"n\">cost</th><th class=\"n\">items</th><th class=\"n\">spot savings</th></tr>";
   for (const auto& g : r.groups) {
-    body += cd::untagged(g) ? "<tr class=\"warn-text\">" : "<tr>";
+    body += cd::untagged(g, r.group_by) ? "<tr class=\"warn-text\">" : "<tr>";
     for (const auto& k : r.group_by) {
       auto it = g.key.find(k);
       body += "<td>" + (it != g.key.end() && it->second ? cd::html_escape(*it->second) : "<i>(untagged)</i>") +

@@ -1,4 +1,5 @@
 // `cost --format json`: the contract shape plus extras.
+#include "sageguard/report/cost_format.h"
 #include "sageguard/report/cost_reports.h"
 
 namespace sageguard::report {
@@ -29,12 +30,9 @@ json cost_json_value(const cost::CostReport& r) {
   for (const auto& m : r.malformed_samples) {
     samples.push_back({{"file", m.file}, {"line", m.line}, {"reason", m.reason}});
   }
-  double unallocated = 0;
-  bool any_key = !r.group_by.empty();
+  double unallocated = 0;  // groups missing one of the tag keys
   for (const auto& g : r.groups) {
-    bool all_null = any_key;
-    for (const auto& [k, v] : g.key) all_null = all_null && !v;
-    if (all_null) unallocated += g.cost;
+    if (cost_detail::untagged(g, r.group_by)) unallocated += g.cost;
   }
   json out = {{"currency", r.currency},
               {"source", jobs ? "jobs" : "cur"},

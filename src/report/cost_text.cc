@@ -30,7 +30,7 @@ std::string cost_text(const cost::CostReport& r) {
     std::string spot = g.spot_savings ? money(*g.spot_savings) : "-";
     if (g.spot_savings_ratio) spot += fmt::format(" ({:.0f}%)", *g.spot_savings_ratio * 100);
     out += fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}\n", label, w, money(g.cost), g.items, spot);
-    if (cost_detail::untagged(g)) unallocated += g.cost;
+    if (cost_detail::untagged(g, r.group_by)) unallocated += g.cost;
   }
   out += fmt::format("{:<{}}  {:>14}  {:>8}\n", "total", w, money(r.total), r.items);
   if (!r.group_by.empty()) {

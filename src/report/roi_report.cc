@@ -56,8 +56,13 @@ std::string roi_text(const cost::RoiReport& r) {
                        *r.marginal_from, *r.marginal_to, cost_detail::money(*r.marginal_cost_per_unit), r.metric);
   }
   if (r.jobs_without_group > 0) {
-    out += fmt::format("{} job(s) lack the tag '{}' and are not in any experiment\n", r.jobs_without_group,
-                       r.grouped_by);
+    if (r.grouped_by == "experiment") {
+      out += fmt::format("{} processing/transform job(s) have no ExperimentConfig and are in no experiment\n",
+                         r.jobs_without_group);
+    } else {
+      out += fmt::format("{} job(s) lack the tag '{}' and are in no experiment\n", r.jobs_without_group,
+                         r.grouped_by);
+    }
   }
   for (const auto& w2 : r.warnings) out += "warning: " + w2 + "\n";
   return out;

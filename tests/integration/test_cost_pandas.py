@@ -316,6 +316,11 @@ def run_malformed(tmp):
     cost = pd.to_numeric(df["lineItem/UnblendedCost"].replace("", "0"), errors="coerce")
     df, cost = df[cost.notna()], cost[cost.notna()]
     compare("malformed rows skipped", rep, pandas_groups(df, cost, {"Project": df["resourceTags/user:Project"]}))
+    # Without --strict the skipped rows are summarised on stderr with file:line.
+    q = subprocess.run([BIN, "cost", "--format", "json", "--group-by", "Project", "--cur", name],
+                       capture_output=True, text=True, timeout=600)
+    check(q.returncode == 0 and "malformed row(s) skipped" in q.stderr and
+          ("%s:%d:" % (name, bad_lines[0])) in q.stderr, "malformed summary on stderr: %r" % q.stderr[:500])
     p = tool("cur", "--strict", name, expect_rc=2)
     # The first malformed row is the earliest injected one (rows before it are good).
     first = min(bad_lines[0], min(recs_line(text, i) for i in bad_cost))

@@ -29,4 +29,11 @@ Result<std::unique_ptr<ByteSource>> open_input(const std::string& path);
 // decompressed like a file.
 std::unique_ptr<ByteSource> open_memory(std::string_view data, std::string name);
 
+// Reads `inner` ahead on a thread of its own (at most `depth` buffers of
+// `chunk` bytes), so decompression overlaps with the caller's parsing. The
+// returned source is used by one thread, like any other; errors of the inner
+// source surface on the read that reaches them.
+std::unique_ptr<ByteSource> read_ahead(std::unique_ptr<ByteSource> inner, std::size_t chunk = std::size_t{1} << 20,
+                                       std::size_t depth = 4);
+
 }  // namespace sageguard::cost

@@ -13,10 +13,13 @@ namespace sageguard::report::cost_detail {
 
 // "1234.50" (fixed, 2 decimals; "-0.00" is printed as "0.00").
 std::string money(double v);
-// "Project=churn, Cost Center=(untagged)" in group_by order.
+// "Project=churn, Cost Center=(untagged)" in group_by order; control
+// characters in tag values are shown escaped ("\n") so one group is one line.
 std::string group_label(const cost::CostGroup& g, const std::vector<std::string>& group_by);
-// True when every key of the group is null (no tag at all).
-bool untagged(const cost::CostGroup& g);
+// Unallocated spend: some tag key of the group is null (pseudo-keys such as
+// month or instance-type do not count).
+bool untagged(const cost::CostGroup& g, const std::vector<std::string>& group_by);
+bool is_pseudo_key(const std::string& key);
 std::string html_escape(const std::string& s);
 // JSON text safe inside <script>: "</" and U+2028/9 escaped.
 std::string script_json(const std::string& json_text);

@@ -15,7 +15,8 @@ namespace sageguard::report {
 
 // PRODUCT.md / the cost JSON contract: currency, source, measure, group_by,
 // groups[{key, cost, items, spot_savings}], total, malformed_rows, plus
-// extras (by_month, malformed_samples, files, warnings, unbilled/unpriced).
+// extras (format, by_month, unallocated = groups missing a tag key,
+// malformed_samples, files, warnings, unbilled/unpriced).
 nlohmann::json cost_json_value(const cost::CostReport& r);
 std::string cost_json(const cost::CostReport& r);
 // One row per group, widest key first; money with 2 decimals; a total line.

@@ -233,6 +233,42 @@ def propagation(resources, emit_for):
                 emit_for(r, "tags.propagation")
 
 
+CREATE_OPERATION = {"TrainingJob": "CreateTrainingJob",
+                    "HyperParameterTuningJob": "CreateHyperParameterTuningJob",
+                    "ProcessingJob": "CreateProcessingJob", "TransformJob": "CreateTransformJob",
+                    "Model": "CreateModel", "EndpointConfig": "CreateEndpointConfig",
+                    "Endpoint": "CreateEndpoint"}
+TAG_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.:/=+-@")
+
+
+def request_invalid(kind, doc, emit):
+    """The part of request.invalid this seed can trigger, from botocore's model
+    of the Create* input: required members missing (at every depth of the
+    structures present; output-only members of a Describe* answer are not
+    judged) and tag keys/values outside the Tag pattern (ASCII seeds, so the
+    character class [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@] is its ASCII part here)."""
+    import botocore.session
+    model = botocore.session.get_session().get_service_model("sagemaker")
+
+    def walk(shape, value):
+        if shape.type_name == "structure" and isinstance(value, dict):
+            for m in shape.required_members:
+                if m not in value:
+                    emit("request.invalid")
+            for m, v in value.items():
+                if m in shape.members:
+                    walk(shape.members[m], v)
+        elif shape.type_name == "list" and isinstance(value, list):
+            for v in value:
+                walk(shape.member, v)
+
+    walk(model.operation_model(CREATE_OPERATION[kind]).input_shape, doc)
+    for t in doc.get("Tags", []):
+        for part in ("Key", "Value"):
+            if not set(t.get(part, "")) <= TAG_CHARS:
+                emit("request.invalid")
+
+
 def expected(resources):
     """Counter of (kind, name, region, rule) for every finding the policy implies."""
     c = collections.Counter()
@@ -248,6 +284,7 @@ def expected(resources):
         for s in scopes:
             scope_rules(r["kind"], s, emit)
         tag_rules(doc["Tags"], emit)
+        request_invalid(r["kind"], doc, emit)
     by_region = collections.defaultdict(list)
     for r in resources:
         by_region[r["region"]].append(r)

@@ -103,8 +103,7 @@ def seed_region(sm, rng, prefix, counts):
         name = f"{prefix}train-{i:03d}"
         req = training_definition(rng, name)
         tags = tags_variant(rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_training_job(**req)
         made["TrainingJob"].append(name)
         training.append((name, tags))
@@ -115,8 +114,7 @@ def seed_region(sm, rng, prefix, counts):
                    "MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2}},
                "TrainingJobDefinition": training_definition(rng)}
         tags = tags_variant(rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_hyper_parameter_tuning_job(**req)
         made["HyperParameterTuningJob"].append(name)
     for i in range(counts["ProcessingJob"]):
@@ -137,8 +135,7 @@ def seed_region(sm, rng, prefix, counts):
         if net:
             req["NetworkConfig"] = net
         tags = tags_variant(rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_processing_job(**req)
         made["ProcessingJob"].append(name)
     models = []
@@ -155,8 +152,7 @@ def seed_region(sm, rng, prefix, counts):
         vpc = vpc_variant(rng)
         if vpc:
             req["VpcConfig"] = vpc
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_model(**req)
         made["Model"].append(name)
         models.append((name, tags))
@@ -172,9 +168,9 @@ def seed_region(sm, rng, prefix, counts):
             req["TransformOutput"]["KmsKeyId"] = KMS
         if maybe(rng):
             req["TransformResources"]["VolumeKmsKeyId"] = KMS
-        tags = tags_variant(rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        # Tags is always sent, [] when none: moto 5.2 keeps None otherwise
+        # and its ListTags then fails with HTTP 500 for that resource.
+        req["Tags"] = tags_variant(rng, rng.choice(projects))
         sm.create_transform_job(**req)
         made["TransformJob"].append(name)
     configs = []
@@ -194,8 +190,7 @@ def seed_region(sm, rng, prefix, counts):
                 req["DataCaptureConfig"]["KmsKeyId"] = KMS
         tags = [dict(t) for t in model_tags] if model_tags and maybe(rng, 0.6) else tags_variant(
             rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_endpoint_config(**req)
         made["EndpointConfig"].append(name)
         configs.append((name, tags))
@@ -205,8 +200,7 @@ def seed_region(sm, rng, prefix, counts):
         req = {"EndpointName": name, "EndpointConfigName": config_name}
         tags = [dict(t) for t in config_tags] if config_tags and maybe(rng, 0.6) else tags_variant(
             rng, rng.choice(projects))
-        if tags:
-            req["Tags"] = tags
+        req["Tags"] = tags  # [] too: see below
         sm.create_endpoint(**req)
         made["Endpoint"].append(name)
     return made

@@ -13,13 +13,13 @@
 
 namespace {
 
-struct Run {
+struct CliRun {
   int code;
   std::string out;
   std::string err;
 };
 
-Run run_cli(std::vector<std::string> args) {
+CliRun run_cli(std::vector<std::string> args) {
   args.insert(args.begin(), "sageguard");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -47,33 +47,33 @@ void expect_golden(const std::string& name, const std::string& actual) {
 }
 
 TEST_F(CheckCli, ExamplesTextGolden) {
-  Run r = run_cli({"check", "examples/"});
+  CliRun r = run_cli({"check", "examples/"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "");
   expect_golden("check_examples.txt", r.out);
 }
 
 TEST_F(CheckCli, ExamplesWithExamplePolicyGolden) {
-  Run r = run_cli({"check", "--policy", "examples/sageguard.yaml", "examples/jobs",
+  CliRun r = run_cli({"check", "--policy", "examples/sageguard.yaml", "examples/jobs",
                    "examples/pipelines"});
   EXPECT_EQ(r.code, 1);
   expect_golden("check_examples_policy.txt", r.out);
 }
 
 TEST_F(CheckCli, CompliantFileExitsZeroAndFailOnWarning) {
-  Run ok = run_cli({"check", "--policy", "examples/sageguard.yaml",
+  CliRun ok = run_cli({"check", "--policy", "examples/sageguard.yaml",
                     "examples/jobs/train-compliant.json"});
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("0 errors, 0 warnings"), std::string::npos) << ok.out;
   // The SDK-style spot job lacks a checkpoint (a warning) among errors; with
   // only warnings selected by --kind filtering we still see the threshold work.
-  Run warn = run_cli({"check", "--fail-on", "warning", "--format", "json",
+  CliRun warn = run_cli({"check", "--fail-on", "warning", "--format", "json",
                       "examples/jobs/tuning-forecast.yaml"});
   EXPECT_EQ(warn.code, 1);
 }
 
 TEST_F(CheckCli, JsonShape) {
-  Run r = run_cli({"check", "--format", "json", "examples/jobs/train-sdk-spot.json"});
+  CliRun r = run_cli({"check", "--format", "json", "examples/jobs/train-sdk-spot.json"});
   ASSERT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["tool"]["name"], "sageguard");
@@ -100,7 +100,7 @@ TEST_F(CheckCli, JsonShape) {
 }
 
 TEST_F(CheckCli, SarifShape) {
-  Run r = run_cli({"check", "--format", "sarif", "examples/"});
+  CliRun r = run_cli({"check", "--format", "sarif", "examples/"});
   ASSERT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["version"], "2.1.0");
@@ -131,26 +131,26 @@ TEST_F(CheckCli, SarifShape) {
 TEST_F(CheckCli, ErrorsAreExit2WithLocationAndCaret) {
   sgtest::TempDir dir;
   sgtest::write_file(dir / "bad.json", "{\n  \"TrainingJobName\": \"x\",\n  \"Tags\": [,]\n}\n");
-  Run r = run_cli({"check", (dir / "bad.json").string()});
+  CliRun r = run_cli({"check", (dir / "bad.json").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "sageguard: error: " + (dir / "bad.json").string() +
-                       ":3:12: expected a value, found ','\n  \"Tags\": [,]\n             ^\n");
+                       ":3:12: expected a value, found ','\n    \"Tags\": [,]\n             ^\n");
 
   sgtest::write_file(dir / "other.json", "{\"hello\": 1}");
-  Run u = run_cli({"check", (dir / "other.json").string()});
+  CliRun u = run_cli({"check", (dir / "other.json").string()});
   EXPECT_EQ(u.code, 2);
   EXPECT_NE(u.err.find("other.json:1:1: not a recognised SageMaker document"), std::string::npos);
 
-  Run missing = run_cli({"check", (dir / "nope.json").string()});
+  CliRun missing = run_cli({"check", (dir / "nope.json").string()});
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("no such file"), std::string::npos);
 
-  Run size = run_cli({"check", "--max-file-size", "10", "examples/jobs/train-compliant.json"});
+  CliRun size = run_cli({"check", "--max-file-size", "10", "examples/jobs/train-compliant.json"});
   EXPECT_EQ(size.code, 2);
   EXPECT_NE(size.err.find("over the limit of 10 bytes"), std::string::npos);
 
-  Run usage = run_cli({"chek", "x"});
+  CliRun usage = run_cli({"chek", "x"});
   EXPECT_EQ(usage.code, 2);
   EXPECT_NE(usage.err.find("did you mean 'check'"), std::string::npos) << usage.err;
 }
@@ -158,7 +158,7 @@ TEST_F(CheckCli, ErrorsAreExit2WithLocationAndCaret) {
 TEST_F(CheckCli, OutputFileIsWrittenAtomicallyAndOnlyOnSuccess) {
   sgtest::TempDir dir;
   const auto out = (dir / "report.json").string();
-  Run r = run_cli({"check", "--format", "json", "-o", out, "examples/jobs/train-compliant.json"});
+  CliRun r = run_cli({"check", "--format", "json", "-o", out, "examples/jobs/train-compliant.json"});
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(std::filesystem::exists(out));
   auto j = nlohmann::json::parse(sgtest::read_file(out));
@@ -166,7 +166,7 @@ TEST_F(CheckCli, OutputFileIsWrittenAtomicallyAndOnlyOnSuccess) {
 
   const auto out2 = (dir / "report2.json").string();
   sgtest::write_file(dir / "bad.json", "{");
-  Run bad = run_cli({"check", "--format", "json", "-o", out2, (dir / "bad.json").string()});
+  CliRun bad = run_cli({"check", "--format", "json", "-o", out2, (dir / "bad.json").string()});
   EXPECT_EQ(bad.code, 2);
   EXPECT_FALSE(std::filesystem::exists(out2));
   // No temp files left behind.

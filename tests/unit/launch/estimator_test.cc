@@ -113,7 +113,7 @@ TEST(Estimator, FitThenDeployGoThroughTheGate) {
   auto r = est.fit({{"train", "s3://data/train/"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(fake->calls.size(), 1u);
-  const json& sent = fake->calls[0].body;
+  const json sent = fake->calls[0].body;  // a copy: calls grows below
   // Name from the image's repository plus the SDK timestamp.
   EXPECT_EQ(sent["TrainingJobName"].get<std::string>().rfind("pytorch-training-", 0), 0u);
   EXPECT_EQ(sent["TrainingJobName"].get<std::string>().size(), std::string("pytorch-training-").size() + 23);

@@ -87,7 +87,7 @@ inline std::unique_ptr<sageguard::aws::JsonClient> fake_client(std::shared_ptr<F
 // values fix can fill in, and a 500 USD budget.
 inline const char* kLaunchTestPolicy = R"(version: 1
 tags:
-  required: [Project, "Cost Center"]
+  required: [Project, "Cost Center", Contact]
   defaults:
     Contact: ml-platform@example.com
 vpc:
