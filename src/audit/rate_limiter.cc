@@ -1,6 +1,7 @@
 #include "sageguard/audit/rate_limiter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 namespace sageguard::audit {
@@ -33,11 +34,30 @@ RateLimiter::TimePoint RateLimiter::reserve() {
 }
 
 void RateLimiter::acquire() {
-  const TimePoint slot = reserve();
-  if (sleep_) {
-    sleep_(slot);
-  } else {
-    std::this_thread::sleep_until(slot);
+  auto sleep_until = [this](TimePoint t) {
+    if (sleep_) {
+      sleep_(t);
+    } else {
+      std::this_thread::sleep_until(t);
+    }
+  };
+  sleep_until(reserve());
+  const size_t cap = static_cast<size_t>(std::max(1.0, std::floor(config_.max_tps)));
+  for (;;) {
+    TimePoint wait_until{};
+    {
+      const TimePoint t = now();
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!released_.empty() && t - released_.front() >= std::chrono::seconds(1)) {
+        released_.pop_front();
+      }
+      if (released_.size() < cap) {
+        released_.push_back(t);
+        return;
+      }
+      wait_until = released_.front() + std::chrono::seconds(1);
+    }
+    sleep_until(wait_until);
   }
 }
 

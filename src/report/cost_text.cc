@@ -33,7 +33,8 @@ std::string cost_text(const cost::CostReport& r) {
     if (cost_detail::untagged(g, r.group_by)) unallocated += g.cost;
   }
   out += fmt::format("{:<{}}  {:>14}  {:>8}\n", "total", w, money(r.total), r.items);
-  if (!r.group_by.empty()) {
+  if (std::any_of(r.group_by.begin(), r.group_by.end(),
+                  [](const std::string& k) { return !cost_detail::is_pseudo_key(k); })) {
     double pct = r.total != 0 ? unallocated / r.total * 100 : 0;
     out += fmt::format("unallocated (untagged): {} {} ({:.1f}%)\n", money(unallocated), r.currency, pct);
   }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 
@@ -35,7 +36,9 @@ class RateLimiter {
 
   // Reserves the next release slot (never before now) and returns it.
   TimePoint reserve();
-  // reserve(), then sleeps until the slot.
+  // reserve(), sleeps until the slot, then also waits while floor(max_tps)
+  // releases already happened in the last second: a thread that woke late
+  // must not send in a bunch with the punctual ones.
   void acquire();
 
   // The service answered a throttling error / a success.
@@ -57,6 +60,7 @@ class RateLimiter {
   TimePoint last_update_{};
   TimePoint last_cut_{};
   bool cut_once_ = false;
+  std::deque<TimePoint> released_;  // release times within the last second
   uint64_t cuts_ = 0;
 };
 
