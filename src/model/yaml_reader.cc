@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "model/yaml_documents.h"
 #include "sageguard/document.h"
 
 namespace sageguard {
@@ -216,10 +217,12 @@ class SecondDocumentFinder : public YAML::EventHandler {
   }
 };
 
+}  // namespace
+
 // Offset of the second document's first node, if the text has one. Only text
 // with a "---" or "..." marker can hold a second document, so the common
 // single-document file is parsed once.
-std::optional<uint64_t> second_document_offset(const std::string& text) {
+std::optional<uint64_t> yaml_second_document_offset(const std::string& text) {
   if (text.find("---") == std::string::npos && text.find("...") == std::string::npos) {
     return std::nullopt;
   }
@@ -232,8 +235,6 @@ std::optional<uint64_t> second_document_offset(const std::string& text) {
   const YAML::Mark m = finder.first_node.value_or(YAML::Mark());
   return m.pos > 0 ? static_cast<uint64_t>(m.pos) : 0;
 }
-
-}  // namespace
 
 Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth) {
   if (auto at = flow_depth_exceeded(text, max_depth)) {
@@ -248,7 +249,7 @@ Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_
     const std::string owned(text);
     // YAML::Load reads only the first document (one HandleNextDocument call).
     const YAML::Node doc = YAML::Load(owned);
-    if (auto second = second_document_offset(owned)) {
+    if (auto second = yaml_second_document_offset(owned)) {
       return error_at_offset(ErrorCode::input, path, text, *second,
                              "more than one YAML document in a file; use a list instead");
     }

@@ -14,6 +14,8 @@
 
 #include "policy/policy_internal.h"
 #include "policy/policy_yaml.h"
+#include "model/yaml_documents.h"
+#include "sageguard/document.h"
 #include "sageguard/policy.h"
 #include "sageguard/rule_catalog.h"
 #include "util/files.h"
@@ -353,12 +355,15 @@ Result<Policy> parse_policy(const std::string& path, const std::string& text) {
                       fmt::format("nesting deeper than {} levels", kMaxNesting));
   }
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      return y.error_at(docs[1], "a policy file holds exactly one YAML document");
+    // Not YAML::LoadAll: it can loop for ever in yaml-cpp 0.7 (see
+    // model/yaml_documents.h).
+    const YAML::Node doc = YAML::Load(text);
+    if (auto second = yaml_second_document_offset(text)) {
+      return error_at_offset(ErrorCode::policy, path, text, *second,
+                             "a policy file holds exactly one YAML document");
     }
     Loader loader(path, text);
-    return loader.load(docs.empty() ? YAML::Node() : docs[0]);
+    return loader.load(doc);
   } catch (const YAML::Exception& e) {
     return y.error_at(e.mark, fmt::format("invalid YAML: {}", e.msg));
   } catch (const std::exception& e) {
