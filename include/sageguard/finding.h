@@ -28,7 +28,6 @@ struct Finding {
   std::string path;  // RFC 6901 pointer into the resource
   std::string message;
   bool fixable = false;
-  std::string source_line;  // the text at `line`, for carets in text output
 };
 
 // A finding that a waiver in the policy accepted.

@@ -18,7 +18,6 @@ void attach(Finding& f, const ResourceId& id) {
   f.file.clear();
   f.line = 0;
   f.column = 0;
-  f.source_line.clear();
 }
 
 Finding unreadable_finding(const Policy& policy, const ResourceId& id, const std::string& error) {

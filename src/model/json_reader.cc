@@ -9,11 +9,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
-#include <iterator>
 #include <optional>
+#include <cstring>
 #include <unordered_set>
-#include <vector>
 
 #include "sageguard/document.h"
 #include "util/utf8.h"
@@ -24,9 +22,7 @@ namespace {
 class JsonParser {
  public:
   JsonParser(const std::string& path, std::string_view text, uint32_t max_depth)
-      : path_(path), s_(text.data()), n_(text.size()), max_depth_(max_depth),
-        member_scratch_(static_cast<size_t>(max_depth) + 2),
-        item_scratch_(static_cast<size_t>(max_depth) + 2) {}
+      : path_(path), s_(text.data()), n_(text.size()), max_depth_(max_depth) {}
 
   Result<Value> run() {
     if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
@@ -228,11 +224,7 @@ class JsonParser {
       ++pos_;
       return true;
     }
-    // Children collect in this depth's scratch vector (its capacity is reused
-    // by every array at this depth) and move once into an exactly sized
-    // vector: growing each array's own vector cost ~40% of a large check.
-    auto& items = item_scratch_[depth];
-    items.clear();
+    auto& items = out.items();
     for (;;) {
       skip_ws();
       items.emplace_back();
@@ -246,9 +238,6 @@ class JsonParser {
       }
       if (c == ']') {
         ++pos_;
-        out.items().assign(std::make_move_iterator(items.begin()),
-                           std::make_move_iterator(items.end()));
-        items.clear();
         return true;
       }
       return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
@@ -264,9 +253,7 @@ class JsonParser {
       ++pos_;
       return true;
     }
-    // Same scratch scheme as arrays (see parse_array).
-    auto& members = member_scratch_[depth];
-    members.clear();
+    auto& members = out.members();
     std::unordered_set<std::string> seen;
     for (;;) {
       skip_ws();
@@ -301,9 +288,6 @@ class JsonParser {
       }
       if (c == '}') {
         ++pos_;
-        out.members().assign(std::make_move_iterator(members.begin()),
-                             std::make_move_iterator(members.end()));
-        members.clear();
         return true;
       }
       return failed(pos_, fmt::format("expected ',' or '}}' in object, found {}", describe_here()));
@@ -332,10 +316,6 @@ class JsonParser {
   uint64_t pos_ = 0;
   uint32_t max_depth_;
   std::optional<Error> err_;
-  // One scratch vector per nesting level, sized up front so that references
-  // to a level's vector stay valid while deeper levels are parsed.
-  std::vector<std::vector<Member>> member_scratch_;
-  std::vector<std::vector<Value>> item_scratch_;
 };
 
 }  // namespace

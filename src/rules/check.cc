@@ -67,7 +67,6 @@ Finding to_finding(const Document& doc, const Resource& r, const Policy& policy,
   LineCol lc = doc.locate(raw.offset);
   f.line = lc.line;
   f.column = lc.column;
-  f.source_line = std::string(doc.line_text(lc.line));
   f.resource.kind = kind_name(r.kind);
   f.resource.name = r.name;
   f.path = std::move(raw.pointer);

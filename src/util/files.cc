@@ -83,12 +83,33 @@ Status write_file_atomic(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".sageguard-XXXXXX")).string();
+  std::string tmpl =
+      (dir / fmt::format(".{}.sageguard-XXXXXX", target.filename().string())).string();
   auto fail = [&](const std::string& what, int err) {
     Error e = Error::make(ErrorCode::io, fmt::format("{}: {}", what, errno_text(err)));
     e.file = path;
     return e;
   };
+  // A device or pipe (-o /dev/stdout, /dev/null) cannot be replaced by a
+  // rename, and must not be: as root that would swap the device node for a
+  // regular file. Write to it directly.
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    Fd out(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (out.fd < 0) return fail("cannot open", errno);
+    const char* p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+      ssize_t n = ::write(out.fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail("write failed", errno);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    return Status::success();
+  }
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return fail("cannot create temporary file", errno);
   Fd guard(fd);
