@@ -11,6 +11,7 @@
 #include <mutex>
 #include <ostream>
 
+#include "cli/aws_options.h"
 #include "cli/common.h"
 #include "sageguard/audit/audit.h"
 #include "sageguard/audit/audit_kinds.h"
@@ -81,22 +82,12 @@ std::vector<std::string> split_regions(const std::vector<std::string>& flags) {
 Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, const std::string& region,
                                                        std::shared_ptr<aws::HttpTransport> transport,
                                                        Io& io) {
-  aws::SageMakerClientOptions o;
-  o.region = region;
-  o.profile = f.profile;
-  o.endpoint_url = f.endpoint_url;
-  o.transport = std::move(transport);
-  if (f.debug) {
-    auto mu = std::make_shared<std::mutex>();
-    std::ostream* err = &io.err;
-    o.trace = [mu, err](const std::string& block) {
-      std::lock_guard<std::mutex> lock(*mu);
-      *err << block;
-      if (!block.empty() && block.back() != '\n') *err << '\n';
-      err->flush();
-    };
-  }
-  return aws::make_sagemaker_client(std::move(o));
+  AwsFlags flags;
+  flags.region = region;
+  flags.profile = f.profile;
+  flags.endpoint_url = f.endpoint_url;
+  flags.debug = f.debug;
+  return make_client(flags, io, std::move(transport));
 }
 
 std::string progress_line(const audit::CollectProgress& p) {

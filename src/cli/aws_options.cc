@@ -15,8 +15,10 @@ void add_aws_flags(CLI::App& sub, AwsFlags& flags) {
   sub.add_flag("--debug", flags.debug, "Print the wire trace to stderr (secrets redacted)");
 }
 
-Result<std::unique_ptr<aws::JsonClient>> make_client(const AwsFlags& flags, Io& io) {
+Result<std::unique_ptr<aws::JsonClient>> make_client(const AwsFlags& flags, Io& io,
+                                                     std::shared_ptr<aws::HttpTransport> transport) {
   aws::SageMakerClientOptions o;
+  o.transport = std::move(transport);
   o.region = flags.region;
   o.profile = flags.profile;
   o.endpoint_url = flags.endpoint_url;

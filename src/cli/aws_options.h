@@ -28,6 +28,8 @@ void add_aws_flags(CLI::App& sub, AwsFlags& flags);
 
 // A SageMaker client from the flags and the standard AWS environment.
 // Errors (no region, no credentials, bad endpoint) are ErrorCode::aws or usage.
-Result<std::unique_ptr<aws::JsonClient>> make_client(const AwsFlags& flags, Io& io);
+// `transport` (default: curl) lets a command put e.g. a rate limiter in front.
+Result<std::unique_ptr<aws::JsonClient>> make_client(
+    const AwsFlags& flags, Io& io, std::shared_ptr<aws::HttpTransport> transport = nullptr);
 
 }  // namespace sageguard::cli

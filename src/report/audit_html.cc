@@ -10,26 +10,14 @@
 #include <algorithm>
 #include <map>
 
+#include "sageguard/report/cost_format.h"
 #include "sageguard/rule_catalog.h"
 
 namespace sageguard::report {
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// One HTML escaper for every report page.
+std::string esc(std::string_view s) { return cost_detail::html_escape(std::string(s)); }
 
 // JSON inside <script>: "</" would end the element early.
 std::string script_safe(std::string json) {
