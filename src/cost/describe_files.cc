@@ -7,6 +7,8 @@
 
 #include "sageguard/cost/job_cost.h"
 
+#include "util/files.h"
+
 namespace sageguard::cost {
 namespace {
 
@@ -60,13 +62,7 @@ Result<std::vector<json>> load_describes(const std::vector<std::string>& paths) 
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (it->is_regular_file(ec) && wanted(it->path())) files.push_back(it->path().string());
-      }
-      if (ec) return Error::at(ErrorCode::io, p, 0, 0, "cannot list folder: " + ec.message());
-      std::sort(files.begin(), files.end());
+      SG_ASSIGN_OR_RETURN(auto files, list_files_sorted(p, [](const fs::path& f) { return wanted(f); }));
       for (const auto& f : files) SG_TRY(read_file(f, out));
     } else {
       SG_TRY(read_file(p, out));

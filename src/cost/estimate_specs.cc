@@ -7,6 +7,8 @@
 #include "sageguard/document.h"
 #include "sageguard/resource.h"
 
+#include "util/files.h"
+
 namespace sageguard::cost {
 namespace {
 
@@ -108,13 +110,7 @@ Result<EstimateRun> estimate_files(const std::vector<std::string>& paths, std::s
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (it->is_regular_file(ec) && spec_file(it->path())) files.push_back(it->path().string());
-      }
-      if (ec) return Error::at(ErrorCode::io, p, 0, 0, "cannot list folder: " + ec.message());
-      std::sort(files.begin(), files.end());
+      SG_ASSIGN_OR_RETURN(auto files, list_files_sorted(p, [](const fs::path& f) { return spec_file(f); }));
       for (const auto& f : files) SG_TRY(estimate_one(f, false, region, prices, run));
     } else {
       SG_TRY(estimate_one(p, true, region, prices, run));

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -77,6 +78,20 @@ Result<std::string> read_file_limited(const std::string& path, uint64_t max_size
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+Result<std::vector<std::string>> list_files_sorted(
+    const std::string& dir, const std::function<bool(const std::filesystem::path&)>& keep) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && keep(it->path())) files.push_back(it->path().string());
+  }
+  if (ec) return Error::at(ErrorCode::io, dir, 0, 0, "cannot list folder: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 Status write_file_atomic(const std::string& path, const std::string& content) {
