@@ -6,14 +6,22 @@ set -euo pipefail
 build_pkgs=(build-essential cmake ninja-build pkg-config
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libre2-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev
-  libbenchmark-dev)
+  libbenchmark-dev
+  # isa-l: gzip inflate for `cost --cur`, ~3x zlib (optional in CMake; zlib otherwise).
+  libisal-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
 # reference implementations, Chromium for the HTML reports, patch for diffs.
 test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml chromium patch
   ca-certificates)
 
 want=("${build_pkgs[@]}")
-if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${test_pkgs[@]}")
+  # node + npm run real DuckDB (@duckdb/node-api) for test_cost_duckdb.py.
+  # Debian packages them as nodejs and npm; a node from elsewhere (NodeSource
+  # bundles npm into its nodejs) is left alone.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then want+=(nodejs npm); fi
+fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -28,6 +36,13 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
+  # DuckDB for the cost SQL test, pinned by the committed package-lock.json;
+  # reinstalled only when missing or when the lock file changed.
+  duck="$(cd "$(dirname "$0")/.." && pwd)/tests/integration/cost_support/duckdb"
+  if [[ ! -d "$duck/node_modules/@duckdb/node-api" || "$duck/package-lock.json" -nt "$duck/node_modules/.package-lock.json" ]]; then
+    echo "installing @duckdb/node-api (npm ci) in $duck"
+    (cd "$duck" && npm ci --no-audit --no-fund)
+  fi
   # moto (a real SageMaker/IAM emulator) and botocore are the oracles of the
   # integration tests; they come from pip where a machine lacks them.
   if ! python3 -c "import moto, boto3, botocore" 2>/dev/null; then

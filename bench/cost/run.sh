@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Cost benchmark: `sageguard cost --cur FILE --group-by Project --format json`
 # against DuckDB (@duckdb/node-api, read_csv + GROUP BY), pandas (read_csv
-# with usecols + groupby) and plain decompression (gzip -dc > /dev/null), on
-# the same generated legacy CUR gzip, in the same run. Wall time and peak RSS
-# come from /usr/bin/time -v; each tool runs REPS times, the best is kept.
-# Every tool's total is checked against the generator's expected total.
+# with usecols + groupby) and plain decompression (`gzip -dc > /dev/null`,
+# and `igzip -dc`, isa-l's, when installed: the library sageguard inflates
+# with), on the same generated legacy CUR gzip, in the same run. Wall time and
+# peak RSS come from /usr/bin/time -v; each tool runs REPS times, the best is
+# kept. Every tool's total is checked against the generator's expected total.
+# `uptime` is printed before and after: the machine load matters for wall time.
 #
 #   bench/cost/run.sh                      # 1M rows, single file + 2-file split
-#   ROWS=10000000 bench/cost/run.sh        # 10M rows (memory goal)
+#   TEN=1 bench/cost/run.sh                # + 10M rows (1M file x 10 gzip members), sageguard only
+#   ROWS=10000000 bench/cost/run.sh        # a generated 10M-row file, all tools (slow)
 #   SAGEGUARD_BIN=build/sageguard REPS=5 bench/cost/run.sh
 #
 # Needs: python3 (generator), /usr/bin/python3 with pandas, node + npm
 # (installs @duckdb/node-api into bench/cost/node_modules on first run),
-# /usr/bin/time (apt-get install time).
+# /usr/bin/time (apt-get install time); optional: igzip (apt-get install isal).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +26,7 @@ OUT=${OUT:-$ROOT/bench/out/cost}
 BIN=${SAGEGUARD_BIN:-$ROOT/build/sageguard}
 PANDAS_PY=${PANDAS_PY:-/usr/bin/python3}
 SKIP_PEERS=${SKIP_PEERS:-}
+TEN=${TEN:-}
 mkdir -p "$OUT"
 
 [ -x "$BIN" ] || { echo "sageguard not found at $BIN (set SAGEGUARD_BIN)" >&2; exit 2; }
@@ -83,17 +87,33 @@ print(json.loads(t)["total"] if t.startswith("{") else "")' < "$out")
   printf '%s\t%s\t%s\t%s\n' "$label" "$best" "$((rss_best / 1024))" "$cpu_best" | tee -a "$RESULTS" >&2
 }
 
+UPTIME_BEFORE=$(uptime)
+echo "load before: $UPTIME_BEFORE" >&2
 echo "== $ROWS rows, best of $REPS (label, wall s, peak MB, cpu s) ==" >&2
 measure "gzip -dc (1 file)" "" sh -c "gzip -dc '$SINGLE' > /dev/null"
+if command -v igzip > /dev/null; then
+  measure "igzip -dc (1 file)" "" sh -c "igzip -dc '$SINGLE' > /dev/null"
+fi
 measure "sageguard (1 file)" "$T_SINGLE" "$BIN" cost --cur "$SINGLE" --group-by Project --format json
+measure "sageguard (1 file, --threads 1)" "$T_SINGLE" "$BIN" cost --cur "$SINGLE" --group-by Project --format json --threads 1
 measure "gzip -dc (2 files, sequential)" "" sh -c "gzip -dc '$PART1' '$PART2' > /dev/null"
 measure "sageguard (2 files, 2 threads)" "$T_PARTS" "$BIN" cost --cur "$PART1" "$PART2" --group-by Project --format json
 if [ -z "$SKIP_PEERS" ]; then
   measure "duckdb (1 file)" "$T_SINGLE" node "$HERE/duckdb_groupby.mjs" "$SINGLE"
   measure "pandas (1 file)" "$T_SINGLE" "$PANDAS_PY" "$HERE/pandas_groupby.py" "$SINGLE"
 fi
+if [ -n "$TEN" ]; then
+  # 10x the rows: the file as 10 concatenated gzip members (one stream; the
+  # header rows inside it are not SageMaker rows, so they add nothing).
+  TENFILE=$OUT/cur-$ROWS-x10.csv.gz
+  [ -s "$TENFILE" ] || for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$SINGLE"; done > "$TENFILE"
+  T_TEN=$(python3 -c "print(10 * $T_SINGLE)")
+  measure "sageguard (10x rows, 1 file)" "$T_TEN" "$BIN" cost --cur "$TENFILE" --group-by Project --format json
+fi
+UPTIME_AFTER=$(uptime)
+echo "load after: $UPTIME_AFTER" >&2
 
-python3 - "$RESULTS" "$ROWS" "$(stat -c %s "$SINGLE")" "$(gzip -dc "$SINGLE" | wc -c)" <<'EOF'
+python3 - "$RESULTS" "$ROWS" "$(stat -c %s "$SINGLE")" "$(gzip -dc "$SINGLE" | wc -c)" "$UPTIME_BEFORE" "$UPTIME_AFTER" <<'EOF'
 import sys
 rows = {}
 for l in open(sys.argv[1]):
@@ -101,16 +121,22 @@ for l in open(sys.argv[1]):
     rows[k] = (float(wall), int(mb), float(cpu))
 n, gz, raw = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 print("\n%d rows, %.1f MB gzip, %.1f MB CSV" % (n, gz / 1e6, raw / 1e6))
+print("load before: %s\nload after:  %s\n" % (sys.argv[5].strip(), sys.argv[6].strip()))
 print("| tool | wall s | CPU s (user+sys) | peak MB | rows/s (wall) |")
 print("|---|---:|---:|---:|---:|")
 for k, (s, m, c) in rows.items():
-    print("| %s | %.2f | %.2f | %d | %.2fM |" % (k, s, c, m, n / s / 1e6 if s else 0))
+    r = n * (10 if "10x" in k else 1)
+    print("| %s | %.2f | %.2f | %d | %.2fM |" % (k, s, c, m, r / s / 1e6 if s else 0))
 sg, sgc = rows["sageguard (1 file)"][0], rows["sageguard (1 file)"][2]
-print("\nsageguard vs gzip -dc: %.2fx the wall time, %.2fx the CPU (goal <= 1.5x)" %
-      (sg / rows["gzip -dc (1 file)"][0], sgc / rows["gzip -dc (1 file)"][2]))
+print()
+for floor in ("gzip -dc (1 file)", "igzip -dc (1 file)"):
+    if floor in rows:
+        print("sageguard vs %s: %.2fx the wall time, %.2fx the CPU (goal <= 1.5x)" %
+              (floor.split(" (")[0], sg / rows[floor][0], sgc / rows[floor][2]))
 for peer, goal in (("duckdb (1 file)", 3), ("pandas (1 file)", 5)):
     if peer in rows:
         print("%s / sageguard: %.2fx wall, %.2fx CPU (goal >= %dx)" %
               (peer.split()[0], rows[peer][0] / sg, rows[peer][2] / sgc, goal))
-print("sageguard peak memory: %d MB (goal < 64 MB)" % rows["sageguard (1 file)"][1])
+mem = [(k, v[1]) for k, v in rows.items() if k.startswith("sageguard")]
+print("sageguard peak memory: %s (goal < 64 MB)" % ", ".join("%s %d MB" % kv for kv in mem))
 EOF

@@ -33,24 +33,29 @@ Finding unreadable_finding(const Policy& policy, const ResourceId& id, const std
 // Evaluate the described resources of one region (indexes into inv.described).
 Status evaluate_region(const Inventory& inv, const std::vector<size_t>& members,
                        const std::string& region, const Policy& policy, const CheckOptions& opts,
-                       CheckResult& out) {
+                       const RegionEstimators& estimators, CheckResult& out) {
   std::string text = "[\n";
   for (size_t i = 0; i < members.size(); ++i) {
     const auto& d = inv.described[members[i]];
-    // dump() escapes control characters, so each resource stays on its line.
-    text += described_view(d.id.kind, d.described, d.tags).dump();
+    // dump() escapes control characters, so each resource stays on its line;
+    // invalid UTF-8 (which a parsed response cannot hold, but a caller's
+    // Inventory might) is replaced rather than thrown.
+    text += described_view(d.id.kind, d.described, d.tags)
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += i + 1 < members.size() ? ",\n" : "\n";
   }
   text += "]\n";
   SG_ASSIGN_OR_RETURN(auto doc, parse_document("sagemaker:" + region, std::move(text)));
   CheckOptions o = opts;
   o.kind.reset();
+  if (estimators) o.estimator = estimators(region);
   CheckResult r;
   SG_TRY(check_document(*doc, true, policy, o, r));
   auto owner = [&](const Finding& f) -> const ResourceId* {
     if (f.line < 2 || f.line - 2 >= members.size()) return nullptr;
     return &inv.described[members[f.line - 2]].id;
   };
+  out.findings.reserve(out.findings.size() + r.findings.size());
   for (auto& f : r.findings) {
     const ResourceId* id = owner(f);
     if (!id) return Error::make(ErrorCode::internal, "audit finding outside any resource");
@@ -76,14 +81,15 @@ std::vector<nlohmann::json> audit_documents(const Inventory& inv) {
 }
 
 Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& policy,
-                                       const CheckOptions& opts) {
+                                       const CheckOptions& opts,
+                                       const RegionEstimators& estimators) {
   AuditResult res;
   res.check.policy = policy.source;
   res.stats = inv.stats;
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
   rules::expired_waiver_findings(policy, today, res.check.findings);
 
-  std::vector<std::string> regions;
+  std::vector<std::string> regions = inv.regions;
   for (const auto& d : inv.described) regions.push_back(d.id.region);
   for (const auto& u : inv.unreadable) regions.push_back(u.id.region);
   for (const auto& v : inv.vanished) regions.push_back(v.region);
@@ -96,7 +102,9 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
     for (size_t i = 0; i < inv.described.size(); ++i) {
       if (inv.described[i].id.region == region) members.push_back(i);
     }
-    if (!members.empty()) SG_TRY(evaluate_region(inv, members, region, policy, opts, res.check));
+    if (!members.empty()) {
+      SG_TRY(evaluate_region(inv, members, region, policy, opts, estimators, res.check));
+    }
   }
   for (const auto& d : inv.described) {
     AuditedResource a;

@@ -15,6 +15,8 @@ RateLimiter::RateLimiter(RateLimiterConfig config, Clock clock, SleepUntil sleep
   if (config_.max_tps <= 0) config_.max_tps = 1;
   config_.min_tps = std::clamp(config_.min_tps, 0.01, config_.max_tps);
   if (config_.recovery_tps_per_second <= 0) config_.recovery_tps_per_second = config_.max_tps / 30;
+  if (config_.delivery_jitter.count() < 0) config_.delivery_jitter = {};
+  window_ = std::chrono::seconds(1) + config_.delivery_jitter;
   rate_ = config_.max_tps;
   last_update_ = now();
 }
@@ -28,8 +30,9 @@ RateLimiter::TimePoint RateLimiter::reserve() {
   std::lock_guard<std::mutex> lock(mu_);
   // An idle limiter does not bank unused slots: that would allow a burst.
   const TimePoint slot = std::max(t, next_slot_);
+  // rate_ slots per window_, so a window_ never holds more than max_tps.
   next_slot_ = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          Seconds(1.0 / rate_));
+                          Seconds(Seconds(window_).count() / rate_));
   return slot;
 }
 
@@ -48,14 +51,12 @@ void RateLimiter::acquire() {
     {
       const TimePoint t = now();
       std::lock_guard<std::mutex> lock(mu_);
-      while (!released_.empty() && t - released_.front() >= std::chrono::seconds(1)) {
-        released_.pop_front();
-      }
+      while (!released_.empty() && t - released_.front() >= window_) released_.pop_front();
       if (released_.size() < cap) {
         released_.push_back(t);
         return;
       }
-      wait_until = released_.front() + std::chrono::seconds(1);
+      wait_until = released_.front() + window_;
     }
     sleep_until(wait_until);
   }

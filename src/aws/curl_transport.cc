@@ -154,7 +154,7 @@ class CurlTransport final : public HttpTransport {
     // Reset clears options but keeps the handle's live connections.
     curl_easy_reset(h);
     std::lock_guard<std::mutex> lock(pool_mu_);
-    if (idle_.size() < kMaxIdle) {
+    if (idle_.size() < opts_.max_idle_handles) {
       idle_.push_back(h);
       return;
     }
@@ -168,7 +168,6 @@ class CurlTransport final : public HttpTransport {
     static_cast<CurlTransport*>(user)->share_mu_[static_cast<size_t>(data) % kLocks].unlock();
   }
 
-  static constexpr size_t kMaxIdle = 32;
   static constexpr size_t kLocks = 8;
   CurlTransportOptions opts_;
   CURLSH* share_ = nullptr;

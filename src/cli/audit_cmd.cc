@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <memory>
@@ -16,7 +17,10 @@
 #include "sageguard/audit/audit.h"
 #include "sageguard/audit/audit_kinds.h"
 #include "sageguard/audit/rate_limited_transport.h"
+#include "sageguard/aws/ec2_regions.h"
 #include "sageguard/aws/env.h"
+#include "sageguard/cost/price_table.h"
+#include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/audit_html.h"
 #include "sageguard/report/audit_report.h"
 #include "util/files.h"
@@ -28,7 +32,7 @@ namespace {
 struct AuditFlags {
   std::optional<std::string> policy;
   std::string kinds;
-  int concurrency = 16;
+  std::optional<int> concurrency;  // default: concurrency_for(max_tps)
   double max_tps = 20;
   std::string format = "text";
   std::optional<std::string> output;
@@ -41,8 +45,20 @@ struct AuditFlags {
   std::optional<std::string> status;
   std::optional<std::string> name;
   std::optional<std::string> save;
+  std::optional<std::string> price_list;
   bool progress = true;
 };
+
+constexpr int kMaxConcurrency = 256;
+
+// Requests in flight when --concurrency is not given: enough to reach
+// --max-tps while a call takes up to 100 ms (each worker makes one call at a
+// time), and at least 16, so the default --max-tps of 20 still keeps up with
+// calls of 800 ms.
+int concurrency_for(double max_tps) {
+  const double needed = std::ceil(max_tps * 0.1);
+  return static_cast<int>(std::clamp(needed, 16.0, static_cast<double>(kMaxConcurrency)));
+}
 
 // YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z] (UTC) as epoch seconds.
 std::optional<double> parse_since(const std::string& s) {
@@ -90,6 +106,24 @@ Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, cons
   return make_client(flags, io, std::move(transport));
 }
 
+// --region all: the regions EC2 DescribeRegions says are enabled (asked in
+// the profile's region, through the audit's rate-limited transport).
+Result<std::vector<std::string>> enabled_regions(const AuditFlags& f,
+                                                 std::shared_ptr<aws::HttpTransport> transport,
+                                                 Io& io) {
+  aws::Ec2RegionsOptions o;
+  o.profile = f.profile;
+  o.transport = std::move(transport);
+  if (f.debug) {
+    std::ostream* err = &io.err;
+    o.trace = [err](const std::string& block) {
+      *err << block;
+      if (!block.empty() && block.back() != '\n') *err << '\n';
+    };
+  }
+  return aws::enabled_regions(std::move(o));
+}
+
 std::string progress_line(const audit::CollectProgress& p) {
   const double rate = p.elapsed_seconds > 0 ? p.calls / p.elapsed_seconds : 0;
   std::string line = fmt::format("audit: listed {}{}, read {}/{}, {:.1f} calls/s", p.listed,
@@ -111,13 +145,13 @@ int run_audit(Io& io, const AuditFlags& f) {
                                                               "processing-job, transform-job, model, "
                                                               "endpoint-config, endpoint)"));
   }
-  if (f.concurrency < 1 || f.concurrency > 256) {
+  if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > kMaxConcurrency)) {
     return report_error(io, Error::make(ErrorCode::usage, "--concurrency must be 1..256"));
   }
   if (!(f.max_tps > 0) || !std::isfinite(f.max_tps)) {
     return report_error(io, Error::make(ErrorCode::usage, "--max-tps must be a positive number"));
   }
-  co.concurrency = f.concurrency;
+  co.concurrency = f.concurrency.value_or(concurrency_for(f.max_tps));
   if (f.since) {
     co.filter.creation_time_after = parse_since(*f.since);
     if (!co.filter.creation_time_after) {
@@ -129,21 +163,39 @@ int run_audit(Io& io, const AuditFlags& f) {
   co.filter.status = f.status;
   co.filter.name_glob = f.name;
   std::vector<std::string> regions = split_regions(f.regions);
-  if (std::find(regions.begin(), regions.end(), "all") != regions.end()) {
+  const bool all_regions = std::find(regions.begin(), regions.end(), "all") != regions.end();
+  if (all_regions && regions.size() > 1) {
     return report_error(io, Error::make(ErrorCode::usage,
-                                        "--region all would need EC2 DescribeRegions, which "
-                                        "sageguard does not call; name the regions instead, e.g. "
-                                        "--region us-east-1,eu-west-1"));
+                                        "--region all cannot be combined with named regions"));
   }
   if (regions.empty()) regions.push_back("");  // the profile's / environment's region
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
+  // budget.max-cost: each resource is priced in its own region, as `check`
+  // prices a document in the configured one.
+  audit::RegionEstimators estimators;
+  if (policy->max_job_cost_usd || f.price_list) {
+    auto table = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
+    if (!table.ok()) return report_error(io, table.error());
+    auto prices = std::make_shared<const cost::PriceTable>(std::move(table).value());
+    estimators = [prices](const std::string& region) {
+      return launch::make_cost_estimator(prices, region);
+    };
+  }
 
   audit::RateLimiterConfig rl;
   rl.max_tps = f.max_tps;
   auto limiter = std::make_shared<audit::RateLimiter>(rl);
+  auto curl_options = aws::CurlTransportOptions::from_env(aws::process_env());
+  // One pooled connection per worker, so none is closed and reopened.
+  curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
   auto transport = std::make_shared<audit::RateLimitedTransport>(
-      aws::make_curl_transport(aws::CurlTransportOptions::from_env(aws::process_env())), limiter);
+      aws::make_curl_transport(std::move(curl_options)), limiter);
+  if (all_regions) {
+    auto enabled = enabled_regions(f, transport, io);
+    if (!enabled.ok()) return report_error(io, enabled.error());
+    regions = std::move(enabled).value();
+  }
   std::vector<std::unique_ptr<aws::JsonClient>> clients;
   std::vector<audit::RegionTarget> targets;
   for (const auto& r : regions) {
@@ -162,7 +214,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   }
   audit::Inventory inv = audit::collect_inventory(targets, co);
   CheckOptions opts;
-  auto result = audit::evaluate_inventory(inv, *policy, opts);
+  auto result = audit::evaluate_inventory(inv, *policy, opts, estimators);
   if (show_progress) {
     io.err << fmt::format("\r\x1b[Kaudit: listed {}, read {}, evaluated {} in {:.1f} s\n",
                           inv.stats.listed,
@@ -217,17 +269,20 @@ Command audit_command() {
             sub.add_option("--kinds", f->kinds,
                            "Comma-separated kinds (default all): training-job, tuning-job, "
                            "processing-job, transform-job, model, endpoint-config, endpoint");
-            sub.add_option("--concurrency", f->concurrency, "Requests in flight (default 16)");
+            sub.add_option("--concurrency", f->concurrency,
+                           "Requests in flight, 1..256 (default: --max-tps / 10, at least 16)");
             sub.add_option("--max-tps", f->max_tps,
-                           "Never send more than this many requests per second, retries "
-                           "included (default 20)");
+                           "Never more than this many requests in any second as the service "
+                           "counts them, retries included; the schedule leaves 100 ms for "
+                           "delivery jitter (default 20)");
             sub.add_option("--format", f->format, "Output format")
                 ->check(CLI::IsMember({"text", "json", "sarif", "html"}));
             sub.add_option("-o,--output", f->output, "Write the report to FILE (atomically)");
             sub.add_option("--fail-on", f->fail_on, "Exit 1 on findings at or above this severity")
                 ->check(CLI::IsMember({"error", "warning", "note"}));
             sub.add_option("--region", f->regions,
-                           "AWS region; repeat or comma-separate for several (default: "
+                           "AWS region; repeat or comma-separate for several, or 'all' for "
+                           "every region EC2 DescribeRegions lists as enabled (default: "
                            "AWS_REGION, profile)");
             sub.add_option("--profile", f->profile, "Shared config/credentials profile");
             sub.add_option("--endpoint-url", f->endpoint_url,
@@ -241,6 +296,9 @@ Command audit_command() {
             sub.add_option("--name", f->name, "Only resources whose name matches this glob");
             sub.add_option("--save", f->save,
                            "Also write the described resources to FILE as JSON lines");
+            sub.add_option("--price-list", f->price_list,
+                           "AWS Price List offer file for budget.max-cost (default: the bundled "
+                           "table)");
             sub.add_flag("!--no-progress", f->progress, "No progress line on stderr");
             return [f](Io& io) { return run_audit(io, *f); };
           }};

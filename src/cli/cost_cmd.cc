@@ -205,7 +205,8 @@ Command cost_command() {
             sub.add_option("--price-list", f->price_list, "--jobs: offer file or price table for prices");
             sub.add_option("--as-of", f->as_of,
                            "--jobs: count running resources up to this time (ISO-8601) instead of now");
-            sub.add_option("--threads", f->threads, "--cur: files read in parallel (default 2)");
+            sub.add_option("--threads", f->threads,
+                           "--cur: threads (default 2): a file per thread, or one file split across them");
             sub.add_option("--concurrency", f->concurrency, "--jobs: parallel Describe calls (default 4)");
             add_aws_flags(sub, f->aws);
             return [f](Io& io) { return run_cost(io, *f); };

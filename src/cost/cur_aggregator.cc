@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <span>
 
+#include "cost_number.h"
 #include "sageguard/cost/csv_reader.h"
 
 namespace sageguard::cost {
@@ -20,18 +22,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Empty cells count as 0 (tax and credit rows leave pricing columns empty).
-std::optional<double> parse_cost(std::string_view v) {
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.empty()) return 0.0;
-  if (v.front() == '+') v.remove_prefix(1);
-  double d = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-  if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d)) return std::nullopt;
-  return d;
-}
-
 bool is_date(std::string_view v) {
   if (v.size() < 10) return false;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -40,7 +30,7 @@ bool is_date(std::string_view v) {
   return v[4] == '-' && v[7] == '-';
 }
 
-bool is_sagemaker(const CurSchema& s, const std::vector<std::string_view>& f) {
+bool is_sagemaker(const CurSchema& s, std::span<const std::string_view> f) {
   if (s.format != CurFormat::focus) return f[static_cast<std::size_t>(s.product)] == "AmazonSageMaker";
   if (s.service_code >= 0 && f[static_cast<std::size_t>(s.service_code)] == "AmazonSageMaker") return true;
   if (s.product < 0) return false;
@@ -120,19 +110,30 @@ void CurAggregator::add_month(std::string_view month, double cost) {
 }
 
 Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
-  const std::string& file = source.name();
   CsvReader reader(source);
-  std::vector<std::string_view> f;
-  SG_ASSIGN_OR_RETURN(bool has_header, reader.next(f));
-  if (!has_header) return Status::success();  // empty file: nothing billed
+  SG_ASSIGN_OR_RETURN(std::optional<CurSchema> schema, begin_file(reader, source.name()));
+  if (!schema) return Status::success();  // empty file: nothing billed
+  return add_rows(reader, *schema, source.name(), file_index);
+}
+
+Result<std::optional<CurSchema>> CurAggregator::begin_file(CsvReader& reader, const std::string& file) {
+  std::vector<std::string_view> header;
+  SG_ASSIGN_OR_RETURN(bool has_header, reader.next(header));
+  if (!has_header) return std::optional<CurSchema>();
   if (!reader.record_problem().empty()) {
-    return Error::at(ErrorCode::input, file, 1, 0, "bad CSV header: " + reader.record_problem());
+    return Error::at(ErrorCode::input, file, static_cast<uint32_t>(reader.record_line()), 0,
+                     "bad CSV header: " + reader.record_problem());
   }
-  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(f, opts_, file));
+  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(header, opts_, file));
   formats_.insert(s.format);
-  for (auto& w : s.warnings) {
-    if (warnings_.size() < 100) warnings_.insert(std::move(w));
+  for (const auto& w : s.warnings) {
+    if (warnings_.size() < 100) warnings_.insert(w);
   }
+  return std::optional<CurSchema>(std::move(s));
+}
+
+Status CurAggregator::add_rows(CsvReader& reader, const CurSchema& s, const std::string& file,
+                               std::size_t file_index) {
   json_values_.assign(s.keys.size(), std::nullopt);
   json_rank_.assign(s.keys.size(), 0);
 
@@ -140,10 +141,12 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
   std::vector<std::optional<std::string_view>> parts(s.keys.size());
   const std::string since = opts_.since.value_or("");
   const std::string until = opts_.until.value_or("");
+  // Data rows: the reader's own field array, no copy per row.
+  std::span<const std::string_view> f;
   auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
-
   for (;;) {
-    SG_ASSIGN_OR_RETURN(bool more, reader.next(f));
+    SG_ASSIGN_OR_RETURN(bool more, reader.read_record());
+    f = reader.record();
     if (!more) break;
     ++rows_;
     const uint64_t line = reader.record_line();
@@ -159,8 +162,9 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
     if (!opts_.all_services && !is_sagemaker(s, f)) continue;
 
     std::string_view start = s.start >= 0 ? at(s.start) : std::string_view();
+    const bool dated = is_date(start);
     if (!since.empty() || !until.empty()) {
-      if (!is_date(start)) {
+      if (!dated) {
         SG_TRY(malformed(file, file_index, line, "bad usage start date '" + std::string(start.substr(0, 40)) + "'"));
         continue;
       }
@@ -207,7 +211,7 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
       std::optional<std::string_view> v;
       switch (k.kind) {
         case KeySource::Kind::month:
-          if (is_date(start)) v = start.substr(0, 7);
+          if (dated) v = start.substr(0, 7);
           break;
         case KeySource::Kind::instance_type:
           if (s.usage_type >= 0) {
@@ -248,7 +252,7 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
     }
     it->second.cost += *cost;
     it->second.items += 1;
-    if (is_date(start)) add_month(start.substr(0, 7), *cost);
+    if (dated) add_month(start.substr(0, 7), *cost);
     if (spot) {
       it->second.spot += *spot;
       it->second.has_spot = true;

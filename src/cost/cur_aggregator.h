@@ -15,6 +15,7 @@
 
 #include "cur_schema.h"
 #include "sageguard/cost/byte_source.h"
+#include "sageguard/cost/csv_reader.h"
 #include "sageguard/cost/cost_report.h"
 #include "sageguard/cost/cur_reader.h"
 #include "sageguard/result.h"
@@ -28,6 +29,11 @@ class CurAggregator {
   // Reads one whole source. `file_index` orders malformed samples across
   // files. Errors: I/O, corrupt input, unknown header, strict malformed row.
   Status add(ByteSource& source, std::size_t file_index);
+  // The two halves of add(), for readers that split a file: the header
+  // (nullopt for an empty file; its format and warnings are recorded here),
+  // then the data rows left in `reader`.
+  Result<std::optional<CurSchema>> begin_file(CsvReader& reader, const std::string& file);
+  Status add_rows(CsvReader& reader, const CurSchema& schema, const std::string& file, std::size_t file_index);
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 

@@ -1,6 +1,11 @@
-// Expands CUR paths (files, folders, legacy manifests) into the list of data
-// files, keeping only the latest assembly of each legacy billing period so no
-// line item is summed twice.
+// Expands CUR paths (files, folders, manifests) into the list of data files,
+// keeping only the current delivery of each billing period so no line item
+// is summed twice:
+//  - legacy CUR: <report>/<yyyymmdd-yyyymmdd>/<assemblyId>/<report>-N.csv.gz,
+//    with <report>-Manifest.json in the period folder naming the assembly;
+//  - CUR 2.0 (Data Exports): <export>/data/BILLING_PERIOD=YYYY-MM/[<executionId>/]
+//    <export>-N.csv.gz, with <export>/metadata/BILLING_PERIOD=YYYY-MM/...
+//    /<export>-Manifest.json listing the current files in "dataFiles".
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -37,10 +42,17 @@ bool is_period_dir(const std::string& name) {
   return true;
 }
 
-// The files a manifest's reportKeys name, found next to the manifest: keys
-// are S3 keys (<prefix>/<report>/<period>/<assembly>/<file>), so try the
-// key's trailing components below the manifest's folder.
-Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
+// A CUR 2.0 partition folder: BILLING_PERIOD=YYYY-MM.
+bool is_partition_dir(const std::string& name) {
+  const std::string_view prefix = "BILLING_PERIOD=";
+  if (name.size() != prefix.size() + 7 || name.compare(0, prefix.size(), prefix) != 0) return false;
+  for (std::size_t i = prefix.size(); i < name.size(); ++i) {
+    if (i == prefix.size() + 4 ? name[i] != '-' : !std::isdigit(static_cast<unsigned char>(name[i]))) return false;
+  }
+  return true;
+}
+
+Result<nlohmann::json> read_manifest(const fs::path& manifest) {
   std::ifstream in(manifest, std::ios::binary);
   if (!in) return Error::at(ErrorCode::io, manifest.string(), 0, 0, "cannot read manifest");
   std::stringstream ss;
@@ -49,38 +61,98 @@ Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
   if (m.is_discarded() || !m.is_object()) {
     return Error::at(ErrorCode::input, manifest.string(), 0, 0, "manifest is not a JSON object");
   }
-  auto keys = m.find("reportKeys");
-  if (keys == m.end() || !keys->is_array()) {
-    return Error::at(ErrorCode::input, manifest.string(), 0, 0, "manifest has no reportKeys array");
+  return m;
+}
+
+std::vector<std::string> key_parts(std::string key) {
+  std::vector<std::string> parts;
+  for (const auto& part : fs::path(key)) {
+    if (part != "/" && !part.empty()) parts.push_back(part.string());
   }
-  fs::path dir = manifest.parent_path();
+  return parts;
+}
+
+std::optional<fs::path> regular_file(const fs::path& p) {
+  std::error_code ec;
+  if (fs::is_regular_file(p, ec)) return p;
+  return std::nullopt;
+}
+
+// Legacy reportKeys are S3 keys (<prefix>/<report>/<period>/<assembly>/<file>)
+// found below the manifest's folder. Shortest suffixes first, but prefer
+// <assembly>/<file> over a bare name that could belong to another assembly.
+std::optional<fs::path> locate_report_key(const fs::path& dir, const std::vector<std::string>& parts) {
+  std::vector<std::size_t> lengths;
+  if (parts.size() >= 2) lengths.push_back(2);
+  lengths.push_back(1);
+  for (std::size_t n = 3; n <= parts.size(); ++n) lengths.push_back(n);
+  for (std::size_t n : lengths) {
+    if (n > parts.size()) continue;
+    fs::path cand = dir;
+    for (std::size_t i = parts.size() - n; i < parts.size(); ++i) cand /= parts[i];
+    if (auto f = regular_file(cand)) return f;
+  }
+  return std::nullopt;
+}
+
+// Data Exports dataFiles are full URIs (s3://<bucket>/<prefix>/<export>/data/
+// BILLING_PERIOD=.../<export>-N.csv.gz) while the manifest sits in the
+// sibling metadata/ tree, so the part from "data/" on is looked up below each
+// ancestor of the manifest (the export folder is one of them); a flat copy
+// with the files next to the manifest works too.
+std::optional<fs::path> locate_data_file(const fs::path& dir, std::vector<std::string> parts) {
+  auto data = std::find(parts.rbegin(), parts.rend(), "data");
+  if (data != parts.rend()) {
+    std::size_t from = static_cast<std::size_t>(parts.rend() - data) - 1;
+    fs::path rel;
+    for (std::size_t i = from; i < parts.size(); ++i) rel /= parts[i];
+    fs::path a = dir;
+    for (int level = 0; level < 8 && !a.empty(); ++level) {
+      if (auto f = regular_file(a / rel)) return f;
+      if (a == a.parent_path()) break;
+      a = a.parent_path();
+    }
+  }
+  if (parts.empty()) return std::nullopt;
+  return locate_report_key(dir, parts);
+}
+
+// The data files a manifest names: legacy CUR "reportKeys" or Data Exports
+// (CUR 2.0) "dataFiles".
+Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
+  SG_ASSIGN_OR_RETURN(nlohmann::json m, read_manifest(manifest));
+  const fs::path dir = manifest.parent_path();
+  const bool legacy = m.contains("reportKeys");
+  auto keys = m.find(legacy ? "reportKeys" : "dataFiles");
+  if (keys == m.end() || !keys->is_array()) {
+    return Error::at(ErrorCode::input, manifest.string(), 0, 0,
+                     "manifest has neither a reportKeys (CUR) nor a dataFiles (Data Exports) array");
+  }
   std::vector<std::string> out;
   for (const auto& k : *keys) {
-    if (!k.is_string()) return Error::at(ErrorCode::input, manifest.string(), 0, 0, "reportKeys entries must be strings");
-    std::vector<std::string> parts;
-    for (const auto& part : fs::path(k.get<std::string>())) {
-      if (part != "/" && !part.empty()) parts.push_back(part.string());
+    if (!k.is_string()) {
+      return Error::at(ErrorCode::input, manifest.string(), 0, 0,
+                       std::string(legacy ? "reportKeys" : "dataFiles") + " entries must be strings");
+    }
+    std::string key = k.get<std::string>();
+    if (ends_with(key, ".parquet")) {
+      return Error::at(ErrorCode::input, manifest.string(), 0, 0,
+                       "data file '" + key + "' is Parquet; export CSV (gzip) for sageguard");
     }
     std::optional<fs::path> found;
-    // Shortest suffixes first, but prefer <assembly>/<file> over a bare name
-    // that could belong to another assembly.
-    std::vector<std::size_t> lengths;
-    if (parts.size() >= 2) lengths.push_back(2);
-    lengths.push_back(1);
-    for (std::size_t n = 3; n <= parts.size(); ++n) lengths.push_back(n);
-    for (std::size_t n : lengths) {
-      if (n > parts.size()) continue;
-      fs::path cand = dir;
-      for (std::size_t i = parts.size() - n; i < parts.size(); ++i) cand /= parts[i];
-      std::error_code ec;
-      if (fs::is_regular_file(cand, ec)) {
-        found = cand;
-        break;
+    if (legacy) {
+      found = locate_report_key(dir, key_parts(key));
+    } else {
+      std::string path = key;
+      if (path.rfind("s3://", 0) == 0) {  // drop the scheme and the bucket
+        auto slash = path.find('/', 5);
+        path = slash == std::string::npos ? std::string() : path.substr(slash + 1);
       }
+      found = locate_data_file(dir, key_parts(path));
     }
     if (!found) {
       return Error::at(ErrorCode::io, manifest.string(), 0, 0,
-                       "report key '" + k.get<std::string>() + "' not found next to the manifest");
+                       std::string(legacy ? "report key '" : "data file '") + key + "' not found next to the manifest");
     }
     out.push_back(found->string());
   }
@@ -110,13 +182,16 @@ Status walk(const fs::path& root, CurInputs& out) {
   if (ec) return Error::at(ErrorCode::io, root.string(), 0, 0, "cannot list folder: " + ec.message());
   std::sort(data.begin(), data.end());
 
-  // Period folder -> (assembly folder -> files); files outside any period pass.
+  // Period folder -> (assembly folder -> files); files outside any period
+  // pass. A CUR 2.0 partition plays the period, an execution folder the
+  // assembly.
   std::map<fs::path, std::map<fs::path, std::vector<fs::path>>> periods;
   std::vector<fs::path> plain;
   for (const auto& f : data) {
     fs::path period, assembly;
     for (fs::path p = f.parent_path(), child = f;; child = p, p = p.parent_path()) {
-      if (is_period_dir(p.filename().string())) {
+      const std::string name = p.filename().string();
+      if (is_period_dir(name) || is_partition_dir(name)) {
         period = p;
         assembly = child == f ? fs::path() : child;
         break;
@@ -129,10 +204,33 @@ Status walk(const fs::path& root, CurInputs& out) {
   for (const auto& f : plain) out.files.push_back(f.string());
 
   for (auto& [period, assemblies] : periods) {
-    // A manifest directly in the period folder names the current assembly.
+    // Legacy: a manifest directly in the period folder names the current
+    // assembly. CUR 2.0: <export>/metadata/BILLING_PERIOD=X/ (at any depth)
+    // holds the manifest of the partition <export>/data/BILLING_PERIOD=X; if
+    // there are several (one per execution), the newest file wins.
     std::vector<fs::path> own;
-    for (const auto& m : manifests) {
-      if (m.parent_path() == period) own.push_back(m);
+    if (is_partition_dir(period.filename().string())) {
+      const fs::path meta = period.parent_path().parent_path() / "metadata" / period.filename();
+      std::optional<fs::path> newest;
+      fs::file_time_type newest_t{};
+      for (const auto& m : manifests) {
+        bool under = false;
+        for (fs::path p = m.parent_path(); !under && p != p.parent_path() && !p.empty(); p = p.parent_path()) {
+          under = p == meta;
+        }
+        if (!under) continue;
+        std::error_code ec;
+        auto t = fs::last_write_time(m, ec);
+        if (!newest || t > newest_t || (t == newest_t && m > *newest)) {
+          newest = m;
+          newest_t = t;
+        }
+      }
+      if (period.parent_path().filename() == "data" && newest) own.push_back(*newest);
+    } else {
+      for (const auto& m : manifests) {
+        if (m.parent_path() == period) own.push_back(m);
+      }
     }
     std::set<std::string> keep;
     if (!own.empty()) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cur_aggregator.h"
+#include "cur_parallel.h"
 
 namespace sageguard::cost {
 namespace {
@@ -73,35 +74,40 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
   std::vector<CurAggregator> aggs;
   aggs.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) aggs.emplace_back(options);
-  // With spare threads (fewer files than threads), each file is read ahead
-  // on its own thread so inflating and parsing overlap.
-  const bool ahead = files.size() < options.threads;
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex err_mu;
   std::optional<std::pair<std::size_t, Error>> first_error;  // lowest file index wins
-
-  auto work = [&](CurAggregator& agg) {
-    for (;;) {
-      if (failed.load()) return;
-      std::size_t i = next.fetch_add(1);
-      if (i >= files.size()) return;
+  if (files.size() < options.threads) {
+    // Fewer files than threads: each file gets all of them (decompression
+    // overlapping parsing, parsing split across threads), one file after
+    // the other.
+    for (std::size_t i = 0; i < files.size() && !first_error; ++i) {
       Status st = [&]() -> Status {
         SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
-        if (ahead) src = read_ahead(std::move(src));
-        return agg.add(*src, i);
+        return aggregate_file_parallel(*src, i, options.threads, options, aggs[0]);
       }();
-      if (!st.ok()) {
-        std::lock_guard<std::mutex> lock(err_mu);
-        if (!first_error || i < first_error->first) first_error.emplace(i, std::move(st).error());
-        failed.store(true);
-        return;
-      }
+      if (!st.ok()) first_error.emplace(i, std::move(st).error());
     }
-  };
-  if (workers == 1) {
-    work(aggs[0]);
   } else {
+    // A file per thread at a time, each read start to end by its thread.
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex err_mu;
+    auto work = [&](CurAggregator& agg) {
+      for (;;) {
+        if (failed.load()) return;
+        std::size_t i = next.fetch_add(1);
+        if (i >= files.size()) return;
+        Status st = [&]() -> Status {
+          SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
+          return agg.add(*src, i);
+        }();
+        if (!st.ok()) {
+          std::lock_guard<std::mutex> lock(err_mu);
+          if (!first_error || i < first_error->first) first_error.emplace(i, std::move(st).error());
+          failed.store(true);
+          return;
+        }
+      }
+    };
     std::vector<std::thread> threads;
     for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, std::ref(aggs[w]));
     work(aggs[0]);

@@ -26,6 +26,8 @@ struct Acc {
   double spot_usd = 0;
   bool has_spot = false;
   double billable = 0, trained = 0;  // x instance count, spot jobs only
+  double warm = 0;
+  bool has_warm = false;
   uint64_t unbilled = 0, unpriced = 0;
 };
 
@@ -59,6 +61,11 @@ CostReport aggregate_jobs(const std::vector<JobRecord>& records, const std::vect
       rep.total += *r.cost_usd;
       if (r.start) rep.by_month[r.start->substr(0, 7)] += *r.cost_usd;
     }
+    if (r.warm_pool_cost_usd) {
+      a.warm += *r.warm_pool_cost_usd;
+      a.has_warm = true;
+      rep.warm_pool_total += *r.warm_pool_cost_usd;
+    }
     if (r.spot && r.billed_seconds && r.training_seconds && *r.training_seconds > 0) {
       double n = static_cast<double>(r.instance_count);
       a.billable += *r.billed_seconds * n;
@@ -79,6 +86,7 @@ CostReport aggregate_jobs(const std::vector<JobRecord>& records, const std::vect
     g.items = a->items;
     if (a->has_spot) g.spot_savings = a->spot_usd;
     if (a->trained > 0) g.spot_savings_ratio = 1.0 - a->billable / a->trained;
+    if (a->has_warm) g.warm_pool = a->warm;
     g.unbilled = a->unbilled;
     g.unpriced = a->unpriced;
     rep.groups.push_back(std::move(g));

@@ -103,6 +103,7 @@ std::vector<Group> groups_from_resource_config(const json* rc) {
 
 void finish_cost(JobRecord& r) {
   if (r.hourly_usd && r.billed_seconds) r.cost_usd = *r.billed_seconds * *r.hourly_usd / 3600.0;
+  if (r.warm_pool_cost_usd) r.cost_usd = r.cost_usd.value_or(0.0) + *r.warm_pool_cost_usd;
 }
 
 JobRecord training(const json& d, const PriceOracle& prices, const JobCostOptions& o) {
@@ -133,16 +134,22 @@ JobRecord training(const json& d, const PriceOracle& prices, const JobCostOption
   r.billed_seconds = number(d, "BillableTimeInSeconds");
   r.training_seconds = number(d, "TrainingTimeInSeconds");
   if (!r.billed_seconds) r.notes.push_back("no BillableTimeInSeconds reported: not billed (yet)");
+  // Warm pools (ResourceConfig.KeepAlivePeriodInSeconds) keep the cluster
+  // after the job and bill the retained time per instance, on demand (spot
+  // jobs cannot use them): seconds x InstanceCount x price.
+  if (const json* wp = member(d, "WarmPoolStatus")) {
+    if (auto w = number(*wp, "ResourceRetainedBillableTimeInSeconds"); w && *w > 0) {
+      r.warm_pool_seconds = *w;
+      if (r.hourly_usd) r.warm_pool_cost_usd = *w * *r.hourly_usd / 3600.0;
+      std::string status = str(*wp, "Status");
+      r.notes.push_back("warm pool" + (status.empty() ? std::string() : " (" + status + ")") + " retained " +
+                        std::to_string(static_cast<int64_t>(*w)) + " billable seconds per instance, in the cost");
+    }
+  }
   finish_cost(r);
   if (r.spot && r.billed_seconds && r.training_seconds && *r.training_seconds > 0) {
     r.spot_savings_ratio = 1.0 - *r.billed_seconds / *r.training_seconds;
     if (r.hourly_usd) r.spot_savings_usd = (*r.training_seconds - *r.billed_seconds) * *r.hourly_usd / 3600.0;
-  }
-  if (const json* wp = member(d, "WarmPoolStatus")) {
-    if (auto w = number(*wp, "ResourceRetainedBillableTimeInSeconds"); w && *w > 0) {
-      r.notes.push_back("warm pool retained " + std::to_string(static_cast<int64_t>(*w)) +
-                        " billable seconds, billed separately and not included");
-    }
   }
   return r;
 }

@@ -2,6 +2,8 @@
 // tiny inline script that renders the totals from the embedded JSON).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sageguard/report/cost_format.h"
 #include "sageguard/report/cost_reports.h"
 
@@ -24,6 +26,7 @@ constexpr const char* kScript = R"JS(
   set('sg-unallocated', money(d.unallocated));
   set('sg-groups', String(d.groups.length));
   set('sg-items', String(d.items));
+  if (d.warm_pool !== undefined) set('sg-warm', money(d.warm_pool));
   if (d.spot_savings !== undefined) set('sg-spot', money(d.spot_savings));
   else set('sg-spot', money(d.groups.reduce(function (a, g) { return a + (g.spot_savings || 0); }, 0)));
   document.body.setAttribute('data-rendered', 'yes');
@@ -34,6 +37,7 @@ constexpr const char* kScript = R"JS(
 
 std::string cost_html(const cost::CostReport& r) {
   nlohmann::json data = cost_json_value(r);
+  const bool warm = std::any_of(r.groups.begin(), r.groups.end(), [](const auto& g) { return g.warm_pool.has_value(); });
   double unallocated = data["unallocated"].get<double>();
   std::string body = fmt::format("<h1>SageMaker cost by {}</h1>",
                                  cd::html_escape(r.group_by.empty() ? std::string("total")
@@ -44,9 +48,11 @@ std::string cost_html(const cost::CostReport& r) {
       "<div class=\"kpi\">Unallocated (untagged)<b id=\"sg-unallocated\" class=\"warn-text\">{}</b></div>"
       "<div class=\"kpi\">Spot savings<b id=\"sg-spot\">-</b></div>"
       "<div class=\"kpi\">Groups<b id=\"sg-groups\">-</b></div>"
-      "<div class=\"kpi\">Items<b id=\"sg-items\">-</b></div>",
+      "<div class=\"kpi\">Items<b id=\"sg-items\">-</b></div>"
+      "{}",
       cd::html_escape(data["source"].get<std::string>()), cd::html_escape(r.source),
-      cd::html_escape(data["measure"].get<std::string>()), cd::html_escape(r.currency), "-", "-");
+      cd::html_escape(data["measure"].get<std::string>()), cd::html_escape(r.currency), "-", "-",
+      warm ? "<div class=\"kpi\">Warm pool (in total)<b id=\"sg-warm\">-</b></div>" : "");
   if (unallocated > 0) {
     double pct = r.total != 0 ? unallocated / r.total * 100 : 0;
     body += fmt::format("<p class=\"warn-text\">{:.1f}% of spend carries none of the group-by tags.</p>", pct);
@@ -67,7 +73,8 @@ std::string cost_html(const cost::CostReport& r) {
 
   body += "<h2>Groups</h2><table><tr>";
   for (const auto& k : r.group_by) body += "<th>" + cd::html_escape(k) + "</th>";
-  body += "<th class=\"n\">cost</th><th class=\"n\">items</th><th class=\"n\">spot savings</th></tr>";
+  body += "<th class=\"n\">cost</th><th class=\"n\">items</th><th class=\"n\">spot savings</th>";
+  body += warm ? "<th class=\"n\">warm pool</th></tr>" : "</tr>";
   for (const auto& g : r.groups) {
     body += cd::untagged(g, r.group_by) ? "<tr class=\"warn-text\">" : "<tr>";
     for (const auto& k : r.group_by) {
@@ -75,8 +82,10 @@ std::string cost_html(const cost::CostReport& r) {
       body += "<td>" + (it != g.key.end() && it->second ? cd::html_escape(*it->second) : "<i>(untagged)</i>") +
               "</td>";
     }
-    body += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                        cd::money(g.cost), g.items, g.spot_savings ? cd::money(*g.spot_savings) : "-");
+    body += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>", cd::money(g.cost),
+                        g.items, g.spot_savings ? cd::money(*g.spot_savings) : "-");
+    if (warm) body += fmt::format("<td class=\"n\">{}</td>", g.warm_pool ? cd::money(*g.warm_pool) : "-");
+    body += "</tr>";
   }
   body += "</table>";
   if (r.malformed_rows > 0) {

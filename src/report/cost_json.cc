@@ -19,6 +19,7 @@ json cost_json_value(const cost::CostReport& r) {
     if (jobs) {
       o["spot_savings"] = g.spot_savings.value_or(0.0);
       o["spot_savings_ratio"] = g.spot_savings_ratio ? json(*g.spot_savings_ratio) : json(nullptr);
+      o["warm_pool"] = g.warm_pool.value_or(0.0);
       o["unbilled"] = g.unbilled;
       o["unpriced"] = g.unpriced;
     } else {
@@ -53,6 +54,7 @@ json cost_json_value(const cost::CostReport& r) {
     double spot = 0;
     for (const auto& g : r.groups) spot += g.spot_savings.value_or(0.0);
     out["spot_savings"] = spot;
+    out["warm_pool"] = r.warm_pool_total;
     out["unbilled_items"] = r.unbilled_items;
     out["unpriced_items"] = r.unpriced_items;
     out["unknown_instance_types"] = r.unknown_instance_types;

@@ -21,18 +21,26 @@ std::string cost_text(const cost::CostReport& r) {
   w = std::min<std::size_t>(w, 60);
   std::string head = r.group_by.empty() ? "group" : fmt::format("{}", fmt::join(r.group_by, " / "));
   w = std::max(w, std::min<std::size_t>(head.size(), 60));
-  std::string out = fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}\n", head, w, "cost " + r.currency, "items",
+  // Warm pools get a column of their own, only when some job kept one.
+  const bool warm = std::any_of(r.groups.begin(), r.groups.end(), [](const auto& g) { return g.warm_pool.has_value(); });
+  std::string out = fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}", head, w, "cost " + r.currency, "items",
                                 jobs ? "spot saved" : "spot savings");
+  out += warm ? fmt::format("  {:>14}\n", "warm pool") : "\n";
   double unallocated = 0;
   for (std::size_t i = 0; i < r.groups.size(); ++i) {
     const auto& g = r.groups[i];
     std::string label = labels[i].size() > w ? labels[i].substr(0, w - 3) + "..." : labels[i];
     std::string spot = g.spot_savings ? money(*g.spot_savings) : "-";
     if (g.spot_savings_ratio) spot += fmt::format(" ({:.0f}%)", *g.spot_savings_ratio * 100);
-    out += fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}\n", label, w, money(g.cost), g.items, spot);
+    out += fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}", label, w, money(g.cost), g.items, spot);
+    out += warm ? fmt::format("  {:>14}\n", g.warm_pool ? money(*g.warm_pool) : "-") : "\n";
     if (cost_detail::untagged(g, r.group_by)) unallocated += g.cost;
   }
   out += fmt::format("{:<{}}  {:>14}  {:>8}\n", "total", w, money(r.total), r.items);
+  if (warm) {
+    out += fmt::format("warm pool (instances kept after training, included in cost): {} {}\n",
+                       money(r.warm_pool_total), r.currency);
+  }
   if (std::any_of(r.group_by.begin(), r.group_by.end(),
                   [](const std::string& k) { return !cost_detail::is_pseudo_key(k); })) {
     double pct = r.total != 0 ? unallocated / r.total * 100 : 0;
@@ -69,14 +77,15 @@ std::string num(double v) { return fmt::format("{}", v); }  // shortest round-tr
 std::string cost_csv(const cost::CostReport& r) {
   std::string out;
   for (const auto& k : r.group_by) out += csv_field(k) + ",";
-  out += "cost,items,spot_savings,spot_savings_ratio\r\n";
+  out += "cost,items,spot_savings,spot_savings_ratio,warm_pool\r\n";
   for (const auto& g : r.groups) {
     for (const auto& k : r.group_by) {
       auto it = g.key.find(k);
       out += (it != g.key.end() && it->second ? csv_field(*it->second) : std::string()) + ",";
     }
     out += num(g.cost) + "," + std::to_string(g.items) + "," + (g.spot_savings ? num(*g.spot_savings) : "") + "," +
-           (g.spot_savings_ratio ? num(*g.spot_savings_ratio) : "") + "\r\n";
+           (g.spot_savings_ratio ? num(*g.spot_savings_ratio) : "") + "," + (g.warm_pool ? num(*g.warm_pool) : "") +
+           "\r\n";
   }
   return out;
 }

@@ -27,6 +27,9 @@ SRC = os.environ.get("SG_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.di
 BUILD = os.environ.get("SG_BUILD_DIR", os.path.join(SRC, "build"))
 BIN = os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard"))
 DESCRIBES = os.path.join(SRC, "examples", "cost", "describes")
+# Recorded DescribeTrainingJob responses of two jobs that kept a warm pool
+# (ResourceConfig.KeepAlivePeriodInSeconds; WarmPoolStatus Reused/Terminated).
+WARM = os.path.join(SRC, "tests", "integration", "cost_support", "warm_pool")
 PRICES = json.load(open(os.path.join(SRC, "data", "prices_us_east_1.json")))["regions"]["us-east-1"]
 FAILURES = []
 
@@ -184,7 +187,7 @@ def test_cost(tmp):
                          timeout=120).stdout.decode("utf-8")  # bytes: keep the CRLFs
     check("\r\n" in raw, "CSV uses CRLF")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
-    check(rows[0] == ["Project", "Cost Center", "cost", "items", "spot_savings", "spot_savings_ratio"],
+    check(rows[0] == ["Project", "Cost Center", "cost", "items", "spot_savings", "spot_savings_ratio", "warm_pool"],
           "CSV header %r" % rows[0])
     check(len(rows) - 1 == len(js["groups"]), "CSV rows %d != groups %d" % (len(rows) - 1, len(js["groups"])))
     for r, g in zip(rows[1:], js["groups"]):
@@ -216,6 +219,49 @@ def test_cost(tmp):
                         ("sg-items", str(rep["items"]))):
             check(element_text(dom, el) == val, "CUR page %s %r != JSON %r" % (el, element_text(dom, el), val))
     print("ok: cost --jobs (%d resources, total %.4f)" % (len(jobs), total))
+
+
+# ------------------------------------------------------------ warm pools
+def test_warm_pool(tmp):
+    """Warm pool time (WarmPoolStatus.ResourceRetainedBillableTimeInSeconds)
+    is billed per instance at the on-demand price, on top of the job's
+    BillableTimeInSeconds: AWS-REFERENCE.md "Cost data"."""
+    docs = [json.load(open(os.path.join(WARM, f))) for f in sorted(os.listdir(WARM))]
+    check(len(docs) == 2 and all("WarmPoolStatus" in d for d in docs), "warm pool fixtures")
+    warm = train = 0.0
+    for d in docs:
+        price = PRICES["training"][d["ResourceConfig"]["InstanceType"]]
+        n = d["ResourceConfig"]["InstanceCount"]
+        train += d["BillableTimeInSeconds"] * n * price / 3600
+        warm += d["WarmPoolStatus"]["ResourceRetainedBillableTimeInSeconds"] * n * price / 3600
+    base = json.loads(run("cost", "--jobs", "--from-describes", DESCRIBES, "--group-by", "Project",
+                          "--format", "json").stdout)
+    check(base["warm_pool"] == 0 and all(g["warm_pool"] == 0 for g in base["groups"]),
+          "no warm pool in the examples: %r" % base["warm_pool"])
+    rep = json.loads(run("cost", "--jobs", "--from-describes", DESCRIBES, WARM, "--group-by", "Project",
+                         "--format", "json").stdout)
+    got = {g["key"]["Project"]: g for g in rep["groups"]}
+    g = got.get("warm-demo", {})
+    check(close(g.get("cost"), train + warm), "warm-demo cost %r != training %r + warm pool %r" %
+          (g.get("cost"), train, warm))
+    check(close(g.get("warm_pool"), warm), "warm-demo warm_pool %r != %r" % (g.get("warm_pool"), warm))
+    check(g.get("items") == 2, "warm-demo items %r" % g.get("items"))
+    check(close(rep["warm_pool"], warm), "report warm_pool %r != %r" % (rep["warm_pool"], warm))
+    check(close(rep["total"], base["total"] + train + warm), "total %r != %r + %r" %
+          (rep["total"], base["total"], train + warm))
+    # Visible on its own in every format.
+    txt = run("cost", "--jobs", "--from-describes", WARM, "--group-by", "Project").stdout
+    check("warm pool" in txt and ("%.2f" % warm) in txt, "text shows the warm pool: %s" % txt)
+    raw = subprocess.run([BIN, "cost", "--jobs", "--from-describes", WARM, "--group-by", "Project", "--format",
+                          "csv"], capture_output=True, check=True, timeout=120).stdout.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    check(rows[0][-1] == "warm_pool" and close(float(rows[1][-1]), warm), "CSV warm_pool column: %r" % rows)
+    html = os.path.join(tmp, "warm.html")
+    run("cost", "--jobs", "--from-describes", WARM, "--group-by", "Project", "--format", "html", "-o", html)
+    dom = chromium_dom(html, tmp, "warm")
+    if dom is not None:
+        check(element_text(dom, "sg-warm") == "%.2f" % warm, "warm pool KPI %r" % element_text(dom, "sg-warm"))
+    print("ok: warm pools (training %.4f + warm pool %.4f)" % (train, warm))
 
 
 # ------------------------------------------------------------------ roi
@@ -327,6 +373,7 @@ def main():
         return 1
     with tempfile.TemporaryDirectory(prefix="sg-cost-desc-") as tmp:
         test_cost(tmp)
+        test_warm_pool(tmp)
         test_roi(tmp)
     if FAILURES:
         print("%d failure(s)" % len(FAILURES))

@@ -341,8 +341,7 @@ def run_malformed(tmp):
 
 # ---------------------------------------------------------------- --emit-sql
 def run_sql(tmp):
-    """Runs the emitted DuckDB SQL over the CUR 2.0 files when the python duckdb
-    module exists and compares it with our own aggregation; otherwise says so."""
+    """Shape of the emitted SQL; test_cost_duckdb.py executes it in real DuckDB."""
     keys = ["Project", "Cost Center", "month"]
     sql = subprocess.run([BIN, "cost", "--emit-sql", "duckdb", "--sql-table", "cur2", "--group-by", ",".join(keys),
                           "--measure", "net"], capture_output=True, text=True, check=True).stdout
@@ -350,21 +349,7 @@ def run_sql(tmp):
     athena = subprocess.run([BIN, "cost", "--emit-sql", "athena", "--sql-table", "db.cur2", "--group-by", "Project"],
                             capture_output=True, text=True, check=True).stdout
     check("element_at(resource_tags, 'user_project')" in athena, "athena SQL: %s" % athena)
-    try:
-        import duckdb
-    except ImportError:
-        print("skip: python duckdb module not installed; emitted SQL not executed")
-        return
-    con = duckdb.connect()
-    con.execute("CREATE VIEW cur2 AS SELECT * FROM read_csv_auto('%s/cur2/data/*/*', all_varchar=true)" % tmp)
-    rows = con.execute(sql).fetchall()
-    rep = tool("cur", "--group-by", ",".join(keys), "--measure", "net", os.path.join(tmp, "cur2"))
-    ours = {tuple(g["key"][k] for k in keys): g["cost"] for g in rep["groups"]}
-    theirs = {tuple(r[:3]): r[3] for r in rows}
-    check(set(ours) == set(theirs), "duckdb groups differ")
-    for k, v in theirs.items():
-        check(k in ours and close(ours[k], v), "duckdb group %r: %r vs ours %r" % (k, v, ours.get(k)))
-    print("ok: duckdb SQL matches (%d groups)" % len(rows))
+    print("ok: SQL shape (executed by test_cost_duckdb.py)")
 
 
 def main():

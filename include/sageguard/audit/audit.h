@@ -5,6 +5,7 @@
 // Pure functions of their inputs; thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,7 +34,7 @@ struct AuditResult {
   int unreadable = 0;                      // resources
   int list_failures = 0;                   // List* calls
   CollectStats stats;
-  std::vector<std::string> regions;
+  std::vector<std::string> regions;  // audited (asked, or holding a result), sorted
   // Some resource or list could not be read: the audit is incomplete (exit 3).
   bool incomplete() const { return unreadable > 0 || list_failures > 0; }
 };
@@ -42,9 +43,16 @@ struct AuditResult {
 // of each described resource). For --save.
 std::vector<nlohmann::json> audit_documents(const Inventory& inv);
 
+// budget.max-cost prices a resource in the region it runs in: the CLI
+// supplies one CostEstimator per region (the rule engine knows no prices).
+using RegionEstimators = std::function<CostEstimator(const std::string& region)>;
+
 // Evaluates the inventory. Fails only on an internal error (a described
-// document the engine cannot read).
+// document the engine cannot read). With `estimators` set, each region's
+// bundle is checked with estimators(region) as CheckOptions::estimator
+// (replacing opts.estimator); unset, opts.estimator is used as given.
 Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& policy,
-                                       const CheckOptions& opts);
+                                       const CheckOptions& opts,
+                                       const RegionEstimators& estimators = {});
 
 }  // namespace sageguard::audit

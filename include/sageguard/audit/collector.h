@@ -87,6 +87,7 @@ struct CollectStats {
 };
 
 struct Inventory {
+  std::vector<std::string> regions;  // every region asked, found something or not
   // Sorted by region, kind (audit order), name: output is stable.
   std::vector<DescribedResource> described;
   std::vector<UnreadableResource> unreadable;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,9 @@ struct CurlTransportOptions {
   // Hosts besides loopback that may be reached over plain http (the metadata
   // services at 169.254.169.254 and 169.254.170.2 only speak http).
   std::vector<std::string> plain_http_hosts;
+  // Idle easy handles (each keeps its keep-alive connection) the pool holds;
+  // a caller with more threads in flight raises it so connections are reused.
+  size_t max_idle_handles = 32;
 
   // Defaults plus AWS_CA_BUNDLE from `env`.
   static CurlTransportOptions from_env(const Env& env);

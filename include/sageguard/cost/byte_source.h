@@ -1,6 +1,6 @@
 // A pull-based stream of bytes for the CUR readers: a plain file, a gzip file
-// (streamed through zlib, several members allowed) or a memory buffer. One
-// source is used by one thread at a time; not thread-safe.
+// (streamed through isa-l or zlib, several members allowed) or a memory
+// buffer. One source is used by one thread at a time; not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -28,12 +28,5 @@ Result<std::unique_ptr<ByteSource>> open_input(const std::string& path);
 // Reads from `data` (not copied: must outlive the source). Gzip data is
 // decompressed like a file.
 std::unique_ptr<ByteSource> open_memory(std::string_view data, std::string name);
-
-// Reads `inner` ahead on a thread of its own (at most `depth` buffers of
-// `chunk` bytes), so decompression overlaps with the caller's parsing. The
-// returned source is used by one thread, like any other; errors of the inner
-// source surface on the read that reaches them.
-std::unique_ptr<ByteSource> read_ahead(std::unique_ptr<ByteSource> inner, std::size_t chunk = std::size_t{1} << 20,
-                                       std::size_t depth = 4);
 
 }  // namespace sageguard::cost

@@ -38,6 +38,9 @@ struct CostGroup {
   // Jobs only: 1 - sum(billable x count) / sum(training x count) over the
   // group's spot training jobs with both times known.
   std::optional<double> spot_savings_ratio;
+  // Jobs only: the part of `cost` that paid for warm pools (instances kept
+  // after training, WarmPoolStatus); nullopt when no item had one.
+  std::optional<double> warm_pool;
   uint64_t unbilled = 0;  // jobs only: items with no billable time reported
   uint64_t unpriced = 0;  // jobs only: items whose instance price is unknown (not in cost)
 };
@@ -64,6 +67,7 @@ struct CostReport {
   // Cost per usage month (YYYY-MM of the start), all groups; rows without a
   // date are not in it. For the "cost over time" chart.
   std::map<std::string, double> by_month;
+  double warm_pool_total = 0;   // jobs only: warm pool cost, included in total
   uint64_t unbilled_items = 0;  // jobs only
   uint64_t unpriced_items = 0;  // jobs only
   std::vector<std::string> unknown_instance_types;  // jobs only, sorted

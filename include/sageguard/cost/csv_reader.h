@@ -1,10 +1,17 @@
 // Streaming RFC 4180 CSV reader: quoted fields with commas, doubled quotes and
 // embedded newlines, LF or CRLF line ends, optional UTF-8 BOM. Memory is
 // bounded by the longest record, not the input size. One reader per thread.
+//
+// The input is classified 64 bytes at a time into bit masks (quote, comma,
+// newline); a prefix XOR over the quote mask says which bytes lie inside
+// quotes, so every field boundary is found without looking at bytes one by
+// one. A quote toggles the quoted state wherever it appears; a field that
+// does not start with a quote but contains one is reported as a problem.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,31 +27,75 @@ class CsvReader {
   // big file) is an Error instead of unbounded buffering.
   explicit CsvReader(ByteSource& src, std::size_t max_record_bytes = std::size_t{64} << 20);
 
+  // Memory mode: parses data[0, len) in place (quoted fields are unescaped
+  // into it), with no copy. `capacity` >= len + kPad bytes must be
+  // addressable (the tail is read in 64-byte blocks, never interpreted).
+  // Line numbers start at `first_line`; a UTF-8 BOM is skipped only when
+  // `at_file_start`. The input must begin at a record boundary.
+  static constexpr std::size_t kPad = 64;
+  CsvReader(char* data, std::size_t len, std::size_t capacity, uint64_t first_line, bool at_file_start);
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
   // Reads the next record into `fields`; the views stay valid until the next
   // call. Returns false at end of input. Blank lines are skipped.
   Result<bool> next(std::vector<std::string_view>& fields);
 
+  // The same without the copy: the record's fields are record() until the
+  // next call.
+  Result<bool> read_record();
+  std::span<const std::string_view> record() const { return {out_.data(), nfields_}; }
+
   // 1-based physical line on which the last returned record started.
   uint64_t record_line() const { return record_line_; }
   // Non-empty when the last record broke the quoting rules (text after a
-  // closing quote, a quote left open at end of input); its fields are a best
-  // effort and callers should count the row as malformed.
+  // closing quote, a quote inside an unquoted field, a quote left open at
+  // end of input); its fields are a best effort and callers should count the
+  // row as malformed.
   const std::string& record_problem() const { return problem_; }
+  // Offset of the first byte after the last record returned (memory mode:
+  // into `data`), and the line it is on.
+  std::size_t consumed() const { return begin_; }
+  uint64_t next_line() const { return line_; }
 
  private:
-  Result<bool> fill();
-  void parse_fields(std::size_t begin, std::size_t end, std::vector<std::string_view>& fields);
+  // Reads more input after end_, first moving the unconsumed bytes to the
+  // front of the buffer. Returns how far the data moved (to rebase offsets
+  // and the first `nfields` views of out_); sets eof_ when the source is
+  // exhausted.
+  Result<std::size_t> fill(std::size_t nfields);
+  // Field [a, e), which contains a quote: unquoted in place, or kept as is
+  // with a problem when the quote is not at its start.
+  std::string_view unquote(std::size_t a, std::size_t e);
 
-  ByteSource& src_;
+  ByteSource* src_ = nullptr;  // nullptr in memory mode
   std::size_t max_record_;
-  std::string buf_;
-  std::size_t begin_ = 0;  // start of the unconsumed data in buf_
-  std::size_t end_ = 0;    // end of valid data in buf_
+  std::string own_;        // the buffer when reading a source (kPad bytes of slack)
+  char* data_ = nullptr;   // own_.data() or the caller's memory
+  std::size_t cap_ = 0;
+  std::size_t begin_ = 0;  // start of the current record in data_
+  std::size_t end_ = 0;    // end of valid data in data_
   bool eof_ = false;
-  bool first_ = true;
+  bool check_bom_ = true;
+  bool started_ = false;  // BOM check done
+
+  // The classified block: masks for the 64 bytes at scan_.
+  std::size_t scan_ = 0;
+  bool have_block_ = false;
+  uint64_t seps_ = 0;    // commas and newlines outside quotes, not yet consumed
+  uint64_t nl_ = 0;      // newlines (all)
+  uint64_t quotes_ = 0;  // quote characters
+  uint64_t carry_ = 0;   // all ones if the byte after this block starts inside quotes
+  // Offset of the last quote before the current block (-1: none seen), so a
+  // field can tell whether it contains a quote without rescanning it.
+  std::ptrdiff_t last_quote_ = -1;
+
   uint64_t line_ = 1;
   uint64_t record_line_ = 0;
+  uint64_t embedded_newlines_ = 0;  // inside quoted fields of the current record
   std::string problem_;
+  std::vector<std::string_view> out_;  // the current record's fields: [0, nfields_)
+  std::size_t nfields_ = 0;
 };
 
 }  // namespace sageguard::cost

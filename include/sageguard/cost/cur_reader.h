@@ -1,5 +1,5 @@
 // Reads AWS billing exports (legacy CUR CSV, CUR 2.0 CSV, FOCUS CSV; plain or
-// gzip; files, folders or legacy manifests) and aggregates them into a
+// gzip; files, folders or manifests) and aggregates them into a
 // CostReport while streaming. Functions are thread-safe; read_cur uses up to
 // `threads` worker threads of its own.
 #pragma once
@@ -29,13 +29,20 @@ struct CurOptions {
   std::optional<std::string> until;   // YYYY-MM-DD, inclusive
   bool strict = false;                // first malformed row is an Error
   std::size_t max_malformed_samples = 20;
-  unsigned threads = 2;               // files read in parallel
+  // Threads: several files are read one per thread; with fewer files than
+  // threads, each file is decompressed and parsed on all of them in turn.
+  unsigned threads = 2;
 };
 
 // What a set of paths expands to. A legacy period folder
 // (<report>/<yyyymmdd-yyyymmdd>/) contributes only its latest assembly: the
 // one its <report>-Manifest.json lists, else the assembly folder with the
-// newest file (ties: lexically greatest name).
+// newest file (ties: lexically greatest name). A CUR 2.0 (Data Exports)
+// partition <export>/data/BILLING_PERIOD=YYYY-MM/ contributes the files its
+// manifest lists (the newest <export>-Manifest.json under
+// <export>/metadata/BILLING_PERIOD=YYYY-MM/, "dataFiles"), else the files
+// directly in it plus the execution folder with the newest file. A manifest
+// given as a path (either kind) reads exactly the files it lists.
 struct CurInputs {
   std::vector<std::string> files;
   std::vector<std::string> skipped;  // superseded assembly files, for messages

@@ -42,7 +42,15 @@ struct JobRecord {
   bool spot = false;
   // Sum of price x count over the instance groups; nullopt = unknown price.
   std::optional<double> hourly_usd;
-  std::optional<double> cost_usd;  // nullopt when unpriced or unbilled
+  // Training only: WarmPoolStatus.ResourceRetainedBillableTimeInSeconds, the
+  // wall-clock seconds the cluster was kept warm after the job (billed per
+  // instance, at the on-demand price), and its cost = seconds x hourly_usd /
+  // 3600. The cost is part of cost_usd, and shown on its own by the reports.
+  std::optional<double> warm_pool_seconds;
+  std::optional<double> warm_pool_cost_usd;
+  // Billed seconds x hourly_usd / 3600, plus the warm pool cost; nullopt
+  // when unpriced or when nothing billable is reported.
+  std::optional<double> cost_usd;
   // Spot only, when both times are known: 1 - billable / training, and the
   // money that is versus running on demand for TrainingTimeInSeconds.
   std::optional<double> spot_savings_ratio;

@@ -151,5 +151,47 @@ TEST(Evaluate, WaiversApplyToAuditedResources) {
   EXPECT_TRUE(r->check.waived[0].finding.file.empty());
 }
 
+// budget.max-cost: each region's bundle is priced by that region's
+// estimator, and the finding lands on the right resource.
+TEST(Evaluate, BudgetPricesEachResourceInItsOwnRegion) {
+  Policy p = default_policy();
+  p.max_job_cost_usd = 100;
+  Inventory inv;
+  inv.described.push_back(training("tj-eu", "eu-west-1", json::array()));
+  inv.described.push_back(training("tj-us", "us-east-1", json::array()));
+  inv.described.push_back(model("m-us", "us-east-1", "s3://x/model.tar.gz", json::array()));
+  std::vector<std::string> asked;
+  std::vector<std::string> estimated;  // names the estimators saw
+  RegionEstimators estimators = [&](const std::string& region) -> CostEstimator {
+    asked.push_back(region);
+    return [&estimated, region](const Resource& r) -> std::optional<CostEstimate> {
+      estimated.push_back(r.name);
+      if (r.kind != ResourceKind::training_job) return std::nullopt;
+      CostEstimate e;
+      e.worst_case_usd = region == "us-east-1" ? 250 : 40;
+      e.basis = "fake prices of " + region;
+      return e;
+    };
+  };
+  auto r = evaluate_inventory(inv, p, {}, estimators);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(asked, (std::vector<std::string>{"eu-west-1", "us-east-1"}));
+  std::sort(estimated.begin(), estimated.end());
+  EXPECT_EQ(estimated, (std::vector<std::string>{"m-us", "tj-eu", "tj-us"}));
+  EXPECT_TRUE(of(*r, "tj-eu", "budget.max-cost").empty());
+  EXPECT_TRUE(of(*r, "m-us", "budget.max-cost").empty());
+  auto over = of(*r, "tj-us", "budget.max-cost");
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_EQ(over[0]->resource.arn, inv.described[1].id.arn);
+  EXPECT_EQ(over[0]->resource.region, "us-east-1");
+  EXPECT_NE(over[0]->message.find("250.00 USD (fake prices of us-east-1)"), std::string::npos)
+      << over[0]->message;
+
+  // Without estimators (no prices), the rule stays silent, as in check.
+  auto silent = evaluate_inventory(inv, p, {});
+  ASSERT_TRUE(silent.ok());
+  for (const auto& f : silent->check.findings) EXPECT_NE(f.rule, "budget.max-cost");
+}
+
 }  // namespace
 }  // namespace sageguard::audit

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -100,11 +103,178 @@ TEST(CsvReader, UnterminatedQuoteInHugeInputIsAnErrorNotUnboundedMemory) {
   EXPECT_NE(p.error.find("t.csv:2"), std::string::npos) << p.error;
 }
 
+TEST(CsvReader, QuoteInsideAnUnquotedFieldIsAProblem) {
+  auto p = parse("a,b\nab\"c,d\"e\nok,1\n");
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.rows.size(), 3u);
+  // The quote opens a quoted section wherever it is, so the comma between
+  // the two quotes does not split; the row is flagged, the next one is clean.
+  EXPECT_EQ(p.rows[1], (std::vector<std::string>{"ab\"c,d\"e"}));
+  EXPECT_EQ(p.problems[1], "quote inside unquoted field");
+  EXPECT_EQ(p.problems[2], "");
+}
+
 TEST(CsvReader, ReadsGzipTransparently) {
   std::string z = costtest::gzip("a,b\n\"1,5\",2\n");
   auto p = parse(z);
   ASSERT_EQ(p.error, "");
   EXPECT_EQ(p.rows, (Rows{{"a", "b"}, {"1,5", "2"}}));
+}
+
+// ---- differential test against a byte-at-a-time reference -------------
+
+// Hands out the text in pieces of random size, so refills land anywhere:
+// inside quotes, between CR and LF, in the middle of a 64-byte block.
+class ChoppySource final : public ByteSource {
+ public:
+  ChoppySource(std::string text, uint32_t seed, std::size_t max_piece)
+      : text_(std::move(text)), rng_(seed), max_piece_(max_piece) {}
+  Result<std::size_t> read(char* dst, std::size_t n) override {
+    std::size_t k = std::min({n, text_.size() - pos_, std::uniform_int_distribution<std::size_t>(1, max_piece_)(rng_)});
+    std::memcpy(dst, text_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string text_;
+  std::mt19937 rng_;
+  std::size_t max_piece_;
+  std::size_t pos_ = 0;
+  std::string name_ = "choppy.csv";
+};
+
+// The documented rules, one byte at a time: a quote toggles the quoted state
+// wherever it is; ',' and '\n' outside quotes separate; a CR before the
+// record's LF (or at end of input outside quotes) is dropped; a field that
+// starts with a quote is unquoted with "" -> ", any other quote is a problem.
+Parsed reference(std::string text) {
+  Parsed p;
+  std::size_t pos = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  uint64_t line = 1;
+  while (pos < text.size()) {
+    std::vector<std::string> raw(1);
+    bool in_q = false, ended_by_newline = false, any_quote = false;
+    uint64_t start_line = line;
+    while (pos < text.size()) {
+      char c = text[pos++];
+      if (c == '\n') ++line;
+      if (c == '"') {
+        in_q = !in_q;
+        any_quote = true;
+      } else if (!in_q && c == ',') {
+        raw.emplace_back();
+        continue;
+      } else if (!in_q && c == '\n') {
+        ended_by_newline = true;
+        break;
+      }
+      raw.back() += c;
+    }
+    std::string problem = !ended_by_newline && in_q ? "quoted field not closed before end of input" : "";
+    std::string& last = raw.back();
+    if ((ended_by_newline || !in_q) && !last.empty() && last.back() == '\r') last.pop_back();
+    if (raw.size() == 1 && raw[0].empty() && !any_quote) continue;  // blank line
+    std::vector<std::string> row;
+    for (const auto& f : raw) {
+      if (f.find('"') == std::string::npos) {
+        row.push_back(f);
+      } else if (f[0] != '"') {
+        if (problem.empty()) problem = "quote inside unquoted field";
+        row.push_back(f);
+      } else {
+        std::string v;
+        std::size_t i = 1;
+        bool closed = false;
+        for (; i < f.size(); ++i) {
+          if (f[i] == '"' && i + 1 < f.size() && f[i + 1] == '"') {
+            v += '"';
+            ++i;
+          } else if (f[i] == '"') {
+            closed = true;
+            ++i;
+            break;
+          } else {
+            v += f[i];
+          }
+        }
+        if (problem.empty() && !closed) problem = "quoted field not closed";
+        if (problem.empty() && i != f.size()) problem = "text after closing quote";
+        row.push_back(v);
+      }
+    }
+    p.rows.push_back(row);
+    p.lines.push_back(start_line);
+    p.problems.push_back(problem);
+  }
+  return p;
+}
+
+Parsed parse_choppy(const std::string& text, uint32_t seed, std::size_t max_piece) {
+  Parsed p;
+  ChoppySource src(text, seed, max_piece);
+  CsvReader reader(src);
+  std::vector<std::string_view> f;
+  for (;;) {
+    auto more = reader.next(f);
+    if (!more.ok()) {
+      p.error = more.error().describe();
+      return p;
+    }
+    if (!*more) return p;
+    p.rows.emplace_back(f.begin(), f.end());
+    p.lines.push_back(reader.record_line());
+    p.problems.push_back(reader.record_problem());
+  }
+}
+
+// Memory mode: the text parsed in place, line numbers from 1.
+Parsed parse_in_memory(const std::string& text) {
+  Parsed p;
+  std::string buf = text;  // slack full of structural bytes that must not be taken as data
+  for (std::size_t i = 0; i < CsvReader::kPad; ++i) buf += "\",\n"[i % 3];
+  CsvReader reader(buf.data(), text.size(), buf.size(), 1, true);
+  for (;;) {
+    auto more = reader.read_record();
+    if (!more.ok()) {
+      p.error = more.error().describe();
+      return p;
+    }
+    if (!*more) return p;
+    p.rows.emplace_back(reader.record().begin(), reader.record().end());
+    p.lines.push_back(reader.record_line());
+    p.problems.push_back(reader.record_problem());
+  }
+}
+
+TEST(CsvReader, MatchesAByteAtATimeReferenceOnRandomInput) {
+  std::mt19937 rng(20240501);
+  // Weighted towards the structural bytes so quotes, CRLFs and empty fields
+  // meet block and refill boundaries often.
+  const std::string alphabet = "\"\",,,\n\n\r abcxyz0123456789.";
+  for (int round = 0; round < 400; ++round) {
+    std::size_t len = round < 300 ? rng() % 400 : 1000 + rng() % 300000;
+    std::string text;
+    if (round % 7 == 0) text = "\xEF\xBB\xBF";
+    for (std::size_t i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    if (round % 5 == 0) {  // mostly well-formed rows too, as in real files
+      text.clear();
+      for (std::size_t i = 0; i < len / 20; ++i) {
+        text += (rng() % 3 ? "plain" : "\"q,\"\"x\"\"\r\ny\"") + std::string(",") + std::to_string(rng()) +
+                (rng() % 2 ? "\r\n" : "\n");
+      }
+    }
+    Parsed want = reference(text);
+    Parsed got = round % 3 == 2 ? parse_in_memory(text) : parse_choppy(text, static_cast<uint32_t>(round), round % 2 ? 7 : 100000);
+    ASSERT_EQ(got.error, "") << "round " << round;
+    ASSERT_EQ(got.rows.size(), want.rows.size()) << "round " << round;
+    for (std::size_t i = 0; i < want.rows.size(); ++i) {
+      ASSERT_EQ(got.rows[i], want.rows[i]) << "round " << round << " record " << i;
+      ASSERT_EQ(got.lines[i], want.lines[i]) << "round " << round << " record " << i;
+      ASSERT_EQ(got.problems[i], want.problems[i]) << "round " << round << " record " << i;
+    }
+  }
 }
 
 }  // namespace

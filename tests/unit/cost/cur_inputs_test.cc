@@ -103,6 +103,100 @@ TEST(CurInputs, SameMtimeFallsBackToLexicalOrder) {
   EXPECT_DOUBLE_EQ(r->total, 2);
 }
 
+// A Data Exports (CUR 2.0) delivery as it lands in S3, copied locally:
+// <export>/data/BILLING_PERIOD=YYYY-MM/... and <export>/metadata/BILLING_PERIOD=YYYY-MM/...
+std::string cur2(double cost) {
+  return "line_item_unblended_cost,line_item_product_code,resource_tags\n" + std::to_string(cost) +
+         ",AmazonSageMaker,\"{\"\"user_project\"\":\"\"x\"\"}\"\n";
+}
+
+std::string data_exports_manifest(const std::string& execution, const std::vector<std::string>& rel) {
+  std::string files;
+  for (const auto& r : rel) files += std::string(files.empty() ? "" : ",") + "\"s3://bucket/pfx/exp/" + r + "\"";
+  return R"({"executionId":")" + execution + R"(","exportArn":"arn:aws:bcm-data-exports:us-east-1:111122223333:export/exp-1",)" +
+         R"("columns":[{"name":"line_item_unblended_cost","type":"string"}],"dataFiles":[)" + files + "]}";
+}
+
+TEST(CurInputs, DataExportsManifestListsTheCurrentFiles) {
+  sgtest::TempDir dir;
+  fs::path exp = dir / "pfx/exp";
+  sgtest::write_file(exp / "data/BILLING_PERIOD=2024-05/exp-00001.csv.gz", costtest::gzip(cur2(10)));
+  sgtest::write_file(exp / "data/BILLING_PERIOD=2024-05/exp-00002.csv.gz", costtest::gzip(cur2(20)));
+  // Left over from an earlier refresh, no longer in the manifest.
+  sgtest::write_file(exp / "data/BILLING_PERIOD=2024-05/exp-00003.csv.gz", costtest::gzip(cur2(1000)));
+  sgtest::write_file(exp / "data/BILLING_PERIOD=2024-06/exp-00001.csv.gz", costtest::gzip(cur2(7)));
+  sgtest::write_file(exp / "metadata/BILLING_PERIOD=2024-05/exp-Manifest.json",
+                     data_exports_manifest("e1", {"data/BILLING_PERIOD=2024-05/exp-00001.csv.gz",
+                                                  "data/BILLING_PERIOD=2024-05/exp-00002.csv.gz"}));
+  auto in = resolve_cur_inputs({dir.path().string()});
+  ASSERT_TRUE(in.ok()) << in.error().describe();
+  EXPECT_EQ(names(in->files, dir.path()),
+            (std::vector<std::string>{"pfx/exp/data/BILLING_PERIOD=2024-05/exp-00001.csv.gz",
+                                      "pfx/exp/data/BILLING_PERIOD=2024-05/exp-00002.csv.gz",
+                                      "pfx/exp/data/BILLING_PERIOD=2024-06/exp-00001.csv.gz"}));
+  EXPECT_EQ(names(in->skipped, dir.path()),
+            (std::vector<std::string>{"pfx/exp/data/BILLING_PERIOD=2024-05/exp-00003.csv.gz"}));
+  auto r = read_cur({dir.path().string()}, {});
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_DOUBLE_EQ(r->total, 10 + 20 + 7);
+  EXPECT_EQ(r->source, "cur2");
+  EXPECT_EQ(r->malformed_rows, 0u);
+  ASSERT_EQ(r->groups.size(), 1u);
+  EXPECT_EQ(r->groups[0].items, 3u);
+  // The manifest on its own: exactly its files.
+  auto m = read_cur({(exp / "metadata/BILLING_PERIOD=2024-05/exp-Manifest.json").string()}, {});
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_DOUBLE_EQ(m->total, 30);
+}
+
+TEST(CurInputs, DataExportsCreateNewKeepsOneExecution) {
+  sgtest::TempDir dir;
+  fs::path exp = dir / "exp";
+  fs::path part = exp / "data/BILLING_PERIOD=2024-05";
+  sgtest::write_file(part / "exec-a/exp-00001.csv.gz", costtest::gzip(cur2(100)));
+  sgtest::write_file(part / "exec-b/exp-00001.csv.gz", costtest::gzip(cur2(40)));
+  sgtest::write_file(part / "exec-b/exp-00002.csv.gz", costtest::gzip(cur2(2)));
+  set_mtime(part / "exec-a/exp-00001.csv.gz", 60);  // newest data file, but...
+  set_mtime(part / "exec-b/exp-00001.csv.gz", 7200);
+  set_mtime(part / "exec-b/exp-00002.csv.gz", 7200);
+  // Without metadata: the execution folder with the newest file.
+  auto no_meta = read_cur({(exp / "data").string()}, {});
+  ASSERT_TRUE(no_meta.ok()) << no_meta.error().describe();
+  EXPECT_DOUBLE_EQ(no_meta->total, 100);
+  // ...the newest manifest names exec-b, and it wins.
+  fs::path meta = exp / "metadata/BILLING_PERIOD=2024-05";
+  sgtest::write_file(meta / "exec-a/exp-Manifest.json",
+                     data_exports_manifest("exec-a", {"data/BILLING_PERIOD=2024-05/exec-a/exp-00001.csv.gz"}));
+  sgtest::write_file(meta / "exec-b/exp-Manifest.json",
+                     data_exports_manifest("exec-b", {"data/BILLING_PERIOD=2024-05/exec-b/exp-00001.csv.gz",
+                                                      "data/BILLING_PERIOD=2024-05/exec-b/exp-00002.csv.gz"}));
+  set_mtime(meta / "exec-a/exp-Manifest.json", 9000);
+  auto r = read_cur({dir.path().string()}, {});
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_DOUBLE_EQ(r->total, 42);
+  EXPECT_EQ(r->warnings.size(), 1u);  // the skipped exec-a file
+}
+
+TEST(CurInputs, DataExportsManifestErrors) {
+  sgtest::TempDir dir;
+  fs::path meta = dir / "exp/metadata/BILLING_PERIOD=2024-05";
+  sgtest::write_file(meta / "exp-Manifest.json",
+                     data_exports_manifest("e", {"data/BILLING_PERIOD=2024-05/exp-00009.csv.gz"}));
+  auto r = resolve_cur_inputs({(meta / "exp-Manifest.json").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::io);
+  EXPECT_NE(r.error().message.find("exp-00009.csv.gz"), std::string::npos) << r.error().message;
+  sgtest::write_file(meta / "p-Manifest.json",
+                     data_exports_manifest("e", {"data/BILLING_PERIOD=2024-05/exp-00001.snappy.parquet"}));
+  r = resolve_cur_inputs({(meta / "p-Manifest.json").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("Parquet"), std::string::npos) << r.error().message;
+  sgtest::write_file(meta / "x-Manifest.json", R"({"executionId":"e"})");
+  r = resolve_cur_inputs({(meta / "x-Manifest.json").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("dataFiles"), std::string::npos) << r.error().message;
+}
+
 TEST(CurInputs, NonexistentPathIsIoError) {
   auto r = resolve_cur_inputs({"/no/such/path"});
   ASSERT_FALSE(r.ok());

@@ -129,3 +129,31 @@ TEST(JobCost, ParseTime) {
   EXPECT_FALSE(sc::parse_time(json("yesterday")));
   EXPECT_EQ(sc::format_time(1714521600.5), "2024-05-01T00:00:00Z");
 }
+
+TEST(JobCost, WarmPoolRetainedTimeIsBilledPerInstanceAndShownApart) {
+  json d = training("w", "ml.p3.2xlarge", 2, 1800, 1800, false, json::array({{{"Key", "Project"}, {"Value", "p"}}}));
+  d["ResourceConfig"]["KeepAlivePeriodInSeconds"] = 3600;
+  d["WarmPoolStatus"] = {{"Status", "Terminated"}, {"ResourceRetainedBillableTimeInSeconds", 900}};
+  json plain = training("x", "ml.p3.2xlarge", 1, 3600, 3600, false, json::array({{{"Key", "Project"}, {"Value", "p"}}}));
+  auto recs = sc::job_records({d, plain}, prices(), opts());
+  ASSERT_EQ(recs.size(), 2u);
+  // Training 1800 s x 2 x 3.6 / 3600 = 3.6; warm pool 900 s x 2 x 3.6 / 3600 = 1.8.
+  EXPECT_DOUBLE_EQ(*recs[0].warm_pool_seconds, 900);
+  EXPECT_DOUBLE_EQ(*recs[0].warm_pool_cost_usd, 1.8);
+  EXPECT_DOUBLE_EQ(*recs[0].cost_usd, 3.6 + 1.8);
+  EXPECT_FALSE(recs[1].warm_pool_cost_usd);
+  auto rep = sc::aggregate_jobs(recs, {"Project"});
+  ASSERT_EQ(rep.groups.size(), 1u);
+  EXPECT_DOUBLE_EQ(rep.groups[0].cost, 3.6 + 1.8 + 3.6);
+  ASSERT_TRUE(rep.groups[0].warm_pool);
+  EXPECT_DOUBLE_EQ(*rep.groups[0].warm_pool, 1.8);
+  EXPECT_DOUBLE_EQ(rep.warm_pool_total, 1.8);
+  EXPECT_DOUBLE_EQ(rep.total, 9.0);
+  // An unknown price leaves the warm pool unpriced too, never zero.
+  json unknown = d;
+  unknown["ResourceConfig"]["InstanceType"] = "ml.x9.huge";
+  auto u = sc::job_records({unknown}, prices(), opts());
+  EXPECT_TRUE(u[0].warm_pool_seconds);
+  EXPECT_FALSE(u[0].warm_pool_cost_usd);
+  EXPECT_FALSE(u[0].cost_usd);
+}
