@@ -51,6 +51,36 @@ bool resolve_plain_scalar(const std::string& s, uint64_t off, Value& out) {
   return true;
 }
 
+// yaml-cpp 0.7 ends a quoted scalar at the end of input when its closing
+// quote is missing, so `Name: "abc` would be read as "abc". A quoted scalar
+// starting at `off` must close before the end of the text.
+bool quoted_scalar_closes(std::string_view text, uint64_t off) {
+  if (off >= text.size()) return true;
+  const char q = text[off];
+  if (q != '"' && q != '\'') return true;  // plain or block scalar
+  for (uint64_t p = off + 1; p < text.size(); ++p) {
+    if (q == '"' && text[p] == '\\') {
+      ++p;
+    } else if (text[p] == q) {
+      if (q == '\'' && p + 1 < text.size() && text[p + 1] == '\'') {
+        ++p;  // '' is an escaped quote inside single quotes
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// YAML allows no C0 control characters but tab and line breaks, and no DEL.
+std::optional<uint64_t> first_control_byte(std::string_view text) {
+  for (uint64_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
 class YamlConverter {
  public:
   YamlConverter(const std::string& path, std::string_view text, uint32_t max_depth,
@@ -79,6 +109,9 @@ class YamlConverter {
         if (tag == "tag:yaml.org,2002:bool") {
           if (resolve_plain_scalar(s, off, out) && out.is_bool()) return true;
           return failed(off, fmt::format("'{}' is not a boolean", s));
+        }
+        if (!quoted_scalar_closes(text_, off)) {
+          return failed(off, "unterminated quoted string");
         }
         out = b_.string(s, off);
         return true;
@@ -241,6 +274,12 @@ std::optional<uint64_t> yaml_second_document_offset(const std::string& text) {
 
 Result<ValueTree> parse_yaml(const std::string& path, std::string_view text,
                              uint32_t max_depth) {
+  if (auto at = first_control_byte(text)) {
+    return error_at_offset(
+        ErrorCode::input, path, text, *at,
+        fmt::format("control character (byte 0x{:02x}) is not allowed in YAML",
+                    static_cast<unsigned char>(text[*at])));
+  }
   if (auto at = flow_depth_exceeded(text, max_depth)) {
     return error_at_offset(ErrorCode::input, path, text, *at,
                            fmt::format("nesting deeper than {} levels", max_depth));
