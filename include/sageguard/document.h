@@ -5,9 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -21,20 +25,29 @@ enum class SourceFormat : uint8_t { json, yaml };
 const char* to_string(ValueType t);
 
 class Value;
-using Member = std::pair<std::string, Value>;
+struct Member;
+class ValueArena;
 
-// One JSON/YAML value. Objects keep their members in source order (duplicate
-// keys are rejected by the readers). `offset` is the byte offset of the value's
-// first character in the document's text.
+// One JSON/YAML value: 32 bytes, trivially copyable. Strings, members and
+// items live in the arena of the ValueTree (or Document) that parsed them, so
+// a Value is a view: keep its tree alive while using it. Objects keep their
+// members in source order (duplicate keys are rejected by the readers).
+// `offset` is the byte offset of the value's first character in the text.
+//
+// Why views into an arena: a request bundle becomes ~10x its size as a tree
+// of owning std::string/std::vector nodes, and building and freeing that
+// dominated `check` (malloc and page faults). Here one bump allocation per
+// array/object/string keeps the tree about the size of the input.
 class Value {
  public:
   Value() = default;
   static Value null_at(uint64_t off);
   static Value boolean_at(bool b, uint64_t off);
   static Value number_at(double d, bool integral, uint64_t off);
-  static Value string_at(std::string s, uint64_t off);
-  static Value array_at(uint64_t off);
-  static Value object_at(uint64_t off);
+  // The bytes must outlive the Value (the readers copy them into the arena).
+  static Value string_view_at(std::string_view s, uint64_t off);
+  static Value array_of(const Value* items, uint32_t n, uint64_t off);
+  static Value object_of(const Member* members, uint32_t n, uint64_t off);
 
   ValueType type() const { return type_; }
   bool is_null() const { return type_ == ValueType::null; }
@@ -44,15 +57,20 @@ class Value {
   bool is_array() const { return type_ == ValueType::array; }
   bool is_object() const { return type_ == ValueType::object; }
 
-  bool as_bool() const { return bool_; }
-  double as_number() const { return number_; }
+  bool as_bool() const { return type_ == ValueType::boolean && flag_; }
+  double as_number() const { return type_ == ValueType::number ? u_.number : 0.0; }
   // True when the number was written without fraction or exponent.
-  bool is_integral() const { return integral_; }
-  const std::string& as_string() const { return str_; }
-  const std::vector<Value>& items() const { return items_; }
-  std::vector<Value>& items() { return items_; }
-  const std::vector<Member>& members() const { return members_; }
-  std::vector<Member>& members() { return members_; }
+  bool is_integral() const { return type_ == ValueType::number && flag_; }
+  // Empty unless a string.
+  std::string_view as_string() const {
+    return type_ == ValueType::string ? std::string_view(u_.str, size_) : std::string_view();
+  }
+  // Empty unless an array / object.
+  std::span<const Value> items() const {
+    return type_ == ValueType::array ? std::span<const Value>(u_.items, size_)
+                                     : std::span<const Value>();
+  }
+  std::span<const Member> members() const;
 
   // Object member lookup (linear: request objects are small). nullptr if
   // absent or if this is not an object.
@@ -67,18 +85,72 @@ class Value {
   void set_key_offset(uint64_t o) { key_offset_ = o; }
 
   // Convenience for rules: `true` only for a boolean true.
-  bool is_true() const { return type_ == ValueType::boolean && bool_; }
+  bool is_true() const { return type_ == ValueType::boolean && flag_; }
 
  private:
   ValueType type_ = ValueType::null;
-  bool bool_ = false;
-  bool integral_ = false;
-  double number_ = 0;
+  bool flag_ = false;  // boolean value, or "integral" for numbers
+  uint32_t size_ = 0;  // string bytes, item or member count
   uint64_t offset_ = 0;
   uint64_t key_offset_ = 0;
-  std::string str_;
-  std::vector<Value> items_;
-  std::vector<Member> members_;
+  union Payload {
+    double number;
+    const char* str;
+    const Value* items;
+    const Member* members;
+  } u_{.number = 0};
+};
+
+struct Member {
+  std::string_view first;  // the key
+  Value second;
+};
+
+inline std::span<const Member> Value::members() const {
+  return type_ == ValueType::object ? std::span<const Member>(u_.members, size_)
+                                    : std::span<const Member>();
+}
+
+// Bump allocator behind a tree: chunks that only grow, freed all at once.
+class ValueArena {
+ public:
+  ValueArena() = default;
+  ValueArena(const ValueArena&) = delete;
+  ValueArena& operator=(const ValueArena&) = delete;
+  ~ValueArena();
+
+  // 8-byte aligned, never null (n == 0 gives a valid pointer).
+  void* allocate(size_t n);
+  std::string_view copy(std::string_view s);
+  template <class T>
+  T* copy_array(const T* src, size_t n) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T* out = static_cast<T*>(allocate(n * sizeof(T)));
+    if (n) std::memcpy(static_cast<void*>(out), src, n * sizeof(T));
+    return out;
+  }
+  uint64_t bytes_reserved() const { return reserved_; }
+
+ private:
+  struct Chunk;
+  Chunk* head_ = nullptr;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
+  uint64_t reserved_ = 0;
+};
+
+// A parsed tree with the memory it points into. Move-only; moving keeps every
+// Value pointer valid (the arena stays where it is).
+class ValueTree {
+ public:
+  ValueTree() : arena_(std::make_unique<ValueArena>()) {}
+  const Value& root() const { return root_; }
+  void set_root(Value v) { root_ = v; }
+  ValueArena& arena() { return *arena_; }
+
+ private:
+  std::unique_ptr<ValueArena> arena_;
+  Value root_;
 };
 
 // 1-based line and column (column counts Unicode code points from the start
@@ -88,29 +160,6 @@ struct LineCol {
   uint32_t column = 0;
 };
 
-class Document {
- public:
-  Document(std::string path, std::string text, SourceFormat fmt, Value root);
-
-  const std::string& path() const { return path_; }
-  const std::string& text() const { return text_; }
-  SourceFormat format() const { return format_; }
-  const Value& root() const { return root_; }
-
-  // Map a byte offset to line/column; O(log lines). The line index is built
-  // in the constructor (a memchr pass), so lookups are const and thread-safe.
-  LineCol locate(uint64_t offset) const;
-  // The text of 1-based `line`, without its newline.
-  std::string_view line_text(uint32_t line) const;
-
- private:
-  std::string path_;
-  std::string text_;
-  SourceFormat format_;
-  Value root_;
-  std::vector<uint64_t> line_starts_;
-};
-
 struct ReadOptions {
   // Files larger than this are refused before reading (default 256 MiB).
   uint64_t max_file_size = 256ull * 1024 * 1024;
@@ -118,8 +167,41 @@ struct ReadOptions {
   uint32_t max_depth = 512;
 };
 
+class Document {
+ public:
+  // The tree may point into `text`, which the Document owns: parse_document
+  // builds the Document first, then parses its text in place.
+  Document(std::string path, std::string text, SourceFormat fmt);
+
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  SourceFormat format() const { return format_; }
+  const Value& root() const { return tree_.root(); }
+
+  // Map a byte offset to line/column; O(log lines). The line index is built
+  // on first use (a memchr pass, under std::call_once), so lookups are const
+  // and thread-safe.
+  LineCol locate(uint64_t offset) const;
+  // The text of 1-based `line`, without its newline.
+  std::string_view line_text(uint32_t line) const;
+
+ private:
+  friend Result<std::shared_ptr<const Document>> parse_document(std::string, std::string,
+                                                                const ReadOptions&);
+  std::string path_;
+  std::string text_;
+  SourceFormat format_;
+  ValueTree tree_;
+  const std::vector<uint64_t>& line_starts() const;
+  void build_line_index() const;
+  mutable std::once_flag line_index_once_;
+  mutable std::vector<uint64_t> line_starts_;
+};
+
+
 // Parse text as JSON or YAML, detected by content: JSON if the first
-// non-whitespace byte is '{' or '['; YAML otherwise. Errors carry path and
+// non-whitespace byte is '{' or '['; YAML otherwise. A path ending in .jsonl
+// or .ndjson is read as JSON lines. Errors carry path and
 // line/column and the offending source line.
 Result<std::shared_ptr<const Document>> parse_document(std::string path, std::string text,
                                                        const ReadOptions& opts = {});
@@ -129,9 +211,17 @@ Result<std::shared_ptr<const Document>> load_document(const std::string& path,
 
 // Lower-level readers used by parse_document and the fuzzers. `text` is the
 // whole file (a leading UTF-8 BOM is skipped); offsets are into `text`;
-// `path` only labels errors. Input must already be valid UTF-8.
-Result<Value> parse_json(const std::string& path, std::string_view text, uint32_t max_depth);
-Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth);
+// `path` only labels errors. Input must already be valid UTF-8. The JSON
+// readers' strings may point into `text`: keep it alive (and in place) for
+// as long as the tree.
+Result<ValueTree> parse_json(const std::string& path, std::string_view text, uint32_t max_depth);
+Result<ValueTree> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth);
+// JSON lines (.jsonl / .ndjson, as `audit --save` writes): one value per
+// line, read as one array whose items keep their offsets in `text`.
+Result<ValueTree> parse_json_lines(const std::string& path, std::string_view text,
+                                   uint32_t max_depth);
+// True for the file names parse_document reads as JSON lines.
+bool is_json_lines_path(std::string_view path);
 
 // Build an Error at `offset` of `text` (line/column and source line filled).
 Error error_at_offset(ErrorCode code, const std::string& path, std::string_view text,

@@ -82,9 +82,9 @@ struct Policy {
 
   // Effective severity of `rule_id` (override, else the rule's default).
   Severity severity_of(const std::string& rule_id) const;
-  const TagValueRule* value_rule(const std::string& key) const;
+  const TagValueRule* value_rule(std::string_view key) const;
   // True if `instance_type` matches one of nvme_instance_types.
-  bool is_nvme(const std::string& instance_type) const;
+  bool is_nvme(std::string_view instance_type) const;
 };
 
 // The built-in default policy: the seed practices, no account values.

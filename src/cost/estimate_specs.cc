@@ -24,7 +24,7 @@ json to_json(const Value& v) {
         return static_cast<int64_t>(v.as_number());
       }
       return v.as_number();
-    case ValueType::string: return v.as_string();
+    case ValueType::string: return std::string(v.as_string());
     case ValueType::array: {
       json a = json::array();
       for (const auto& x : v.items()) a.push_back(to_json(x));

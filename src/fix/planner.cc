@@ -122,7 +122,7 @@ class Planner {
     if (tags) {
       for (const auto& t : tags->items()) {
         const Value* k = t.is_object() ? t.find("Key") : nullptr;
-        if (k && k->is_string()) present.push_back(k->as_string());
+        if (k && k->is_string()) present.emplace_back(k->as_string());
       }
     }
     for (const auto& want : policy_.required_tags) {
@@ -227,7 +227,8 @@ class Planner {
     if (s.pointer.rfind("/TrainingJobDefinitions/", 0) == 0) {
       const Value* def = s.obj->find("DefinitionName");
       if (!def || !def->is_string()) return std::nullopt;
-      uri += def->as_string() + "/";
+      uri += def->as_string();
+      uri += "/";
     }
     return uri;
   }

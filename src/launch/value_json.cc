@@ -21,7 +21,7 @@ nlohmann::json to_json(const Value& v) {
       return d;
     }
     case ValueType::string:
-      return v.as_string();
+      return std::string(v.as_string());
     case ValueType::array: {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& item : v.items()) a.push_back(to_json(item));

@@ -148,7 +148,7 @@ class Validator {
 
   // Strings and map keys. A map key's violation points at the key token and
   // its message says "key".
-  void check_string(const Shape& s, const std::string& str, uint64_t offset, bool is_key) {
+  void check_string(const Shape& s, std::string_view str, uint64_t offset, bool is_key) {
     auto subject = [&] { return is_key ? display_parent() + " key" : display(); };
     if (!s.enum_sorted.empty() && !s.enum_contains(str)) {
       std::string msg = fmt::format("{} {} is not one of ", subject(), api_model::quote_value(str));
@@ -284,7 +284,7 @@ class Validator {
 
 bool is_unresolved_expression(const Value& v) {
   if (!v.is_object() || v.members().size() != 1) return false;
-  const std::string& key = v.members().front().first;
+  const std::string_view key = v.members().front().first;
   return key == "Get" || key.rfind("Std:", 0) == 0;
 }
 

@@ -30,41 +30,46 @@ Value Value::null_at(uint64_t off) {
 Value Value::boolean_at(bool b, uint64_t off) {
   Value v;
   v.type_ = ValueType::boolean;
-  v.bool_ = b;
+  v.flag_ = b;
   v.offset_ = off;
   return v;
 }
 Value Value::number_at(double d, bool integral, uint64_t off) {
   Value v;
   v.type_ = ValueType::number;
-  v.number_ = d;
-  v.integral_ = integral;
+  v.u_.number = d;
+  v.flag_ = integral;
   v.offset_ = off;
   return v;
 }
-Value Value::string_at(std::string s, uint64_t off) {
+Value Value::string_view_at(std::string_view s, uint64_t off) {
   Value v;
   v.type_ = ValueType::string;
-  v.str_ = std::move(s);
+  v.u_.str = s.data();
+  v.size_ = static_cast<uint32_t>(s.size());
   v.offset_ = off;
   return v;
 }
-Value Value::array_at(uint64_t off) {
+Value Value::array_of(const Value* items, uint32_t n, uint64_t off) {
   Value v;
   v.type_ = ValueType::array;
+  v.u_.items = items;
+  v.size_ = n;
   v.offset_ = off;
   return v;
 }
-Value Value::object_at(uint64_t off) {
+Value Value::object_of(const Member* members, uint32_t n, uint64_t off) {
   Value v;
   v.type_ = ValueType::object;
+  v.u_.members = members;
+  v.size_ = n;
   v.offset_ = off;
   return v;
 }
 
 const Value* Value::find(std::string_view key) const {
   if (type_ != ValueType::object) return nullptr;
-  for (const auto& m : members_) {
+  for (const Member& m : members()) {
     if (m.first == key) return &m.second;
   }
   return nullptr;
@@ -75,8 +80,17 @@ uint64_t Value::key_offset(std::string_view key) const {
   return v ? v->key_off() : 0;
 }
 
-Document::Document(std::string path, std::string text, SourceFormat fmt, Value root)
-    : path_(std::move(path)), text_(std::move(text)), format_(fmt), root_(std::move(root)) {
+Document::Document(std::string path, std::string text, SourceFormat fmt)
+    : path_(std::move(path)), text_(std::move(text)), format_(fmt) {}
+
+// The line index is built on first use: most documents in a clean run are
+// never asked for a location, and a large bundle has a million lines.
+const std::vector<uint64_t>& Document::line_starts() const {
+  std::call_once(line_index_once_, [this] { build_line_index(); });
+  return line_starts_;
+}
+
+void Document::build_line_index() const {
   line_starts_.push_back(0);
   const char* base = text_.data();
   const char* p = base;
@@ -101,12 +115,13 @@ static LineCol locate_in(std::string_view text, const std::vector<uint64_t>& sta
   return lc;
 }
 
-LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_starts_, offset); }
+LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_starts(), offset); }
 
 std::string_view Document::line_text(uint32_t line) const {
-  if (line == 0 || line > line_starts_.size()) return {};
-  uint64_t start = line_starts_[line - 1];
-  uint64_t end = line < line_starts_.size() ? line_starts_[line] : text_.size();
+  const auto& starts = line_starts();
+  if (line == 0 || line > starts.size()) return {};
+  uint64_t start = starts[line - 1];
+  uint64_t end = line < starts.size() ? starts[line] : text_.size();
   std::string_view s(text_.data() + start, end - start);
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -151,6 +166,10 @@ std::string json_pointer_escape(std::string_view token) {
   return out;
 }
 
+bool is_json_lines_path(std::string_view path) {
+  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
+}
+
 static bool looks_like_json(std::string_view text) {
   for (char c : text) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
@@ -170,14 +189,19 @@ Result<std::shared_ptr<const Document>> parse_document(std::string path, std::st
   }
   std::string_view body = text;
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  const bool json = looks_like_json(body);
+  const bool lines = is_json_lines_path(path);
+  const bool json = lines || looks_like_json(body);
   // Readers get the whole text (they skip a BOM themselves) so that every
-  // offset they record is an offset into `text`.
-  SG_ASSIGN_OR_RETURN(Value root, json ? parse_json(path, text, opts.max_depth)
-                                       : parse_yaml(path, text, opts.max_depth));
-  return std::shared_ptr<const Document>(std::make_shared<Document>(
-      std::move(path), std::move(text), json ? SourceFormat::json : SourceFormat::yaml,
-      std::move(root)));
+  // offset they record is an offset into `text`. The text is moved into its
+  // Document first: the JSON readers' strings point into it.
+  auto doc = std::make_shared<Document>(std::move(path), std::move(text),
+                                        json ? SourceFormat::json : SourceFormat::yaml);
+  const std::string& p = doc->path_;
+  const std::string& t = doc->text_;
+  SG_ASSIGN_OR_RETURN(doc->tree_, lines  ? parse_json_lines(p, t, opts.max_depth)
+                                  : json ? parse_json(p, t, opts.max_depth)
+                                         : parse_yaml(p, t, opts.max_depth));
+  return std::shared_ptr<const Document>(std::move(doc));
 }
 
 Result<std::shared_ptr<const Document>> load_document(const std::string& path,

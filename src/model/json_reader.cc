@@ -9,10 +9,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <optional>
 #include <cstring>
-#include <unordered_set>
+#include <optional>
 
+#include "model/tree_builder.h"
 #include "sageguard/document.h"
 #include "util/utf8.h"
 
@@ -21,8 +21,9 @@ namespace {
 
 class JsonParser {
  public:
-  JsonParser(const std::string& path, std::string_view text, uint32_t max_depth)
-      : path_(path), s_(text.data()), n_(text.size()), max_depth_(max_depth) {}
+  JsonParser(const std::string& path, std::string_view text, uint32_t max_depth,
+             ValueArena& arena)
+      : path_(path), s_(text.data()), n_(text.size()), max_depth_(max_depth), b_(arena) {}
 
   Result<Value> run() {
     if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
@@ -33,6 +34,17 @@ class JsonParser {
     if (pos_ != n_) return fail(pos_, "unexpected content after the end of the document");
     return root;
   }
+
+  // Parse one value starting at `from` and return where it ended (for JSON
+  // lines, where each line holds one value).
+  bool parse_one(uint64_t from, Value& out, uint64_t& end) {
+    pos_ = from;
+    skip_ws();
+    if (!parse_value(out, 0)) return false;
+    end = pos_;
+    return true;
+  }
+  Error take_error() { return std::move(*err_); }
 
  private:
   Error fail(uint64_t at, std::string msg) {
@@ -70,10 +82,10 @@ class JsonParser {
       case '{': return parse_object(out, depth + 1);
       case '[': return parse_array(out, depth + 1);
       case '"': {
-        uint64_t at = pos_;
-        std::string str;
+        const uint64_t at = pos_;
+        std::string_view str;
         if (!parse_string(str)) return false;
-        out = Value::string_at(std::move(str), at);
+        out = in_text(str) ? TreeBuilder::string_in_text(str, at) : b_.string(str, at);
         return true;
       }
       case 't': return parse_literal("true", Value::boolean_at(true, pos_), out);
@@ -118,6 +130,17 @@ class JsonParser {
       if (p >= n_ || !(s_[p] >= '0' && s_[p] <= '9')) return failed(p, "invalid number");
       while (p < n_ && s_[p] >= '0' && s_[p] <= '9') ++p;
     }
+    pos_ = p;
+    // Most numbers in requests are small integers: skip from_chars for them.
+    if (integral && p - start <= 15) {
+      const char* q = s_ + start;
+      const bool neg = *q == '-';
+      if (neg) ++q;
+      int64_t iv = 0;
+      for (; q < s_ + p; ++q) iv = iv * 10 + (*q - '0');
+      out = Value::number_at(static_cast<double>(neg ? -iv : iv), true, start);
+      return true;
+    }
     double d = 0;
     auto [ptr, ec] = std::from_chars(s_ + start, s_ + p, d);
     if (ec == std::errc::result_out_of_range) {
@@ -147,18 +170,46 @@ class JsonParser {
     return true;
   }
 
-  // At an opening quote; leaves pos_ after the closing quote.
-  bool parse_string(std::string& out) {
+  // Strings without escapes are views into the text, which outlives the
+  // tree (parse_json's contract); only unescaped copies go to the arena.
+  bool in_text(std::string_view v) const { return v.data() >= s_ && v.data() <= s_ + n_; }
+
+  static bool needs_attention(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+
+  // At an opening quote; leaves pos_ after the closing quote. `view` points
+  // into the text when the string has no escapes (the common case), else
+  // into scratch_, valid until the next call.
+  bool parse_string(std::string_view& view) {
     const uint64_t open = pos_;
     uint64_t p = pos_ + 1;
+    // Fast scan, eight bytes at a time while far from the end.
+    while (p + 8 <= n_) {
+      if (needs_attention(s_[p]) || needs_attention(s_[p + 1]) || needs_attention(s_[p + 2]) ||
+          needs_attention(s_[p + 3]) || needs_attention(s_[p + 4]) ||
+          needs_attention(s_[p + 5]) || needs_attention(s_[p + 6]) ||
+          needs_attention(s_[p + 7])) {
+        break;
+      }
+      p += 8;
+    }
+    while (p < n_ && !needs_attention(s_[p])) ++p;
+    if (p < n_ && s_[p] == '"') {
+      view = std::string_view(s_ + open + 1, p - open - 1);
+      pos_ = p + 1;
+      return true;
+    }
+    scratch_.assign(s_ + open + 1, p - open - 1);
+    if (!parse_escaped(open, p)) return false;
+    view = scratch_;
+    return true;
+  }
+
+  // The slow path of parse_string: appends to scratch_ from `p` on.
+  bool parse_escaped(uint64_t open, uint64_t p) {
+    std::string& out = scratch_;
     uint64_t run = p;
     for (;;) {
-      // Fast scan to the next byte that needs attention.
-      while (p < n_) {
-        unsigned char c = static_cast<unsigned char>(s_[p]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++p;
-      }
+      while (p < n_ && !needs_attention(s_[p])) ++p;
       if (p >= n_) return failed(open, "unterminated string");
       char c = s_[p];
       out.append(s_ + run, p - run);
@@ -217,18 +268,20 @@ class JsonParser {
 
   bool parse_array(Value& out, uint32_t depth) {
     if (!check_depth(depth)) return false;
-    out = Value::array_at(pos_);
+    const uint64_t at = pos_;
+    const size_t base = b_.open_array();
     ++pos_;
     skip_ws();
     if (pos_ < n_ && s_[pos_] == ']') {
       ++pos_;
+      out = b_.close_array(base, at);
       return true;
     }
-    auto& items = out.items();
     for (;;) {
       skip_ws();
-      items.emplace_back();
-      if (!parse_value(items.back(), depth)) return false;
+      Value item;
+      if (!parse_value(item, depth)) return false;
+      b_.add_item(item);
       skip_ws();
       if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '['");
       char c = s_[pos_];
@@ -238,6 +291,7 @@ class JsonParser {
       }
       if (c == ']') {
         ++pos_;
+        out = b_.close_array(base, at);
         return true;
       }
       return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
@@ -246,15 +300,15 @@ class JsonParser {
 
   bool parse_object(Value& out, uint32_t depth) {
     if (!check_depth(depth)) return false;
-    out = Value::object_at(pos_);
+    const uint64_t at = pos_;
+    const size_t base = b_.open_object();
     ++pos_;
     skip_ws();
     if (pos_ < n_ && s_[pos_] == '}') {
       ++pos_;
+      out = b_.close_object(base, at);
       return true;
     }
-    auto& members = out.members();
-    std::unordered_set<std::string> seen;
     for (;;) {
       skip_ws();
       if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '{'");
@@ -263,11 +317,9 @@ class JsonParser {
                                         describe_here()));
       }
       const uint64_t key_at = pos_;
-      std::string key;
-      if (!parse_string(key)) return false;
-      if (!is_new_key(members, seen, key)) {
-        return failed(key_at, fmt::format("duplicate key \"{}\"", key));
-      }
+      std::string_view raw_key;
+      if (!parse_string(raw_key)) return false;
+      const std::string_view key = in_text(raw_key) ? raw_key : b_.key(raw_key);
       skip_ws();
       if (pos_ >= n_ || s_[pos_] != ':') {
         return failed(pos_, fmt::format("expected ':' after member name, found {}",
@@ -275,10 +327,9 @@ class JsonParser {
       }
       ++pos_;
       skip_ws();
-      members.emplace_back(std::move(key), Value());
-      Value& v = members.back().second;
+      Value v;
       if (!parse_value(v, depth)) return false;
-      v.set_key_offset(key_at);
+      b_.add_member(key, v, key_at);
       skip_ws();
       if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '{'");
       char c = s_[pos_];
@@ -288,26 +339,15 @@ class JsonParser {
       }
       if (c == '}') {
         ++pos_;
+        if (auto dup = b_.first_duplicate(base)) {
+          const Member& m = b_.open_members(base)[*dup];
+          return failed(m.second.key_off(), fmt::format("duplicate key \"{}\"", m.first));
+        }
+        out = b_.close_object(base, at);
         return true;
       }
       return failed(pos_, fmt::format("expected ',' or '}}' in object, found {}", describe_here()));
     }
-  }
-
-  // Duplicate detection: linear for the usual small objects; once an object
-  // reaches kLinear members, a hash set (owning copies, since member strings
-  // move when the vector grows) keeps a hostile million-key object linear.
-  static bool is_new_key(const std::vector<Member>& members,
-                         std::unordered_set<std::string>& seen, const std::string& key) {
-    constexpr size_t kLinear = 16;
-    if (members.size() < kLinear) {
-      return std::none_of(members.begin(), members.end(),
-                          [&](const Member& m) { return m.first == key; });
-    }
-    if (seen.empty()) {
-      for (const auto& m : members) seen.insert(m.first);
-    }
-    return seen.insert(key).second;
   }
 
   const std::string& path_;
@@ -315,13 +355,50 @@ class JsonParser {
   uint64_t n_;
   uint64_t pos_ = 0;
   uint32_t max_depth_;
+  TreeBuilder b_;
+  std::string scratch_;
   std::optional<Error> err_;
 };
 
 }  // namespace
 
-Result<Value> parse_json(const std::string& path, std::string_view text, uint32_t max_depth) {
-  return JsonParser(path, text, max_depth).run();
+Result<ValueTree> parse_json(const std::string& path, std::string_view text, uint32_t max_depth) {
+  ValueTree tree;
+  SG_ASSIGN_OR_RETURN(Value root, JsonParser(path, text, max_depth, tree.arena()).run());
+  tree.set_root(root);
+  return tree;
+}
+
+}  // namespace sageguard
+
+namespace sageguard {
+
+Result<ValueTree> parse_json_lines(const std::string& path, std::string_view text,
+                                   uint32_t max_depth) {
+  ValueTree tree;
+  JsonParser parser(path, text, max_depth, tree.arena());
+  TreeBuilder lines(tree.arena());
+  const size_t base = lines.open_array();
+  uint64_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (;;) {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
+                                 text[pos] == '\n')) {
+      ++pos;
+    }
+    if (pos >= text.size()) break;
+    Value v;
+    uint64_t end = 0;
+    if (!parser.parse_one(pos, v, end)) return parser.take_error();
+    pos = end;
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r')) ++pos;
+    if (pos < text.size() && text[pos] != '\n') {
+      return error_at_offset(ErrorCode::input, path, text, pos,
+                             "expected one JSON value per line (JSON lines)");
+    }
+    lines.add_item(v);
+  }
+  tree.set_root(lines.close_array(base, 0));
+  return tree;
 }
 
 }  // namespace sageguard

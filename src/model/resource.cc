@@ -57,7 +57,7 @@ std::optional<ResourceKind> detect(const Value& v) {
 
 std::string string_member(const Value& v, const char* key) {
   const Value* m = v.find(key);
-  return m && m->is_string() ? m->as_string() : std::string();
+  return m && m->is_string() ? std::string(m->as_string()) : std::string();
 }
 
 // Pipeline step types and the kind of request their Arguments hold.
@@ -138,7 +138,8 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
   ExtractResult out;
   const Value& root = doc.root();
   if (root.is_array()) {
-    const auto& items = root.items();
+    const auto items = root.items();
+    out.resources.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
       auto kind = forced ? (items[i].is_object() ? forced : std::nullopt) : detect(items[i]);
       if (!kind) {

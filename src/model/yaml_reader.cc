@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "model/tree_builder.h"
 #include "model/yaml_documents.h"
 #include "sageguard/document.h"
 
@@ -50,11 +51,42 @@ bool resolve_plain_scalar(const std::string& s, uint64_t off, Value& out) {
   return true;
 }
 
+// yaml-cpp 0.7 ends a quoted scalar at the end of input when its closing
+// quote is missing, so `Name: "abc` would be read as "abc". A quoted scalar
+// starting at `off` must close before the end of the text.
+bool quoted_scalar_closes(std::string_view text, uint64_t off) {
+  if (off >= text.size()) return true;
+  const char q = text[off];
+  if (q != '"' && q != '\'') return true;  // plain or block scalar
+  for (uint64_t p = off + 1; p < text.size(); ++p) {
+    if (q == '"' && text[p] == '\\') {
+      ++p;
+    } else if (text[p] == q) {
+      if (q == '\'' && p + 1 < text.size() && text[p + 1] == '\'') {
+        ++p;  // '' is an escaped quote inside single quotes
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// YAML allows no C0 control characters but tab and line breaks, and no DEL.
+std::optional<uint64_t> first_control_byte(std::string_view text) {
+  for (uint64_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
 class YamlConverter {
  public:
-  YamlConverter(const std::string& path, std::string_view text, uint32_t max_depth)
+  YamlConverter(const std::string& path, std::string_view text, uint32_t max_depth,
+                ValueArena& arena)
       : path_(path), text_(text), max_depth_(max_depth),
-        budget_(text.size() * kExpansionPerByte + kExpansionSlack) {}
+        budget_(text.size() * kExpansionPerByte + kExpansionSlack), b_(arena) {}
 
   bool convert(const YAML::Node& n, Value& out, uint32_t depth) {
     const uint64_t off = offset_of(n);
@@ -78,22 +110,24 @@ class YamlConverter {
           if (resolve_plain_scalar(s, off, out) && out.is_bool()) return true;
           return failed(off, fmt::format("'{}' is not a boolean", s));
         }
-        out = Value::string_at(s, off);
+        if (!quoted_scalar_closes(text_, off)) {
+          return failed(off, "unterminated quoted string");
+        }
+        out = b_.string(s, off);
         return true;
       }
       case YAML::NodeType::Sequence: {
-        out = Value::array_at(off);
-        auto& items = out.items();
-        items.reserve(n.size());
+        const size_t base = b_.open_array();
         for (const auto& child : n) {
-          items.emplace_back();
-          if (!convert(child, items.back(), depth + 1)) return false;
+          Value item;
+          if (!convert(child, item, depth + 1)) return false;
+          b_.add_item(item);
         }
+        out = b_.close_array(base, off);
         return true;
       }
       case YAML::NodeType::Map: {
-        out = Value::object_at(off);
-        auto& members = out.members();
+        const size_t base = b_.open_object();
         std::unordered_set<std::string> seen;
         for (const auto& kv : n) {
           const uint64_t key_off = offset_of(kv.first);
@@ -102,10 +136,11 @@ class YamlConverter {
           if (!seen.insert(key).second) {
             return failed(key_off, fmt::format("duplicate key \"{}\"", key));
           }
-          members.emplace_back(key, Value());
-          if (!convert(kv.second, members.back().second, depth + 1)) return false;
-          members.back().second.set_key_offset(key_off);
+          Value v;
+          if (!convert(kv.second, v, depth + 1)) return false;
+          b_.add_member(b_.key(key), v, key_off);
         }
+        out = b_.close_object(base, off);
         return true;
       }
     }
@@ -130,6 +165,7 @@ class YamlConverter {
   std::string_view text_;
   uint32_t max_depth_;
   uint64_t budget_;
+  TreeBuilder b_;
   std::optional<Error> err_;
 };
 
@@ -236,7 +272,14 @@ std::optional<uint64_t> yaml_second_document_offset(const std::string& text) {
   return m.pos > 0 ? static_cast<uint64_t>(m.pos) : 0;
 }
 
-Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth) {
+Result<ValueTree> parse_yaml(const std::string& path, std::string_view text,
+                             uint32_t max_depth) {
+  if (auto at = first_control_byte(text)) {
+    return error_at_offset(
+        ErrorCode::input, path, text, *at,
+        fmt::format("control character (byte 0x{:02x}) is not allowed in YAML",
+                    static_cast<unsigned char>(text[*at])));
+  }
   if (auto at = flow_depth_exceeded(text, max_depth)) {
     return error_at_offset(ErrorCode::input, path, text, *at,
                            fmt::format("nesting deeper than {} levels", max_depth));
@@ -253,14 +296,16 @@ Result<Value> parse_yaml(const std::string& path, std::string_view text, uint32_
       return error_at_offset(ErrorCode::input, path, text, *second,
                              "more than one YAML document in a file; use a list instead");
     }
-    YamlConverter conv(path, text, max_depth);
+    ValueTree tree;
+    YamlConverter conv(path, text, max_depth, tree.arena());
     Value root;
     if (!conv.convert(doc, root, 0)) return conv.take_error();
     if (!root.is_object() && !root.is_array()) {
       return error_at_offset(ErrorCode::input, path, text, root.offset(),
                              "expected a mapping or a list at the top of the document");
     }
-    return root;
+    tree.set_root(root);
+    return tree;
   } catch (const YAML::Exception& e) {
     // Mark is 0-based line/column; convert through the offset when we have it.
     uint64_t off = e.mark.pos >= 0 ? static_cast<uint64_t>(e.mark.pos) : 0;

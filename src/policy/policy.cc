@@ -36,14 +36,14 @@ Severity Policy::severity_of(const std::string& rule_id) const {
   return Severity::off;
 }
 
-const TagValueRule* Policy::value_rule(const std::string& key) const {
+const TagValueRule* Policy::value_rule(std::string_view key) const {
   for (const auto& r : tag_values) {
     if (r.key == key) return &r;
   }
   return nullptr;
 }
 
-bool Policy::is_nvme(const std::string& instance_type) const {
+bool Policy::is_nvme(std::string_view instance_type) const {
   for (const auto& g : nvme_instance_types) {
     if (glob_match(g, instance_type)) return true;
   }

@@ -1,67 +1,83 @@
-#include <nlohmann/json.hpp>
-
+// `check --format json` (PRODUCT.md section 5), written in one pass.
+#include "report/json_writer.h"
 #include "sageguard/report/check_report.h"
 
 namespace sageguard::report {
 
 namespace {
 
-nlohmann::ordered_json resource_json(const ResourceRef& r) {
-  nlohmann::ordered_json j;
-  j["kind"] = r.kind;
-  j["name"] = r.name;
-  if (!r.arn.empty()) j["arn"] = r.arn;
-  if (!r.region.empty()) j["region"] = r.region;
-  return j;
+void write_resource(JsonWriter& w, const ResourceRef& r) {
+  w.key("resource");
+  w.begin_object();
+  w.member("kind", r.kind);
+  w.member("name", r.name);
+  if (!r.arn.empty()) w.member("arn", r.arn);
+  if (!r.region.empty()) w.member("region", r.region);
+  w.end_object();
+}
+
+void write_location(JsonWriter& w, const Finding& f) {
+  if (f.file.empty()) return;
+  w.member("file", f.file);
+  w.member("line", f.line);
+  w.member("column", f.column);
 }
 
 }  // namespace
 
 std::string check_json(const CheckResult& r) {
-  using json = nlohmann::ordered_json;
-  json out;
-  out["tool"] = {{"name", "sageguard"}, {"version", SAGEGUARD_VERSION}};
-  out["policy"] = r.policy;
-  json findings = json::array();
+  std::string out;
+  // About 400 bytes per finding: one allocation for most reports.
+  out.reserve(512 + 400 * (r.findings.size() + r.waived.size()));
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("tool");
+  w.begin_object();
+  w.member("name", "sageguard");
+  w.member("version", SAGEGUARD_VERSION);
+  w.end_object();
+  w.member("policy", r.policy);
+  w.key("findings");
+  w.begin_array();
   for (const auto& f : r.findings) {
-    json j;
-    j["rule"] = f.rule;
-    j["severity"] = to_string(f.severity);
-    if (!f.file.empty()) {
-      j["file"] = f.file;
-      j["line"] = f.line;
-      j["column"] = f.column;
-    }
-    j["resource"] = resource_json(f.resource);
-    j["path"] = f.path;
-    j["message"] = f.message;
-    j["fixable"] = f.fixable;
-    findings.push_back(std::move(j));
+    w.begin_object();
+    w.member("rule", f.rule);
+    w.member("severity", to_string(f.severity));
+    write_location(w, f);
+    write_resource(w, f.resource);
+    w.member("path", f.path);
+    w.member("message", f.message);
+    w.member("fixable", f.fixable);
+    w.end_object();
   }
-  out["findings"] = std::move(findings);
-  json waived = json::array();
-  for (const auto& w : r.waived) {
-    json j;
-    j["rule"] = w.finding.rule;
-    j["resource"] = resource_json(w.finding.resource);
-    if (!w.finding.file.empty()) {
-      j["file"] = w.finding.file;
-      j["line"] = w.finding.line;
-      j["column"] = w.finding.column;
-    }
-    j["path"] = w.finding.path;
-    j["message"] = w.finding.message;
-    j["reason"] = w.reason;
-    j["expires"] = w.expires;
-    waived.push_back(std::move(j));
+  w.end_array();
+  w.key("waived");
+  w.begin_array();
+  for (const auto& wf : r.waived) {
+    w.begin_object();
+    w.member("rule", wf.finding.rule);
+    write_resource(w, wf.finding.resource);
+    write_location(w, wf.finding);
+    w.member("path", wf.finding.path);
+    w.member("message", wf.finding.message);
+    w.member("reason", wf.reason);
+    w.member("expires", wf.expires);
+    w.end_object();
   }
-  out["waived"] = std::move(waived);
-  out["summary"] = {{"files", r.summary.files},     {"resources", r.summary.resources},
-                    {"skipped", r.summary.skipped}, {"error", r.summary.error},
-                    {"warning", r.summary.warning}, {"note", r.summary.note},
-                    {"waived", r.waived.size()}};
-  // Replace invalid UTF-8 rather than throw: findings quote user text.
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  w.end_array();
+  w.key("summary");
+  w.begin_object();
+  w.member("files", r.summary.files);
+  w.member("resources", r.summary.resources);
+  w.member("skipped", r.summary.skipped);
+  w.member("error", r.summary.error);
+  w.member("warning", r.summary.warning);
+  w.member("note", r.summary.note);
+  w.member("waived", static_cast<uint64_t>(r.waived.size()));
+  w.end_object();
+  w.end_object();
+  out += '\n';
+  return out;
 }
 
 }  // namespace sageguard::report

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "sageguard/report/check_report.h"
+#include "util/strings.h"
 
 namespace sageguard::report {
 
@@ -34,16 +35,17 @@ std::string check_text(const CheckResult& r, const TextOptions& opts) {
     std::string key = where + "\x1f" + f.resource.kind + "\x1f" + f.resource.name;
     if (key != last) {
       if (!last.empty()) out += "\n";
-      std::string name = f.resource.name.empty() ? "(unnamed)" : f.resource.name;
+      std::string name = f.resource.name.empty() ? "(unnamed)" : terminal_safe(f.resource.name);
       out += fmt::format("{}{} {}{}", bold, f.resource.kind, name, reset);
-      if (!f.resource.arn.empty()) out += fmt::format(" ({})", f.resource.arn);
+      if (!f.resource.arn.empty()) out += fmt::format(" ({})", terminal_safe(f.resource.arn));
       out += "\n";
       last = std::move(key);
     }
-    std::string loc = f.file.empty() ? (f.resource.arn.empty() ? f.resource.name : f.resource.arn)
-                                     : fmt::format("{}:{}:{}", f.file, f.line, f.column);
+    std::string loc = terminal_safe(
+        f.file.empty() ? (f.resource.arn.empty() ? f.resource.name : f.resource.arn)
+                       : fmt::format("{}:{}:{}", f.file, f.line, f.column));
     out += fmt::format("  {}: {}{}{}: {} [{}]\n", loc, opts.color ? colour(f.severity) : "",
-                       to_string(f.severity), reset, f.message, f.rule);
+                       to_string(f.severity), reset, terminal_safe(f.message), f.rule);
   }
   if (!r.findings.empty()) out += "\n";
   out += fmt::format("{}, {}: {}, {}, {}", plural(r.summary.files, "file"),

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "rules/propagation.h"
+#include "util/files.h"
 #include "rules/rule_context.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
@@ -77,7 +78,8 @@ Finding to_finding(const Document& doc, const Resource& r, const Policy& policy,
 }
 
 // Collect files: explicit files are "named"; folders are walked (sorted, so
-// output order is stable) for *.json, *.yaml, *.yml.
+// output order is stable) for *.json, *.yaml, *.yml and JSON lines
+// (*.jsonl, *.ndjson, as `audit --save` writes).
 Result<std::vector<std::pair<std::string, bool>>> collect_inputs(
     const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
@@ -94,21 +96,11 @@ Result<std::vector<std::pair<std::string, bool>>> collect_inputs(
       files.emplace_back(p, true);
       continue;
     }
-    std::vector<std::string> found;
-    for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec),
-         end;
-         it != end; it.increment(ec)) {
-      if (ec) break;
-      if (!it->is_regular_file(ec)) continue;
-      const std::string ext = it->path().extension().string();
-      if (ext == ".json" || ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
-    }
-    if (ec) {
-      Error e = Error::make(ErrorCode::io, fmt::format("cannot walk folder: {}", ec.message()));
-      e.file = p;
-      return e;
-    }
-    std::sort(found.begin(), found.end());
+    SG_ASSIGN_OR_RETURN(auto found, list_files_sorted(p, [](const fs::path& f) {
+      const std::string ext = f.extension().string();
+      return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".jsonl" ||
+             ext == ".ndjson";
+    }));
     for (auto& f : found) files.emplace_back(std::move(f), false);
   }
   return files;
@@ -144,6 +136,9 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   }
   rules::check_propagation(policy, ex.resources, raw);
   out.summary.resources += static_cast<int>(ex.resources.size());
+  size_t total = 0;
+  for (const auto& r : raw) total += r.size();
+  out.findings.reserve(out.findings.size() + total);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     for (auto& rf : raw[i]) {
       Finding f = to_finding(doc, ex.resources[i], policy, std::move(rf));
@@ -203,7 +198,11 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     result.summary.files += r.summary.files;
     result.summary.resources += r.summary.resources;
     result.summary.skipped += r.summary.skipped;
-    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
+    if (result.findings.empty()) {
+      result.findings = std::move(r.findings);  // the usual single file: no copy
+    } else {
+      std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
+    }
     std::move(r.waived.begin(), r.waived.end(), std::back_inserter(result.waived));
   }
   count(result);

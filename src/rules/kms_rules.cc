@@ -15,7 +15,7 @@ namespace {
 std::string volume_key_exemption(const RuleContext& ctx, const Scope& s) {
   const auto types = instance_types_of(*s.obj, ctx.resource().kind);
   for (const auto& t : types) {
-    if (ctx.policy().is_nvme(t.value->as_string())) return t.value->as_string();
+    if (ctx.policy().is_nvme(t.value->as_string())) return std::string(t.value->as_string());
   }
   if (ctx.resource().kind == ResourceKind::endpoint_config && types.empty()) {
     return "serverless";  // no instance-backed variant: no volume to encrypt

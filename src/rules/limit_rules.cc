@@ -16,7 +16,7 @@ void check_limits(RuleContext& ctx) {
   for (const Scope& s : scopes_of(ctx.resource())) {
     if (!p.instance_types.empty() && ctx.enabled("instance.allowed")) {
       for (const auto& t : instance_types_of(*s.obj, ctx.resource().kind)) {
-        const std::string& type = t.value->as_string();
+        const std::string_view type = t.value->as_string();
         bool ok = false;
         for (const auto& g : p.instance_types) ok = ok || glob_match(g, type);
         if (ok) continue;

@@ -10,7 +10,7 @@
 namespace sageguard::rules {
 namespace {
 
-bool in_list(const std::vector<std::string>& list, const std::string& v) {
+bool in_list(const std::vector<std::string>& list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 

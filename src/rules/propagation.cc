@@ -12,7 +12,7 @@ namespace {
 
 const Value* member(const Value* v, std::string_view key) { return v ? v->find(key) : nullptr; }
 
-std::string str(const Value* v) { return v && v->is_string() ? v->as_string() : std::string(); }
+std::string str(const Value* v) { return v && v->is_string() ? std::string(v->as_string()) : std::string(); }
 
 // The step named in {"Get": "Steps.<Name>.ModelArtifacts.S3ModelArtifacts"}.
 std::optional<std::string> artifact_step(const Value* url) {
@@ -51,7 +51,7 @@ void compare_tags(const Policy& policy, const Resource& source, const Resource& 
   if (!src_tags || !src_tags->is_array()) return;
   const Value* dst_tags = derived.root->find("Tags");
   if (dst_tags && is_unresolved_expression(*dst_tags)) return;
-  std::map<std::string, const Value*> have;
+  std::map<std::string_view, const Value*, std::less<>> have;
   if (dst_tags && dst_tags->is_array()) {
     for (const auto& t : dst_tags->items()) {
       if (const Value* k = t.find("Key"); k && k->is_string()) have[k->as_string()] = t.find("Value");
@@ -86,7 +86,7 @@ void check_propagation(const Policy& policy, const std::vector<Resource>& resour
   if (policy.severity_of("tags.propagation") == Severity::off) return;
   // Which training resource each resource derives from, if any.
   std::vector<const Resource*> source(resources.size(), nullptr);
-  std::map<std::string, const Resource*> steps, by_artifact;
+  std::map<std::string, const Resource*, std::less<>> steps, by_artifact;
   for (const auto& r : resources) {
     if (r.kind != ResourceKind::training_job) continue;
     if (r.in_pipeline) steps[r.step_name] = &r;

@@ -45,7 +45,7 @@ void check_required(RuleContext& ctx, const Value* tags, const std::vector<Tag>&
   if (!ctx.enabled("tags.required")) return;
   std::vector<std::string> keys;
   keys.reserve(present.size());
-  for (const auto& t : present) keys.push_back(t.key->as_string());
+  for (const auto& t : present) keys.emplace_back(t.key->as_string());
   const Value& root = *ctx.resource().root;
   for (const auto& want : ctx.policy().required_tags) {
     if (std::find(keys.begin(), keys.end(), want) != keys.end()) continue;
@@ -62,7 +62,7 @@ void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
   const auto& policy = ctx.policy();
   for (const auto& t : present) {
     if (t.value_unresolved) continue;
-    const std::string& key = t.key->as_string();
+    const std::string_view key = t.key->as_string();
     const TagValueRule* rule = policy.value_rule(key);
     const bool required = std::find(policy.required_tags.begin(), policy.required_tags.end(),
                                     key) != policy.required_tags.end();
@@ -74,7 +74,7 @@ void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
       continue;
     }
     if (!rule) continue;
-    const std::string& val = t.value->as_string();
+    const std::string_view val = t.value->as_string();
     if (rule->regex && !RE2::FullMatch(val, *rule->regex)) {
       ctx.emit("tags.value", t.value->offset(), pointer,
                fmt::format("tag '{}' value '{}' does not match the pattern '{}'", key, val,
@@ -100,7 +100,7 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
   }
   std::unordered_map<std::string, size_t> first_seen;
   for (const auto& t : present) {
-    const std::string& key = t.key->as_string();
+    const std::string_view key = t.key->as_string();
     const std::string kptr = fmt::format("/Tags/{}/Key", t.index);
     const uint64_t klen = utf8_count_code_points(key);
     if (klen < 1 || klen > kMaxKeyLength) {
@@ -123,7 +123,7 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
                fmt::format("duplicate tag key '{}' (first at /Tags/{})", key, it->second));
     }
     if (t.value) {
-      const std::string& val = t.value->as_string();
+      const std::string_view val = t.value->as_string();
       const std::string vptr = fmt::format("/Tags/{}/Value", t.index);
       const uint64_t vlen = utf8_count_code_points(val);
       if (vlen > kMaxValueLength) {

@@ -21,5 +21,9 @@ std::optional<std::string> closest_match(std::string_view word,
 
 std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// For text meant for a terminal: control characters (C0 and DEL), which
+// could move the cursor or recolour the screen when a finding quotes a
+// hostile value, are shown as \xNN instead. Everything else is unchanged.
+std::string terminal_safe(std::string_view s);
 
 }  // namespace sageguard

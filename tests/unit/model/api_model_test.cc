@@ -59,7 +59,7 @@ Checked check(const std::string& op, std::string text, const ApiValidateOptions&
   auto v = parse_json("request.json", c.text, 512);
   EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().describe());
   if (!v.ok()) return c;
-  c.known = validate_api_request(op, *v, opts, c.violations);
+  c.known = validate_api_request(op, v->root(), opts, c.violations);
   return c;
 }
 
@@ -289,14 +289,14 @@ TEST(ApiModelValidate, UnresolvedExpressionsAreNotJudged) {
   auto c = check("CreateTrainingJob", t, opts);
   EXPECT_THAT(c.messages(), IsEmpty());
 
-  Value v = Value::object_at(0);
-  v.members().emplace_back("Get", Value::string_at("Steps.Train.ModelArtifacts", 8));
-  EXPECT_TRUE(is_unresolved_expression(v));
-  v.members().front().first = "Std:JsonGet";
-  EXPECT_TRUE(is_unresolved_expression(v));
-  v.members().emplace_back("Other", Value::null_at(30));
-  EXPECT_FALSE(is_unresolved_expression(v));  // two members: a real object
-  EXPECT_FALSE(is_unresolved_expression(Value::string_at("Get", 0)));
+  Member members[] = {{"Get", Value::string_view_at("Steps.Train.ModelArtifacts", 8)},
+                      {"Other", Value::null_at(30)}};
+  EXPECT_TRUE(is_unresolved_expression(Value::object_of(members, 1, 0)));
+  members[0].first = "Std:JsonGet";
+  EXPECT_TRUE(is_unresolved_expression(Value::object_of(members, 1, 0)));
+  // two members: a real object
+  EXPECT_FALSE(is_unresolved_expression(Value::object_of(members, 2, 0)));
+  EXPECT_FALSE(is_unresolved_expression(Value::string_view_at("Get", 0)));
   // A look-alike with a different key is judged like any object.
   auto fake = check("CreateTrainingJob", training_with("3600", R"({"Gett": "x"})"));
   EXPECT_THAT(fake.messages(), ElementsAre("StoppingCondition.MaxRuntimeInSeconds must be an integer, got object"));
@@ -378,7 +378,7 @@ TEST(ApiModelValidate, ConcurrentCallsAgree) {
     threads.emplace_back([&v, &r] {
       for (int i = 0; i < 200; ++i) {
         r.clear();
-        validate_api_request("CreateTrainingJob", *v, {}, r);
+        validate_api_request("CreateTrainingJob", v->root(), {}, r);
       }
     });
   }

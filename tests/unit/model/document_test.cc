@@ -236,3 +236,36 @@ TEST(Resources, ForcedKindAndUnrecognised) {
 
 }  // namespace
 }  // namespace sageguard
+
+namespace sageguard {
+namespace {
+
+TEST(YamlReader, UnterminatedQuotedStringIsAnError) {
+  for (const char* text : {"TrainingJobName: \"abc\n", "TrainingJobName: 'abc\n",
+                           "A: 1\nB: \"x\\\"\n"}) {
+    auto r = parse_document("q.yaml", text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.error().message.find("unterminated quoted string"), std::string::npos) << text;
+  }
+  // Escaped quotes inside properly closed scalars are fine.
+  auto ok = parse_document("q.yaml", "A: 'it''s'\nB: \"a\\\"b\"\nC: |\n  \"not a quote\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_EQ((*ok)->root().find("A")->as_string(), "it's");
+  EXPECT_EQ((*ok)->root().find("B")->as_string(), "a\"b");
+}
+
+TEST(YamlReader, ControlCharactersAreRefusedWithTheirOffset) {
+  const std::string text("Name: a\0b\n", 10);
+  auto r = parse_document("nul.yaml", text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().line, 1u);
+  EXPECT_EQ(r.error().column, 8u);
+  EXPECT_NE(r.error().message.find("byte 0x00"), std::string::npos);
+  // The error never echoes the raw byte back.
+  EXPECT_EQ(r.error().describe().find('\0'), std::string::npos);
+  EXPECT_FALSE(parse_document("esc.yaml", "Name: \x1b[31mred\n").ok());
+  EXPECT_TRUE(parse_document("tab.yaml", "Name:\ta\r\n").ok());
+}
+
+}  // namespace
+}  // namespace sageguard

@@ -1,0 +1,89 @@
+// Assembles a ValueTree bottom-up for the readers. Children are collected on
+// two reusable stacks and copied into the arena in one piece when their
+// array/object closes, so a tree costs one allocation per container and no
+// vector growth per node.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "sageguard/document.h"
+
+namespace sageguard {
+
+class TreeBuilder {
+ public:
+  explicit TreeBuilder(ValueArena& arena) : arena_(arena) {}
+
+  // Copy `s` into the arena.
+  Value string(std::string_view s, uint64_t off) {
+    return Value::string_view_at(arena_.copy(s), off);
+  }
+  std::string_view key(std::string_view s) { return arena_.copy(s); }
+  // `s` points into text that outlives the tree (no copy).
+  static Value string_in_text(std::string_view s, uint64_t off) {
+    return Value::string_view_at(s, off);
+  }
+
+  size_t open_array() const { return items_.size(); }
+  void add_item(const Value& v) { items_.push_back(v); }
+  Value close_array(size_t base, uint64_t off) {
+    const size_t n = items_.size() - base;
+    const Value* p = arena_.copy_array(items_.data() + base, n);
+    items_.resize(base);
+    return Value::array_of(p, static_cast<uint32_t>(n), off);
+  }
+
+  size_t open_object() const { return members_.size(); }
+  void add_member(std::string_view key_in_arena, Value v, uint64_t key_off) {
+    v.set_key_offset(key_off);
+    members_.push_back(Member{key_in_arena, v});
+  }
+  Value close_object(size_t base, uint64_t off) {
+    const size_t n = members_.size() - base;
+    const Member* p = arena_.copy_array(members_.data() + base, n);
+    members_.resize(base);
+    return Value::object_of(p, static_cast<uint32_t>(n), off);
+  }
+  // Members added since `base` so far (for duplicate detection).
+  std::span<const Member> open_members(size_t base) const {
+    return std::span<const Member>(members_.data() + base, members_.size() - base);
+  }
+
+  // The first member (in source order) whose key repeats an earlier one in
+  // the object being built, or nullopt. Linear for small objects; sorting
+  // keeps a hostile million-key object O(n log n).
+  std::optional<size_t> first_duplicate(size_t base) const {
+    const auto m = open_members(base);
+    if (m.size() < 2) return std::nullopt;
+    if (m.size() <= 16) {
+      for (size_t i = 1; i < m.size(); ++i) {
+        for (size_t j = 0; j < i; ++j) {
+          if (m[i].first == m[j].first) return i;
+        }
+      }
+      return std::nullopt;
+    }
+    std::vector<uint32_t> order(m.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return m[a].first < m[b].first; });
+    std::optional<size_t> first;
+    for (size_t i = 1; i < order.size(); ++i) {
+      if (m[order[i]].first == m[order[i - 1]].first && (!first || order[i] < *first)) {
+        first = order[i];
+      }
+    }
+    return first;
+  }
+
+ private:
+  ValueArena& arena_;
+  std::vector<Value> items_;
+  std::vector<Member> members_;
+};
+
+}  // namespace sageguard

@@ -1,0 +1,83 @@
+// The bump allocator behind every parsed tree (see document.h for why).
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#include "sageguard/document.h"
+
+namespace sageguard {
+
+// Chunks are linked through a header at their start. Small chunks come from
+// malloc; big ones are mapped directly so that the kernel can back them with
+// transparent huge pages: a large bundle otherwise spends more time in page
+// faults than in parsing.
+struct ValueArena::Chunk {
+  Chunk* next;
+  size_t size;  // whole chunk, header included
+  bool mapped;
+};
+
+namespace {
+constexpr size_t kFirstChunk = 16 * 1024;
+constexpr size_t kMaxChunk = 32 * 1024 * 1024;
+constexpr size_t kMapThreshold = 2 * 1024 * 1024;
+constexpr size_t kHeader = 32;  // room for the Chunk header, a multiple of 8
+}  // namespace
+
+ValueArena::~ValueArena() {
+  while (head_) {
+    Chunk* next = head_->next;
+    if (head_->mapped) {
+      munmap(head_, head_->size);
+    } else {
+      std::free(head_);
+    }
+    head_ = next;
+  }
+}
+
+void* ValueArena::allocate(size_t n) {
+  static_assert(sizeof(Chunk) <= kHeader);
+  n = (n + 7) & ~size_t{7};
+  if (static_cast<size_t>(end_ - cur_) < n || cur_ == nullptr) {
+    // Grow geometrically with what is already reserved, so a big tree needs
+    // few chunks and a small one wastes little.
+    size_t size = std::clamp<size_t>(reserved_, kFirstChunk, kMaxChunk);
+    size = std::max(size, n + kHeader);
+    void* mem = nullptr;
+    bool mapped = false;
+    if (size >= kMapThreshold) {
+      size = (size + kMapThreshold - 1) & ~(kMapThreshold - 1);
+      mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (mem == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+      madvise(mem, size, MADV_HUGEPAGE);
+#endif
+      mapped = true;
+    } else {
+      mem = std::malloc(size);
+      if (!mem) throw std::bad_alloc();
+    }
+    auto* c = static_cast<Chunk*>(mem);
+    c->next = head_;
+    c->size = size;
+    c->mapped = mapped;
+    head_ = c;
+    reserved_ += size;
+    cur_ = static_cast<char*>(mem) + kHeader;
+    end_ = static_cast<char*>(mem) + size;
+  }
+  void* out = cur_;
+  cur_ += n;
+  return out;
+}
+
+std::string_view ValueArena::copy(std::string_view s) {
+  char* p = static_cast<char*>(allocate(s.size()));
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return {p, s.size()};
+}
+
+}  // namespace sageguard

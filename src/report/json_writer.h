@@ -1,0 +1,56 @@
+// A streaming JSON writer for reports with many entries (a check over a
+// 20,000-request bundle has tens of thousands of findings). Building an
+// nlohmann tree first cost more than the checking itself. The layout is
+// exactly nlohmann's dump(2): two-space indent, "key": value, and empty
+// containers as {} / [], so reports do not change with the writer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sageguard::report {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  // In an object: the member name; the next call writes its value.
+  void key(std::string_view k);
+
+  void value(std::string_view s);
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(const std::string& s) { value(std::string_view(s)); }
+  void value(int64_t n);
+  void value(int n) { value(static_cast<int64_t>(n)); }
+  void value(uint32_t n) { value(static_cast<int64_t>(n)); }
+  void value(uint64_t n);
+  void value(bool b);
+  void null();
+
+  // Convenience: key + value.
+  template <class T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
+ private:
+  void open(char c);
+  void close(char c);
+  void before_value();
+  void newline_indent(size_t depth);
+  void quoted(std::string_view s);
+
+  std::string& out_;
+  std::vector<uint32_t> counts_;  // members/items written per open container
+  bool after_key_ = false;
+};
+
+}  // namespace sageguard::report
