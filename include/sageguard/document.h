@@ -129,7 +129,6 @@ class ValueArena {
     if (n) std::memcpy(static_cast<void*>(out), src, n * sizeof(T));
     return out;
   }
-  uint64_t bytes_reserved() const { return reserved_; }
 
  private:
   struct Chunk;

@@ -1,6 +1,7 @@
 // An iterative (explicit stack) XML reader: a hostile or broken answer can
 // neither recurse us out of stack nor make us read past its end.
 #include "aws/xml_lite.h"
+#include "util/utf8.h"
 
 #include <cstdint>
 
@@ -24,24 +25,6 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 
 bool is_name_char(char c) {
   return c != '>' && c != '/' && c != '=' && c != '<' && !is_space(c) && c != '"' && c != '\'';
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Decodes one "&...;" at text[i] into `out`; returns the index after ';'.
@@ -78,7 +61,7 @@ Result<size_t> decode_entity(std::string_view text, size_t i, std::string& out) 
     if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return Error::make(ErrorCode::aws, "XML: invalid character reference");
     }
-    append_utf8(out, cp);
+    utf8_append(out, cp);
   } else {
     return Error::make(ErrorCode::aws, "XML: unknown entity '" + std::string(ent) + "'");
   }

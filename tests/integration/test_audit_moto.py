@@ -16,23 +16,11 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from aws_support.moto_env import Moto, tool_env  # noqa: E402
-from aws_support.tools import fail, missing  # noqa: E402
+from aws_support.tools import check, missing, sageguard  # noqa: E402
 from audit_support import oracle, seed  # noqa: E402
 from audit_support.proxies import AuditProxy  # noqa: E402
 
 REGIONS = ["us-east-1", "eu-west-1"]
-
-
-def sageguard():
-    path = os.environ.get("SAGEGUARD_BIN")
-    if not path or not os.access(path, os.X_OK):
-        missing("SAGEGUARD_BIN not set or not executable")
-    return path
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def run(env, *args, timeout=600):

@@ -15,19 +15,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from aws_support.moto_env import Moto, tool_env  # noqa: E402
-from aws_support.tools import fail, missing  # noqa: E402
-
-
-def sageguard():
-    path = os.environ.get("SAGEGUARD_BIN")
-    if not path or not os.access(path, os.X_OK):
-        missing("SAGEGUARD_BIN not set or not executable")
-    return path
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
+from aws_support.tools import check, sageguard  # noqa: E402
 
 
 def run(env, *args):

@@ -9,12 +9,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_support.fault_proxy import FaultProxy  # noqa: E402
 from aws_support.moto_env import Moto, run_call, tool_env, training_job  # noqa: E402
-from aws_support.tools import fail, tool_path  # noqa: E402
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
+from aws_support.tools import check, tool_path  # noqa: E402
 
 
 def main():

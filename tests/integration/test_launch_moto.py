@@ -16,7 +16,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_support.fault_proxy import FaultProxy  # noqa: E402
 from aws_support.moto_env import Moto, tool_env, training_job  # noqa: E402
-from aws_support.tools import fail, missing  # noqa: E402
+from aws_support.tools import check, missing  # noqa: E402
 
 POLICY = """version: 1
 tags:
@@ -34,11 +34,6 @@ spot:
 limits:
   max_job_cost_usd: 500
 """
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def sageguard_bin():

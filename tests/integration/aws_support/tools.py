@@ -24,3 +24,17 @@ def tool_path(name):
     if not os.access(path, os.X_OK):
         missing(f"{path} not built")
     return path
+
+
+def check(cond, msg):
+    """Fail the test at once (tests that collect failures keep their own)."""
+    if not cond:
+        fail(msg)
+
+
+def sageguard():
+    """The sageguard binary under test (SAGEGUARD_BIN)."""
+    path = os.environ.get("SAGEGUARD_BIN")
+    if not path or not os.access(path, os.X_OK):
+        missing("SAGEGUARD_BIN not set or not executable")
+    return path
