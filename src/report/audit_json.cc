@@ -1,82 +1,96 @@
 // The audit's JSON and text reports: the check reporters' output with the
 // audit's own facts added.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string_view>
 
+#include "report/check_json.h"
 #include "sageguard/report/audit_report.h"
 
 namespace sageguard::report {
 namespace {
 
-nlohmann::ordered_json id_json(const audit::ResourceId& id) {
-  return {{"kind", kind_name(id.kind)}, {"name", id.name}, {"arn", id.arn}, {"region", id.region}};
+void write_id(JsonWriter& w, const audit::ResourceId& id) {
+  w.member("kind", kind_name(id.kind));
+  w.member("name", id.name);
+  w.member("arn", id.arn);
+  w.member("region", id.region);
+}
+
+void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
+  w.begin_array();
+  for (const auto& s : v) w.value(s);
+  w.end_array();
+}
+
+// Tags as an object in ListTags order; a repeated key keeps its first
+// position and its last value, as a JSON object built key by key would.
+void write_tags(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::vector<std::pair<std::string_view, std::string_view>> unique;
+  for (const auto& [k, v] : tags) {
+    auto it = std::find_if(unique.begin(), unique.end(), [&](const auto& u) { return u.first == k; });
+    if (it != unique.end()) {
+      it->second = v;
+    } else {
+      unique.emplace_back(k, v);
+    }
+  }
+  w.begin_object();
+  for (const auto& [k, v] : unique) w.member(k, v);
+  w.end_object();
+}
+
+void write_audit_member(JsonWriter& w, const audit::AuditResult& r) {
+  w.key("audit");
+  w.begin_object();
+  w.key("regions");
+  write_strings(w, r.regions);
+  w.key("resources");
+  w.begin_array();
+  for (const auto& res : r.resources) {
+    w.begin_object();
+    write_id(w, res.id);
+    w.key("tags");
+    write_tags(w, res.tags);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("vanished");
+  w.begin_array();
+  for (const auto& v : r.vanished) {
+    w.begin_object();
+    write_id(w, v);
+    w.end_object();
+  }
+  w.end_array();
+  w.member("calls", r.stats.calls);
+  w.member("requeued", r.stats.requeued);
+  w.key("skipped_kinds");
+  write_strings(w, r.stats.skipped_kinds);
+  w.member("seconds", r.stats.seconds);
+  w.end_object();
 }
 
 }  // namespace
 
+// The check document (one schema for both commands) with the audit's own
+// counts added to "summary" and an "audit" member after it.
 std::string audit_json(const audit::AuditResult& r) {
-  using json = nlohmann::ordered_json;
-  // Start from the check document so both commands share one schema.
-  std::string out = check_json(r.check);
-  json summary_extra;
-  summary_extra["listed"] = r.stats.listed;
-  summary_extra["vanished"] = r.vanished.size();
-  summary_extra["unreadable"] = r.unreadable;
-  summary_extra["list_failures"] = r.list_failures;
-  json a;
-  a["regions"] = r.regions;
-  json resources = json::array();
-  for (const auto& res : r.resources) {
-    json j = id_json(res.id);
-    json tags = json::object();
-    for (const auto& [k, v] : res.tags) tags[k] = v;
-    j["tags"] = std::move(tags);
-    resources.push_back(std::move(j));
-  }
-  a["resources"] = std::move(resources);
-  json vanished = json::array();
-  for (const auto& v : r.vanished) vanished.push_back(id_json(v));
-  a["vanished"] = std::move(vanished);
-  a["calls"] = r.stats.calls;
-  a["requeued"] = r.stats.requeued;
-  a["skipped_kinds"] = r.stats.skipped_kinds;
-  a["seconds"] = r.stats.seconds;
-  auto dump = [](const json& j, int indent) {
-    return j.dump(indent, ' ', false, json::error_handler_t::replace);
-  };
-
-  // check_json writes its members with a two-space indent and "summary"
-  // (a flat object) last, so its text ends in "\n  }\n}\n". The audit's
-  // summary members and its "audit" member are spliced in as text there:
-  // parsing megabytes of findings back into a tree only to add six members
-  // was a third of a large audit's report time. Should check_json's layout
-  // ever change, the parse-and-add path below gives the same document.
-  static constexpr std::string_view kTail = "\n  }\n}\n";
-  if (std::string_view(out).ends_with(kTail)) {
-    std::string more;
-    for (const auto& [k, v] : summary_extra.items()) {
-      more += ",\n    " + dump(json(k), -1) + ": " + dump(v, -1);
-    }
-    more += "\n  },\n  \"audit\": ";
-    // Nested one level deeper: every line after the first moves right by
-    // two spaces (dump escapes newlines inside strings, so every '\n' in
-    // its text is a line break).
-    const std::string body = dump(a, 2);
-    more.reserve(more.size() + body.size() + body.size() / 8);
-    for (char c : body) {
-      more += c;
-      if (c == '\n') more += "  ";
-    }
-    more += "\n}\n";
-    out.replace(out.size() - kTail.size(), kTail.size(), more);
-    return out;
-  }
-  json doc = json::parse(out);
-  for (const auto& [k, v] : summary_extra.items()) doc["summary"][k] = v;
-  doc["audit"] = std::move(a);
-  return dump(doc, 2) + "\n";
+  std::string out;
+  out.reserve(1024 + 400 * (r.check.findings.size() + r.resources.size()));
+  JsonWriter w(out);
+  write_check_document(
+      w, r.check,
+      [&](JsonWriter& s) {
+        s.member("listed", r.stats.listed);
+        s.member("vanished", static_cast<uint64_t>(r.vanished.size()));
+        s.member("unreadable", r.unreadable);
+        s.member("list_failures", r.list_failures);
+      },
+      [&](JsonWriter& top) { write_audit_member(top, r); });
+  out += '\n';
+  return out;
 }
 
 std::string audit_text(const audit::AuditResult& r, const TextOptions& opts) {

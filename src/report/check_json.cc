@@ -1,6 +1,5 @@
 // `check --format json` (PRODUCT.md section 5), written in one pass.
-#include "report/json_writer.h"
-#include "sageguard/report/check_report.h"
+#include "report/check_json.h"
 
 namespace sageguard::report {
 
@@ -25,11 +24,9 @@ void write_location(JsonWriter& w, const Finding& f) {
 
 }  // namespace
 
-std::string check_json(const CheckResult& r) {
-  std::string out;
-  // About 400 bytes per finding: one allocation for most reports.
-  out.reserve(512 + 400 * (r.findings.size() + r.waived.size()));
-  JsonWriter w(out);
+void write_check_document(JsonWriter& w, const CheckResult& r,
+                          const std::function<void(JsonWriter&)>& more_summary,
+                          const std::function<void(JsonWriter&)>& more) {
   w.begin_object();
   w.key("tool");
   w.begin_object();
@@ -74,8 +71,18 @@ std::string check_json(const CheckResult& r) {
   w.member("warning", r.summary.warning);
   w.member("note", r.summary.note);
   w.member("waived", static_cast<uint64_t>(r.waived.size()));
+  if (more_summary) more_summary(w);
   w.end_object();
+  if (more) more(w);
   w.end_object();
+}
+
+std::string check_json(const CheckResult& r) {
+  std::string out;
+  // About 400 bytes per finding: one allocation for most reports.
+  out.reserve(512 + 400 * (r.findings.size() + r.waived.size()));
+  JsonWriter w(out);
+  write_check_document(w, r);
   out += '\n';
   return out;
 }

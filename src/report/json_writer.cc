@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "util/utf8.h"
 
 namespace sageguard::report {
@@ -92,6 +94,11 @@ void JsonWriter::value(uint64_t n) {
 void JsonWriter::value(bool b) {
   before_value();
   out_ += b ? "true" : "false";
+}
+
+void JsonWriter::value(double d) {
+  before_value();
+  out_ += nlohmann::json(d).dump();
 }
 
 void JsonWriter::null() {

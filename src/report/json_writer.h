@@ -32,6 +32,9 @@ class JsonWriter {
   void value(uint32_t n) { value(static_cast<int64_t>(n)); }
   void value(uint64_t n);
   void value(bool b);
+  // Doubles are formatted by nlohmann itself (shortest round trip, "2.0" for
+  // integral values), so numbers read the same as in nlohmann-built reports.
+  void value(double d);
   void null();
 
   // Convenience: key + value.

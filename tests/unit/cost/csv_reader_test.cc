@@ -22,10 +22,9 @@ struct Parsed {
   std::string error;
 };
 
-Parsed parse(const std::string& text, std::size_t max_record = std::size_t{64} << 20) {
+// Every record (fields, line, problem) until the end or the first error.
+Parsed drain(CsvReader& reader) {
   Parsed p;
-  auto src = open_memory(text, "t.csv");
-  CsvReader reader(*src, max_record);
   std::vector<std::string_view> f;
   for (;;) {
     auto more = reader.next(f);
@@ -38,6 +37,12 @@ Parsed parse(const std::string& text, std::size_t max_record = std::size_t{64} <
     p.lines.push_back(reader.record_line());
     p.problems.push_back(reader.record_problem());
   }
+}
+
+Parsed parse(const std::string& text, std::size_t max_record = std::size_t{64} << 20) {
+  auto src = open_memory(text, "t.csv");
+  CsvReader reader(*src, max_record);
+  return drain(reader);
 }
 
 TEST(CsvReader, PlainRowsLfAndCrlf) {
@@ -212,21 +217,9 @@ Parsed reference(std::string text) {
 }
 
 Parsed parse_choppy(const std::string& text, uint32_t seed, std::size_t max_piece) {
-  Parsed p;
   ChoppySource src(text, seed, max_piece);
   CsvReader reader(src);
-  std::vector<std::string_view> f;
-  for (;;) {
-    auto more = reader.next(f);
-    if (!more.ok()) {
-      p.error = more.error().describe();
-      return p;
-    }
-    if (!*more) return p;
-    p.rows.emplace_back(f.begin(), f.end());
-    p.lines.push_back(reader.record_line());
-    p.problems.push_back(reader.record_problem());
-  }
+  return drain(reader);
 }
 
 // Memory mode: the text parsed in place, line numbers from 1.
