@@ -122,6 +122,10 @@ class ValueArena {
   // 8-byte aligned, never null (n == 0 gives a valid pointer).
   void* allocate(size_t n);
   std::string_view copy(std::string_view s);
+  // Forget everything allocated so far but keep the largest chunk for reuse:
+  // a caller that parses one bundle item at a time touches the same memory
+  // for every item instead of faulting in fresh pages (see JsonItemStream).
+  void reset();
   template <class T>
   T* copy_array(const T* src, size_t n) {
     static_assert(std::is_trivially_copyable_v<T>);
@@ -132,6 +136,7 @@ class ValueArena {
 
  private:
   struct Chunk;
+  void release(Chunk* c);
   Chunk* head_ = nullptr;
   char* cur_ = nullptr;
   char* end_ = nullptr;
@@ -171,11 +176,17 @@ class Document {
   // The tree may point into `text`, which the Document owns: parse_document
   // builds the Document first, then parses its text in place.
   Document(std::string path, std::string text, SourceFormat fmt);
+  // Text kept alive by `owner` (e.g. a mapped file).
+  Document(std::string path, std::shared_ptr<const void> owner, std::string_view text,
+           SourceFormat fmt);
 
   const std::string& path() const { return path_; }
-  const std::string& text() const { return text_; }
+  std::string_view text() const { return text_; }
   SourceFormat format() const { return format_; }
   const Value& root() const { return tree_.root(); }
+  // True when the text is a JSON array or JSON lines left unparsed by
+  // load_document_deferred: root() is null; read it with JsonItemStream.
+  bool deferred() const { return deferred_; }
 
   // Map a byte offset to line/column; O(log lines). The line index is built
   // on first use (a memchr pass, under std::call_once), so lookups are const
@@ -185,12 +196,14 @@ class Document {
   std::string_view line_text(uint32_t line) const;
 
  private:
-  friend Result<std::shared_ptr<const Document>> parse_document(std::string, std::string,
-                                                                const ReadOptions&);
+  friend Result<std::shared_ptr<const Document>> parse_document_impl(
+      std::shared_ptr<Document> doc, const ReadOptions& opts, bool defer_items);
   std::string path_;
-  std::string text_;
+  std::shared_ptr<const void> text_owner_;
+  std::string_view text_;
   SourceFormat format_;
   ValueTree tree_;
+  bool deferred_ = false;
   const std::vector<uint64_t>& line_starts() const;
   void build_line_index() const;
   mutable std::once_flag line_index_once_;
@@ -207,6 +220,43 @@ Result<std::shared_ptr<const Document>> parse_document(std::string path, std::st
 // Read a file (size-checked first), then parse_document.
 Result<std::shared_ptr<const Document>> load_document(const std::string& path,
                                                       const ReadOptions& opts = {});
+
+// Like load_document, but a JSON array or JSON lines file is only read and
+// validated (UTF-8, not empty), not parsed: the Document is deferred() and
+// its items are read one at a time with JsonItemStream. Other documents are
+// parsed as load_document does. For `check`, whose rules look at one bundle
+// item at a time: a 20,000-request bundle then needs memory for one request
+// tree, not for 20,000.
+Result<std::shared_ptr<const Document>> load_document_deferred(const std::string& path,
+                                                               const ReadOptions& opts = {});
+Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path,
+                                                                std::string text,
+                                                                const ReadOptions& opts = {});
+
+// Reads the items of a JSON array (or of JSON lines) one at a time, with the
+// same errors, at the same offsets, as parsing the whole text. Items are
+// built in `arena`; the caller may reset() it between items. Offsets are
+// into `text`, which must outlive the items (strings may point into it).
+class JsonItemStream {
+ public:
+  JsonItemStream(const std::string& path, std::string_view text, uint32_t max_depth,
+                 ValueArena& arena, bool lines);
+  ~JsonItemStream();
+  JsonItemStream(const JsonItemStream&) = delete;
+  JsonItemStream& operator=(const JsonItemStream&) = delete;
+
+  // Parses the next item into `item`: true if there was one, false after the
+  // last (once the text after the array has been checked). An Error is final.
+  Result<bool> next(Value& item);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A deep copy of `v` whose containers and strings live in `arena`, offsets
+// kept (for the few items check keeps beyond their turn).
+Value copy_value(const Value& v, ValueArena& arena);
 
 // Lower-level readers used by parse_document and the fuzzers. `text` is the
 // whole file (a leading UTF-8 BOM is skipped); offsets are into `text`;

@@ -61,4 +61,11 @@ struct ExtractResult {
 Result<ExtractResult> extract_resources(const Document& doc,
                                         std::optional<ResourceKind> forced = std::nullopt);
 
+// The resources of one item of a bundle (a top-level array or JSON lines),
+// appended to `out`; `index` is its position, for pointers and errors. An
+// unrecognised item is an input error. extract_resources does this for
+// every item; check calls it on items read one at a time (JsonItemStream).
+Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
+                           std::optional<ResourceKind> forced, std::vector<Resource>& out);
+
 }  // namespace sageguard

@@ -54,7 +54,17 @@ int run_check(Io& io, const CheckFlags& f) {
   auto result = check_paths(f.paths, *policy, opts);
   if (!result.ok()) return report_error(io, result.error());
 
+  const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
+  const int status = has_findings_at_or_above(*result, threshold) ? 1 : 0;
   std::string body;
+  if (f.format == "json" && (!f.output || f.output->empty() || *f.output == "-")) {
+    // Straight to stdout in pieces: a large report is never held whole.
+    report::check_json(*result, [&](std::string_view piece) {
+      io.out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    io.out.flush();
+    return status;
+  }
   if (f.format == "json") {
     body = report::check_json(*result);
   } else if (f.format == "sarif") {
@@ -65,8 +75,7 @@ int run_check(Io& io, const CheckFlags& f) {
     body = report::check_text(*result, t);
   }
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
-  const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
-  return has_findings_at_or_above(*result, threshold) ? 1 : 0;
+  return status;
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ void OpList::merge(const OpList& o) {
   appends.insert(appends.end(), o.appends.begin(), o.appends.end());
 }
 
-std::string apply_edits(const std::string& text, std::vector<TextEdit> edits) {
+std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
   // Stable: edits at the same offset keep the order they were produced in.
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.priority > b.priority;

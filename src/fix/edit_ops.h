@@ -93,6 +93,6 @@ class FormatEditor {
 };
 
 // Apply non-overlapping edits to `text` (any order on input).
-std::string apply_edits(const std::string& text, std::vector<TextEdit> edits);
+std::string apply_edits(std::string_view text, std::vector<TextEdit> edits);
 
 }  // namespace sageguard::fix

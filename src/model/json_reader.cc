@@ -12,6 +12,10 @@
 #include <cstring>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "model/tree_builder.h"
 #include "sageguard/document.h"
 #include "util/utf8.h"
@@ -45,6 +49,47 @@ class JsonParser {
     return true;
   }
   Error take_error() { return std::move(*err_); }
+
+  // The top-level array one item at a time, with parse_array's errors:
+  // `got` is false once the array (and the text after it) is done.
+  bool array_next(Value& item, bool& got) {
+    got = false;
+    if (stream_ == Stream::done) return true;
+    if (stream_ == Stream::start) {
+      if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+      skip_ws();
+      if (pos_ >= n_ || s_[pos_] != '[') {
+        return failed(pos_, fmt::format("expected '[', found {}", describe_here()));
+      }
+      if (!check_depth(1)) return false;
+      ++pos_;
+      skip_ws();
+      stream_ = Stream::items;
+      if (pos_ < n_ && s_[pos_] == ']') {
+        ++pos_;
+        stream_ = Stream::after;
+      }
+    }
+    if (stream_ == Stream::after) {
+      skip_ws();
+      if (pos_ != n_) return failed(pos_, "unexpected content after the end of the document");
+      stream_ = Stream::done;
+      return true;
+    }
+    skip_ws();
+    if (!parse_value(item, 1)) return false;
+    skip_ws();
+    if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '['");
+    const char c = s_[pos_];
+    if (c == ']') {
+      stream_ = Stream::after;
+    } else if (c != ',') {
+      return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
+    }
+    ++pos_;
+    got = true;
+    return true;
+  }
 
  private:
   Error fail(uint64_t at, std::string msg) {
@@ -176,23 +221,35 @@ class JsonParser {
 
   static bool needs_attention(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
 
+  // The first position from `p` on holding a quote, a backslash or a
+  // control byte (or n_), sixteen bytes at a time while far from the end.
+  uint64_t skip_plain(uint64_t p) const {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    while (p + 16 <= n_) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + p));
+      // Unsigned x <= 0x1F is max(x, 0x1F) == 0x1F.
+      const __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                       _mm_cmpeq_epi8(_mm_max_epu8(x, below_space), below_space));
+      const int mask = _mm_movemask_epi8(hit);
+      if (mask != 0) return p + static_cast<uint64_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+      p += 16;
+    }
+#endif
+    while (p < n_ && !needs_attention(static_cast<unsigned char>(s_[p]))) ++p;
+    return p;
+  }
+
   // At an opening quote; leaves pos_ after the closing quote. `view` points
   // into the text when the string has no escapes (the common case), else
   // into scratch_, valid until the next call.
   bool parse_string(std::string_view& view) {
     const uint64_t open = pos_;
     uint64_t p = pos_ + 1;
-    // Fast scan, eight bytes at a time while far from the end.
-    while (p + 8 <= n_) {
-      if (needs_attention(s_[p]) || needs_attention(s_[p + 1]) || needs_attention(s_[p + 2]) ||
-          needs_attention(s_[p + 3]) || needs_attention(s_[p + 4]) ||
-          needs_attention(s_[p + 5]) || needs_attention(s_[p + 6]) ||
-          needs_attention(s_[p + 7])) {
-        break;
-      }
-      p += 8;
-    }
-    while (p < n_ && !needs_attention(s_[p])) ++p;
+    p = skip_plain(p);
     if (p < n_ && s_[p] == '"') {
       view = std::string_view(s_ + open + 1, p - open - 1);
       pos_ = p + 1;
@@ -209,7 +266,7 @@ class JsonParser {
     std::string& out = scratch_;
     uint64_t run = p;
     for (;;) {
-      while (p < n_ && !needs_attention(s_[p])) ++p;
+      p = skip_plain(p);
       if (p >= n_) return failed(open, "unterminated string");
       char c = s_[p];
       out.append(s_ + run, p - run);
@@ -232,11 +289,11 @@ class JsonParser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (!read_hex4(p + 2, cp)) return false;
           uint64_t used = 6;
           if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo;
+            uint32_t lo = 0;
             if (n_ - (p + 6) < 2 || s_[p + 6] != '\\' || s_[p + 7] != 'u') {
               return failed(p, "unpaired surrogate in \\u escape");
             }
@@ -358,6 +415,7 @@ class JsonParser {
   TreeBuilder b_;
   std::string scratch_;
   std::optional<Error> err_;
+  enum class Stream { start, items, after, done } stream_ = Stream::start;
 };
 
 }  // namespace
@@ -373,32 +431,97 @@ Result<ValueTree> parse_json(const std::string& path, std::string_view text, uin
 
 namespace sageguard {
 
-Result<ValueTree> parse_json_lines(const std::string& path, std::string_view text,
-                                   uint32_t max_depth) {
-  ValueTree tree;
-  JsonParser parser(path, text, max_depth, tree.arena());
-  TreeBuilder lines(tree.arena());
-  const size_t base = lines.open_array();
-  uint64_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  for (;;) {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
-                                 text[pos] == '\n')) {
-      ++pos;
-    }
-    if (pos >= text.size()) break;
-    Value v;
+struct JsonItemStream::Impl {
+  Impl(const std::string& p, std::string_view text, uint32_t max_depth, ValueArena& arena,
+       bool lines)
+      : path(p), parser(path, text, max_depth, arena), text(text), lines(lines) {
+    if (lines && text.starts_with("\xEF\xBB\xBF")) pos = 3;
+  }
+
+  // JSON lines: one value per line, blank lines allowed.
+  Result<bool> next_line(Value& item) {
+    auto ws = [&](bool newline) {
+      while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
+                                   (newline && text[pos] == '\n'))) {
+        ++pos;
+      }
+    };
+    ws(true);
+    if (pos >= text.size()) return false;
     uint64_t end = 0;
-    if (!parser.parse_one(pos, v, end)) return parser.take_error();
+    if (!parser.parse_one(pos, item, end)) return parser.take_error();
     pos = end;
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r')) ++pos;
+    ws(false);
     if (pos < text.size() && text[pos] != '\n') {
       return error_at_offset(ErrorCode::input, path, text, pos,
                              "expected one JSON value per line (JSON lines)");
     }
+    return true;
+  }
+
+  std::string path;  // a copy: the parser refers to it (declared first)
+  JsonParser parser;
+  std::string_view text;
+  bool lines;
+  uint64_t pos = 0;
+};
+
+JsonItemStream::JsonItemStream(const std::string& path, std::string_view text,
+                               uint32_t max_depth, ValueArena& arena, bool lines)
+    : impl_(std::make_unique<Impl>(path, text, max_depth, arena, lines)) {}
+
+JsonItemStream::~JsonItemStream() = default;
+
+Result<bool> JsonItemStream::next(Value& item) {
+  if (impl_->lines) return impl_->next_line(item);
+  bool got = false;
+  if (!impl_->parser.array_next(item, got)) return impl_->parser.take_error();
+  return got;
+}
+
+Result<ValueTree> parse_json_lines(const std::string& path, std::string_view text,
+                                   uint32_t max_depth) {
+  ValueTree tree;
+  JsonItemStream items(path, text, max_depth, tree.arena(), /*lines=*/true);
+  TreeBuilder lines(tree.arena());
+  const size_t base = lines.open_array();
+  for (;;) {
+    Value v;
+    SG_ASSIGN_OR_RETURN(bool got, items.next(v));
+    if (!got) break;
     lines.add_item(v);
   }
   tree.set_root(lines.close_array(base, 0));
   return tree;
+}
+
+Value copy_value(const Value& v, ValueArena& arena) {
+  switch (v.type()) {
+    case ValueType::string: {
+      Value out = Value::string_view_at(arena.copy(v.as_string()), v.offset());
+      out.set_key_offset(v.key_off());
+      return out;
+    }
+    case ValueType::array: {
+      const auto items = v.items();
+      auto* p = static_cast<Value*>(arena.allocate(items.size() * sizeof(Value)));
+      for (size_t i = 0; i < items.size(); ++i) p[i] = copy_value(items[i], arena);
+      Value out = Value::array_of(p, static_cast<uint32_t>(items.size()), v.offset());
+      out.set_key_offset(v.key_off());
+      return out;
+    }
+    case ValueType::object: {
+      const auto members = v.members();
+      auto* p = static_cast<Member*>(arena.allocate(members.size() * sizeof(Member)));
+      for (size_t i = 0; i < members.size(); ++i) {
+        p[i] = Member{arena.copy(members[i].first), copy_value(members[i].second, arena)};
+      }
+      Value out = Value::object_of(p, static_cast<uint32_t>(members.size()), v.offset());
+      out.set_key_offset(v.key_off());
+      return out;
+    }
+    default: return v;  // scalars hold no pointers
+  }
 }
 
 }  // namespace sageguard

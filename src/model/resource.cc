@@ -73,7 +73,7 @@ std::optional<ResourceKind> step_kind(std::string_view type) {
 // Adds one resource per step of a known Type; Condition steps hold further
 // steps in IfSteps/ElseSteps, which are walked the same way (the document's
 // depth limit bounds the recursion).
-void add_steps(const Value& steps, const std::string& steps_pointer, ExtractResult& out) {
+void add_steps(const Value& steps, const std::string& steps_pointer, std::vector<Resource>& out) {
   const auto& items = steps.items();
   for (size_t i = 0; i < items.size(); ++i) {
     const Value& step = items[i];
@@ -92,7 +92,7 @@ void add_steps(const Value& steps, const std::string& steps_pointer, ExtractResu
       r.in_pipeline = true;
       r.step_type = std::move(type);
       r.step_offset = step.offset();
-      out.resources.push_back(std::move(r));
+      out.push_back(std::move(r));
       continue;
     }
     for (const char* branch : {"IfSteps", "ElseSteps"}) {
@@ -102,12 +102,12 @@ void add_steps(const Value& steps, const std::string& steps_pointer, ExtractResu
   }
 }
 
-void add_pipeline_steps(const Value& pipeline, const std::string& base, ExtractResult& out) {
+void add_pipeline_steps(const Value& pipeline, const std::string& base, std::vector<Resource>& out) {
   const Value* steps = pipeline.find("Steps");
   if (steps && steps->is_array()) add_steps(*steps, base + "/Steps", out);
 }
 
-void add_one(const Value& v, ResourceKind kind, const std::string& pointer, ExtractResult& out) {
+void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std::vector<Resource>& out) {
   if (kind == ResourceKind::pipeline) {
     add_pipeline_steps(v, pointer, out);
     return;
@@ -118,7 +118,7 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, Extr
   r.root = &v;
   r.pointer = pointer;
   r.describe_response = v.find(info(kind).arn_member) != nullptr;
-  out.resources.push_back(std::move(r));
+  out.push_back(std::move(r));
 }
 
 }  // namespace
@@ -134,6 +134,20 @@ std::optional<ResourceKind> parse_kind_flag(std::string_view flag) {
   return std::nullopt;
 }
 
+Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
+                           std::optional<ResourceKind> forced, std::vector<Resource>& out) {
+  auto kind = forced ? (item.is_object() ? forced : std::nullopt) : detect(item);
+  if (!kind) {
+    return error_at_offset(ErrorCode::input, doc.path(), doc.text(), item.offset(),
+                           fmt::format("bundle item {} is not a recognised SageMaker resource "
+                                       "(no TrainingJobName, ModelName, EndpointConfigName, ... "
+                                       "member)",
+                                       index));
+  }
+  add_one(item, *kind, fmt::format("/{}", index), out);
+  return Status::success();
+}
+
 Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced) {
   ExtractResult out;
   const Value& root = doc.root();
@@ -141,22 +155,14 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
     const auto items = root.items();
     out.resources.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
-      auto kind = forced ? (items[i].is_object() ? forced : std::nullopt) : detect(items[i]);
-      if (!kind) {
-        return error_at_offset(
-            ErrorCode::input, doc.path(), doc.text(), items[i].offset(),
-            fmt::format("bundle item {} is not a recognised SageMaker resource "
-                        "(no TrainingJobName, ModelName, EndpointConfigName, ... member)",
-                        i));
-      }
-      add_one(items[i], *kind, fmt::format("/{}", i), out);
+      SG_TRY(extract_bundle_item(doc, items[i], i, forced, out.resources));
     }
     out.recognised = true;
     return out;
   }
   auto kind = forced ? (root.is_object() ? forced : std::nullopt) : detect(root);
   if (!kind) return out;
-  add_one(root, *kind, "", out);
+  add_one(root, *kind, "", out.resources);
   out.recognised = true;
   return out;
 }

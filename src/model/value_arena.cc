@@ -26,16 +26,35 @@ constexpr size_t kMapThreshold = 2 * 1024 * 1024;
 constexpr size_t kHeader = 32;  // room for the Chunk header, a multiple of 8
 }  // namespace
 
+void ValueArena::release(Chunk* c) {
+  if (c->mapped) {
+    munmap(c, c->size);
+  } else {
+    std::free(c);
+  }
+}
+
 ValueArena::~ValueArena() {
   while (head_) {
     Chunk* next = head_->next;
-    if (head_->mapped) {
-      munmap(head_, head_->size);
-    } else {
-      std::free(head_);
-    }
+    release(head_);
     head_ = next;
   }
+}
+
+void ValueArena::reset() {
+  if (!head_) return;
+  // Chunks are linked newest first and grow, so the head is the largest.
+  Chunk* keep = head_;
+  for (Chunk* c = keep->next; c;) {
+    Chunk* next = c->next;
+    release(c);
+    c = next;
+  }
+  keep->next = nullptr;
+  reserved_ = keep->size;
+  cur_ = reinterpret_cast<char*>(keep) + kHeader;
+  end_ = reinterpret_cast<char*>(keep) + keep->size;
 }
 
 void* ValueArena::allocate(size_t n) {

@@ -79,12 +79,23 @@ void write_check_document(JsonWriter& w, const CheckResult& r,
 
 std::string check_json(const CheckResult& r) {
   std::string out;
-  // About 400 bytes per finding: one allocation for most reports.
-  out.reserve(512 + 400 * (r.findings.size() + r.waived.size()));
+  // Findings take 400-500 bytes each. Reserving twice that costs nothing
+  // (pages never written are never faulted in) and saves the regrowth
+  // copies, which on a large report touch twice its size in fresh memory.
+  out.reserve(4096 + 1024 * (r.findings.size() + r.waived.size()));
   JsonWriter w(out);
   write_check_document(w, r);
   out += '\n';
   return out;
+}
+
+void check_json(const CheckResult& r, const std::function<void(std::string_view)>& sink) {
+  std::string buf;
+  buf.reserve(128 * 1024);
+  JsonWriter w(buf, sink);
+  write_check_document(w, r);
+  buf += '\n';
+  sink(buf);
 }
 
 }  // namespace sageguard::report

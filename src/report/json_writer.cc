@@ -74,6 +74,7 @@ void JsonWriter::close(char c) {
   counts_.pop_back();
   if (!empty) newline_indent(counts_.size());
   out_ += c;
+  maybe_flush();
 }
 
 void JsonWriter::value(std::string_view s) {

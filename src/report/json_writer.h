@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,11 @@ namespace sageguard::report {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+  // Streaming: whenever `out` holds 64 KiB or more at a container boundary,
+  // it is handed to `sink` and cleared, so a large report never exists in
+  // memory whole. The caller hands over the rest when done.
+  using Sink = std::function<void(std::string_view)>;
+  JsonWriter(std::string& out, Sink sink) : out_(out), sink_(std::move(sink)) {}
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -51,7 +57,16 @@ class JsonWriter {
   void newline_indent(size_t depth);
   void quoted(std::string_view s);
 
+  void maybe_flush() {
+    if (sink_ && out_.size() >= kFlushAt) {
+      sink_(out_);
+      out_.clear();
+    }
+  }
+  static constexpr size_t kFlushAt = 64 * 1024;
+
   std::string& out_;
+  Sink sink_;
   std::vector<uint32_t> counts_;  // members/items written per open container
   bool after_key_ = false;
 };

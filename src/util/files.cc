@@ -48,14 +48,15 @@ static void advise_huge_pages(char* p, size_t n) {
 #endif
 }
 
-Result<std::string> read_file_limited(const std::string& path, uint64_t max_size) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+// Opens `path` for reading and refuses directories and regular files over
+// `max_size` before anything is read.
+static Status open_checked(const std::string& path, uint64_t max_size, Fd& f, struct stat& st) {
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f.fd < 0) {
     Error e = Error::make(ErrorCode::io, fmt::format("cannot open: {}", errno_text(errno)));
     e.file = path;
     return e;
   }
-  struct stat st {};
   if (::fstat(f.fd, &st) != 0) {
     Error e = Error::make(ErrorCode::io, fmt::format("cannot stat: {}", errno_text(errno)));
     e.file = path;
@@ -74,6 +75,11 @@ Result<std::string> read_file_limited(const std::string& path, uint64_t max_size
     e.file = path;
     return e;
   }
+  return Status::success();
+}
+
+static Result<std::string> read_open_file(const std::string& path, uint64_t max_size, Fd& f,
+                                          const struct stat& st) {
   std::string out;
   if (S_ISREG(st.st_mode)) {
     out.reserve(static_cast<size_t>(st.st_size));
@@ -99,6 +105,56 @@ Result<std::string> read_file_limited(const std::string& path, uint64_t max_size
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+Result<std::string> read_file_limited(const std::string& path, uint64_t max_size) {
+  Fd f(-1);
+  struct stat st {};
+  SG_TRY(open_checked(path, max_size, f, st));
+  return read_open_file(path, max_size, f, st);
+}
+
+FileText& FileText::operator=(FileText&& o) noexcept {
+  if (this == &o) return *this;
+  unmap();
+  const bool owned = o.map_ == nullptr;
+  owned_ = std::move(o.owned_);
+  map_ = o.map_;
+  map_size_ = o.map_size_;
+  view_ = owned ? std::string_view(owned_) : o.view_;
+  o.map_ = nullptr;
+  o.map_size_ = 0;
+  o.view_ = {};
+  return *this;
+}
+
+FileText::~FileText() { unmap(); }
+
+void FileText::unmap() {
+  if (map_) ::munmap(map_, map_size_);
+  map_ = nullptr;
+  map_size_ = 0;
+}
+
+Result<FileText> read_file_text(const std::string& path, uint64_t max_size) {
+  constexpr uint64_t kMapFrom = 1 << 20;
+  Fd f(-1);
+  struct stat st {};
+  SG_TRY(open_checked(path, max_size, f, st));
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) >= kMapFrom) {
+    const auto size = static_cast<size_t>(st.st_size);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f.fd, 0);
+    if (p != MAP_FAILED) {
+      FileText t;
+      t.map_ = p;
+      t.map_size_ = size;
+      t.view_ = std::string_view(static_cast<const char*>(p), size);
+      return t;
+    }
+    // Not mappable (some file systems): read it instead.
+  }
+  SG_ASSIGN_OR_RETURN(std::string text, read_open_file(path, max_size, f, st));
+  return FileText(std::move(text));
 }
 
 Result<std::vector<std::string>> list_files_sorted(

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sageguard/result.h"
@@ -17,6 +18,40 @@ namespace sageguard {
 // Read a whole file; an ErrorCode::input error if it is larger than
 // `max_size`, an ErrorCode::io error if it cannot be read.
 Result<std::string> read_file_limited(const std::string& path, uint64_t max_size);
+
+// The bytes of a file, either read into memory or mapped read-only. Move-only.
+//
+// Why map: on the virtual machines sageguard runs on in CI, the first touch
+// of fresh anonymous memory is the dominant cost of reading a large file
+// (the guest kernel zeroes every page and the hypervisor backs it); mapping
+// shares the page-cache pages instead. The catch is the usual one of mapped
+// input: if another process truncates the file while we read it, access
+// beyond the new end raises SIGBUS. We accept that for files being checked
+// (as grep-like tools do) and map only big regular files.
+class FileText {
+ public:
+  FileText() = default;
+  explicit FileText(std::string s) : owned_(std::move(s)), view_(owned_) {}
+  FileText(FileText&& o) noexcept { *this = std::move(o); }
+  FileText& operator=(FileText&& o) noexcept;
+  FileText(const FileText&) = delete;
+  FileText& operator=(const FileText&) = delete;
+  ~FileText();
+
+  std::string_view view() const { return view_; }
+
+ private:
+  friend Result<FileText> read_file_text(const std::string& path, uint64_t max_size);
+  void unmap();
+  std::string owned_;
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+  std::string_view view_;
+};
+
+// read_file_limited's checks and errors, mapping regular files of 1 MiB or
+// more and reading the rest.
+Result<FileText> read_file_text(const std::string& path, uint64_t max_size);
 
 // Regular files below folder `dir` (recursively) that `keep` accepts, sorted
 // so that output built from them is stable. ErrorCode::io if the folder

@@ -3,7 +3,8 @@
 // when a document parses, resource extraction plus the whole rule engine with
 // the built-in policy. Invariants checked beyond "no sanitizer report": errors
 // name the file, and every recorded offset and finding location lies inside
-// the document.
+// the document; a bundle read item by item reports what the whole parsed
+// bundle reports.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -68,6 +69,41 @@ void run_rules(const Document& doc, std::optional<sageguard::ResourceKind> kind)
   }
 }
 
+// Everything check reports for a document, as one string (or its error).
+std::string outcome(const Document& doc, std::optional<sageguard::ResourceKind> kind) {
+  sageguard::CheckOptions opts;
+  opts.kind = kind;
+  opts.today = "2025-06-01";
+  sageguard::CheckResult out;
+  sageguard::Status s =
+      sageguard::check_document(doc, /*named=*/true, sageguard::default_policy(), opts, out);
+  if (!s.ok()) return "error: " + s.error().describe();
+  std::string all = std::to_string(out.summary.resources) + "\n";
+  for (const auto& f : out.findings) {
+    all += f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + " " +
+           f.resource.name + " " + f.path + " " + f.message + "\n";
+  }
+  return all;
+}
+
+// A bundle read item by item (what check_paths does with a JSON array)
+// must report exactly what the whole parsed document reports.
+void compare_deferred(const std::string& path, std::string_view input, size_t size) {
+  auto deferred = sageguard::parse_document_deferred(path, std::string(input));
+  auto whole = sageguard::parse_document(path, std::string(input));
+  if (!deferred.ok()) {
+    if (whole.ok() || whole.error().describe() != deferred.error().describe()) __builtin_trap();
+    return;
+  }
+  if (!(*deferred)->deferred()) return;
+  for (auto kind : {std::optional<sageguard::ResourceKind>(),
+                    std::optional(static_cast<sageguard::ResourceKind>(size % 8))}) {
+    const std::string a = outcome(**deferred, kind);
+    const std::string b = whole.ok() ? outcome(**whole, kind) : "error: " + whole.error().describe();
+    if (a != b) __builtin_trap();
+  }
+}
+
 void parse_as(const std::string& path, std::string_view input, size_t size) {
   auto doc = sageguard::parse_document(path, std::string(input));
   if (!doc.ok()) {
@@ -88,6 +124,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   parse_as("fuzz.json", input, size);
   parse_as("fuzz.yaml", input, size);
+  compare_deferred("fuzz.json", input, size);
+  compare_deferred("fuzz.jsonl", input, size);
 
   // parse_document picks one reader by content; call both directly so the
   // JSON reader sees YAML-looking text and the other way round. They require

@@ -2,7 +2,9 @@
 // to bytes (PRODUCT.md section 5). Thread-safe; no I/O.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "sageguard/finding.h"
 
@@ -17,6 +19,9 @@ struct TextOptions {
 std::string check_text(const CheckResult& r, const TextOptions& opts = {});
 // The JSON document of PRODUCT.md section 5 (with audit fields when set).
 std::string check_json(const CheckResult& r);
+// The same bytes, handed to `sink` in pieces of about 64 KiB as they are
+// written (for large reports on stdout).
+void check_json(const CheckResult& r, const std::function<void(std::string_view)>& sink);
 // SARIF 2.1.0, one run, rules from the rule catalogue; waived findings are
 // included as suppressed results.
 std::string check_sarif(const CheckResult& r);

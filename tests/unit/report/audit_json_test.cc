@@ -119,6 +119,30 @@ TEST(AuditJson, IsTheCheckDocumentPlusTheAuditMembers) {
   EXPECT_EQ(doc.dump(), check.dump());  // key order too
 }
 
+// `check --format json` on stdout streams the report: the pieces must make
+// the same bytes as the whole string, also for a report of many MiB.
+TEST(CheckJson, StreamedEqualsWhole) {
+  Fixture fx;
+  CheckResult big = fx.result.check;
+  ASSERT_FALSE(big.findings.empty());
+  while (big.findings.size() < 50000) {
+    big.findings.insert(big.findings.end(), fx.result.check.findings.begin(),
+                        fx.result.check.findings.end());
+  }
+  for (const CheckResult* r : {&fx.result.check, &big}) {
+    std::string streamed;
+    int pieces = 0;
+    check_json(*r, [&](std::string_view p) {
+      streamed += p;
+      ++pieces;
+    });
+    EXPECT_EQ(streamed, check_json(*r));
+    if (r == &big) {
+      EXPECT_GT(pieces, 10);
+    }
+  }
+}
+
 TEST(AuditJson, InvalidUtf8IsReplacedNotFatal) {
   audit::Inventory inv = sgtest::audit_inventory(std::string("bad\xff\xfe utf8"));
   auto r = audit::evaluate_inventory(inv, default_policy(), {});

@@ -90,6 +90,36 @@ TEST(JsonWriter, MatchesNlohmannDumpOnRandomDocuments) {
   }
 }
 
+TEST(JsonWriter, StreamedPiecesConcatenateToTheSameBytes) {
+  // One big array of random documents (several MiB): the pieces handed to
+  // the sink, plus what is left in the buffer, equal nlohmann's dump.
+  std::mt19937 rng(7);
+  std::string buf;
+  std::string streamed;
+  size_t pieces = 0;
+  JsonWriter w(buf, [&](std::string_view piece) {
+    EXPECT_GE(piece.size(), 64u * 1024);  // handed over in large pieces only
+    streamed += piece;
+    ++pieces;
+  });
+  ojson all = ojson::array();
+  w.begin_array();
+  for (int i = 0; i < 20000; ++i) {
+    ojson j;
+    w.begin_object();
+    w.key("i");
+    w.value(static_cast<int64_t>(i));
+    w.key("doc");
+    build(rng, 1, w, j);
+    w.end_object();
+    all.push_back(ojson{{"i", i}, {"doc", std::move(j)}});
+  }
+  w.end_array();
+  streamed += buf;
+  EXPECT_GT(pieces, 2u);
+  EXPECT_EQ(streamed, all.dump(2, ' ', false, ojson::error_handler_t::replace));
+}
+
 TEST(JsonWriter, EmptyContainersAndNesting) {
   std::string out;
   JsonWriter w(out);

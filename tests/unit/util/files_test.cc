@@ -27,6 +27,37 @@ TEST(Files, ReadLimitRefusesBeforeReading) {
   EXPECT_NE(dir.error().message.find("directory"), std::string::npos);
 }
 
+TEST(Files, FileTextMapsBigFilesReadsSmallOnesSameBytes) {
+  sgtest::TempDir d;
+  // 3 MiB + 5 of varied bytes (mapped), and a small file (read).
+  std::string big;
+  for (size_t i = 0; i < (3u << 20) + 5; ++i) big += static_cast<char>('a' + (i * 7) % 26);
+  sgtest::write_file(d / "big", big);
+  sgtest::write_file(d / "small", "{\"a\": 1}");
+  auto b = read_file_text((d / "big").string(), 1ull << 30);
+  ASSERT_TRUE(b.ok()) << b.error().describe();
+  EXPECT_EQ(b->view(), big);
+  // Moving keeps the bytes where they are (documents hold views into them).
+  const char* where = b->view().data();
+  FileText moved = std::move(b).value();
+  EXPECT_EQ(moved.view().data(), where);
+  EXPECT_EQ(moved.view(), big);
+  auto s = read_file_text((d / "small").string(), 100);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->view(), "{\"a\": 1}");
+  FileText small_moved = std::move(s).value();
+  EXPECT_EQ(small_moved.view(), "{\"a\": 1}");
+  // The same refusals as read_file_limited, before anything is read.
+  auto over = read_file_text((d / "big").string(), big.size() - 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::input);
+  EXPECT_NE(over.error().message.find("over the limit"), std::string::npos);
+  auto dir = read_file_text(d.path().string(), 100);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find("directory"), std::string::npos);
+  EXPECT_FALSE(read_file_text((d / "missing").string(), 100).ok());
+}
+
 TEST(Files, AtomicWriteReplacesAndKeepsMode) {
   sgtest::TempDir d;
   const auto p = (d / "a.json").string();
