@@ -104,12 +104,27 @@ class JsonParser {
 
   void skip_ws() {
     while (pos_ < n_) {
-      char c = s_[pos_];
-      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      const char c = s_[pos_];
+      if (c == '\n') {
+        ++pos_;
+        skip_indent();
+      } else if (c == ' ' || c == '\r' || c == '\t') {
         ++pos_;
       } else {
         break;
       }
+    }
+  }
+
+  // Pretty-printed bundles indent every line: after a newline, skip spaces
+  // eight at a time before the byte loop takes over.
+  void skip_indent() {
+    constexpr uint64_t kSpaces = 0x2020202020202020ull;
+    while (pos_ + 8 <= n_) {
+      uint64_t w;
+      std::memcpy(&w, s_ + pos_, 8);
+      if (w != kSpaces) break;
+      pos_ += 8;
     }
   }
 

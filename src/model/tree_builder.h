@@ -61,8 +61,11 @@ class TreeBuilder {
     if (m.size() < 2) return std::nullopt;
     if (m.size() <= 16) {
       for (size_t i = 1; i < m.size(); ++i) {
+        const std::string_view k = m[i].first;
         for (size_t j = 0; j < i; ++j) {
-          if (m[i].first == m[j].first) return i;
+          // Length and first byte settle almost every pair without a call.
+          const std::string_view o = m[j].first;
+          if (o.size() == k.size() && (k.empty() || o[0] == k[0]) && o == k) return i;
         }
       }
       return std::nullopt;

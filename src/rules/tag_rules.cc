@@ -67,16 +67,16 @@ void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
     const bool required = std::find(policy.required_tags.begin(), policy.required_tags.end(),
                                     key) != policy.required_tags.end();
     if (!rule && !required) continue;
-    const std::string pointer = fmt::format("/Tags/{}/Value", t.index);
+    auto pointer = [&] { return fmt::format("/Tags/{}/Value", t.index); };
     if (!t.value || t.value->as_string().find_first_not_of(" \t") == std::string::npos) {
-      ctx.emit("tags.value", t.value ? t.value->offset() : t.key->offset(), pointer,
+      ctx.emit("tags.value", t.value ? t.value->offset() : t.key->offset(), pointer(),
                fmt::format("tag '{}' has an empty value", key));
       continue;
     }
     if (!rule) continue;
     const std::string_view val = t.value->as_string();
     if (rule->regex && !RE2::FullMatch(val, *rule->regex)) {
-      ctx.emit("tags.value", t.value->offset(), pointer,
+      ctx.emit("tags.value", t.value->offset(), pointer(),
                fmt::format("tag '{}' value '{}' does not match the pattern '{}'", key, val,
                            rule->pattern.value_or("")));
     }
@@ -85,54 +85,71 @@ void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
       std::string msg = fmt::format("tag '{}' value '{}' is not one of the allowed values: {}",
                                     key, val, join(rule->allowed, ", "));
       if (auto near = closest_match(val, rule->allowed)) msg += fmt::format(" (did you mean '{}'?)", *near);
-      ctx.emit("tags.value", t.value->offset(), pointer, std::move(msg));
+      ctx.emit("tags.value", t.value->offset(), pointer(), std::move(msg));
     }
   }
 }
 
+// AWS's tag character class: letters, separators, numbers and _.:/=+-@.
+// ASCII text (nearly every tag) is checked byte by byte; anything else goes
+// to the Unicode-aware regex. For ASCII the two agree: the only ASCII
+// letters, separators and numbers are A-Z, a-z, space and 0-9.
+bool tag_chars_allowed(std::string_view s) {
+  static const RE2 kAllowed(R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) return RE2::FullMatch(s, kAllowed);
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == ' ' || c == '_' || c == '.' || c == ':' || c == '/' || c == '=' ||
+                    c == '+' || c == '-' || c == '@';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& present) {
   if (!ctx.enabled("tags.invalid")) return;
-  // Letters, separators, numbers and _.:/=+-@ (AWS's tag character class).
-  static const RE2 kAllowed(R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
   if (tags.items().size() > kMaxTags) {
     ctx.emit("tags.invalid", tags.offset(), "/Tags",
              fmt::format("{} tags; AWS allows at most {}", tags.items().size(), kMaxTags));
   }
-  std::unordered_map<std::string, size_t> first_seen;
+  // Keys are views into the document, which outlives this call.
+  std::unordered_map<std::string_view, size_t> first_seen;
   for (const auto& t : present) {
     const std::string_view key = t.key->as_string();
-    const std::string kptr = fmt::format("/Tags/{}/Key", t.index);
+    // Pointers are only formatted for findings (most tags have none).
+    auto kptr = [&] { return fmt::format("/Tags/{}/Key", t.index); };
     const uint64_t klen = utf8_count_code_points(key);
     if (klen < 1 || klen > kMaxKeyLength) {
-      ctx.emit("tags.invalid", t.key->offset(), kptr,
+      ctx.emit("tags.invalid", t.key->offset(), kptr(),
                fmt::format("tag key '{}' is {} characters; keys must be 1-{}", key, klen,
                            kMaxKeyLength));
     }
-    if (!RE2::FullMatch(key, kAllowed)) {
-      ctx.emit("tags.invalid", t.key->offset(), kptr,
+    if (!tag_chars_allowed(key)) {
+      ctx.emit("tags.invalid", t.key->offset(), kptr(),
                fmt::format("tag key '{}' has characters outside letters, digits, spaces and "
                            "_.:/=+-@",
                            key));
     }
     if (ascii_lower(key.substr(0, 4)) == "aws:") {
-      ctx.emit("tags.invalid", t.key->offset(), kptr,
+      ctx.emit("tags.invalid", t.key->offset(), kptr(),
                fmt::format("tag key '{}' uses the reserved 'aws:' prefix", key));
     }
     if (auto [it, inserted] = first_seen.emplace(key, t.index); !inserted) {
-      ctx.emit("tags.invalid", t.key->offset(), kptr,
+      ctx.emit("tags.invalid", t.key->offset(), kptr(),
                fmt::format("duplicate tag key '{}' (first at /Tags/{})", key, it->second));
     }
     if (t.value) {
       const std::string_view val = t.value->as_string();
-      const std::string vptr = fmt::format("/Tags/{}/Value", t.index);
+      auto vptr = [&] { return fmt::format("/Tags/{}/Value", t.index); };
       const uint64_t vlen = utf8_count_code_points(val);
       if (vlen > kMaxValueLength) {
-        ctx.emit("tags.invalid", t.value->offset(), vptr,
+        ctx.emit("tags.invalid", t.value->offset(), vptr(),
                  fmt::format("tag '{}' value is {} characters; values may have at most {}", key,
                              vlen, kMaxValueLength));
       }
-      if (!RE2::FullMatch(val, kAllowed)) {
-        ctx.emit("tags.invalid", t.value->offset(), vptr,
+      if (!tag_chars_allowed(val)) {
+        ctx.emit("tags.invalid", t.value->offset(), vptr(),
                  fmt::format("tag '{}' value has characters outside letters, digits, spaces and "
                              "_.:/=+-@",
                              key));

@@ -3,7 +3,11 @@
 // propagation through pipelines and bundles, Describe* responses.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 #include "sageguard/check.h"
 #include "test_support.h"
@@ -181,6 +185,36 @@ TEST(Engine, FindingLocationsPointAtTheNode) {
   EXPECT_EQ(f->column, 41u);
   EXPECT_EQ(f->path, "/VpcConfig/Subnets/1");
   EXPECT_EQ(f->message, "subnets 'subnet-2' is not in the policy's allow-list");
+}
+
+// tags.invalid checks ASCII tag text byte by byte and only hands other text
+// to the Unicode regex; the finding must fire exactly when AWS's character
+// class (the regex, applied here directly) rejects the key or value.
+TEST(Engine, TagCharacterClassMatchesTheRegexOnRandomText) {
+  const RE2 allowed(R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
+  const std::vector<std::string> pieces = {"a", "Z", "0", " ", "_", ".", ":", "/", "=", "+",
+                                           "-", "@", "!", "#", "*", "~", "\t", "\xC3\xA9",
+                                           "\xE2\x80\x83", "\xEF\xBC\x91", "\xE2\x82\xAC"};
+  std::mt19937 rng(42);
+  const Policy policy = default_policy();
+  for (int round = 0; round < 400; ++round) {
+    std::string key = "K", val;
+    for (int n = static_cast<int>(rng() % 6); n > 0; --n) key += pieces[rng() % pieces.size()];
+    for (int n = static_cast<int>(rng() % 6); n > 0; --n) val += pieces[rng() % pieces.size()];
+    nlohmann::json ep = {{"EndpointName", "e"},
+                         {"EndpointConfigName", "c"},
+                         {"Tags", {{{"Key", key}, {"Value", val}}}}};
+    const CheckResult r = check_text(ep.dump(), policy);
+    bool key_flagged = false, value_flagged = false;
+    for (const auto& f : r.findings) {
+      if (f.rule != "tags.invalid" || f.message.find("has characters outside") == std::string::npos) {
+        continue;
+      }
+      (f.path == "/Tags/0/Key" ? key_flagged : value_flagged) = true;
+    }
+    EXPECT_EQ(key_flagged, !RE2::FullMatch(key, allowed)) << key;
+    EXPECT_EQ(value_flagged, !RE2::FullMatch(val, allowed)) << val;
+  }
 }
 
 }  // namespace
