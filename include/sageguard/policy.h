@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sageguard/result.h"
@@ -51,7 +52,7 @@ struct Policy {
   int version = 1;
 
   // Severity overrides by rule id; rules not listed keep their default.
-  std::map<std::string, Severity> severities;
+  std::map<std::string, Severity, std::less<>> severities;
 
   std::vector<std::string> required_tags;
   std::vector<TagValueRule> tag_values;
@@ -81,7 +82,7 @@ struct Policy {
   std::map<std::string, Origin> origins;
 
   // Effective severity of `rule_id` (override, else the rule's default).
-  Severity severity_of(const std::string& rule_id) const;
+  Severity severity_of(std::string_view rule_id) const;
   const TagValueRule* value_rule(std::string_view key) const;
   // True if `instance_type` matches one of nvme_instance_types.
   bool is_nvme(std::string_view instance_type) const;

@@ -28,7 +28,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
   return std::nullopt;
 }
 
-Severity Policy::severity_of(const std::string& rule_id) const {
+Severity Policy::severity_of(std::string_view rule_id) const {
   if (auto it = severities.find(rule_id); it != severities.end()) return it->second;
   if (const RuleInfo* r = find_rule(rule_id)) return r->default_severity;
   // An id outside the catalogue cannot come from a valid policy; keep it

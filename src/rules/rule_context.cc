@@ -86,7 +86,7 @@ std::string dotted(std::string_view path) {
 }
 
 bool RuleContext::enabled(std::string_view rule) const {
-  return policy_.severity_of(std::string(rule)) != Severity::off;
+  return policy_.severity_of(rule) != Severity::off;
 }
 
 void RuleContext::emit(std::string_view rule, uint64_t offset, std::string pointer,
