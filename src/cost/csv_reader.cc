@@ -3,7 +3,8 @@
 // "comma or newline, outside quotes". The block state survives from one
 // record to the next, so every input byte is classified exactly once. Quoted
 // fields are unescaped in place because the unescaped text is never longer.
-// Also last_record_end (csv_split.h), for cutting a file between threads.
+// Also last_record_end (csv_split.h), for cutting a file between threads,
+// and the block classifier RecordScanner (cur_scan.h) shares.
 #include "sageguard/cost/csv_reader.h"
 
 #include <algorithm>
@@ -25,9 +26,7 @@ namespace {
 
 constexpr std::size_t kRead = std::size_t{1} << 18;  // bytes asked of the source per refill
 
-struct Masks {
-  uint64_t quote = 0, comma = 0, nl = 0;
-};
+using Masks = CsvMasks;
 
 Masks classify64_portable(const char* p) {
   Masks m;
@@ -82,23 +81,24 @@ Classifier pick_classifier() {
 
 const Classifier classify64 = pick_classifier();
 
-// Bit i of the result = XOR of bits 0..i: 1 from an opening quote up to (not
-// including) the quote that closes it. A doubled quote closes and reopens.
-uint64_t prefix_xor(uint64_t x) {
-  x ^= x << 1;
-  x ^= x << 2;
-  x ^= x << 4;
-  x ^= x << 8;
-  x ^= x << 16;
-  x ^= x << 32;
-  return x;
-}
+uint64_t prefix_xor(uint64_t x) { return csv_prefix_xor(x); }
 
 std::ptrdiff_t highest_bit_at(std::size_t base, uint64_t mask) {
   return static_cast<std::ptrdiff_t>(base + 63 - static_cast<std::size_t>(__builtin_clzll(mask)));
 }
 
 }  // namespace
+
+const CsvClassifier csv_classify64 = classify64;
+
+const bool csv_cpu_fast = [] {
+#if defined(SG_CSV_FAST_TARGET)
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+         __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("abm") && __builtin_cpu_supports("pclmul");
+#else
+  return false;
+#endif
+}();
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "cost_number.h"
+#include "cur_scan.h"
 #include "sageguard/cost/csv_reader.h"
 
 namespace sageguard::cost {
@@ -22,17 +23,26 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
 bool is_date(std::string_view v) {
   if (v.size() < 10) return false;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(v[static_cast<std::size_t>(i)]))) return false;
+    if (!digit(v[static_cast<std::size_t>(i)])) return false;
   }
   return v[4] == '-' && v[7] == '-';
 }
 
+// v == lit with the length known at compile time, so the compare is inlined
+// (these run for every row).
+template <std::size_t N>
+bool is(std::string_view v, const char (&lit)[N]) {
+  return v.size() == N - 1 && std::memcmp(v.data(), lit, N - 1) == 0;
+}
+
 bool is_sagemaker(const CurSchema& s, std::span<const std::string_view> f) {
-  if (s.format != CurFormat::focus) return f[static_cast<std::size_t>(s.product)] == "AmazonSageMaker";
-  if (s.service_code >= 0 && f[static_cast<std::size_t>(s.service_code)] == "AmazonSageMaker") return true;
+  if (s.format != CurFormat::focus) return is(f[static_cast<std::size_t>(s.product)], "AmazonSageMaker");
+  if (s.service_code >= 0 && is(f[static_cast<std::size_t>(s.service_code)], "AmazonSageMaker")) return true;
   if (s.product < 0) return false;
   std::string_view name = f[static_cast<std::size_t>(s.product)];
   return iequals(name, "Amazon SageMaker") || iequals(name, "AmazonSageMaker");
@@ -94,7 +104,8 @@ bool CurAggregator::read_json_tags(const CurSchema& s, std::string_view text) {
 }
 
 void CurAggregator::add_month(std::string_view month, double cost) {
-  if (last_month_ < months_.size() && months_[last_month_].first == month) {
+  if (last_month_ < months_.size() && months_[last_month_].first.size() == month.size() &&
+      std::memcmp(months_[last_month_].first.data(), month.data(), month.size()) == 0) {
     months_[last_month_].second += cost;
     return;
   }
@@ -134,129 +145,161 @@ Result<std::optional<CurSchema>> CurAggregator::begin_file(CsvReader& reader, co
 
 Status CurAggregator::add_rows(CsvReader& reader, const CurSchema& s, const std::string& file,
                                std::size_t file_index) {
-  json_values_.assign(s.keys.size(), std::nullopt);
-  json_rank_.assign(s.keys.size(), 0);
-
-  std::string key;
-  std::vector<std::optional<std::string_view>> parts(s.keys.size());
-  const std::string since = opts_.since.value_or("");
-  const std::string until = opts_.until.value_or("");
-  // Data rows: the reader's own field array, no copy per row.
-  std::span<const std::string_view> f;
-  auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
+  begin_rows(s);
   for (;;) {
     SG_ASSIGN_OR_RETURN(bool more, reader.read_record());
-    f = reader.record();
     if (!more) break;
-    ++rows_;
-    const uint64_t line = reader.record_line();
-    if (!reader.record_problem().empty()) {
-      SG_TRY(malformed(file, file_index, line, reader.record_problem()));
-      continue;
-    }
-    if (f.size() != s.columns) {
-      SG_TRY(malformed(file, file_index, line,
-                       "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(f.size())));
-      continue;
-    }
-    if (!opts_.all_services && !is_sagemaker(s, f)) continue;
+    auto f = reader.record();
+    SG_TRY(add_row(s, f.data(), f.size(), reader.record_line(), reader.record_problem(), file, file_index));
+  }
+  return Status::success();
+}
 
-    std::string_view start = s.start >= 0 ? at(s.start) : std::string_view();
-    const bool dated = is_date(start);
-    if (!since.empty() || !until.empty()) {
-      if (!dated) {
-        SG_TRY(malformed(file, file_index, line, "bad usage start date '" + std::string(start.substr(0, 40)) + "'"));
-        continue;
-      }
-      std::string_view day = start.substr(0, 10);
-      if (!since.empty() && day < since) continue;
-      if (!until.empty() && day > until) continue;
-    }
+Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacity, uint64_t first_line,
+                                const CurSchema& s, const std::string& file, std::size_t file_index) {
+  begin_rows(s);
+  // The columns add_row reads; the scanner skips the others.
+  std::vector<uint8_t> need(s.columns, 0);
+  auto mark = [&](int c) {
+    if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
+  };
+  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.sp_effective, s.ri_effective, s.start,
+                s.pricing_category, s.usage_type, s.public_od, s.unblended, s.currency}) {
+    mark(c);
+  }
+  if (s.needs_json) mark(s.tags);
+  for (const KeySource& k : s.keys) {
+    if (k.kind == KeySource::Kind::column) mark(k.column);
+    if (k.kind == KeySource::Kind::resource) mark(s.resource);
+  }
+  RecordScanner scanner(data, len, capacity, first_line, std::move(need));
+  return scanner.scan([&](const std::string_view* f, std::size_t count, uint64_t line, const std::string& problem) {
+    return add_row(s, f, count, line, problem, file, file_index);
+  });
+}
 
-    // The measured cost.
-    std::string_view line_type = s.line_type >= 0 ? at(s.line_type) : std::string_view();
-    int col = s.measure;
-    bool zero = false;
-    if (opts_.measure == Measure::net && s.format != CurFormat::focus) {
-      if (line_type == "SavingsPlanCoveredUsage" && s.sp_effective >= 0) col = s.sp_effective;
-      else if (line_type == "DiscountedUsage" && s.ri_effective >= 0) col = s.ri_effective;
-      else if (line_type == "SavingsPlanNegation") zero = true;
-    }
-    std::optional<double> cost = parse_cost(at(col));
-    if (!cost) {
-      SG_TRY(malformed(file, file_index, line,
-                       "non-numeric cost '" + std::string(at(col).substr(0, 40)) + "'"));
-      continue;
-    }
-    if (zero) cost = 0.0;
+void CurAggregator::begin_rows(const CurSchema& s) {
+  json_values_.assign(s.keys.size(), std::nullopt);
+  json_rank_.assign(s.keys.size(), 0);
+  parts_.assign(s.keys.size(), std::nullopt);
+  since_ = opts_.since.value_or("");
+  until_ = opts_.until.value_or("");
+  last_acc_ = nullptr;
+}
 
-    // Spot savings (see CostGroup::spot_savings).
-    std::optional<double> spot;
-    bool is_spot = s.format == CurFormat::focus
-                       ? (s.pricing_category >= 0 && at(s.pricing_category) == "Dynamic")
-                       : (s.usage_type >= 0 && at(s.usage_type).find("Spot") != std::string_view::npos);
-    if (is_spot && s.public_od >= 0 && s.unblended >= 0) {
-      auto od = parse_cost(at(s.public_od));
-      auto paid = parse_cost(at(s.unblended));
-      if (od && paid) spot = *od - *paid;
-    }
+Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
+                              const std::string& problem, const std::string& file, std::size_t file_index) {
+  auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
+  ++rows_;
+  if (!problem.empty()) return malformed(file, file_index, line, problem);
+  if (count != s.columns) {
+    return malformed(file, file_index, line,
+                     "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(count));
+  }
+  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count))) {
+    return Status::success();
+  }
 
-    if (s.needs_json && !read_json_tags(s, at(s.tags))) {
-      SG_TRY(malformed(file, file_index, line, "tags column is not a JSON object"));
-      continue;
+  std::string_view start = s.start >= 0 ? at(s.start) : std::string_view();
+  const bool dated = is_date(start);
+  if (!since_.empty() || !until_.empty()) {
+    if (!dated) {
+      return malformed(file, file_index, line, "bad usage start date '" + std::string(start.substr(0, 40)) + "'");
     }
-    key.clear();
-    for (std::size_t i = 0; i < s.keys.size(); ++i) {
-      const KeySource& k = s.keys[i];
-      std::optional<std::string_view> v;
-      switch (k.kind) {
-        case KeySource::Kind::month:
-          if (dated) v = start.substr(0, 7);
-          break;
-        case KeySource::Kind::instance_type:
-          if (s.usage_type >= 0) {
-            std::string_view ut = at(s.usage_type);
-            auto colon = ut.find(':');
-            if (colon != std::string_view::npos) v = non_empty(ut.substr(colon + 1));
-          }
-          break;
-        case KeySource::Kind::resource:
-          if (s.resource >= 0) v = non_empty(at(s.resource));
-          break;
-        case KeySource::Kind::column:
-          v = non_empty(at(k.column));
-          break;
-        case KeySource::Kind::json_tag:
-          v = json_values_[i];
-          break;
-        case KeySource::Kind::absent:
-          break;
-      }
-      parts[i] = v;
-      append_key_part(key, v);
-    }
+    std::string_view day = start.substr(0, 10);
+    if (!since_.empty() && day < since_) return Status::success();
+    if (!until_.empty() && day > until_) return Status::success();
+  }
 
-    if (s.currency >= 0) {
-      std::string_view cur = at(s.currency);
-      if (!cur.empty()) {
-        if (currency_.empty()) currency_ = std::string(cur);
-        else if (cur != currency_ && warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(cur));
-      }
-    }
+  // The measured cost.
+  std::string_view line_type = s.line_type >= 0 ? at(s.line_type) : std::string_view();
+  int col = s.measure;
+  bool zero = false;
+  if (opts_.measure == Measure::net && s.format != CurFormat::focus) {
+    if (line_type == "SavingsPlanCoveredUsage" && s.sp_effective >= 0) col = s.sp_effective;
+    else if (line_type == "DiscountedUsage" && s.ri_effective >= 0) col = s.ri_effective;
+    else if (line_type == "SavingsPlanNegation") zero = true;
+  }
+  std::optional<double> cost = parse_cost(at(col));
+  if (!cost) {
+    return malformed(file, file_index, line, "non-numeric cost '" + std::string(at(col).substr(0, 40)) + "'");
+  }
+  if (zero) cost = 0.0;
 
+  // Spot savings (see CostGroup::spot_savings).
+  std::optional<double> spot;
+  bool is_spot = s.format == CurFormat::focus
+                     ? (s.pricing_category >= 0 && at(s.pricing_category) == "Dynamic")
+                     : (s.usage_type >= 0 && at(s.usage_type).find("Spot") != std::string_view::npos);
+  if (is_spot && s.public_od >= 0 && s.unblended >= 0) {
+    auto od = parse_cost(at(s.public_od));
+    auto paid = parse_cost(at(s.unblended));
+    if (od && paid) spot = *od - *paid;
+  }
+
+  if (s.needs_json && !read_json_tags(s, at(s.tags))) {
+    return malformed(file, file_index, line, "tags column is not a JSON object");
+  }
+  std::string& key = key_;
+  key.clear();
+  for (std::size_t i = 0; i < s.keys.size(); ++i) {
+    const KeySource& k = s.keys[i];
+    std::optional<std::string_view> v;
+    switch (k.kind) {
+      case KeySource::Kind::month:
+        if (dated) v = start.substr(0, 7);
+        break;
+      case KeySource::Kind::instance_type:
+        if (s.usage_type >= 0) {
+          std::string_view ut = at(s.usage_type);
+          auto colon = ut.find(':');
+          if (colon != std::string_view::npos) v = non_empty(ut.substr(colon + 1));
+        }
+        break;
+      case KeySource::Kind::resource:
+        if (s.resource >= 0) v = non_empty(at(s.resource));
+        break;
+      case KeySource::Kind::column:
+        v = non_empty(at(k.column));
+        break;
+      case KeySource::Kind::json_tag:
+        v = json_values_[i];
+        break;
+      case KeySource::Kind::absent:
+        break;
+    }
+    parts_[i] = v;
+    append_key_part(key, v);
+  }
+
+  if (s.currency >= 0) {
+    std::string_view cur = at(s.currency);
+    if (!cur.empty() && cur != currency_) {
+      if (currency_.empty()) currency_ = std::string(cur);
+      else if (warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(cur));
+    }
+  }
+
+  // Billing rows often come in runs of one group (one resource's hours):
+  // the last group found is tried before the hash table.
+  Acc* acc = last_acc_;
+  if (!acc || key != last_key_) {
     auto it = groups_.find(key);
     if (it == groups_.end()) {
-      Acc acc;
-      for (const auto& p : parts) acc.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
-      it = groups_.emplace(key, std::move(acc)).first;
+      Acc fresh;
+      for (const auto& p : parts_) fresh.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
+      it = groups_.emplace(key, std::move(fresh)).first;
     }
-    it->second.cost += *cost;
-    it->second.items += 1;
-    if (dated) add_month(start.substr(0, 7), *cost);
-    if (spot) {
-      it->second.spot += *spot;
-      it->second.has_spot = true;
-    }
+    acc = &it->second;  // stable: unordered_map never moves its elements
+    last_acc_ = acc;
+    last_key_ = key;
+  }
+  acc->cost += *cost;
+  acc->items += 1;
+  if (dated) add_month(start.substr(0, 7), *cost);
+  if (spot) {
+    acc->spot += *spot;
+    acc->has_spot = true;
   }
   return Status::success();
 }

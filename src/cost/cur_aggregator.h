@@ -34,6 +34,11 @@ class CurAggregator {
   // then the data rows left in `reader`.
   Result<std::optional<CurSchema>> begin_file(CsvReader& reader, const std::string& file);
   Status add_rows(CsvReader& reader, const CurSchema& schema, const std::string& file, std::size_t file_index);
+  // The same for data[0, len) in memory (whole records from a record
+  // boundary, CsvReader::kPad bytes of slack after len), read with
+  // RecordScanner: only the columns the aggregation uses are extracted.
+  Status add_chunk(char* data, std::size_t len, std::size_t capacity, uint64_t first_line, const CurSchema& schema,
+                   const std::string& file, std::size_t file_index);
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 
@@ -49,6 +54,12 @@ class CurAggregator {
     std::size_t file_index;
     MalformedRow row;
   };
+  // Per-file state for add_row.
+  void begin_rows(const CurSchema& s);
+  // One data row: `count` fields; f[c] is valid for the columns the schema
+  // uses when count == s.columns. `problem`: CsvReader::record_problem().
+  Status add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
+                 const std::string& problem, const std::string& file, std::size_t file_index);
   // Records a malformed row; Error when strict.
   Status malformed(const std::string& file, std::size_t file_index, uint64_t line, std::string reason);
   // Fills tag values from a JSON object; false if the text is not JSON.
@@ -65,6 +76,11 @@ class CurAggregator {
   simdjson::dom::parser json_;
   std::vector<std::optional<std::string_view>> json_values_;  // per group key
   std::vector<int> json_rank_;
+  std::string since_, until_;                          // opts_ as text, "" when unset
+  std::string key_;                                    // the row's group key (scratch)
+  std::vector<std::optional<std::string_view>> parts_;  // its parts (scratch)
+  std::string last_key_;                               // the last row's group...
+  Acc* last_acc_ = nullptr;                            // ...and its accumulator
   std::string json_scratch_;
   // Cost per YYYY-MM; few distinct months, so a small vector with the last
   // hit remembered beats a map lookup per row.

@@ -3,16 +3,18 @@
 // thread at a time does it, while the others parse chunks already cut. A
 // thread cuts whenever nobody is cutting and few chunks wait, else parses,
 // so inflating and parsing share the cores in whatever proportion the input
-// needs. Each chunk is parsed in place (no copy) into an aggregator of its
-// own; those are merged into the file's in chunk order, so the result is
-// the same as one thread reading the file, malformed-row line numbers and
-// the --strict error included.
+// needs. Each chunk is parsed in place (no copy) by a RecordScanner
+// (cur_scan.h: only the columns the aggregation reads are extracted) into an
+// aggregator of its own; those are merged into the file's in chunk order, so
+// the result is the same as one thread reading the file with CsvReader,
+// malformed-row line numbers and the --strict error included.
 #include "cur_parallel.h"
 
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -23,11 +25,30 @@ namespace sageguard::cost {
 namespace {
 
 constexpr std::size_t kMaxRecord = std::size_t{64} << 20;  // as CsvReader's default
-constexpr std::size_t kQueue = 4;                          // cut chunks waiting, at most
+constexpr std::size_t kQueue = 4;                          // cut chunks waiting, at most (threads > 1)
+
+// Bytes that are not zero-filled when allocated: the source writes every
+// byte before it is parsed, and fresh pages cost a fault each anyway.
+class Buffer {
+ public:
+  char* data() { return p_.get(); }
+  std::size_t size() const { return n_; }
+  // To n bytes, keeping the first `keep`.
+  void resize(std::size_t n, std::size_t keep) {
+    auto q = std::make_unique_for_overwrite<char[]>(n);
+    if (keep > 0) std::memcpy(q.get(), p_.get(), keep);
+    p_ = std::move(q);
+    n_ = n;
+  }
+
+ private:
+  std::unique_ptr<char[]> p_;
+  std::size_t n_ = 0;
+};
 
 struct Chunk {
   std::size_t index = 0;
-  std::string buf;        // the text, then CsvReader::kPad bytes of slack
+  Buffer buf;             // the text, then CsvReader::kPad bytes of slack
   std::size_t begin = 0;  // first byte to parse (after the header in chunk 0)
   std::size_t len = 0;    // end of the whole records
   uint64_t first_line = 1;
@@ -39,11 +60,11 @@ class Splitter {
   Splitter(ByteSource& src, std::size_t chunk) : src_(src), chunk_(chunk) {}
 
   // The next chunk in `buf` (a recycled buffer), or nullopt at the end.
-  Result<std::optional<Chunk>> next(std::string buf) {
+  Result<std::optional<Chunk>> next(Buffer buf) {
     std::size_t len = tail_.size();
     // Headroom for the carried-over tail, so recycled buffers fit again and
     // are not reallocated (and copied) for a few bytes more.
-    if (buf.size() < len + chunk_ + CsvReader::kPad) buf.resize(len + chunk_ + chunk_ / 4 + CsvReader::kPad);
+    if (buf.size() < len + chunk_ + CsvReader::kPad) buf.resize(len + chunk_ + chunk_ / 4 + CsvReader::kPad, 0);
     std::memcpy(buf.data(), tail_.data(), len);
     std::optional<RecordEnd> end;
     std::size_t scanned_to = 0;  // no record ends before this offset
@@ -67,7 +88,7 @@ class Splitter {
                          "CSV record longer than " + std::to_string(kMaxRecord) +
                              " bytes (unterminated quoted field?)");
       }
-      buf.resize(buf.size() * 2);
+      buf.resize(buf.size() * 2, len);
     }
     Chunk c;
     c.first_line = line_;
@@ -75,6 +96,8 @@ class Splitter {
     tail_.assign(buf.data() + c.len, len - c.len);
     if (!eof_) line_ += end->newlines;
     if (c.len == 0) return std::optional<Chunk>();
+    // The slack is read (whole 64-byte blocks), never interpreted: defined bytes.
+    std::memset(buf.data() + c.len, 0, CsvReader::kPad);
     c.buf = std::move(buf);
     return std::optional<Chunk>(std::move(c));
   }
@@ -94,6 +117,8 @@ class ParallelFile {
       : src_(src), file_index_(file_index), opts_(opts), into_(into), splitter_(src, chunk) {}
 
   Status run(unsigned threads) {
+    // Alone, a thread parses each chunk right after cutting it (still in cache).
+    queue_ = threads == 1 ? 1 : kQueue;
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { work(); });
     work();
@@ -119,7 +144,7 @@ class ParallelFile {
 
   void cut(std::unique_lock<std::mutex>& lock) {
     const std::size_t index = next_index_++;
-    std::string buf;
+    Buffer buf;
     if (!free_.empty()) {
       buf = std::move(free_.back());
       free_.pop_back();
@@ -154,8 +179,8 @@ class ParallelFile {
     }
     lock.unlock();
     CurAggregator part(opts_);
-    CsvReader reader(c.buf.data() + c.begin, c.len - c.begin, c.buf.size() - c.begin, c.first_line, false);
-    Status st = part.add_rows(reader, *schema_, src_.name(), file_index_);
+    Status st = part.add_chunk(c.buf.data() + c.begin, c.len - c.begin, c.buf.size() - c.begin, c.first_line,
+                               *schema_, src_.name(), file_index_);
     lock.lock();
     if (free_.size() < kQueue + 2) free_.push_back(std::move(c.buf));
     if (!st.ok()) {
@@ -173,7 +198,7 @@ class ParallelFile {
   void work() {
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-      if (!cutting_ && !done_cutting_ && !error_ && ready_.size() < kQueue) {
+      if (!cutting_ && !done_cutting_ && !error_ && ready_.size() < queue_) {
         cut(lock);
       } else if (!ready_.empty()) {
         parse(lock);
@@ -198,8 +223,9 @@ class ParallelFile {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Chunk> ready_;
-  std::vector<std::string> free_;
+  std::vector<Buffer> free_;
   std::map<std::size_t, CurAggregator> finished_;  // parsed, waiting for an earlier chunk
+  std::size_t queue_ = kQueue;  // cut chunks waiting, at most
   std::size_t next_index_ = 0;
   std::size_t next_merge_ = 0;
   bool cutting_ = false;

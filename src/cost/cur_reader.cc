@@ -87,7 +87,8 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
       if (!st.ok()) first_error.emplace(i, std::move(st).error());
     }
   } else {
-    // A file per thread at a time, each read start to end by its thread.
+    // A file per thread at a time, each read start to end by its thread (in
+    // chunks, as above, so rows go through the same RecordScanner).
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex err_mu;
@@ -98,7 +99,7 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
         if (i >= files.size()) return;
         Status st = [&]() -> Status {
           SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
-          return agg.add(*src, i);
+          return aggregate_file_parallel(*src, i, 1, options, agg);
         }();
         if (!st.ok()) {
           std::lock_guard<std::mutex> lock(err_mu);

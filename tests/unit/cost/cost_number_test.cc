@@ -35,6 +35,59 @@ TEST(CostNumber, FastPathIsBitIdenticalToFromChars) {
   }
 }
 
+// The fast path as a digit-at-a-time loop (what it was before it took eight
+// digits per step): same accept/reject decisions, same value.
+std::optional<double> simple_plain_decimal(const std::string& v) {
+  std::size_t i = 0;
+  bool neg = i < v.size() && v[i] == '-';
+  if (neg) ++i;
+  std::string digits;
+  int int_digits = 0, frac_digits = 0;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i, ++int_digits) digits += v[i];
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i, ++frac_digits) digits += v[i];
+    if (frac_digits == 0) return std::nullopt;
+  }
+  if (i != v.size() || int_digits == 0 || digits.size() > 19) return std::nullopt;
+  uint64_t mant = 0;  // at most 19 digits: below 2^64
+  for (char c : digits) mant = mant * 10 + static_cast<uint64_t>(c - '0');
+  if (mant > (uint64_t{1} << 53)) return std::nullopt;
+  double pow10 = 1;
+  for (int k = 0; k < frac_digits; ++k) pow10 *= 10;
+  double d = static_cast<double>(mant) / pow10;
+  return neg ? -d : d;
+}
+
+TEST(CostNumber, EightDigitStepsMatchADigitAtATimeLoop) {
+  std::mt19937_64 rng(8);
+  // Digits plus the bytes next to '0' and '9' in ASCII, which a sloppy
+  // eight-byte digit test would let through.
+  const char alphabet[] = "0123456789012345678901234567890123456789/:.-eE +";
+  for (int i = 0; i < 300000; ++i) {
+    std::string s;
+    if (rng() % 2) s += '-';
+    std::size_t n = rng() % 24;
+    for (std::size_t k = 0; k < n; ++k) s += alphabet[rng() % (sizeof alphabet - 1)];
+    if (rng() % 2) {
+      // Mostly well-formed: digits '.' digits, lengths around the 8-digit steps.
+      s = (rng() % 2 ? "-" : "") + std::to_string(rng() % 1000000000000ull);
+      if (rng() % 4) {
+        s += '.';
+        std::size_t f = rng() % 21;
+        for (std::size_t k = 0; k < f; ++k) s += static_cast<char>('0' + rng() % 10);
+      }
+    }
+    auto got = parse_plain_decimal(s);
+    auto want = simple_plain_decimal(s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << s;
+    if (want) {
+      EXPECT_EQ(*got, *want) << s;
+      EXPECT_EQ(*got, reference(s)) << s;
+    }
+  }
+}
+
 TEST(CostNumber, EdgeCases) {
   EXPECT_EQ(parse_cost(""), 0.0);
   EXPECT_EQ(parse_cost("  "), 0.0);
