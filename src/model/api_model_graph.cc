@@ -53,16 +53,8 @@ class PatternCompiler {
       if (translations_.contains(pattern) && translations_[pattern].is_string()) {
         text = translations_[pattern].get<std::string>();
       }
-      RE2::Options opts;
-      opts.set_log_errors(false);
-      opts.set_encoding(RE2::Options::EncodingUTF8);
-      auto compiled = std::make_unique<RE2>(text, opts);
-      if (compiled->ok()) {
-        g_.patterns.push_back(std::make_unique<Pattern>(std::move(compiled)));
-        re = g_.patterns.back().get();
-      } else {
-        g_.unchecked_patterns.emplace_back(pattern, "RE2 cannot compile it: " + compiled->error());
-      }
+      g_.patterns.push_back(std::make_unique<Pattern>(pattern, std::move(text)));
+      re = g_.patterns.back().get();
     }
     cache_.emplace(pattern, re);
     return re;
@@ -241,19 +233,40 @@ bool split_simple_class(std::string_view re, std::string_view& body, bool& plus)
 
 }  // namespace
 
-Pattern::Pattern(std::unique_ptr<RE2> re) : re_(std::move(re)) {
-  std::string_view body;
-  if (!split_simple_class(re_->pattern(), body, nonempty_)) return;
-  RE2 cls(body, re_->options());
-  if (!cls.ok()) return;
-  for (int c = 0; c < 128; ++c) {
-    const char ch = static_cast<char>(c);
-    ascii_[c] = RE2::FullMatch(std::string_view(&ch, 1), cls);
+Pattern::Pattern(std::string source, std::string text)
+    : source_(std::move(source)), text_(std::move(text)) {}
+
+void Pattern::compile() const {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_encoding(RE2::Options::EncodingUTF8);
+  auto re = std::make_unique<RE2>(text_, opts);
+  if (!re->ok()) {
+    error_ = "RE2 cannot compile it: " + re->error();
+    return;
   }
-  simple_ = true;
+  std::string_view body;
+  if (split_simple_class(re->pattern(), body, nonempty_)) {
+    RE2 cls(body, re->options());
+    if (cls.ok()) {
+      for (int c = 0; c < 128; ++c) {
+        const char ch = static_cast<char>(c);
+        ascii_[c] = RE2::FullMatch(std::string_view(&ch, 1), cls);
+      }
+      simple_ = true;
+    }
+  }
+  re_ = std::move(re);
+}
+
+const std::string& Pattern::compile_error() const {
+  std::call_once(once_, [this] { compile(); });
+  return error_;
 }
 
 bool Pattern::full_match(std::string_view s) const {
+  std::call_once(once_, [this] { compile(); });
+  if (!re_) return true;  // rejected by RE2: reported by api_model_info, not checked
   if (simple_) {
     if (nonempty_ && s.empty()) return false;
     bool ascii = true;

@@ -1,5 +1,5 @@
 // The SageMaker API model table resolved into an immutable graph of shapes
-// (members point straight at their shapes, patterns precompiled with RE2) so
+// (members point straight at their shapes, patterns compiled by RE2 on first use) so
 // validation does no lookups by name and no allocation. Built once on first
 // use from the embedded data/sagemaker_api_model.json; read-only afterwards,
 // so any number of threads may share it.
@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,21 +29,41 @@ inline constexpr size_t kMaxMembers = 256;
 
 struct Shape;
 
-// A compiled pattern. Most SageMaker patterns are one character class
-// repeated (`[-0-9a-zA-Z]+`, `.*`); for those, ASCII text is decided by a
-// byte table (built by asking RE2 about each ASCII character, so RE2 stays
-// the only judge of the syntax) and only non-ASCII text goes to RE2.
+// A pattern, compiled on first use. Start-up matters (`check` of one file
+// would otherwise spend most of its time compiling ~100 patterns it never
+// uses), so the graph holds the text and RE2 runs when a value first meets
+// it; std::call_once keeps that safe for concurrent checks.
+//
+// Most SageMaker patterns are one character class repeated (`[-0-9a-zA-Z]+`,
+// `.*`); for those, ASCII text is decided by a byte table (built by asking
+// RE2 about each ASCII character, so RE2 stays the only judge of the syntax)
+// and only non-ASCII text goes to RE2.
 class Pattern {
  public:
-  explicit Pattern(std::unique_ptr<RE2> re);
-  // Whole-value match (the model's patterns are unanchored but mean it).
+  // `source` is botocore's pattern (for reports), `text` what RE2 compiles
+  // (the generator's translation, or the same text).
+  Pattern(std::string source, std::string text);
+  Pattern(const Pattern&) = delete;
+  Pattern& operator=(const Pattern&) = delete;
+
+  // Whole-value match (the model's patterns are unanchored but mean it). A
+  // pattern RE2 rejects matches everything (it is reported, not checked).
   bool full_match(std::string_view s) const;
+  // Compiles if not done yet: RE2's error, or empty when the pattern is usable.
+  const std::string& compile_error() const;
+  const std::string& source() const { return source_; }
 
  private:
-  std::unique_ptr<RE2> re_;
-  bool simple_ = false;     // a single class repeated with * or +
-  bool nonempty_ = false;   // ... with +
-  bool ascii_[128] = {};    // class membership of each ASCII character
+  void compile() const;
+
+  std::string source_;
+  std::string text_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;  // null until compiled, or when RE2 rejected it
+  mutable std::string error_;
+  mutable bool simple_ = false;     // a single class repeated with * or +
+  mutable bool nonempty_ = false;   // ... with +
+  mutable bool ascii_[128] = {};    // class membership of each ASCII character
 };
 
 struct MemberRef {
@@ -87,8 +108,10 @@ struct Graph {
   std::string botocore_version;
   std::vector<std::unique_ptr<Shape>> shapes;                 // owns every shape
   std::vector<std::pair<std::string, const Shape*>> operations;  // sorted by name
-  std::vector<std::unique_ptr<Pattern>> patterns;             // owns compiled patterns
-  std::vector<std::pair<std::string, std::string>> unchecked_patterns;  // pattern, reason
+  std::vector<std::unique_ptr<Pattern>> patterns;             // owns every pattern
+  // Patterns the generator listed as skipped, with its reason. Patterns RE2
+  // rejects show up in Pattern::compile_error (api_model_info collects them).
+  std::vector<std::pair<std::string, std::string>> unchecked_patterns;
 
   const Shape* find_operation(std::string_view op) const;
 };

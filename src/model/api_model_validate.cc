@@ -306,6 +306,10 @@ Result<ApiModelInfo> api_model_info() {
   for (const auto& [op, shape] : g.value()->operations) info.operations.push_back(op);
   info.shape_count = g.value()->shapes.size();
   info.unchecked_patterns = g.value()->unchecked_patterns;
+  // Patterns compile on first use; a report of what is checked compiles all.
+  for (const auto& p : g.value()->patterns) {
+    if (!p->compile_error().empty()) info.unchecked_patterns.emplace_back(p->source(), p->compile_error());
+  }
   return info;
 }
 
