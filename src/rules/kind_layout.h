@@ -35,4 +35,15 @@ struct Scope {
 };
 std::vector<Scope> scopes_of(const Resource& r);
 
+// The same scopes, one call each, without building a list: the rules run per
+// resource and most resources have exactly one scope (the root).
+template <class Fn>
+void for_each_scope(const Resource& r, Fn&& fn) {
+  if (r.kind != ResourceKind::tuning_job) {
+    fn(Scope{r.root, {}});
+    return;
+  }
+  for (const Scope& s : scopes_of(r)) fn(s);
+}
+
 }  // namespace sageguard::rules

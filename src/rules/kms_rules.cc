@@ -23,7 +23,7 @@ std::string volume_key_exemption(const RuleContext& ctx, const Scope& s) {
   return "";
 }
 
-void check_allowed(RuleContext& ctx, const Value& key, const std::string& ptr) {
+void check_allowed(RuleContext& ctx, const Value& key, const PointerRef& ptr) {
   const auto& allowed = ctx.policy().kms_allowed;
   if (allowed.empty() || !key.is_string() || !ctx.enabled("kms.allowed")) return;
   if (std::find(allowed.begin(), allowed.end(), key.as_string()) != allowed.end()) return;
@@ -35,10 +35,10 @@ void check_allowed(RuleContext& ctx, const Value& key, const std::string& ptr) {
 
 void check_kms(RuleContext& ctx) {
   const KindLayout& layout = layout_of(ctx.resource().kind);
-  for (const Scope& s : scopes_of(ctx.resource())) {
+  for_each_scope(ctx.resource(), [&](const Scope& s) {
     if (!layout.volume_kms.empty()) {
       const Lookup l = lookup(*s.obj, layout.volume_kms);
-      const std::string ptr = s.pointer + to_pointer(layout.volume_kms);
+      const PointerRef ptr{s.pointer, layout.volume_kms};
       if (l.state == LookupState::found) {
         check_allowed(ctx, *l.value, ptr);
       } else if (l.state == LookupState::missing && ctx.enabled("kms.volume") &&
@@ -51,10 +51,10 @@ void check_kms(RuleContext& ctx) {
     }
     for (auto path : layout.output_kms) {
       const Lookup l = lookup(*s.obj, path);
-      const std::string ptr = s.pointer + to_pointer(path);
+      const PointerRef ptr{s.pointer, path};
       if (l.state == LookupState::found) {
         check_allowed(ctx, *l.value, ptr);
-        continue;
+        continue;  // next output path
       }
       // Applies only where the output exists: a job without an output config
       // (or an endpoint config without async output / data capture) has no
@@ -66,7 +66,7 @@ void check_kms(RuleContext& ctx) {
                        fmt::format("no output KMS key ({}): outputs use an AWS-managed key",
                                    dotted(path)));
     }
-  }
+  });
 }
 
 }  // namespace sageguard::rules

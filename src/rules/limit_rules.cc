@@ -13,7 +13,7 @@ namespace sageguard::rules {
 void check_limits(RuleContext& ctx) {
   const Policy& p = ctx.policy();
   const KindLayout& layout = layout_of(ctx.resource().kind);
-  for (const Scope& s : scopes_of(ctx.resource())) {
+  for_each_scope(ctx.resource(), [&](const Scope& s) {
     if (!p.instance_types.empty() && ctx.enabled("instance.allowed")) {
       for (const auto& t : instance_types_of(*s.obj, ctx.resource().kind)) {
         const std::string_view type = t.value->as_string();
@@ -27,7 +27,7 @@ void check_limits(RuleContext& ctx) {
     }
     if (p.max_runtime_seconds && !layout.max_runtime.empty() && ctx.enabled("runtime.max")) {
       const Lookup l = lookup(*s.obj, layout.max_runtime);
-      const std::string ptr = s.pointer + to_pointer(layout.max_runtime);
+      const PointerRef ptr{s.pointer, layout.max_runtime};
       if (l.state == LookupState::missing) {
         ctx.emit_missing("runtime.max", l, *s.obj, ptr,
                          fmt::format("no StoppingCondition.MaxRuntimeInSeconds; the policy "
@@ -40,7 +40,7 @@ void check_limits(RuleContext& ctx) {
                              l.value->as_number(), *p.max_runtime_seconds));
       }
     }
-  }
+  });
 }
 
 }  // namespace sageguard::rules

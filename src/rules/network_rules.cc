@@ -17,7 +17,7 @@ bool in_list(const std::vector<std::string>& list, std::string_view v) {
 void check_vpc(RuleContext& ctx, const Scope& s, std::string_view path) {
   const Lookup l = lookup(*s.obj, path);
   if (l.state == LookupState::unresolved) return;
-  const std::string ptr = s.pointer + to_pointer(path);
+  const PointerRef ptr{s.pointer, path};
   if (l.state == LookupState::missing || !l.value->is_object()) {
     if (ctx.enabled("vpc.required") && l.state == LookupState::missing) {
       ctx.emit_missing("vpc.required", l, *s.obj, ptr,
@@ -40,7 +40,7 @@ void check_vpc(RuleContext& ctx, const Scope& s, std::string_view path) {
     if (m.state == LookupState::missing || (m.value->is_array() && m.value->items().empty())) {
       if (ctx.enabled("vpc.required")) {
         ctx.emit("vpc.required", m.value ? m.value->offset() : vpc.offset(),
-                 ptr + "/" + p.member, fmt::format("VpcConfig has no {}", p.what));
+                 ptr.str() + "/" + p.member, fmt::format("VpcConfig has no {}", p.what));
       }
       continue;
     }
@@ -48,7 +48,7 @@ void check_vpc(RuleContext& ctx, const Scope& s, std::string_view path) {
     for (size_t i = 0; i < m.value->items().size(); ++i) {
       const Value& id = m.value->items()[i];
       if (!id.is_string() || in_list(*p.allowed, id.as_string())) continue;
-      ctx.emit("vpc.allowed", id.offset(), fmt::format("{}/{}/{}", ptr, p.member, i),
+      ctx.emit("vpc.allowed", id.offset(), fmt::format("{}/{}/{}", ptr.str(), p.member, i),
                fmt::format("{} '{}' is not in the policy's allow-list", p.what, id.as_string()));
     }
   }
@@ -59,7 +59,7 @@ void check_flag(RuleContext& ctx, const Scope& s, std::string_view path, std::st
   if (path.empty() || !ctx.enabled(rule)) return;
   const Lookup l = lookup(*s.obj, path);
   if (l.state == LookupState::unresolved) return;
-  const std::string ptr = s.pointer + to_pointer(path);
+  const PointerRef ptr{s.pointer, path};
   if (l.state == LookupState::missing) {
     ctx.emit_missing(rule, l, *s.obj, ptr,
                      fmt::format("{} is not set ({} is off by default)",
@@ -74,14 +74,14 @@ void check_flag(RuleContext& ctx, const Scope& s, std::string_view path, std::st
 
 void check_network(RuleContext& ctx) {
   const KindLayout& layout = layout_of(ctx.resource().kind);
-  for (const Scope& s : scopes_of(ctx.resource())) {
+  for_each_scope(ctx.resource(), [&](const Scope& s) {
     if (!layout.vpc.empty() && (ctx.enabled("vpc.required") || ctx.enabled("vpc.allowed"))) {
       check_vpc(ctx, s, layout.vpc);
     }
     check_flag(ctx, s, layout.inter_container, "encryption.inter-container",
                "inter-container traffic encryption");
     check_flag(ctx, s, layout.isolation, "network.isolation", "network isolation");
-  }
+  });
 }
 
 }  // namespace sageguard::rules

@@ -45,6 +45,15 @@ std::string to_pointer(std::string_view path);
 // "A.B" from "A/B", for messages people read.
 std::string dotted(std::string_view path);
 
+// A finding's pointer, built only if a finding is made: a scope's pointer
+// ("" or "/TrainingJobDefinition") and a path below it in "A/B" form. Most
+// checks pass, so building every pointer up front would be most of their cost.
+struct PointerRef {
+  std::string_view prefix;
+  std::string_view path;
+  std::string str() const { return std::string(prefix) + to_pointer(path); }
+};
+
 class RuleContext {
  public:
   RuleContext(const Policy& policy, const Resource& resource, std::vector<RawFinding>& out)
@@ -55,9 +64,17 @@ class RuleContext {
   bool enabled(std::string_view rule) const;
 
   void emit(std::string_view rule, uint64_t offset, std::string pointer, std::string message);
+  void emit(std::string_view rule, uint64_t offset, const PointerRef& pointer,
+            std::string message) {
+    emit(rule, offset, pointer.str(), std::move(message));
+  }
   // For a missing member: point at the deepest existing parent object.
   void emit_missing(std::string_view rule, const Lookup& l, const Value& scope,
                     std::string pointer, std::string message);
+  void emit_missing(std::string_view rule, const Lookup& l, const Value& scope,
+                    const PointerRef& pointer, std::string message) {
+    emit_missing(rule, l, scope, pointer.str(), std::move(message));
+  }
 
  private:
   const Policy& policy_;

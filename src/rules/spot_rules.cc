@@ -9,14 +9,14 @@ namespace sageguard::rules {
 
 void check_spot(RuleContext& ctx) {
   if (!layout_of(ctx.resource().kind).spot) return;
-  for (const Scope& s : scopes_of(ctx.resource())) {
+  for_each_scope(ctx.resource(), [&](const Scope& s) {
     const Lookup spot = lookup(*s.obj, "EnableManagedSpotTraining");
-    if (spot.state == LookupState::unresolved) continue;
+    if (spot.state == LookupState::unresolved) return;
     const bool on = spot.state == LookupState::found && spot.value->is_true();
-    const std::string spot_ptr = s.pointer + "/EnableManagedSpotTraining";
+    const PointerRef spot_ptr{s.pointer, "EnableManagedSpotTraining"};
     const Lookup wait = lookup(*s.obj, "StoppingCondition/MaxWaitTimeInSeconds");
     const Lookup run = lookup(*s.obj, "StoppingCondition/MaxRuntimeInSeconds");
-    const std::string wait_ptr = s.pointer + "/StoppingCondition/MaxWaitTimeInSeconds";
+    const PointerRef wait_ptr{s.pointer, "StoppingCondition/MaxWaitTimeInSeconds"};
 
     if (!on) {
       if (ctx.enabled("spot.enabled")) {
@@ -29,7 +29,7 @@ void check_spot(RuleContext& ctx) {
         ctx.emit("spot.max-wait", wait.value->offset(), wait_ptr,
                  "MaxWaitTimeInSeconds is set without managed spot training; the API rejects it");
       }
-      continue;
+      return;
     }
     if (ctx.enabled("spot.max-wait") && wait.state != LookupState::unresolved) {
       if (wait.state == LookupState::missing) {
@@ -45,12 +45,12 @@ void check_spot(RuleContext& ctx) {
     if (ctx.enabled("spot.checkpoint")) {
       const Lookup ck = lookup(*s.obj, "CheckpointConfig/S3Uri");
       if (ck.state == LookupState::missing) {
-        ctx.emit_missing("spot.checkpoint", ck, *s.obj, s.pointer + "/CheckpointConfig/S3Uri",
+        ctx.emit_missing("spot.checkpoint", ck, *s.obj, PointerRef{s.pointer, "CheckpointConfig/S3Uri"},
                          "managed spot training without CheckpointConfig.S3Uri: an "
                          "interruption restarts the job from zero");
       }
     }
-  }
+  });
 }
 
 }  // namespace sageguard::rules

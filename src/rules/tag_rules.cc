@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "rules/rule_context.h"
@@ -26,6 +28,7 @@ struct Tag {
 
 std::vector<Tag> read_tags(const Value& tags) {
   std::vector<Tag> out;
+  out.reserve(tags.items().size());
   for (size_t i = 0; i < tags.items().size(); ++i) {
     const Value& t = tags.items()[i];
     if (!t.is_object()) continue;
@@ -43,12 +46,16 @@ std::vector<Tag> read_tags(const Value& tags) {
 
 void check_required(RuleContext& ctx, const Value* tags, const std::vector<Tag>& present) {
   if (!ctx.enabled("tags.required")) return;
-  std::vector<std::string> keys;
-  keys.reserve(present.size());
-  for (const auto& t : present) keys.emplace_back(t.key->as_string());
   const Value& root = *ctx.resource().root;
   for (const auto& want : ctx.policy().required_tags) {
-    if (std::find(keys.begin(), keys.end(), want) != keys.end()) continue;
+    if (std::any_of(present.begin(), present.end(),
+                    [&](const Tag& t) { return t.key->as_string() == want; })) {
+      continue;
+    }
+    // Only a missing tag needs the keys as candidates for a suggestion.
+    std::vector<std::string> keys;
+    keys.reserve(present.size());
+    for (const auto& t : present) keys.emplace_back(t.key->as_string());
     std::string msg = fmt::format("required tag '{}' is missing", want);
     if (auto near = closest_match(want, keys)) {
       msg += fmt::format(" (found '{}': tag keys are case- and spelling-sensitive)", *near);
@@ -113,9 +120,25 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
     ctx.emit("tags.invalid", tags.offset(), "/Tags",
              fmt::format("{} tags; AWS allows at most {}", tags.items().size(), kMaxTags));
   }
+  // Duplicates: AWS allows 50 tags, so earlier keys are scanned; a document
+  // with more (already a finding) gets a hash map instead of a quadratic scan.
   // Keys are views into the document, which outlives this call.
+  constexpr size_t kScanLimit = 64;
   std::unordered_map<std::string_view, size_t> first_seen;
-  for (const auto& t : present) {
+  auto first_index = [&](size_t i) -> std::optional<size_t> {
+    const std::string_view key = present[i].key->as_string();
+    if (present.size() <= kScanLimit) {
+      for (size_t j = 0; j < i; ++j) {
+        if (present[j].key->as_string() == key) return present[j].index;
+      }
+      return std::nullopt;
+    }
+    auto [it, inserted] = first_seen.emplace(key, present[i].index);
+    if (inserted) return std::nullopt;
+    return it->second;
+  };
+  for (size_t i = 0; i < present.size(); ++i) {
+    const Tag& t = present[i];
     const std::string_view key = t.key->as_string();
     // Pointers are only formatted for findings (most tags have none).
     auto kptr = [&] { return fmt::format("/Tags/{}/Key", t.index); };
@@ -135,9 +158,9 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
       ctx.emit("tags.invalid", t.key->offset(), kptr(),
                fmt::format("tag key '{}' uses the reserved 'aws:' prefix", key));
     }
-    if (auto [it, inserted] = first_seen.emplace(key, t.index); !inserted) {
+    if (auto first = first_index(i)) {
       ctx.emit("tags.invalid", t.key->offset(), kptr(),
-               fmt::format("duplicate tag key '{}' (first at /Tags/{})", key, it->second));
+               fmt::format("duplicate tag key '{}' (first at /Tags/{})", key, *first));
     }
     if (t.value) {
       const std::string_view val = t.value->as_string();

@@ -3,6 +3,7 @@
 // propagation through pipelines and bundles, Describe* responses.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 
@@ -214,6 +215,36 @@ TEST(Engine, TagCharacterClassMatchesTheRegexOnRandomText) {
     }
     EXPECT_EQ(key_flagged, !RE2::FullMatch(key, allowed)) << key;
     EXPECT_EQ(value_flagged, !RE2::FullMatch(val, allowed)) << val;
+  }
+}
+
+// Duplicate tag keys: every repeat is reported with the index of the first
+// occurrence, for short lists (scanned) and long ones (hashed) alike. The
+// expectation is computed here independently from the generated list.
+TEST(Engine, DuplicateTagKeysNameTheFirstOccurrence) {
+  std::mt19937 rng(7);
+  const Policy policy = default_policy();
+  for (const size_t n : {2u, 9u, 64u, 65u, 130u}) {
+    for (int round = 0; round < 20; ++round) {
+      nlohmann::json tags = nlohmann::json::array();
+      std::map<std::string, size_t> first;
+      std::map<std::string, std::string> want;  // pointer -> message
+      for (size_t i = 0; i < n; ++i) {
+        const std::string key = "k" + std::to_string(rng() % (n / 2 + 1));
+        tags.push_back({{"Key", key}, {"Value", "v"}});
+        if (auto [it, fresh] = first.emplace(key, i); !fresh) {
+          want["/Tags/" + std::to_string(i) + "/Key"] =
+              "duplicate tag key '" + key + "' (first at /Tags/" + std::to_string(it->second) + ")";
+        }
+      }
+      nlohmann::json ep = {{"EndpointName", "e"}, {"EndpointConfigName", "c"}, {"Tags", tags}};
+      const CheckResult r = check_text(ep.dump(), policy);
+      std::map<std::string, std::string> got;
+      for (const auto& f : r.findings) {
+        if (f.rule == "tags.invalid" && f.message.starts_with("duplicate tag key")) got[f.path] = f.message;
+      }
+      EXPECT_EQ(got, want) << "n=" << n << " round " << round;
+    }
   }
 }
 
