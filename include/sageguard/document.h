@@ -211,6 +211,29 @@ class Document {
 };
 
 
+// Line/column of offsets met in increasing order, without the line index: it
+// counts the newlines between successive positions. Checking a large bundle
+// item by item asks for a few locations per item; indexing every line first
+// would cost more than that. An offset before the last advance() falls back
+// to Document::locate. Not thread-safe (one per reader).
+class LineCursor {
+ public:
+  explicit LineCursor(const Document& doc) : doc_(doc), text_(doc.text()) {}
+  // Moves forward to `offset` (earlier offsets are ignored).
+  void advance(uint64_t offset);
+  LineCol locate(uint64_t offset) const;
+
+ private:
+  // Newlines in [from, to): adds them to `line`, moves `start` past the last.
+  void count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const;
+
+  const Document& doc_;
+  std::string_view text_;
+  uint64_t at_ = 0;
+  uint32_t line_ = 1;
+  uint64_t line_start_ = 0;
+};
+
 // Parse text as JSON or YAML, detected by content: JSON if the first
 // non-whitespace byte is '{' or '['; YAML otherwise. A path ending in .jsonl
 // or .ndjson is read as JSON lines. Errors carry path and

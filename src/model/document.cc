@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "util/files.h"
+#include "util/strings.h"
 #include "util/utf8.h"
 
 namespace sageguard {
@@ -119,19 +120,45 @@ void Document::build_line_index() const {
   }
 }
 
+// 1-based column of `offset` on the line starting at `line_start`, in code
+// points (what editors and SARIF viewers count).
+static uint32_t column_at(std::string_view text, uint64_t line_start, uint64_t offset) {
+  return static_cast<uint32_t>(utf8_count_code_points(text.substr(line_start, offset - line_start)) + 1);
+}
+
 static LineCol locate_in(std::string_view text, const std::vector<uint64_t>& starts,
                          uint64_t offset) {
   offset = std::min<uint64_t>(offset, text.size());
   auto it = std::upper_bound(starts.begin(), starts.end(), offset);
   size_t idx = static_cast<size_t>(it - starts.begin()) - 1;
-  uint64_t ls = starts[idx];
-  LineCol lc;
-  lc.line = static_cast<uint32_t>(idx + 1);
-  lc.column = static_cast<uint32_t>(utf8_count_code_points(text.substr(ls, offset - ls)) + 1);
-  return lc;
+  return {static_cast<uint32_t>(idx + 1), column_at(text, starts[idx], offset)};
 }
 
 LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_starts(), offset); }
+
+void LineCursor::advance(uint64_t offset) {
+  offset = std::min<uint64_t>(offset, text_.size());
+  if (offset <= at_) return;
+  count(at_, offset, line_, line_start_);
+  at_ = offset;
+}
+
+LineCol LineCursor::locate(uint64_t offset) const {
+  offset = std::min<uint64_t>(offset, text_.size());
+  if (offset < at_) return doc_.locate(offset);
+  uint32_t line = line_;
+  uint64_t start = line_start_;
+  count(at_, offset, line, start);
+  return {line, column_at(text_, start, offset)};
+}
+
+void LineCursor::count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const {
+  const size_t n = count_byte(text_.substr(from, to - from), '\n');
+  if (n == 0) return;
+  line += static_cast<uint32_t>(n);
+  const void* last = memrchr(text_.data() + from, '\n', static_cast<size_t>(to - from));
+  start = static_cast<uint64_t>(static_cast<const char*>(last) - text_.data()) + 1;
+}
 
 std::string_view Document::line_text(uint32_t line) const {
   const auto& starts = line_starts();
@@ -149,12 +176,10 @@ Error error_at_offset(ErrorCode code, const std::string& path, std::string_view 
   offset = std::min<uint64_t>(offset, text.size());
   uint64_t ls = offset;
   while (ls > 0 && text[ls - 1] != '\n') --ls;
-  uint32_t line = 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + ls, '\n'));
+  uint32_t line = 1 + static_cast<uint32_t>(count_byte(text.substr(0, ls), '\n'));
   uint64_t le = offset;
   while (le < text.size() && text[le] != '\n') ++le;
-  Error e = Error::at(code, path, line,
-                      static_cast<uint32_t>(utf8_count_code_points(text.substr(ls, offset - ls)) + 1),
-                      std::move(message));
+  Error e = Error::at(code, path, line, column_at(text, ls, offset), std::move(message));
   std::string_view src = text.substr(ls, le - ls);
   if (!src.empty() && src.back() == '\r') src.remove_suffix(1);
   // Never echo binary junk or huge lines back to the terminal.

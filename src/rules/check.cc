@@ -124,49 +124,6 @@ void evaluate_resource(const Policy& policy, const CheckOptions& opts, const Res
   evaluate_budget(opts, ctx);
 }
 
-// Line/column for a bundle read front to back: counts newlines from the
-// current item on instead of building the whole file's line index (a
-// million entries for a 20,000-request bundle, most never asked for).
-class LineCursor {
- public:
-  explicit LineCursor(const Document& doc) : doc_(doc), text_(doc.text()) {}
-
-  // Moves forward to `offset` (earlier offsets are ignored).
-  void advance(uint64_t offset) {
-    offset = std::min<uint64_t>(offset, text_.size());
-    if (offset <= at_) return;
-    count(at_, offset, line_, line_start_);
-    at_ = offset;
-  }
-
-  LineCol locate(uint64_t offset) const {
-    offset = std::min<uint64_t>(offset, text_.size());
-    if (offset < at_) return doc_.locate(offset);
-    uint32_t line = line_;
-    uint64_t start = line_start_;
-    count(at_, offset, line, start);
-    return {line, static_cast<uint32_t>(utf8_count_code_points(text_.substr(start, offset - start)) + 1)};
-  }
-
- private:
-  // Newlines in [from, to): adds them to `line`, moves `start` past the last.
-  void count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const {
-    const char* b = text_.data() + from;
-    const char* e = text_.data() + to;
-    const auto n = std::count(b, e, '\n');
-    if (n == 0) return;
-    line += static_cast<uint32_t>(n);
-    const void* last = memrchr(b, '\n', static_cast<size_t>(e - b));
-    start = static_cast<uint64_t>(static_cast<const char*>(last) - text_.data()) + 1;
-  }
-
-  const Document& doc_;
-  std::string_view text_;
-  uint64_t at_ = 0;
-  uint32_t line_ = 1;
-  uint64_t line_start_ = 0;
-};
-
 // Raw findings of one resource to Findings, split into active and waived.
 // `locate` maps an offset to its line and column.
 template <class Locate>

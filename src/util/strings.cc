@@ -3,7 +3,36 @@
 #include <algorithm>
 #include <numeric>
 
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
 namespace sageguard {
+
+size_t count_byte(std::string_view s, char c) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  size_t n = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+  const __m128i needle = _mm_set1_epi8(c);
+  const __m128i zero = _mm_setzero_si128();
+  while (end - p >= 16) {
+    // Per-byte counters (each compare adds 0 or -1 as 0xFF, i.e. subtracts
+    // -1) for up to 255 blocks, then summed into two 64-bit lanes by psadbw.
+    __m128i acc = zero;
+    const size_t blocks = std::min<size_t>(static_cast<size_t>(end - p) / 16, 255);
+    for (size_t b = 0; b < blocks; ++b, p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, needle));
+    }
+    const __m128i sums = _mm_sad_epu8(acc, zero);
+    n += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+         static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; p < end; ++p) n += *p == c;
+  return n;
+}
 
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
   // Optimal string alignment: Levenshtein plus adjacent transpositions, the

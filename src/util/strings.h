@@ -19,6 +19,11 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t cap = 1000);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+// How many bytes of `s` equal `c` (newlines, mostly): sixteen bytes a step
+// with SSE2 where available. std::count compiles to a loop that widens every
+// byte to 64 bits, four times slower on a large bundle.
+size_t count_byte(std::string_view s, char c);
+
 std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // For text meant for a terminal: control characters (C0 and DEL), which
