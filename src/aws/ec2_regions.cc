@@ -10,6 +10,7 @@
 
 #include "aws/xml_lite.h"
 #include "sageguard/aws/aws_error.h"
+#include "sageguard/aws/service_endpoint.h"
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/aws/sigv4_signer.h"
 
@@ -67,27 +68,8 @@ std::vector<std::string> enabled_region_names(const std::vector<Ec2Region>& regi
 
 Result<std::string> resolve_ec2_endpoint(const Env& env, const std::string& explicit_url,
                                          const std::string& region) {
-  std::string url = explicit_url;
-  const char* from = "EC2 endpoint";
-  if (url.empty()) {
-    url = env.get_or("AWS_ENDPOINT_URL_EC2");
-    from = "AWS_ENDPOINT_URL_EC2";
-  }
-  if (url.empty()) {
-    url = env.get_or("AWS_ENDPOINT_URL");
-    from = "AWS_ENDPOINT_URL";
-  }
-  if (url.empty()) return "https://ec2." + region + ".amazonaws.com";
-  auto parts = parse_url(url);
-  if (!parts || (parts->scheme != "https" && parts->scheme != "http")) {
-    return Error::make(ErrorCode::usage, std::string(from) + " is not an http(s) URL: " + url);
-  }
-  if (parts->scheme == "http" && !is_loopback_host(parts->host)) {
-    return Error::make(ErrorCode::usage,
-                       std::string(from) + ": plain http is allowed only to a loopback host; use https");
-  }
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
+  static constexpr ServiceEndpoint kEc2{"EC2", "EC2 endpoint", "AWS_ENDPOINT_URL_EC2", "ec2"};
+  return resolve_service_endpoint(env, explicit_url, region, kEc2);
 }
 
 namespace {

@@ -1,34 +1,14 @@
 // Wiring a SageMaker JsonClient from CLI flags and the AWS environment.
 #include "sageguard/aws/json_client.h"
+#include "sageguard/aws/service_endpoint.h"
 
 namespace sageguard::aws {
 
 Result<std::string> resolve_sagemaker_endpoint(const Env& env, const std::string& explicit_url,
                                                const std::string& region) {
-  std::string url = explicit_url;
-  const char* from = "--endpoint-url";
-  if (url.empty()) {
-    url = env.get_or("AWS_ENDPOINT_URL_SAGEMAKER");
-    from = "AWS_ENDPOINT_URL_SAGEMAKER";
-  }
-  if (url.empty()) {
-    url = env.get_or("AWS_ENDPOINT_URL");
-    from = "AWS_ENDPOINT_URL";
-  }
-  if (url.empty()) {
-    if (region.empty()) return Error::make(ErrorCode::aws, "no AWS region for the SageMaker endpoint");
-    return "https://api.sagemaker." + region + ".amazonaws.com";
-  }
-  auto parts = parse_url(url);
-  if (!parts || (parts->scheme != "https" && parts->scheme != "http")) {
-    return Error::make(ErrorCode::usage, std::string(from) + " is not an http(s) URL: " + url);
-  }
-  if (parts->scheme == "http" && !is_loopback_host(parts->host)) {
-    return Error::make(ErrorCode::usage, std::string(from) +
-                                             ": plain http is allowed only to a loopback host; use https");
-  }
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
+  static constexpr ServiceEndpoint kSageMaker{"SageMaker", "--endpoint-url", "AWS_ENDPOINT_URL_SAGEMAKER",
+                                              "api.sagemaker"};
+  return resolve_service_endpoint(env, explicit_url, region, kSageMaker);
 }
 
 Result<std::unique_ptr<JsonClient>> make_sagemaker_client(SageMakerClientOptions o) {

@@ -205,6 +205,14 @@ TEST(Ec2Regions, EndpointResolution) {
   EXPECT_EQ(*resolve_ec2_endpoint(MapEnv{}, "", "us-west-2"), "https://ec2.us-west-2.amazonaws.com");
   EXPECT_FALSE(resolve_ec2_endpoint(MapEnv{}, "http://ec2.example", "us-west-2").ok());
   EXPECT_TRUE(resolve_ec2_endpoint(MapEnv{}, "http://localhost:5000", "us-west-2").ok());
+  // The explicit URL wins over both variables; an error names where the URL came from.
+  EXPECT_EQ(*resolve_ec2_endpoint(env, "https://flag.example", "us-west-2"), "https://flag.example");
+  auto bad = resolve_ec2_endpoint(MapEnv({{"AWS_ENDPOINT_URL_EC2", "ftp://ec2.example"}}), "", "us-west-2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("AWS_ENDPOINT_URL_EC2 is not an http(s) URL"), std::string::npos)
+      << bad.error().message;
+  // The regional host needs a region.
+  EXPECT_FALSE(resolve_ec2_endpoint(MapEnv{}, "", "").ok());
 }
 
 }  // namespace
