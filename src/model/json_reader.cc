@@ -61,14 +61,9 @@ class JsonParser {
       if (pos_ >= n_ || s_[pos_] != '[') {
         return failed(pos_, fmt::format("expected '[', found {}", describe_here()));
       }
-      if (!check_depth(1)) return false;
-      ++pos_;
-      skip_ws();
-      stream_ = Stream::items;
-      if (pos_ < n_ && s_[pos_] == ']') {
-        ++pos_;
-        stream_ = Stream::after;
-      }
+      bool empty = false;
+      if (!enter_array(1, empty)) return false;
+      stream_ = empty ? Stream::after : Stream::items;
     }
     if (stream_ == Stream::after) {
       skip_ws();
@@ -78,15 +73,9 @@ class JsonParser {
     }
     skip_ws();
     if (!parse_value(item, 1)) return false;
-    skip_ws();
-    if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '['");
-    const char c = s_[pos_];
-    if (c == ']') {
-      stream_ = Stream::after;
-    } else if (c != ',') {
-      return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
-    }
-    ++pos_;
+    bool closed = false;
+    if (!array_separator(closed)) return false;
+    if (closed) stream_ = Stream::after;
     got = true;
     return true;
   }
@@ -338,36 +327,44 @@ class JsonParser {
     return true;
   }
 
-  bool parse_array(Value& out, uint32_t depth) {
+  // The '[' at pos_ at nesting `depth`: steps past it, and past the ']' too
+  // when the array is empty.
+  bool enter_array(uint32_t depth, bool& empty) {
     if (!check_depth(depth)) return false;
-    const uint64_t at = pos_;
-    const size_t base = b_.open_array();
     ++pos_;
     skip_ws();
-    if (pos_ < n_ && s_[pos_] == ']') {
-      ++pos_;
-      out = b_.close_array(base, at);
-      return true;
+    empty = pos_ < n_ && s_[pos_] == ']';
+    if (empty) ++pos_;
+    return true;
+  }
+
+  // After an array item: steps past ',' (more follow) or ']' (`closed`).
+  bool array_separator(bool& closed) {
+    skip_ws();
+    if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '['");
+    const char c = s_[pos_];
+    if (c != ',' && c != ']') {
+      return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
     }
-    for (;;) {
+    closed = c == ']';
+    ++pos_;
+    return true;
+  }
+
+  bool parse_array(Value& out, uint32_t depth) {
+    const uint64_t at = pos_;
+    bool closed = false;
+    if (!enter_array(depth, closed)) return false;
+    const size_t base = b_.open_array();
+    while (!closed) {
       skip_ws();
       Value item;
       if (!parse_value(item, depth)) return false;
       b_.add_item(item);
-      skip_ws();
-      if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '['");
-      char c = s_[pos_];
-      if (c == ',') {
-        ++pos_;
-        continue;
-      }
-      if (c == ']') {
-        ++pos_;
-        out = b_.close_array(base, at);
-        return true;
-      }
-      return failed(pos_, fmt::format("expected ',' or ']' in array, found {}", describe_here()));
+      if (!array_separator(closed)) return false;
     }
+    out = b_.close_array(base, at);
+    return true;
   }
 
   bool parse_object(Value& out, uint32_t depth) {
