@@ -23,5 +23,8 @@ struct RuleInfo {
 std::span<const RuleInfo> rule_catalog();
 // nullptr for an unknown id.
 const RuleInfo* find_rule(std::string_view id);
+// Position of `id` in rule_catalog(), or -1. Constant time: rules ask for
+// their severity many times per resource checked.
+int rule_index(std::string_view id);
 
 }  // namespace sageguard

@@ -1,6 +1,8 @@
 #include "sageguard/rule_catalog.h"
 
 #include <array>
+#include <cstdint>
+#include <iterator>
 
 namespace sageguard {
 namespace {
@@ -97,11 +99,58 @@ constexpr std::array kRules = {
 
 std::span<const RuleInfo> rule_catalog() { return kRules; }
 
-const RuleInfo* find_rule(std::string_view id) {
-  for (const auto& r : kRules) {
-    if (r.id == id) return &r;
+namespace {
+
+// A collision-free hash of the catalogue's ids: FNV-1a, then a multiplier
+// searched once (at first use) so every id gets its own slot. A lookup is
+// one hash and one comparison instead of a walk over the catalogue.
+class RuleIndex {
+ public:
+  RuleIndex() {
+    for (uint64_t seed = 0x9E3779B97F4A7C15ull;; seed += 2) {
+      slots_.fill(0);
+      bool clash = false;
+      for (size_t i = 0; i < std::size(kRules) && !clash; ++i) {
+        uint8_t& s = slots_[slot(kRules[i].id, seed)];
+        clash = s != 0;
+        s = static_cast<uint8_t>(i + 1);
+      }
+      if (!clash) {
+        seed_ = seed;
+        return;
+      }
+    }
   }
-  return nullptr;
+
+  int find(std::string_view id) const {
+    const uint8_t s = slots_[slot(id, seed_)];
+    if (s == 0 || kRules[s - 1].id != id) return -1;
+    return s - 1;
+  }
+
+ private:
+  static constexpr int kBits = 8;  // 256 slots for a catalogue of ~20 ids
+  static size_t slot(std::string_view id, uint64_t seed) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char c : id) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return static_cast<size_t>((h * seed) >> (64 - kBits));
+  }
+
+  std::array<uint8_t, size_t{1} << kBits> slots_{};
+  uint64_t seed_ = 0;
+};
+static_assert(std::size(kRules) < 255, "slots hold index + 1 in a byte");
+
+}  // namespace
+
+int rule_index(std::string_view id) {
+  static const RuleIndex index;
+  return index.find(id);
+}
+
+const RuleInfo* find_rule(std::string_view id) {
+  const int i = rule_index(id);
+  return i < 0 ? nullptr : &kRules[static_cast<size_t>(i)];
 }
 
 }  // namespace sageguard

@@ -61,11 +61,11 @@ void evaluate_budget(const CheckOptions& opts, rules::RuleContext& ctx) {
   }
 }
 
-Finding to_finding(const Document& doc, LineCol lc, const Resource& r, const Policy& policy,
-                   rules::RawFinding&& raw) {
+Finding to_finding(const Document& doc, LineCol lc, const Resource& r,
+                   const rules::Severities& severities, rules::RawFinding&& raw) {
   Finding f;
   f.rule = std::string(raw.rule);
-  f.severity = policy.severity_of(f.rule);
+  f.severity = severities.of(f.rule);
   f.file = doc.path();
   f.line = lc.line;
   f.column = lc.column;
@@ -112,9 +112,10 @@ Result<std::vector<std::pair<std::string, bool>>> collect_inputs(
 namespace {
 
 // The per-resource rule families, in the order their findings are listed.
-void evaluate_resource(const Policy& policy, const CheckOptions& opts, const Resource& r,
+void evaluate_resource(const Policy& policy, const rules::Severities& severities,
+                       const CheckOptions& opts, const Resource& r,
                        std::vector<rules::RawFinding>& raw) {
-  rules::RuleContext ctx(policy, r, raw);
+  rules::RuleContext ctx(policy, severities, r, raw);
   rules::check_request(ctx);
   rules::check_tags(ctx);
   rules::check_network(ctx);
@@ -128,10 +129,11 @@ void evaluate_resource(const Policy& policy, const CheckOptions& opts, const Res
 // `locate` maps an offset to its line and column.
 template <class Locate>
 void emit_findings(const Document& doc, const Locate& locate, const Resource& r,
-                   const Policy& policy, const std::string& today,
-                   std::vector<rules::RawFinding>& raw, CheckResult& out) {
+                   const Policy& policy, const rules::Severities& severities,
+                   const std::string& today, std::vector<rules::RawFinding>& raw,
+                   CheckResult& out) {
   for (auto& rf : raw) {
-    Finding f = to_finding(doc, locate(rf.offset), r, policy, std::move(rf));
+    Finding f = to_finding(doc, locate(rf.offset), r, severities, std::move(rf));
     if (const Waiver* w = rules::active_waiver(policy, f, today)) {
       out.waived.push_back({std::move(f), w->reason, w->expires});
     } else {
@@ -154,7 +156,8 @@ bool derives_tags(const Resource& r) {
 // unrecognised item, as when the whole text was parsed first). A bundle
 // whose items can inherit tags from others (tags.propagation) needs all of
 // them at once: it is checked again as a whole, from the start.
-Status check_deferred(const Document& doc, const Policy& policy, const CheckOptions& opts,
+Status check_deferred(const Document& doc, const Policy& policy,
+                      const rules::Severities& severities, const CheckOptions& opts,
                       const std::string& today, CheckResult& out) {
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
@@ -194,8 +197,8 @@ Status check_deferred(const Document& doc, const Policy& policy, const CheckOpti
     lines.advance(item.offset());
     for (const Resource& r : resources) {
       raw.clear();
-      evaluate_resource(policy, opts, r, raw);
-      emit_findings(doc, locate, r, policy, today, raw, out);
+      evaluate_resource(policy, severities, opts, r, raw);
+      emit_findings(doc, locate, r, policy, severities, today, raw, out);
     }
   }
   if (unrecognised) return std::move(*unrecognised);
@@ -208,7 +211,8 @@ Status check_deferred(const Document& doc, const Policy& policy, const CheckOpti
 Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out) {
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
-  if (doc.deferred()) return check_deferred(doc, policy, opts, today, out);
+  const rules::Severities severities(policy);
+  if (doc.deferred()) return check_deferred(doc, policy, severities, opts, today, out);
   SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind));
   out.summary.files += 1;
   if (!ex.recognised) {
@@ -223,7 +227,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   }
   std::vector<std::vector<rules::RawFinding>> raw(ex.resources.size());
   for (size_t i = 0; i < ex.resources.size(); ++i) {
-    evaluate_resource(policy, opts, ex.resources[i], raw[i]);
+    evaluate_resource(policy, severities, opts, ex.resources[i], raw[i]);
   }
   rules::check_propagation(policy, ex.resources, raw);
   out.summary.resources += static_cast<int>(ex.resources.size());
@@ -232,7 +236,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   out.findings.reserve(out.findings.size() + total);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     emit_findings(doc, [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
-                  today, raw[i], out);
+                  severities, today, raw[i], out);
   }
   return Status::success();
 }

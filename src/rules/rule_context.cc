@@ -85,9 +85,11 @@ std::string dotted(std::string_view path) {
   return out;
 }
 
-bool RuleContext::enabled(std::string_view rule) const {
-  return policy_.severity_of(rule) != Severity::off;
+Severities::Severities(const Policy& policy) {
+  for (const RuleInfo& r : rule_catalog()) by_index_.push_back(policy.severity_of(r.id));
 }
+
+bool RuleContext::enabled(std::string_view rule) const { return severities_.of(rule) != Severity::off; }
 
 void RuleContext::emit(std::string_view rule, uint64_t offset, std::string pointer,
                        std::string message) {

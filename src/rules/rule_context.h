@@ -10,6 +10,7 @@
 
 #include "sageguard/policy.h"
 #include "sageguard/resource.h"
+#include "sageguard/rule_catalog.h"
 
 namespace sageguard::rules {
 
@@ -54,10 +55,27 @@ struct PointerRef {
   std::string str() const { return std::string(prefix) + to_pointer(path); }
 };
 
+// The policy's severity of every catalogue rule, resolved once per document:
+// rules ask whether they are enabled some 25 times per resource, and
+// Policy::severity_of searches a map and then the catalogue each time.
+class Severities {
+ public:
+  explicit Severities(const Policy& policy);
+  // Severity::off for an id outside the catalogue (as Policy::severity_of).
+  Severity of(std::string_view rule) const {
+    const int i = rule_index(rule);
+    return i < 0 ? Severity::off : by_index_[static_cast<size_t>(i)];
+  }
+
+ private:
+  std::vector<Severity> by_index_;
+};
+
 class RuleContext {
  public:
-  RuleContext(const Policy& policy, const Resource& resource, std::vector<RawFinding>& out)
-      : policy_(policy), resource_(resource), out_(out) {}
+  RuleContext(const Policy& policy, const Severities& severities, const Resource& resource,
+              std::vector<RawFinding>& out)
+      : policy_(policy), severities_(severities), resource_(resource), out_(out) {}
 
   const Policy& policy() const { return policy_; }
   const Resource& resource() const { return resource_; }
@@ -78,6 +96,7 @@ class RuleContext {
 
  private:
   const Policy& policy_;
+  const Severities& severities_;
   const Resource& resource_;
   std::vector<RawFinding>& out_;
 };

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "sageguard/policy.h"
 #include "sageguard/rule_catalog.h"
@@ -68,6 +69,24 @@ TEST(Severity, NamesRoundTrip) {
   EXPECT_FALSE(parse_severity("Error"));
   EXPECT_FALSE(parse_severity(""));
   EXPECT_EQ(default_policy().severity_of("no.such.rule"), Severity::off);
+}
+
+// rule_index hashes ids; every catalogue id must find its own position and
+// anything else (near misses included) nothing.
+TEST(RuleCatalog, IndexFindsEveryIdAndNothingElse) {
+  const auto rules = rule_catalog();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string id(rules[i].id);
+    EXPECT_EQ(rule_index(id), static_cast<int>(i)) << id;
+    EXPECT_EQ(find_rule(id), &rules[i]) << id;
+    EXPECT_EQ(rule_index(id + "x"), -1) << id;
+    EXPECT_EQ(rule_index(id.substr(0, id.size() - 1)), -1) << id;
+    std::string upper = id;
+    upper[0] = static_cast<char>(upper[0] - 'a' + 'A');
+    EXPECT_EQ(rule_index(upper), -1) << id;
+  }
+  EXPECT_EQ(rule_index(""), -1);
+  EXPECT_EQ(find_rule("no.such-rule"), nullptr);
 }
 
 TEST(Glob, Matching) {
