@@ -114,10 +114,15 @@ void JsonWriter::quoted(std::string_view s) {
   out_ += '"';
   size_t run = 0;
   auto flush = [&](size_t upto) { out_.append(s.data() + run, upto - run); };
-  const bool valid = utf8_is_valid(s);
+  // Validity is only asked when a non-ASCII byte turns up (most text is ASCII).
+  enum { unknown, yes, no } valid = unknown;
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || valid)) continue;
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+    if (c >= 0x80) {
+      if (valid == unknown) valid = utf8_is_valid(s) ? yes : no;
+      if (valid == yes) continue;
+    }
     flush(i);
     run = i + 1;
     switch (c) {
