@@ -4,14 +4,17 @@
 // `null` mean what they mean in JSON); quoted scalars stay strings.
 #include <fmt/format.h>
 #include <re2/re2.h>
-#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <unordered_set>
+#include <vector>
 
 #include "model/tree_builder.h"
 #include "model/yaml_documents.h"
@@ -198,22 +201,57 @@ std::optional<uint64_t> flow_depth_exceeded(std::string_view text, uint32_t max_
   return std::nullopt;
 }
 
-// Block-style nesting: the deepest indentation, measured in lines whose
-// indentation grows, bounds yaml-cpp's recursion too.
+// Block-style nesting, measured the way YAML's indentation opens blocks: a
+// stack of the columns of enclosing blocks. A key line indented further than
+// the innermost block opens one more level; a "- " sequence marker opens a level
+// at its own column and another for the item's content. The first block
+// deeper than `max_depth` is reported, before yaml-cpp (whose parser
+// recurses per level) sees the text.
+// A block sequence marker: '-' then a space (or the end of the line).
+bool is_dash(std::string_view text, uint64_t i) {
+  return i < text.size() && text[i] == '-' &&
+         (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n' || text[i + 1] == '\r');
+}
+
+// Whether the rest of the line holds a mapping key (": " or a trailing ':').
+// Quoted text with a colon also counts: an overestimate is safe here.
+bool starts_mapping(std::string_view text, uint64_t i) {
+  for (; i < text.size() && text[i] != '\n'; ++i) {
+    if (text[i] != ':') continue;
+    if (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n' || text[i + 1] == '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<uint64_t> indent_depth_exceeded(std::string_view text, uint32_t max_depth) {
-  // Each nesting level needs at least one more column of indentation (or a
-  // "- " sequence marker). Counting indicators per line is a safe upper bound.
+  std::vector<uint64_t> open;  // columns of the enclosing blocks, increasing
+  auto enter = [&](uint64_t column) {
+    while (!open.empty() && open.back() > column) open.pop_back();
+    if (open.empty() || open.back() < column) open.push_back(column);
+    return open.size() > max_depth;
+  };
   uint64_t line_start = 0;
   while (line_start < text.size()) {
     uint64_t i = line_start;
-    uint32_t levels = 0;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '-' || text[i] == '\t')) {
-      if (text[i] == ' ' || text[i] == '-') ++levels;
-      ++i;
+    while (i < text.size() && text[i] == ' ') ++i;
+    const bool blank = i >= text.size() || text[i] == '\n' || text[i] == '\r' || text[i] == '#';
+    if (!blank) {
+      // Only a key or a "- " opens a block; other lines (a scalar on its own
+      // line, continuation and block-scalar text) nest nothing.
+      if ((is_dash(text, i) || starts_mapping(text, i)) && enter(i - line_start)) return i;
+      // Compact forms: "- - - x" is three sequences on one line, "- a: 1" a
+      // mapping inside a sequence item; a scalar item ("- x") opens nothing.
+      while (is_dash(text, i)) {
+        i += 1;
+        while (i < text.size() && text[i] == ' ') ++i;
+        if ((is_dash(text, i) || starts_mapping(text, i)) && enter(i - line_start)) return i;
+      }
     }
-    if (levels > max_depth * 4) return line_start;
-    while (i < text.size() && text[i] != '\n') ++i;
-    line_start = i + 1;
+    const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
+    if (!nl) break;
+    line_start = static_cast<uint64_t>(static_cast<const char*>(nl) - text.data()) + 1;
   }
   return std::nullopt;
 }
@@ -272,8 +310,15 @@ std::optional<uint64_t> yaml_second_document_offset(const std::string& text) {
   return m.pos > 0 ? static_cast<uint64_t>(m.pos) : 0;
 }
 
+// yaml-cpp refuses nesting a little under 500 levels (its parser's
+// recursion guard throws DeepRecursion, whose message reads "bad file").
+// YAML is held to this limit so the checks below find the first too-deep
+// line first and say so plainly; JSON keeps --max-depth's full range.
+constexpr uint32_t kYamlMaxDepth = 496;
+
 Result<ValueTree> parse_yaml(const std::string& path, std::string_view text,
-                             uint32_t max_depth) {
+                             uint32_t max_depth_option) {
+  const uint32_t max_depth = std::min(max_depth_option, kYamlMaxDepth);
   if (auto at = first_control_byte(text)) {
     return error_at_offset(
         ErrorCode::input, path, text, *at,
@@ -306,6 +351,12 @@ Result<ValueTree> parse_yaml(const std::string& path, std::string_view text,
     }
     tree.set_root(root);
     return tree;
+  } catch (const YAML::DeepRecursion& e) {
+    // Not expected past the checks above; kept so yaml-cpp's "bad file" never
+    // reaches a user.
+    const uint64_t off = e.mark.pos >= 0 ? static_cast<uint64_t>(e.mark.pos) : 0;
+    return error_at_offset(ErrorCode::input, path, text, off,
+                           fmt::format("nesting deeper than {} levels", max_depth));
   } catch (const YAML::Exception& e) {
     // Mark is 0-based line/column; convert through the offset when we have it.
     uint64_t off = e.mark.pos >= 0 ? static_cast<uint64_t>(e.mark.pos) : 0;
