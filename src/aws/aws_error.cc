@@ -125,6 +125,10 @@ AwsError from_transport_error(const TransportError& t) {
       e.kind = AwsErrorKind::config;
       e.code = "InvalidEndpoint";
       break;
+    case TransportErrorKind::unavailable:
+      e.kind = AwsErrorKind::config;
+      e.code = "HttpClientUnavailable";
+      break;
   }
   e.message = t.message;
   e.maybe_applied = t.maybe_sent;

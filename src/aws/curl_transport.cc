@@ -1,24 +1,23 @@
 // HttpTransport over libcurl. Easy handles are pooled so keep-alive
 // connections are reused across calls; a share handle shares DNS and TLS
 // sessions between them. Plain http is refused unless the host is loopback
-// (or one of the metadata hosts the caller allowed).
+// (or one of the metadata hosts the caller allowed). libcurl is called through
+// the table of curl_loader.h, loaded at the first send: making a transport
+// costs nothing, and a missing libcurl is a TransportError, not a failed start.
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <mutex>
 #include <vector>
 
+#include "aws/curl_loader.h"
 #include "sageguard/aws/http_transport.h"
 
 namespace sageguard::aws {
 
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
@@ -41,18 +40,12 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(CurlTransportOptions opts) : opts_(std::move(opts)) {
-    global_init();
-    share_ = curl_share_init();
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlTransport::lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  }
+  CurlTransport(CurlTransportOptions opts, std::function<Result<const CurlApi*>()> load)
+      : opts_(std::move(opts)), load_(std::move(load)) {}
   ~CurlTransport() override {
-    for (CURL* h : idle_) curl_easy_cleanup(h);
-    curl_share_cleanup(share_);
+    if (api_ == nullptr) return;  // never sent: nothing of libcurl's to free
+    for (CURL* h : idle_) api_->easy_cleanup(h);
+    api_->share_cleanup(share_);
   }
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
@@ -70,54 +63,82 @@ class CurlTransport final : public HttpTransport {
                                 " (use https)",
                             false};
     }
+    const CurlApi* api = ready();
+    if (api == nullptr) {
+      // Not retryable and nothing was sent: `invalid` is the kind that says so
+      // (the request cannot be made here); the message names the cause.
+      return TransportError{TransportErrorKind::unavailable, load_error_, false};
+    }
+    const CurlApi& c = *api;
     CURL* h = acquire();
     HttpResponse resp;
     curl_slist* hdrs = nullptr;
     // Suppress headers curl would add on its own that we did not ask for.
-    hdrs = curl_slist_append(hdrs, "Expect:");
+    hdrs = c.slist_append(hdrs, "Expect:");
     for (const auto& [k, v] : req.headers) {
       std::string line = v.empty() ? k + ";" : k + ": " + v;
-      hdrs = curl_slist_append(hdrs, line.c_str());
+      hdrs = c.slist_append(hdrs, line.c_str());
     }
-    curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(h, CURLOPT_SHARE, share_);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!opts_.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, opts_.ca_bundle.c_str());
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
+    c.easy_setopt(h, CURLOPT_URL, req.url.c_str());
+    c.easy_setopt(h, CURLOPT_SHARE, share_);
+    c.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    c.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    c.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    c.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    c.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!opts_.ca_bundle.empty()) c.easy_setopt(h, CURLOPT_CAINFO, opts_.ca_bundle.c_str());
+    c.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
+    c.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
+    c.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    c.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    c.easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+    c.easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+    c.easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+    c.easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
     if (req.method == "GET" && req.body.empty()) {
-      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+      c.easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else if (req.method == "HEAD") {
-      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+      c.easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
-      if (req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      c.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      c.easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+      if (req.method != "POST") c.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+    CURLcode rc = c.easy_perform(h);
+    c.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
     curl_off_t connect_us = 0;
-    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-    curl_slist_free_all(hdrs);
+    c.easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+    c.easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+    c.slist_free_all(hdrs);
     release(h);
     if (rc == CURLE_OK) return resp;
-    return classify(rc, connect_us > 0);
+    return classify(c, rc, connect_us > 0);
   }
 
  private:
-  static TransportError classify(CURLcode rc, bool connected) {
-    std::string msg = curl_easy_strerror(rc);
+  // Loads libcurl (once per process) and makes this transport's share handle
+  // (once per transport); nullptr, with load_error_ set, if libcurl is unusable.
+  const CurlApi* ready() {
+    std::call_once(ready_once_, [this] {
+      auto api = load_();
+      if (!api) {
+        load_error_ = api.error().message;
+        return;
+      }
+      const CurlApi& c = **api;
+      share_ = c.share_init();
+      c.share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlTransport::lock);
+      c.share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock);
+      c.share_setopt(share_, CURLSHOPT_USERDATA, this);
+      c.share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+      c.share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+      api_ = &c;
+    });
+    return api_;
+  }
+
+  static TransportError classify(const CurlApi& c, CURLcode rc, bool connected) {
+    std::string msg = c.easy_strerror(rc);
     switch (rc) {
       case CURLE_OPERATION_TIMEDOUT:
         return {TransportErrorKind::timeout, msg, connected};
@@ -147,18 +168,18 @@ class CurlTransport final : public HttpTransport {
         return h;
       }
     }
-    return curl_easy_init();
+    return api_->easy_init();
   }
 
   void release(CURL* h) {
     // Reset clears options but keeps the handle's live connections.
-    curl_easy_reset(h);
+    api_->easy_reset(h);
     std::lock_guard<std::mutex> lock(pool_mu_);
     if (idle_.size() < opts_.max_idle_handles) {
       idle_.push_back(h);
       return;
     }
-    curl_easy_cleanup(h);
+    api_->easy_cleanup(h);
   }
 
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
@@ -170,6 +191,11 @@ class CurlTransport final : public HttpTransport {
 
   static constexpr size_t kLocks = 8;
   CurlTransportOptions opts_;
+  std::function<Result<const CurlApi*>()> load_;
+  // Set once by ready(); call_once orders these writes before every reader.
+  std::once_flag ready_once_;
+  const CurlApi* api_ = nullptr;
+  std::string load_error_;
   CURLSH* share_ = nullptr;
   std::array<std::mutex, kLocks> share_mu_;
   std::mutex pool_mu_;
@@ -178,8 +204,13 @@ class CurlTransport final : public HttpTransport {
 
 }  // namespace
 
+std::shared_ptr<HttpTransport> make_curl_transport_with(
+    CurlTransportOptions options, std::function<Result<const CurlApi*>()> api) {
+  return std::make_shared<CurlTransport>(std::move(options), std::move(api));
+}
+
 std::shared_ptr<HttpTransport> make_curl_transport(CurlTransportOptions options) {
-  return std::make_shared<CurlTransport>(std::move(options));
+  return make_curl_transport_with(std::move(options), &curl_api);
 }
 
 }  // namespace sageguard::aws

@@ -113,7 +113,10 @@ Result<std::optional<Credentials>> credentials_from_imds(const Env& env, HttpTra
   put.set_header("X-aws-ec2-metadata-token-ttl-seconds", "21600");
   HttpOutcome tok = transport.send(put);
   if (!tok.ok()) {
-    if (tok.error().kind == TransportErrorKind::insecure) {
+    // Refused or impossible here (not an answer from the network): say so
+    // rather than conclude "not on EC2".
+    if (tok.error().kind == TransportErrorKind::insecure ||
+        tok.error().kind == TransportErrorKind::unavailable) {
       return Error::make(ErrorCode::aws, "instance metadata: " + tok.error().message);
     }
     return std::optional<Credentials>();  // not on EC2

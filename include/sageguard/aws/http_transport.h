@@ -44,6 +44,7 @@ enum class TransportErrorKind {
   insecure,    // refused before sending: plain http to a non-loopback host
   invalid,     // malformed URL or other request problem
   tls,         // certificate or handshake failure
+  unavailable, // the HTTP library (libcurl, loaded on first use) is missing or too old
 };
 
 struct TransportError {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "loopback_http_server.h"
+#include "sageguard/aws/aws_error.h"
 #include "sageguard/aws/http_transport.h"
 
 namespace {
@@ -18,6 +19,29 @@ using sgtest::ReceivedRequest;
 
 CannedResponse echo(const ReceivedRequest& r) {
   return {201, {{"X-Echo-Method", r.method}, {"x-amzn-RequestId", "rid-1"}}, r.header("x-test") + "|" + r.body};
+}
+
+// How transport failures read to a user and to the retry loop: only
+// timeouts and broken connections are worth another attempt.
+TEST(CurlTransport, TransportErrorsMapToAwsErrors) {
+  struct Case {
+    aws::TransportErrorKind kind;
+    const char* code;
+    bool retryable;
+  };
+  const Case cases[] = {{aws::TransportErrorKind::timeout, "Timeout", true},
+                        {aws::TransportErrorKind::connection, "ConnectionError", true},
+                        {aws::TransportErrorKind::tls, "TlsError", false},
+                        {aws::TransportErrorKind::insecure, "InvalidEndpoint", false},
+                        {aws::TransportErrorKind::invalid, "InvalidEndpoint", false},
+                        {aws::TransportErrorKind::unavailable, "HttpClientUnavailable", false}};
+  for (const auto& c : cases) {
+    const aws::AwsError e = aws::from_transport_error({c.kind, "details", false});
+    EXPECT_EQ(e.code, c.code);
+    EXPECT_EQ(e.retryable, c.retryable) << c.code;
+    EXPECT_EQ(e.message, "details");
+    EXPECT_FALSE(e.maybe_applied);
+  }
 }
 
 TEST(CurlTransport, RoundTripsMethodHeadersAndBody) {

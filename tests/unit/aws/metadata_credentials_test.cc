@@ -1,6 +1,7 @@
 // Container and IMDSv2 credentials against a loopback HTTP server.
 #include <gtest/gtest.h>
 
+#include "aws/curl_loader.h"
 #include "loopback_http_server.h"
 #include "sageguard/aws/credentials_chain.h"
 #include "test_support.h"
@@ -74,6 +75,20 @@ TEST(Imds, NoRoleAndUnreachableAreNotErrors) {
   auto unreachable = aws::credentials_from_imds(dead, *t);
   ASSERT_TRUE(unreachable.ok());
   EXPECT_FALSE(unreachable->has_value());
+}
+
+// Without libcurl the metadata service cannot be asked: that is an error to
+// show, not a sign of running outside EC2 (which would read "no credentials").
+TEST(Imds, MissingHttpLibraryIsAnErrorNotNoCredentials) {
+  LoopbackHttpServer server(imds);
+  aws::MapEnv env({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}});
+  auto t = aws::make_curl_transport_with({}, []() -> sageguard::Result<const aws::CurlApi*> {
+    return aws::load_curl_api({"libsageguard-no-such-curl.so"}).error();
+  });
+  auto r = aws::credentials_from_imds(env, *t);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("libsageguard-no-such-curl.so"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(server.requests().empty());
 }
 
 TEST(Imds, ChainFallsThroughToImds) {

@@ -1,0 +1,152 @@
+// Loads libcurl with dlopen on first use (see curl_loader.h for why).
+#include "aws/curl_loader.h"
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstdio>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+namespace sageguard::aws {
+
+namespace {
+
+// The table's types must be the real prototypes: a mismatch would be an ABI
+// error at run time, so catch it against <curl/curl.h> here. decltype does not
+// reference the symbols, so nothing is linked.
+static_assert(std::is_same_v<decltype(CurlApi::global_init), decltype(&curl_global_init)>);
+static_assert(std::is_same_v<decltype(CurlApi::version_info), decltype(&curl_version_info)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_init), decltype(&curl_easy_init)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_cleanup), decltype(&curl_easy_cleanup)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_reset), decltype(&curl_easy_reset)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_perform), decltype(&curl_easy_perform)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_setopt), decltype(&curl_easy_setopt)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_getinfo), decltype(&curl_easy_getinfo)>);
+static_assert(std::is_same_v<decltype(CurlApi::easy_strerror), decltype(&curl_easy_strerror)>);
+static_assert(std::is_same_v<decltype(CurlApi::share_init), decltype(&curl_share_init)>);
+static_assert(std::is_same_v<decltype(CurlApi::share_cleanup), decltype(&curl_share_cleanup)>);
+static_assert(std::is_same_v<decltype(CurlApi::share_setopt), decltype(&curl_share_setopt)>);
+static_assert(std::is_same_v<decltype(CurlApi::slist_append), decltype(&curl_slist_append)>);
+static_assert(std::is_same_v<decltype(CurlApi::slist_free_all), decltype(&curl_slist_free_all)>);
+
+std::string last_dlerror() {
+  const char* e = dlerror();
+  return e ? e : "unknown dlopen error";
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The file a handle was loaded from, for messages ("" if unknown).
+std::string loaded_path(void* lib) {
+  link_map* map = nullptr;
+  if (dlinfo(lib, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr || map->l_name == nullptr) return "";
+  return map->l_name;
+}
+
+// Resolves one symbol into its typed slot; records the name when missing.
+template <typename Fn>
+void resolve(void* lib, const char* name, Fn& slot, std::string& missing) {
+  dlerror();  // clear a stale error so a null result is read correctly
+  void* sym = dlsym(lib, name);
+  if (sym == nullptr) {
+    missing += (missing.empty() ? "" : ", ") + std::string(name);
+    slot = nullptr;
+    return;
+  }
+  slot = reinterpret_cast<Fn>(sym);
+}
+
+std::string version_text(unsigned num) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%u.%u.%u", (num >> 16) & 0xff, (num >> 8) & 0xff, num & 0xff);
+  return buf;
+}
+
+}  // namespace
+
+Result<CurlApi> load_curl_api(const std::vector<std::string>& sonames) {
+  void* lib = nullptr;
+  std::string soname;
+  std::string first_error;
+  for (const auto& name : sonames) {
+    // RTLD_LOCAL: libcurl's symbols (and its dependencies') stay out of the
+    // global namespace, as they were never part of sageguard's.
+    lib = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib != nullptr) {
+      soname = name;
+      break;
+    }
+    // The first name is the one that matters (the runtime package's); a
+    // missing fallback's message would only hide it.
+    if (first_error.empty()) first_error = last_dlerror();
+  }
+  if (lib == nullptr) {
+    return Error::make(ErrorCode::aws, "libcurl could not be loaded (tried " + joined(sonames) +
+                                           "): " + first_error +
+                                           "; install libcurl4 (Debian/Ubuntu) or libcurl");
+  }
+
+  CurlApi api{};
+  std::string missing;
+  resolve(lib, "curl_global_init", api.global_init, missing);
+  resolve(lib, "curl_version_info", api.version_info, missing);
+  resolve(lib, "curl_easy_init", api.easy_init, missing);
+  resolve(lib, "curl_easy_cleanup", api.easy_cleanup, missing);
+  resolve(lib, "curl_easy_reset", api.easy_reset, missing);
+  resolve(lib, "curl_easy_perform", api.easy_perform, missing);
+  resolve(lib, "curl_easy_setopt", api.easy_setopt, missing);
+  resolve(lib, "curl_easy_getinfo", api.easy_getinfo, missing);
+  resolve(lib, "curl_easy_strerror", api.easy_strerror, missing);
+  resolve(lib, "curl_share_init", api.share_init, missing);
+  resolve(lib, "curl_share_cleanup", api.share_cleanup, missing);
+  resolve(lib, "curl_share_setopt", api.share_setopt, missing);
+  resolve(lib, "curl_slist_append", api.slist_append, missing);
+  resolve(lib, "curl_slist_free_all", api.slist_free_all, missing);
+  std::string where = soname;
+  if (auto path = loaded_path(lib); !path.empty() && path != soname) where += " (" + path + ")";
+  if (!missing.empty()) {
+    dlclose(lib);
+    return Error::make(ErrorCode::aws, where + " is not a usable libcurl: missing " + missing);
+  }
+
+  const curl_version_info_data* info = api.version_info(CURLVERSION_NOW);
+  if (info == nullptr || info->version_num < kMinCurlVersion) {
+    const std::string have =
+        info == nullptr ? "an unknown version" : "version " + version_text(info->version_num);
+    dlclose(lib);
+    return Error::make(ErrorCode::aws, where + " is " + have + "; sageguard needs libcurl " +
+                                           version_text(kMinCurlVersion) + " or later");
+  }
+  return api;
+}
+
+Result<const CurlApi*> curl_api() {
+  // Built once; the library is never unloaded (handles made from it may live
+  // until exit), and curl_global_cleanup is left to process exit as before.
+  static std::once_flag once;
+  static CurlApi table{};
+  static Result<const CurlApi*> outcome = Error::make(ErrorCode::internal, "libcurl not loaded yet");
+  std::call_once(once, [] {
+    auto loaded = load_curl_api({"libcurl.so.4", "libcurl.so"});
+    if (!loaded) {
+      outcome = std::move(loaded).error();
+      return;
+    }
+    table = *loaded;
+    if (CURLcode rc = table.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
+      outcome = Error::make(ErrorCode::aws, std::string("curl_global_init failed: ") +
+                                                table.easy_strerror(rc));
+      return;
+    }
+    outcome = &table;
+  });
+  return outcome;
+}
+
+}  // namespace sageguard::aws
