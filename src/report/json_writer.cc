@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/strings.h"
 #include "util/utf8.h"
 
 namespace sageguard::report {
@@ -112,11 +113,18 @@ void JsonWriter::null() {
 // quote user text.
 void JsonWriter::quoted(std::string_view s) {
   out_ += '"';
+  // Most text needs no escaping at all: copy it whole.
+  const size_t plain = json_plain_prefix(s);
+  if (plain == s.size()) {
+    out_.append(s);
+    out_ += '"';
+    return;
+  }
   size_t run = 0;
   auto flush = [&](size_t upto) { out_.append(s.data() + run, upto - run); };
   // Validity is only asked when a non-ASCII byte turns up (most text is ASCII).
   enum { unknown, yes, no } valid = unknown;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
     if (c >= 0x80) {

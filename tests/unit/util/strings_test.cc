@@ -39,5 +39,28 @@ TEST(CountByte, AgreesWithStdCount) {
   EXPECT_EQ(count_byte(same, '\n'), same.size());
 }
 
+// json_plain_prefix against a byte-by-byte reading of its definition, on
+// random text mixing plain ASCII with every kind of byte that ends the prefix.
+TEST(JsonPlainPrefix, AgreesWithBytewiseDefinition) {
+  std::mt19937 rng(5);
+  const std::string specials = std::string("\"\\\x01\x1f\x80\xC3\xFF", 7) + std::string(1, '\0');
+  for (int round = 0; round < 3000; ++round) {
+    std::string s(rng() % 70, 'a');
+    for (char& c : s) c = static_cast<char>(0x20 + rng() % 95);
+    for (int k = static_cast<int>(rng() % 3); k > 0 && !s.empty(); --k) {
+      s[rng() % s.size()] = specials[rng() % specials.size()];
+    }
+    size_t want = 0;
+    while (want < s.size()) {
+      const auto c = static_cast<unsigned char>(s[want]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++want;
+    }
+    ASSERT_EQ(json_plain_prefix(s), want) << round;
+  }
+  EXPECT_EQ(json_plain_prefix(""), 0u);
+  EXPECT_EQ(json_plain_prefix(std::string(40, 'x') + "\x7f"), 41u);  // DEL needs no escape
+}
+
 }  // namespace
 }  // namespace sageguard
