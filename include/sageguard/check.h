@@ -37,7 +37,8 @@ struct CheckOptions {
 Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
                                 const CheckOptions& opts);
 
-// Check one parsed document; appends to `out` (findings, waived, summary).
+// Check one parsed document; appends to `out` (findings, waived, summary:
+// files, resources, skipped, and the active findings counted by severity).
 // `named` says whether the file was named on the command line.
 Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out);

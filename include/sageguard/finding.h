@@ -44,6 +44,13 @@ struct CheckSummary {
   int error = 0;
   int warning = 0;
   int note = 0;
+
+  // Counts one active finding.
+  void add(Severity s) {
+    if (s == Severity::error) ++error;
+    if (s == Severity::warning) ++warning;
+    if (s == Severity::note) ++note;
+  }
 };
 
 struct CheckResult {

@@ -137,11 +137,7 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
   CheckSummary& s = res.check.summary;
   s.files = 0;
   s.resources = static_cast<int>(inv.described.size() + inv.unreadable.size());
-  for (const auto& f : res.check.findings) {
-    if (f.severity == Severity::error) ++s.error;
-    if (f.severity == Severity::warning) ++s.warning;
-    if (f.severity == Severity::note) ++s.note;
-  }
+  for (const auto& f : res.check.findings) s.add(f.severity);
   return res;
 }
 

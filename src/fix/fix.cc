@@ -101,15 +101,6 @@ Status same_resources(const std::vector<Resource>& a, const std::vector<Resource
   return e;
 }
 
-void count(CheckResult& r) {
-  r.summary.error = r.summary.warning = r.summary.note = 0;
-  for (const auto& f : r.findings) {
-    if (f.severity == Severity::error) ++r.summary.error;
-    if (f.severity == Severity::warning) ++r.summary.warning;
-    if (f.severity == Severity::note) ++r.summary.note;
-  }
-}
-
 FixChange to_change(const Document& doc, const Resource& r, const ChangeNote& n) {
   FixChange c;
   c.rule = n.rule;
@@ -183,9 +174,8 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
     SG_TRY(same_resources(ex.resources, ex2.resources, path));
   }
   out.remaining.policy = policy.source;
-  rules::expired_waiver_findings(policy, co.today, out.remaining.findings);
+  rules::expired_waiver_findings(policy, co.today, out.remaining);
   SG_TRY(check_document(*fixed_doc, true, policy, co, out.remaining));
-  count(out.remaining);
   return out;
 }
 

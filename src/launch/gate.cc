@@ -72,13 +72,6 @@ Result<GateResult> gate_document(const std::string& path, const std::string& tex
   co.estimator = opts.estimator;
   g.check.policy = policy.source;
   SG_TRY(check_document(*doc, true, policy, co, g.check));
-  // check_document leaves the severity tally to its caller (check_paths).
-  g.check.summary.error = g.check.summary.warning = g.check.summary.note = 0;
-  for (const auto& f : g.check.findings) {
-    if (f.severity == Severity::error) ++g.check.summary.error;
-    if (f.severity == Severity::warning) ++g.check.summary.warning;
-    if (f.severity == Severity::note) ++g.check.summary.note;
-  }
   g.request = to_json(doc->root());
   g.name = res->name;
   g.refused = has_findings_at_or_above(g.check, Severity::error);

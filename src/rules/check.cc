@@ -137,6 +137,9 @@ void emit_findings(const Document& doc, const Locate& locate, const Resource& r,
     if (const Waiver* w = rules::active_waiver(policy, f, today)) {
       out.waived.push_back({std::move(f), w->reason, w->expires});
     } else {
+      // Counted now, while the finding is in cache: a pass over a large
+      // findings list afterwards costs a cache and TLB miss per finding.
+      out.summary.add(f.severity);
       out.findings.push_back(std::move(f));
     }
   }
@@ -161,7 +164,7 @@ Status check_deferred(const Document& doc, const Policy& policy,
                       const std::string& today, CheckResult& out) {
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
-  const int resources_before = out.summary.resources;
+  const CheckSummary summary_before = out.summary;
   const bool propagation = policy.severity_of("tags.propagation") != Severity::off;
   ValueArena arena;
   JsonItemStream items(doc.path(), doc.text(), opts.read.max_depth, arena,
@@ -188,7 +191,7 @@ Status check_deferred(const Document& doc, const Policy& policy,
     if (propagation && std::any_of(resources.begin(), resources.end(), derives_tags)) {
       out.findings.resize(findings_before);
       out.waived.resize(waived_before);
-      out.summary.resources = resources_before;
+      out.summary = summary_before;
       SG_ASSIGN_OR_RETURN(auto whole,
                           parse_document(doc.path(), std::string(doc.text()), opts.read));
       return check_document(*whole, /*named=*/true, policy, opts, out);
@@ -241,22 +244,13 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   return Status::success();
 }
 
-static void count(CheckResult& r) {
-  r.summary.error = r.summary.warning = r.summary.note = 0;
-  for (const auto& f : r.findings) {
-    if (f.severity == Severity::error) ++r.summary.error;
-    if (f.severity == Severity::warning) ++r.summary.warning;
-    if (f.severity == Severity::note) ++r.summary.note;
-  }
-}
-
 Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
                                 const CheckOptions& opts) {
   SG_ASSIGN_OR_RETURN(auto files, collect_inputs(paths));
   CheckResult result;
   result.policy = policy.source;
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
-  rules::expired_waiver_findings(policy, today, result.findings);
+  rules::expired_waiver_findings(policy, today, result);
 
   // Each file is parsed and checked on its own; results merge in input order.
   const size_t workers =
@@ -287,6 +281,9 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     result.summary.files += r.summary.files;
     result.summary.resources += r.summary.resources;
     result.summary.skipped += r.summary.skipped;
+    result.summary.error += r.summary.error;
+    result.summary.warning += r.summary.warning;
+    result.summary.note += r.summary.note;
     if (result.findings.empty()) {
       result.findings = std::move(r.findings);  // the usual single file: no copy
     } else {
@@ -294,7 +291,6 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     }
     std::move(r.waived.begin(), r.waived.end(), std::back_inserter(result.waived));
   }
-  count(result);
   return result;
 }
 

@@ -41,4 +41,10 @@ void expired_waiver_findings(const Policy& policy, const std::string& today,
   }
 }
 
+void expired_waiver_findings(const Policy& policy, const std::string& today, CheckResult& out) {
+  const size_t before = out.findings.size();
+  expired_waiver_findings(policy, today, out.findings);
+  for (size_t i = before; i < out.findings.size(); ++i) out.summary.add(out.findings[i].severity);
+}
+
 }  // namespace sageguard::rules

@@ -18,5 +18,7 @@ const Waiver* active_waiver(const Policy& policy, const Finding& f, const std::s
 // One waiver.expired finding per expired waiver (pointing into the policy file).
 void expired_waiver_findings(const Policy& policy, const std::string& today,
                              std::vector<Finding>& out);
+// The same, appended to a result's findings and counted in its summary.
+void expired_waiver_findings(const Policy& policy, const std::string& today, CheckResult& out);
 
 }  // namespace sageguard::rules

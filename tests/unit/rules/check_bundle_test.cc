@@ -36,6 +36,19 @@ std::string describe(const Finding& f) {
          f.path + " " + f.message;
 }
 
+// The summary's severity counts must be those of the findings listed.
+void expect_counts_match(const CheckResult& r) {
+  int error = 0, warning = 0, note = 0;
+  for (const auto& f : r.findings) {
+    error += f.severity == Severity::error;
+    warning += f.severity == Severity::warning;
+    note += f.severity == Severity::note;
+  }
+  EXPECT_EQ(r.summary.error, error);
+  EXPECT_EQ(r.summary.warning, warning);
+  EXPECT_EQ(r.summary.note, note);
+}
+
 struct Outcome {
   std::vector<std::string> findings, waived;
   int files = 0, resources = 0;
@@ -58,6 +71,7 @@ Outcome whole(const std::string& path, const Policy& policy, const CheckOptions&
   }
   for (const auto& f : r.findings) out.findings.push_back(describe(f));
   for (const auto& w : r.waived) out.waived.push_back(describe(w.finding) + " | " + w.reason);
+  expect_counts_match(r);
   out.files = r.summary.files;
   out.resources = r.summary.resources;
   return out;
@@ -75,6 +89,7 @@ Outcome streamed(const std::string& path, const Policy& policy, const CheckOptio
   for (const auto& f : r->findings) {
     if (f.file == path) out.findings.push_back(describe(f));
   }
+  expect_counts_match(*r);
   for (const auto& w : r->waived) out.waived.push_back(describe(w.finding) + " | " + w.reason);
   out.files = r->summary.files;
   out.resources = r->summary.resources;
@@ -103,7 +118,10 @@ const std::string kPolicy =
     "tags:\n  required: [Project, Cost Center]\n"
     "waivers:\n"
     "  - rule: tags.required\n    resource: \"churn-*\"\n    reason: legacy\n"
-    "    expires: 2027-01-31\n";
+    "    expires: 2027-01-31\n"
+    // Expired: a policy-level finding that check_paths lists and counts.
+    "  - rule: vpc.required\n    resource: \"old-*\"\n    reason: gone\n"
+    "    expires: 2025-01-01\n";
 
 TEST(CheckBundle, TrainingBundleMatchesWholeDocument) {
   const std::string a = example("jobs/train-compliant.json");
