@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 
 namespace sageguard {
@@ -101,13 +102,15 @@ std::span<const RuleInfo> rule_catalog() { return kRules; }
 
 namespace {
 
-// A collision-free hash of the catalogue's ids: FNV-1a, then a multiplier
-// searched once (at first use) so every id gets its own slot. A lookup is
-// one hash and one comparison instead of a walk over the catalogue.
+// A collision-free hash of the catalogue's ids: the length and the first and
+// last eight bytes mixed into one word, then a multiplier searched once (at
+// first use) so every id gets its own slot. A lookup is a few instructions
+// and one comparison instead of a walk over the catalogue. Should the ids
+// ever defeat the search, lookups fall back to that walk.
 class RuleIndex {
  public:
   RuleIndex() {
-    for (uint64_t seed = 0x9E3779B97F4A7C15ull;; seed += 2) {
+    for (uint64_t seed = 0x9E3779B97F4A7C15ull, tries = 0; tries < 100000; seed += 2, ++tries) {
       slots_.fill(0);
       bool clash = false;
       for (size_t i = 0; i < std::size(kRules) && !clash; ++i) {
@@ -117,36 +120,57 @@ class RuleIndex {
       }
       if (!clash) {
         seed_ = seed;
+        hashed_ = true;
         return;
       }
     }
   }
 
   int find(std::string_view id) const {
+    if (!hashed_) {
+      for (size_t i = 0; i < std::size(kRules); ++i) {
+        if (kRules[i].id == id) return static_cast<int>(i);
+      }
+      return -1;
+    }
     const uint8_t s = slots_[slot(id, seed_)];
     if (s == 0 || kRules[s - 1].id != id) return -1;
     return s - 1;
   }
+  bool hashed() const { return hashed_; }
 
  private:
   static constexpr int kBits = 8;  // 256 slots for a catalogue of ~20 ids
+  static uint64_t mix(std::string_view id) {
+    uint64_t a = 0, b = 0;
+    if (id.size() >= 8) {
+      std::memcpy(&a, id.data(), 8);
+      std::memcpy(&b, id.data() + id.size() - 8, 8);
+    } else {
+      for (const char c : id) a = (a << 8) | static_cast<unsigned char>(c);
+    }
+    return (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ id.size();
+  }
   static size_t slot(std::string_view id, uint64_t seed) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char c : id) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-    return static_cast<size_t>((h * seed) >> (64 - kBits));
+    return static_cast<size_t>((mix(id) * seed) >> (64 - kBits));
   }
 
   std::array<uint8_t, size_t{1} << kBits> slots_{};
   uint64_t seed_ = 0;
+  bool hashed_ = false;
 };
 static_assert(std::size(kRules) < 255, "slots hold index + 1 in a byte");
 
 }  // namespace
 
-int rule_index(std::string_view id) {
+static const RuleIndex& rule_index_table() {
   static const RuleIndex index;
-  return index.find(id);
+  return index;
 }
+
+int rule_index(std::string_view id) { return rule_index_table().find(id); }
+
+bool rule_index_is_hashed() { return rule_index_table().hashed(); }
 
 const RuleInfo* find_rule(std::string_view id) {
   const int i = rule_index(id);
