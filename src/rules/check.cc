@@ -15,6 +15,7 @@
 
 #include "rules/propagation.h"
 #include "util/files.h"
+#include "util/memory.h"
 #include "util/utf8.h"
 #include "rules/rule_context.h"
 #include "rules/waivers.h"
@@ -177,6 +178,9 @@ Status check_deferred(const Document& doc, const Policy& policy,
   // Room for a finding per KiB of input: reserving is free (pages are only
   // touched when used) and saves regrowth copies of a large findings list.
   out.findings.reserve(out.findings.size() + doc.text().size() / 1024);
+  // Touching this list page by page was ~10% of a large check on this VM
+  // (a hypervisor trap per fresh 4 KiB page).
+  advise_huge_pages(out.findings.data(), out.findings.capacity() * sizeof(Finding));
   for (size_t index = 0;; ++index) {
     arena.reset();
     Value item;
@@ -237,6 +241,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   size_t total = 0;
   for (const auto& r : raw) total += r.size();
   out.findings.reserve(out.findings.size() + total);
+  advise_huge_pages(out.findings.data(), out.findings.capacity() * sizeof(Finding));
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     emit_findings(doc, [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
                   severities, today, raw[i], out);
@@ -284,8 +289,12 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     result.summary.error += r.summary.error;
     result.summary.warning += r.summary.warning;
     result.summary.note += r.summary.note;
-    if (result.findings.empty()) {
-      result.findings = std::move(r.findings);  // the usual single file: no copy
+    if (result.findings.size() < r.findings.size()) {
+      // Keep the larger list's buffer (a single large file's is backed by
+      // huge pages): the few findings before it move to its front.
+      r.findings.insert(r.findings.begin(), std::make_move_iterator(result.findings.begin()),
+                        std::make_move_iterator(result.findings.end()));
+      result.findings = std::move(r.findings);
     } else {
       std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
     }

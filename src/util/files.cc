@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "util/memory.h"
+
 namespace sageguard {
 
 namespace {
@@ -30,23 +32,6 @@ struct Fd {
 };
 
 }  // namespace
-
-// A big file read into 4 KiB pages costs a page fault per page, and on
-// virtual machines those faults cost more than the copy. Ask for huge pages
-// on the 2 MiB-aligned interior of a large buffer (a hint; ignored where
-// transparent huge pages are off).
-static void advise_huge_pages(char* p, size_t n) {
-#ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kHuge = 2 * 1024 * 1024;
-  if (n < 4 * kHuge) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)n;
-#endif
-}
 
 // Opens `path` for reading and refuses directories and regular files over
 // `max_size` before anything is read.
@@ -83,7 +68,7 @@ static Result<std::string> read_open_file(const std::string& path, uint64_t max_
   std::string out;
   if (S_ISREG(st.st_mode)) {
     out.reserve(static_cast<size_t>(st.st_size));
-    advise_huge_pages(out.data(), out.capacity());
+    advise_huge_pages(out.data(), out.capacity());  // (util/memory.h)
   }
   char buf[1 << 16];
   for (;;) {

@@ -86,8 +86,14 @@ Outcome streamed(const std::string& path, const Policy& policy, const CheckOptio
     out.error = r.error().describe();
     return out;
   }
+  bool seen_file = false;
   for (const auto& f : r->findings) {
-    if (f.file == path) out.findings.push_back(describe(f));
+    if (f.file == path) {
+      out.findings.push_back(describe(f));
+      seen_file = true;
+    } else {
+      EXPECT_FALSE(seen_file) << "policy-level findings come before the file's: " << describe(f);
+    }
   }
   expect_counts_match(*r);
   for (const auto& w : r->waived) out.waived.push_back(describe(w.finding) + " | " + w.reason);
