@@ -198,6 +198,8 @@ class Document {
  private:
   friend Result<std::shared_ptr<const Document>> parse_document_impl(
       std::shared_ptr<Document> doc, const ReadOptions& opts, bool defer_items);
+  friend Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& deferred,
+                                                                      const ReadOptions& opts);
   std::string path_;
   std::shared_ptr<const void> text_owner_;
   std::string_view text_;
@@ -255,6 +257,10 @@ Result<std::shared_ptr<const Document>> load_document_deferred(const std::string
 Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path,
                                                                 std::string text,
                                                                 const ReadOptions& opts = {});
+// A deferred() document parsed whole after all, sharing its text (no copy of
+// a large file): for checks that must see the items together.
+Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& deferred,
+                                                             const ReadOptions& opts = {});
 
 // Reads the items of a JSON array (or of JSON lines) one at a time, with the
 // same errors, at the same offsets, as parsing the whole text. Items are

@@ -211,7 +211,7 @@ bool is_json_lines_path(std::string_view path) {
   return path.ends_with(".jsonl") || path.ends_with(".ndjson");
 }
 
-// The first byte after a BOM and whitespace, or 0.
+// The first byte that is not whitespace, or 0.
 static char first_significant(std::string_view text) {
   for (char c : text) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
@@ -264,6 +264,13 @@ Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path
   return parse_document_impl(
       std::make_shared<Document>(std::move(path), std::move(text), SourceFormat::json), opts,
       true);
+}
+
+Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& deferred,
+                                                             const ReadOptions& opts) {
+  return parse_document_impl(std::make_shared<Document>(deferred.path_, deferred.text_owner_,
+                                                        deferred.text_, deferred.format_),
+                             opts, false);
 }
 
 Result<std::shared_ptr<const Document>> load_document(const std::string& path,

@@ -12,12 +12,9 @@
 #include <cstring>
 #include <optional>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "model/tree_builder.h"
 #include "sageguard/document.h"
+#include "util/json_scan.h"
 #include "util/utf8.h"
 
 namespace sageguard {
@@ -223,28 +220,10 @@ class JsonParser {
   // tree (parse_json's contract); only unescaped copies go to the arena.
   bool in_text(std::string_view v) const { return v.data() >= s_ && v.data() <= s_ + n_; }
 
-  static bool needs_attention(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
-
   // The first position from `p` on holding a quote, a backslash or a
-  // control byte (or n_), sixteen bytes at a time while far from the end.
+  // control byte (or n_).
   uint64_t skip_plain(uint64_t p) const {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i below_space = _mm_set1_epi8(0x1F);
-    while (p + 16 <= n_) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + p));
-      // Unsigned x <= 0x1F is max(x, 0x1F) == 0x1F.
-      const __m128i hit =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                       _mm_cmpeq_epi8(_mm_max_epu8(x, below_space), below_space));
-      const int mask = _mm_movemask_epi8(hit);
-      if (mask != 0) return p + static_cast<uint64_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-      p += 16;
-    }
-#endif
-    while (p < n_ && !needs_attention(static_cast<unsigned char>(s_[p]))) ++p;
-    return p;
+    return p + json_plain_run(s_ + p, static_cast<size_t>(n_ - p), /*stop_at_non_ascii=*/false);
   }
 
   // At an opening quote; leaves pos_ after the closing quote. `view` points

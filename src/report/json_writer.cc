@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/strings.h"
+#include "util/json_scan.h"
 #include "util/utf8.h"
 
 namespace sageguard::report {
@@ -114,7 +114,7 @@ void JsonWriter::null() {
 void JsonWriter::quoted(std::string_view s) {
   out_ += '"';
   // Most text needs no escaping at all: copy it whole.
-  const size_t plain = json_plain_prefix(s);
+  const size_t plain = json_plain_run(s.data(), s.size(), /*stop_at_non_ascii=*/true);
   if (plain == s.size()) {
     out_.append(s);
     out_ += '"';

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -16,7 +15,6 @@
 #include "rules/propagation.h"
 #include "util/files.h"
 #include "util/memory.h"
-#include "util/utf8.h"
 #include "rules/rule_context.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
@@ -146,6 +144,14 @@ void emit_findings(const Document& doc, const Locate& locate, const Resource& r,
   }
 }
 
+// Room for `more` findings. A large list asks for huge pages: touching it
+// page by page was ~10% of a large check on this VM (a hypervisor trap per
+// fresh 4 KiB page).
+void reserve_findings(std::vector<Finding>& findings, size_t more) {
+  findings.reserve(findings.size() + more);
+  advise_huge_pages(findings.data(), findings.capacity() * sizeof(Finding));
+}
+
 // tags.propagation relates resources across a bundle; these are the ones
 // that can inherit tags (pipelines hold both ends).
 bool derives_tags(const Resource& r) {
@@ -166,7 +172,7 @@ Status check_deferred(const Document& doc, const Policy& policy,
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
   const CheckSummary summary_before = out.summary;
-  const bool propagation = policy.severity_of("tags.propagation") != Severity::off;
+  const bool propagation = severities.of("tags.propagation") != Severity::off;
   ValueArena arena;
   JsonItemStream items(doc.path(), doc.text(), opts.read.max_depth, arena,
                        is_json_lines_path(doc.path()));
@@ -177,10 +183,7 @@ Status check_deferred(const Document& doc, const Policy& policy,
   auto locate = [&](uint64_t off) { return lines.locate(off); };
   // Room for a finding per KiB of input: reserving is free (pages are only
   // touched when used) and saves regrowth copies of a large findings list.
-  out.findings.reserve(out.findings.size() + doc.text().size() / 1024);
-  // Touching this list page by page was ~10% of a large check on this VM
-  // (a hypervisor trap per fresh 4 KiB page).
-  advise_huge_pages(out.findings.data(), out.findings.capacity() * sizeof(Finding));
+  reserve_findings(out.findings, doc.text().size() / 1024);
   for (size_t index = 0;; ++index) {
     arena.reset();
     Value item;
@@ -196,8 +199,7 @@ Status check_deferred(const Document& doc, const Policy& policy,
       out.findings.resize(findings_before);
       out.waived.resize(waived_before);
       out.summary = summary_before;
-      SG_ASSIGN_OR_RETURN(auto whole,
-                          parse_document(doc.path(), std::string(doc.text()), opts.read));
+      SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
       return check_document(*whole, /*named=*/true, policy, opts, out);
     }
     out.summary.resources += static_cast<int>(resources.size());
@@ -240,8 +242,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   out.summary.resources += static_cast<int>(ex.resources.size());
   size_t total = 0;
   for (const auto& r : raw) total += r.size();
-  out.findings.reserve(out.findings.size() + total);
-  advise_huge_pages(out.findings.data(), out.findings.capacity() * sizeof(Finding));
+  reserve_findings(out.findings, total);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     emit_findings(doc, [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
                   severities, today, raw[i], out);

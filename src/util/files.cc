@@ -68,7 +68,7 @@ static Result<std::string> read_open_file(const std::string& path, uint64_t max_
   std::string out;
   if (S_ISREG(st.st_mode)) {
     out.reserve(static_cast<size_t>(st.st_size));
-    advise_huge_pages(out.data(), out.capacity());  // (util/memory.h)
+    advise_huge_pages(out.data(), out.capacity());
   }
   char buf[1 << 16];
   for (;;) {

@@ -34,28 +34,6 @@ size_t count_byte(std::string_view s, char c) {
   return n;
 }
 
-size_t json_plain_prefix(std::string_view s) {
-  auto special = [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; };
-  size_t i = 0;
-#if defined(__SSE2__) && defined(__x86_64__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i below_space = _mm_set1_epi8(0x1F);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Unsigned x <= 0x1F is max(x, 0x1F) == 0x1F; bytes >= 0x80 have their
-    // top bit set, which movemask of x itself reports.
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                     _mm_cmpeq_epi8(_mm_max_epu8(x, below_space), below_space));
-    const int mask = _mm_movemask_epi8(hit) | _mm_movemask_epi8(x);
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-  }
-#endif
-  while (i < s.size() && !special(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
-}
-
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
   // Optimal string alignment: Levenshtein plus adjacent transpositions, the
   // commonest typo ("Contcat").

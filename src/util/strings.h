@@ -24,11 +24,6 @@ std::optional<std::string> closest_match(std::string_view word,
 // byte to 64 bits, four times slower on a large bundle.
 size_t count_byte(std::string_view s, char c);
 
-// Length of the longest prefix of `s` that a JSON string can hold as it is:
-// no quote, backslash, control byte or non-ASCII byte (which would need
-// escaping or a UTF-8 check). Sixteen bytes a step with SSE2.
-size_t json_plain_prefix(std::string_view s);
-
 std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // For text meant for a terminal: control characters (C0 and DEL), which
