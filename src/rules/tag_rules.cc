@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "rules/rule_context.h"
+#include "model/api_model_graph.h"
 #include "sageguard/api_model.h"
 #include "util/strings.h"
 #include "util/utf8.h"
@@ -98,20 +99,11 @@ void check_values(RuleContext& ctx, const std::vector<Tag>& present) {
 }
 
 // AWS's tag character class: letters, separators, numbers and _.:/=+-@.
-// ASCII text (nearly every tag) is checked byte by byte; anything else goes
-// to the Unicode-aware regex. For ASCII the two agree: the only ASCII
-// letters, separators and numbers are A-Z, a-z, space and 0-9.
+// api_model::Pattern already decides a repeated character class by an ASCII
+// table and hands only non-ASCII text to RE2.
 bool tag_chars_allowed(std::string_view s) {
-  static const RE2 kAllowed(R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80) return RE2::FullMatch(s, kAllowed);
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == ' ' || c == '_' || c == '.' || c == ':' || c == '/' || c == '=' ||
-                    c == '+' || c == '-' || c == '@';
-    if (!ok) return false;
-  }
-  return true;
+  static const api_model::Pattern kAllowed("tag characters", R"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)");
+  return kAllowed.full_match(s);
 }
 
 void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& present) {
