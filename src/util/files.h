@@ -19,15 +19,17 @@ namespace sageguard {
 // `max_size`, an ErrorCode::io error if it cannot be read.
 Result<std::string> read_file_limited(const std::string& path, uint64_t max_size);
 
-// The bytes of a file, either read into memory or mapped read-only. Move-only.
+// The bytes of a file, read into memory or mapped read-only. Move-only.
 //
-// Why map: on the virtual machines sageguard runs on in CI, the first touch
-// of fresh anonymous memory is the dominant cost of reading a large file
-// (the guest kernel zeroes every page and the hypervisor backs it); mapping
-// shares the page-cache pages instead. The catch is the usual one of mapped
-// input: if another process truncates the file while we read it, access
-// beyond the new end raises SIGBUS. We accept that for files being checked
-// (as grep-like tools do) and map only big regular files.
+// Why not always a std::string: on the virtual machines sageguard runs on in
+// CI, the first touch of each fresh 4 KiB page traps to the hypervisor, which
+// is the dominant cost of reading a large file. Files from 8 MiB are read into
+// anonymous memory that asks for 2 MiB pages; files from 1 MiB are mapped
+// (sharing the page-cache pages; huge pages gain nothing there, see
+// BENCHMARKS.md). The catch of mapped input is the usual one: if another
+// process truncates the file while we read it, access beyond the new end
+// raises SIGBUS. We accept that for files being checked (as grep-like tools
+// do) and map only regular files of that middle size.
 class FileText {
  public:
   FileText() = default;
@@ -44,13 +46,13 @@ class FileText {
   friend Result<FileText> read_file_text(const std::string& path, uint64_t max_size);
   void unmap();
   std::string owned_;
-  void* map_ = nullptr;
+  void* map_ = nullptr;  // a file mapping or the huge-page buffer; munmap()ed either way
   size_t map_size_ = 0;
   std::string_view view_;
 };
 
-// read_file_limited's checks and errors, mapping regular files of 1 MiB or
-// more and reading the rest.
+// read_file_limited's checks and errors; regular files from 8 MiB are read
+// into huge pages, from 1 MiB mapped, the rest read into a string.
 Result<FileText> read_file_text(const std::string& path, uint64_t max_size);
 
 // Regular files below folder `dir` (recursively) that `keep` accepts, sorted

@@ -27,6 +27,34 @@ TEST(Files, ReadLimitRefusesBeforeReading) {
   EXPECT_NE(dir.error().message.find("directory"), std::string::npos);
 }
 
+// The three ways in (read below 1 MiB, mapped from 1 MiB, read into huge
+// pages from 8 MiB) must give the same bytes, including sizes just either
+// side of each switch and of a 2 MiB page.
+TEST(Files, FileTextSameBytesAcrossEveryReadPath) {
+  sgtest::TempDir d;
+  const size_t sizes[] = {(1u << 20) - 1, 1u << 20,       (8u << 20) - 1, 8u << 20,
+                          (8u << 20) + 1, (10u << 20) + 3, 12u << 20};
+  for (size_t n : sizes) {
+    std::string text(n, '\0');
+    uint32_t x = static_cast<uint32_t>(n) | 1u;
+    for (char& c : text) {
+      x = x * 1103515245u + 12345u;
+      c = static_cast<char>(x >> 24);
+    }
+    const auto p = (d / ("f" + std::to_string(n))).string();
+    sgtest::write_file(p, text);
+    auto t = read_file_text(p, 1ull << 30);
+    ASSERT_TRUE(t.ok()) << n << ": " << t.error().describe();
+    ASSERT_EQ(t->view().size(), n);
+    EXPECT_TRUE(t->view() == text) << "bytes differ at size " << n;
+    const char* where = t->view().data();
+    FileText moved = std::move(t).value();
+    EXPECT_EQ(moved.view().data(), where) << n;
+    moved = FileText(std::string("replaced"));  // the old buffer is released
+    EXPECT_EQ(moved.view(), "replaced");
+  }
+}
+
 TEST(Files, FileTextMapsBigFilesReadsSmallOnesSameBytes) {
   sgtest::TempDir d;
   // 3 MiB + 5 of varied bytes (mapped), and a small file (read).
