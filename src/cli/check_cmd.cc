@@ -10,6 +10,7 @@
 #include "sageguard/cost/price_table.h"
 #include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/check_report.h"
+#include "util/bury.h"
 
 namespace sageguard::cli {
 
@@ -63,6 +64,7 @@ int run_check(Io& io, const CheckFlags& f) {
       io.out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     });
     io.out.flush();
+    bury(std::move(result).value());  // freeing 100,000 strings is exit's job
     return status;
   }
   if (f.format == "json") {
@@ -75,6 +77,8 @@ int run_check(Io& io, const CheckFlags& f) {
     body = report::check_text(*result, t);
   }
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
+  bury(std::move(result).value());
+  bury(std::move(body));
   return status;
 }
 
