@@ -1,8 +1,10 @@
 #include "model/api_model_graph.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
+
+#include "sageguard/document.h"
 
 // Defined by the build from data/sagemaker_api_model.json (tools/embed.cmake).
 extern const std::string_view sageguard_embedded_sagemaker_api_model_json;
@@ -10,14 +12,14 @@ extern const std::string_view sageguard_embedded_sagemaker_api_model_json;
 namespace sageguard::api_model {
 namespace {
 
-using json = nlohmann::json;
-
-Error table_error(const std::string& what) {
-  return Error::make(ErrorCode::internal, "SageMaker API model table: " + what);
+Error table_error(std::string_view what) {
+  return Error::make(ErrorCode::internal, "SageMaker API model table: " + std::string(what));
 }
 
-bool parse_kind(const std::string& t, ShapeKind& out) {
-  static const std::pair<const char*, ShapeKind> kKinds[] = {
+std::string str(std::string_view s) { return std::string(s); }
+
+bool parse_kind(std::string_view t, ShapeKind& out) {
+  static const std::pair<std::string_view, ShapeKind> kKinds[] = {
       {"structure", ShapeKind::structure}, {"list", ShapeKind::list},
       {"map", ShapeKind::map},             {"string", ShapeKind::string},
       {"boolean", ShapeKind::boolean},     {"integer", ShapeKind::integer},
@@ -33,27 +35,36 @@ bool parse_kind(const std::string& t, ShapeKind& out) {
   return false;
 }
 
+// A member of `obj` that must be a string when present; nullopt if absent,
+// an error if present with another type.
+Result<std::optional<std::string_view>> string_member(const Value& obj, std::string_view key,
+                                                      std::string_view owner) {
+  const Value* v = obj.find(key);
+  if (v == nullptr) return std::optional<std::string_view>();
+  if (!v->is_string()) return table_error(str(owner) + ": '" + str(key) + "' is not a string");
+  return std::optional<std::string_view>(v->as_string());
+}
+
 // Every pattern is compiled once, shared by all shapes that use it. A
 // pattern RE2 rejects is recorded and left unchecked rather than failing the
 // whole table: one exotic pattern must not disable every other check.
 class PatternCompiler {
  public:
-  PatternCompiler(const json& translations, const json& skipped, Graph& g)
+  PatternCompiler(const Value& translations, const Value& skipped, Graph& g)
       : translations_(translations), skipped_(skipped), g_(g) {}
 
-  const Pattern* compile(const std::string& pattern) {
+  const Pattern* compile(std::string_view pattern) {
     auto it = cache_.find(pattern);
     if (it != cache_.end()) return it->second;
     const Pattern* re = nullptr;
-    if (skipped_.contains(pattern)) {
-      const json& why = skipped_[pattern];
-      g_.unchecked_patterns.emplace_back(pattern, why.is_string() ? why.get<std::string>() : "");
+    if (const Value* why = skipped_.find(pattern)) {
+      g_.unchecked_patterns.emplace_back(pattern, str(why->as_string()));
     } else {
-      std::string text = pattern;
-      if (translations_.contains(pattern) && translations_[pattern].is_string()) {
-        text = translations_[pattern].get<std::string>();
+      std::string_view text = pattern;
+      if (const Value* t = translations_.find(pattern); t != nullptr && t->is_string()) {
+        text = t->as_string();
       }
-      g_.patterns.push_back(std::make_unique<Pattern>(pattern, std::move(text)));
+      g_.patterns.push_back(std::make_unique<Pattern>(str(pattern), str(text)));
       re = g_.patterns.back().get();
     }
     cache_.emplace(pattern, re);
@@ -61,112 +72,137 @@ class PatternCompiler {
   }
 
  private:
-  const json& translations_;
-  const json& skipped_;
+  const Value& translations_;
+  const Value& skipped_;
   Graph& g_;
-  std::unordered_map<std::string, const Pattern*> cache_;
+  std::unordered_map<std::string_view, const Pattern*> cache_;
 };
 
-bool read_bound(const json& s, const char* key, bool& has, double& out) {
-  if (!s.contains(key)) return true;
-  if (!s[key].is_number()) return false;
+bool read_bound(const Value& s, std::string_view key, bool& has, double& out) {
+  const Value* v = s.find(key);
+  if (v == nullptr) return true;
+  if (!v->is_number()) return false;
   has = true;
-  out = s[key].get<double>();
+  out = v->as_number();
   return true;
 }
 
-Status fill_shape(const std::string& name, const json& s,
-                  const std::unordered_map<std::string, Shape*>& by_name,
+using ShapeIndex = std::unordered_map<std::string_view, Shape*>;
+
+Status fill_shape(std::string_view name, const Value& s, const ShapeIndex& by_name,
                   PatternCompiler& patterns, Shape& shape) {
-  auto resolve = [&](const json& ref, const Shape*& out) -> Status {
-    if (!ref.is_string()) return table_error("shape " + name + " has a non-string reference");
-    auto it = by_name.find(ref.get<std::string>());
+  auto resolve = [&](const Value* ref, const Shape*& out) -> Status {
+    if (ref == nullptr) return Status::success();
+    if (!ref->is_string()) return table_error("shape " + str(name) + " has a non-string reference");
+    auto it = by_name.find(ref->as_string());
     if (it == by_name.end()) {
-      return table_error("shape " + name + " refers to unknown shape " + ref.get<std::string>());
+      return table_error("shape " + str(name) + " refers to unknown shape " + str(ref->as_string()));
     }
     out = it->second;
     return Status::success();
   };
+  const std::string owner = "shape " + str(name);
   if (!read_bound(s, "min", shape.has_min, shape.min) ||
       !read_bound(s, "max", shape.has_max, shape.max)) {
-    return table_error("shape " + name + " has a non-numeric bound");
+    return table_error(owner + " has a non-numeric bound");
   }
-  if (s.contains("pattern")) {
-    shape.pattern = s["pattern"].get<std::string>();
+  SG_ASSIGN_OR_RETURN(auto pattern, string_member(s, "pattern", owner));
+  if (pattern) {
+    shape.pattern = *pattern;
     shape.regex = patterns.compile(shape.pattern);
   }
-  if (s.contains("enum")) {
-    for (const auto& e : s["enum"]) shape.enum_values.push_back(e.get<std::string>());
-    for (const auto& e : shape.enum_values) shape.enum_sorted.emplace_back(e);
+  if (const Value* e = s.find("enum")) {
+    if (!e->is_array()) return table_error(owner + ": 'enum' is not a list");
+    for (const Value& v : e->items()) {
+      if (!v.is_string()) return table_error(owner + " has a non-string enum value");
+      shape.enum_values.push_back(v.as_string());
+    }
+    shape.enum_sorted = shape.enum_values;
     std::sort(shape.enum_sorted.begin(), shape.enum_sorted.end());
   }
-  if (s.contains("members")) {
-    for (const auto& [mname, ref] : s["members"].items()) {
-      MemberRef m;
-      m.name = mname;
-      SG_TRY(resolve(ref, m.shape));
-      shape.members.push_back(std::move(m));
+  if (const Value* m = s.find("members")) {
+    if (!m->is_object()) return table_error(owner + ": 'members' is not an object");
+    if (m->members().size() > kMaxMembers) return table_error(owner + " has too many members");
+    for (const Member& mem : m->members()) {
+      MemberRef ref;
+      ref.name = mem.first;
+      SG_TRY(resolve(&mem.second, ref.shape));
+      shape.members.push_back(ref);
     }
-    if (shape.members.size() > kMaxMembers) return table_error("shape " + name + " has too many members");
     std::sort(shape.members.begin(), shape.members.end(),
               [](const MemberRef& a, const MemberRef& b) { return a.name < b.name; });
     shape.index_members();
   }
-  if (s.contains("required")) {
-    for (const auto& r : s["required"]) {
-      int idx = shape.find_member(r.get<std::string>());
-      if (idx < 0) return table_error("shape " + name + " requires unknown member " + r.get<std::string>());
+  if (const Value* r = s.find("required")) {
+    if (!r->is_array()) return table_error(owner + ": 'required' is not a list");
+    for (const Value& v : r->items()) {
+      int idx = shape.find_member(v.as_string());
+      if (!v.is_string() || idx < 0) {
+        return table_error(owner + " requires unknown member " + str(v.as_string()));
+      }
       shape.required.push_back(static_cast<uint16_t>(idx));
     }
   }
-  if (s.contains("member")) SG_TRY(resolve(s["member"], shape.member));
-  if (s.contains("key")) SG_TRY(resolve(s["key"], shape.key));
-  if (s.contains("value")) SG_TRY(resolve(s["value"], shape.value));
+  SG_TRY(resolve(s.find("member"), shape.member));
+  SG_TRY(resolve(s.find("key"), shape.key));
+  SG_TRY(resolve(s.find("value"), shape.value));
   bool complete = (shape.kind != ShapeKind::list || shape.member) &&
                   (shape.kind != ShapeKind::map || (shape.key && shape.value));
-  if (!complete) return table_error("shape " + name + " lacks its element shape");
+  if (!complete) return table_error(owner + " lacks its element shape");
   return Status::success();
 }
 
-Result<std::unique_ptr<const Graph>> build(const json& root) {
-  if (!root.is_object() || !root.contains("shapes") || !root["shapes"].is_object() ||
-      !root.contains("operations") || !root["operations"].is_object()) {
+}  // namespace
+
+Result<std::unique_ptr<const Graph>> build_graph(std::string_view table_json) {
+  // The graph keeps its own copy of the text and the tree parsed from it:
+  // every name, pattern and enum value below is a view into one of them.
+  auto g = std::make_unique<Graph>();
+  g->text.assign(table_json);
+  auto parsed = parse_json("<SageMaker API model table>", g->text, 64);
+  if (!parsed) return table_error("not valid JSON: " + parsed.error().message);
+  g->tree = std::move(parsed).value();
+  const Value& root = g->tree.root();
+  const Value* shapes = root.find("shapes");
+  const Value* operations = root.find("operations");
+  if (!root.is_object() || shapes == nullptr || !shapes->is_object() || operations == nullptr ||
+      !operations->is_object()) {
     return table_error("missing 'shapes' or 'operations'");
   }
-  auto g = std::make_unique<Graph>();
-  if (root.contains("botocore_version")) g->botocore_version = root["botocore_version"].get<std::string>();
-  static const json kEmpty = json::object();
-  const json& translations = root.contains("pattern_translations") ? root["pattern_translations"] : kEmpty;
-  const json& skipped = root.contains("skipped_patterns") ? root["skipped_patterns"] : kEmpty;
+  SG_ASSIGN_OR_RETURN(auto version, string_member(root, "botocore_version", "the table"));
+  if (version) g->botocore_version = *version;
+  const Value kEmpty;  // null: find() on it finds nothing
+  const Value* translations = root.find("pattern_translations");
+  const Value* skipped = root.find("skipped_patterns");
 
   // Two passes: create every shape, then resolve references between them.
-  std::unordered_map<std::string, Shape*> by_name;
-  for (const auto& [name, s] : root["shapes"].items()) {
+  ShapeIndex by_name;
+  by_name.reserve(shapes->members().size());
+  g->shapes.reserve(shapes->members().size());
+  for (const Member& m : shapes->members()) {
     auto shape = std::make_unique<Shape>();
-    shape->name = name;
-    if (!s.is_object() || !s.contains("type") || !s["type"].is_string() ||
-        !parse_kind(s["type"].get<std::string>(), shape->kind)) {
-      return table_error("shape " + name + " has no known type");
+    shape->name = m.first;
+    const Value* type = m.second.find("type");
+    if (type == nullptr || !type->is_string() || !parse_kind(type->as_string(), shape->kind)) {
+      return table_error("shape " + str(m.first) + " has no known type");
     }
-    by_name.emplace(name, shape.get());
+    by_name.emplace(m.first, shape.get());
     g->shapes.push_back(std::move(shape));
   }
-  PatternCompiler patterns(translations, skipped, *g);
-  for (const auto& [name, s] : root["shapes"].items()) {
-    SG_TRY(fill_shape(name, s, by_name, patterns, *by_name.at(name)));
+  PatternCompiler patterns(translations ? *translations : kEmpty, skipped ? *skipped : kEmpty, *g);
+  for (const Member& m : shapes->members()) {
+    SG_TRY(fill_shape(m.first, m.second, by_name, patterns, *by_name.at(m.first)));
   }
-  for (const auto& [op, input] : root["operations"].items()) {
-    auto it = input.is_string() ? by_name.find(input.get<std::string>()) : by_name.end();
+  for (const Member& m : operations->members()) {
+    auto it = m.second.is_string() ? by_name.find(m.second.as_string()) : by_name.end();
     if (it == by_name.end() || it->second->kind != ShapeKind::structure) {
-      return table_error("operation " + op + " has no input structure");
+      return table_error("operation " + str(m.first) + " has no input structure");
     }
-    g->operations.emplace_back(op, it->second);
+    g->operations.emplace_back(m.first, it->second);
   }
   std::sort(g->operations.begin(), g->operations.end());
   return std::unique_ptr<const Graph>(std::move(g));
 }
-
-}  // namespace
 
 namespace {
 // Member names are distinct ASCII identifiers; length and three characters
@@ -288,18 +324,6 @@ const Shape* Graph::find_operation(std::string_view op) const {
                              [](const auto& e, std::string_view k) { return e.first < k; });
   if (it == operations.end() || it->first != op) return nullptr;
   return it->second;
-}
-
-Result<std::unique_ptr<const Graph>> build_graph(std::string_view table_json) {
-  // nlohmann throws on type mismatches in get<>(); the library never throws,
-  // so anything malformed becomes an internal error here.
-  try {
-    json root = json::parse(table_json, nullptr, /*allow_exceptions=*/false);
-    if (root.is_discarded()) return table_error("not valid JSON");
-    return build(root);
-  } catch (const std::exception& e) {
-    return table_error(e.what());
-  }
 }
 
 const Result<std::unique_ptr<const Graph>>& graph() {

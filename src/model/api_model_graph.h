@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "sageguard/document.h"
 #include "sageguard/result.h"
 
 namespace sageguard::api_model {
@@ -66,13 +67,15 @@ class Pattern {
   mutable bool ascii_[128] = {};    // class membership of each ASCII character
 };
 
+// Names, patterns and enum values are views into the Graph's table text (or
+// its parsed tree, for strings that had escapes).
 struct MemberRef {
-  std::string name;
+  std::string_view name;
   const Shape* shape = nullptr;
 };
 
 struct Shape {
-  std::string name;
+  std::string_view name;
   ShapeKind kind = ShapeKind::string;
   // Length (strings, code points), count (lists), size (maps) or value
   // (numbers), depending on kind.
@@ -82,10 +85,10 @@ struct Shape {
   double max = 0;
   // Botocore's pattern text (for messages) and its compiled form; `regex` is
   // null when the shape has no pattern or the pattern is not checked.
-  std::string pattern;
+  std::string_view pattern;
   const Pattern* regex = nullptr;
   // Enum values in model order (messages) and sorted (lookup).
-  std::vector<std::string> enum_values;
+  std::vector<std::string_view> enum_values;
   std::vector<std::string_view> enum_sorted;
   // structure: members sorted by name; required as indexes into `members`.
   std::vector<MemberRef> members;
@@ -105,9 +108,11 @@ struct Shape {
 };
 
 struct Graph {
-  std::string botocore_version;
+  std::string text;  // the table, and the tree read from it: the views point here
+  ValueTree tree;
+  std::string_view botocore_version;
   std::vector<std::unique_ptr<Shape>> shapes;                 // owns every shape
-  std::vector<std::pair<std::string, const Shape*>> operations;  // sorted by name
+  std::vector<std::pair<std::string_view, const Shape*>> operations;  // sorted by name
   std::vector<std::unique_ptr<Pattern>> patterns;             // owns every pattern
   // Patterns the generator listed as skipped, with its reason. Patterns RE2
   // rejects show up in Pattern::compile_error (api_model_info collects them).

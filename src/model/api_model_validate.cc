@@ -100,7 +100,7 @@ class Validator {
     }
     for (uint16_t r : s.required) {
       if (present.test(r)) continue;
-      const std::string& name = s.members[r].name;
+      const std::string_view name = s.members[r].name;
       if (depth_ == 0 && std::find(opts_.skip_required.begin(), opts_.skip_required.end(), name) !=
                                opts_.skip_required.end()) {
         continue;
@@ -221,7 +221,7 @@ class Validator {
   void unknown_member(const Shape& s, std::string_view name, uint64_t key_offset) {
     push({Segment::Kind::member, name});
     std::string msg = fmt::format("unknown member '{}'", display());
-    std::vector<std::string> names;
+    std::vector<std::string_view> names;
     names.reserve(s.members.size());
     for (const auto& m : s.members) names.push_back(m.name);
     if (auto near = closest_match(name, names)) msg += fmt::format(" (did you mean '{}'?)", *near);
@@ -302,8 +302,8 @@ Result<ApiModelInfo> api_model_info() {
   const auto& g = api_model::graph();
   if (!g.ok()) return g.error();
   ApiModelInfo info;
-  info.botocore_version = g.value()->botocore_version;
-  for (const auto& [op, shape] : g.value()->operations) info.operations.push_back(op);
+  info.botocore_version = std::string(g.value()->botocore_version);
+  for (const auto& [op, shape] : g.value()->operations) info.operations.emplace_back(op);
   info.shape_count = g.value()->shapes.size();
   info.unchecked_patterns = g.value()->unchecked_patterns;
   // Patterns compile on first use; a report of what is checked compiles all.

@@ -76,14 +76,14 @@ static std::string squash(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> closest_match(std::string_view word,
-                                         const std::vector<std::string>& candidates) {
+template <typename Strings>
+static std::optional<std::string> closest_in(std::string_view word, const Strings& candidates) {
   const std::string w = squash(word);
-  std::optional<std::string> best;
+  std::optional<std::string_view> best;
   size_t best_d = 0;
-  for (const auto& c : candidates) {
+  for (std::string_view c : candidates) {
     if (c == word) continue;
-    if (squash(c) == w) return c;
+    if (squash(c) == w) return std::string(c);
     // Allow one edit per four characters, at least one, at most three.
     const size_t allowed = std::clamp<size_t>(std::max(word.size(), c.size()) / 4, 1, 3);
     size_t d = edit_distance(ascii_lower(word), ascii_lower(c), allowed);
@@ -92,7 +92,18 @@ std::optional<std::string> closest_match(std::string_view word,
       best_d = d;
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  return std::string(*best);
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
+  return closest_in(word, candidates);
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string_view>& candidates) {
+  return closest_in(word, candidates);
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {

@@ -18,6 +18,8 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t cap = 1000);
 // relative to its length. nullopt when nothing is close.
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string_view>& candidates);
 
 // How many bytes of `s` equal `c` (newlines, mostly): sixteen bytes a step
 // with SSE2 where available. std::count compiles to a loop that widens every
