@@ -2,12 +2,13 @@
 #include "aws/curl_loader.h"
 
 #include <dlfcn.h>
-#include <link.h>
 
 #include <cstdio>
 #include <mutex>
 #include <type_traits>
 #include <utility>
+
+#include "aws/dl_util.h"
 
 namespace sageguard::aws {
 
@@ -31,37 +32,6 @@ static_assert(std::is_same_v<decltype(CurlApi::share_setopt), decltype(&curl_sha
 static_assert(std::is_same_v<decltype(CurlApi::slist_append), decltype(&curl_slist_append)>);
 static_assert(std::is_same_v<decltype(CurlApi::slist_free_all), decltype(&curl_slist_free_all)>);
 
-std::string last_dlerror() {
-  const char* e = dlerror();
-  return e ? e : "unknown dlopen error";
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// The file a handle was loaded from, for messages ("" if unknown).
-std::string loaded_path(void* lib) {
-  link_map* map = nullptr;
-  if (dlinfo(lib, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr || map->l_name == nullptr) return "";
-  return map->l_name;
-}
-
-// Resolves one symbol into its typed slot; records the name when missing.
-template <typename Fn>
-void resolve(void* lib, const char* name, Fn& slot, std::string& missing) {
-  dlerror();  // clear a stale error so a null result is read correctly
-  void* sym = dlsym(lib, name);
-  if (sym == nullptr) {
-    missing += (missing.empty() ? "" : ", ") + std::string(name);
-    slot = nullptr;
-    return;
-  }
-  slot = reinterpret_cast<Fn>(sym);
-}
-
 std::string version_text(unsigned num) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%u.%u.%u", (num >> 16) & 0xff, (num >> 8) & 0xff, num & 0xff);
@@ -71,45 +41,31 @@ std::string version_text(unsigned num) {
 }  // namespace
 
 Result<CurlApi> load_curl_api(const std::vector<std::string>& sonames) {
-  void* lib = nullptr;
-  std::string soname;
-  std::string first_error;
-  for (const auto& name : sonames) {
-    // RTLD_LOCAL: libcurl's symbols (and its dependencies') stay out of the
-    // global namespace, as they were never part of sageguard's.
-    lib = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib != nullptr) {
-      soname = name;
-      break;
-    }
-    // The first name is the one that matters (the runtime package's); a
-    // missing fallback's message would only hide it.
-    if (first_error.empty()) first_error = last_dlerror();
-  }
-  if (lib == nullptr) {
-    return Error::make(ErrorCode::aws, "libcurl could not be loaded (tried " + joined(sonames) +
-                                           "): " + first_error +
+  const dl::Opened opened = dl::open_first(sonames);
+  if (opened.handle == nullptr) {
+    return Error::make(ErrorCode::aws, "libcurl could not be loaded (tried " + dl::joined(sonames) +
+                                           "): " + opened.first_error +
                                            "; install libcurl4 (Debian/Ubuntu) or libcurl");
   }
+  void* lib = opened.handle;
 
   CurlApi api{};
   std::string missing;
-  resolve(lib, "curl_global_init", api.global_init, missing);
-  resolve(lib, "curl_version_info", api.version_info, missing);
-  resolve(lib, "curl_easy_init", api.easy_init, missing);
-  resolve(lib, "curl_easy_cleanup", api.easy_cleanup, missing);
-  resolve(lib, "curl_easy_reset", api.easy_reset, missing);
-  resolve(lib, "curl_easy_perform", api.easy_perform, missing);
-  resolve(lib, "curl_easy_setopt", api.easy_setopt, missing);
-  resolve(lib, "curl_easy_getinfo", api.easy_getinfo, missing);
-  resolve(lib, "curl_easy_strerror", api.easy_strerror, missing);
-  resolve(lib, "curl_share_init", api.share_init, missing);
-  resolve(lib, "curl_share_cleanup", api.share_cleanup, missing);
-  resolve(lib, "curl_share_setopt", api.share_setopt, missing);
-  resolve(lib, "curl_slist_append", api.slist_append, missing);
-  resolve(lib, "curl_slist_free_all", api.slist_free_all, missing);
-  std::string where = soname;
-  if (auto path = loaded_path(lib); !path.empty() && path != soname) where += " (" + path + ")";
+  dl::resolve(lib, "curl_global_init", api.global_init, missing);
+  dl::resolve(lib, "curl_version_info", api.version_info, missing);
+  dl::resolve(lib, "curl_easy_init", api.easy_init, missing);
+  dl::resolve(lib, "curl_easy_cleanup", api.easy_cleanup, missing);
+  dl::resolve(lib, "curl_easy_reset", api.easy_reset, missing);
+  dl::resolve(lib, "curl_easy_perform", api.easy_perform, missing);
+  dl::resolve(lib, "curl_easy_setopt", api.easy_setopt, missing);
+  dl::resolve(lib, "curl_easy_getinfo", api.easy_getinfo, missing);
+  dl::resolve(lib, "curl_easy_strerror", api.easy_strerror, missing);
+  dl::resolve(lib, "curl_share_init", api.share_init, missing);
+  dl::resolve(lib, "curl_share_cleanup", api.share_cleanup, missing);
+  dl::resolve(lib, "curl_share_setopt", api.share_setopt, missing);
+  dl::resolve(lib, "curl_slist_append", api.slist_append, missing);
+  dl::resolve(lib, "curl_slist_free_all", api.slist_free_all, missing);
+  const std::string where = dl::describe(lib, opened.soname);
   if (!missing.empty()) {
     dlclose(lib);
     return Error::make(ErrorCode::aws, where + " is not a usable libcurl: missing " + missing);

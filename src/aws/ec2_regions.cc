@@ -125,7 +125,9 @@ Result<std::vector<Ec2Region>> describe_regions(Ec2RegionsOptions o) {
     params.region = region;
     params.service = "ec2";
     params.time = o.clock ? o.clock() : std::chrono::system_clock::now();
-    signer.sign(req, *creds, params);
+    if (auto signed_req = signer.sign(req, *creds, params); !signed_req.ok()) {
+      return Error::make(ErrorCode::aws, "DescribeRegions: " + signed_req.error().message);
+    }
     const std::vector<std::string> secrets = {creds->secret_access_key, creds->session_token};
     if (o.trace) o.trace(format_request_trace(req, secrets));
 

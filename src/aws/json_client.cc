@@ -57,7 +57,15 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     params.region = config_.region;
     params.service = config_.signing_name;
     params.time = config_.clock ? config_.clock() : std::chrono::system_clock::now();
-    signer_.sign(req, *creds, params);
+    if (auto signed_req = signer_.sign(req, *creds, params); !signed_req.ok()) {
+      // Not retried: a library that did not load will not load on the next
+      // attempt either, and nothing was sent.
+      out.error = AwsError{};
+      out.error.kind = AwsErrorKind::config;
+      out.error.code = "SigningUnavailable";
+      out.error.message = signed_req.error().message;
+      return out;
+    }
     const std::vector<std::string> secrets = {creds->secret_access_key, creds->session_token};
     if (config_.trace) trace(format_request_trace(req, secrets));
 

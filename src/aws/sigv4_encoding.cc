@@ -1,6 +1,6 @@
 // Hashing, HMAC and the URI encodings SigV4 uses (canonical path and query).
+// The digests go through the dlopen()ed libcrypto table (crypto_loader.h).
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/crypto_loader.h"
 #include "sageguard/aws/sigv4_signer.h"
 
 namespace sageguard::aws::sigv4 {
@@ -23,17 +24,29 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
+Result<std::string> sha256_hex(const CryptoApi& crypto, std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  // SHA256() fetches the algorithm from a provider in OpenSSL 3, which can
+  // fail (e.g. a broken openssl.cnf); never sign with an unset buffer.
+  if (crypto.sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md) ==
+      nullptr) {
+    return Error::make(ErrorCode::aws, "libcrypto's SHA256() failed");
+  }
   return hex(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+Result<std::string> hmac_sha256(const CryptoApi& crypto, std::string_view key,
+                                std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+  const EVP_MD* sha256 = crypto.evp_sha256();
+  if (sha256 == nullptr ||
+      crypto.hmac(sha256, key.data(), static_cast<int>(key.size()),
+                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), md,
+                  &len) == nullptr ||
+      len != SHA256_DIGEST_LENGTH) {
+    return Error::make(ErrorCode::aws, "libcrypto's HMAC-SHA256 failed");
+  }
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <string_view>
 #include <cctype>
+#include <string_view>
+
+#include "aws/crypto_loader.h"
 
 namespace sageguard::aws {
 
@@ -87,19 +89,21 @@ std::string rebuild_url(const UrlParts& u, const std::string& query) {
 
 }  // namespace
 
-std::string SigningKeyCache::get(const std::string& secret, const std::string& date,
-                                 const std::string& region, const std::string& service) {
+Result<std::string> SigningKeyCache::get(const CryptoApi& crypto, const std::string& secret,
+                                         const std::string& date, const std::string& region,
+                                         const std::string& service) {
   // Keyed by a hash of the secret, so rotated credentials never reuse a key.
-  std::string id = sigv4::sha256_hex(secret) + "/" + date + "/" + region + "/" + service;
+  SG_ASSIGN_OR_RETURN(const std::string secret_hash, sigv4::sha256_hex(crypto, secret));
+  const std::string id = secret_hash + "/" + date + "/" + region + "/" + service;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = keys_.find(id);
     if (it != keys_.end()) return it->second;
   }
-  std::string k = sigv4::hmac_sha256("AWS4" + secret, date);
-  k = sigv4::hmac_sha256(k, region);
-  k = sigv4::hmac_sha256(k, service);
-  k = sigv4::hmac_sha256(k, "aws4_request");
+  SG_ASSIGN_OR_RETURN(std::string k, sigv4::hmac_sha256(crypto, "AWS4" + secret, date));
+  SG_ASSIGN_OR_RETURN(k, sigv4::hmac_sha256(crypto, k, region));
+  SG_ASSIGN_OR_RETURN(k, sigv4::hmac_sha256(crypto, k, service));
+  SG_ASSIGN_OR_RETURN(k, sigv4::hmac_sha256(crypto, k, "aws4_request"));
   std::lock_guard<std::mutex> lock(mu_);
   if (keys_.size() >= 64) keys_.clear();  // old dates; bounded memory
   keys_[id] = k;
@@ -117,43 +121,57 @@ std::size_t SigningKeyCache::derivations() const {
   return derivations_;
 }
 
-SigningResult SigV4Signer::sign(HttpRequest& request, const Credentials& creds,
-                                const SigningParams& params) {
+SigV4Signer::SigV4Signer() : crypto_(&crypto_api) {}
+
+SigV4Signer::SigV4Signer(CryptoSource crypto) : crypto_(crypto) {}
+
+Result<SigningResult> SigV4Signer::sign(HttpRequest& request, const Credentials& creds,
+                                        const SigningParams& params) {
+  SG_ASSIGN_OR_RETURN(const CryptoApi* crypto, crypto_());
   SigningResult r;
   auto url = parse_url(request.url);
   if (!url) url = UrlParts{"https", "", "", "/", ""};
   const std::string date_time = sigv4::amz_date(params.time);
   const std::string date = date_time.substr(0, 8);
   const std::string scope = date + "/" + params.region + "/" + params.service + "/aws4_request";
-  const std::string payload_hash = sigv4::sha256_hex(request.body);
+  SG_ASSIGN_OR_RETURN(const std::string payload_hash, sigv4::sha256_hex(*crypto, request.body));
 
-  request.remove_header("Authorization");
-  request.set_header("X-Amz-Date", date_time);
-  request.remove_header("X-Amz-Security-Token");
+  // The headers are edited on a copy (the body is not needed) and replace the
+  // request's only once the signature exists, so a failure leaves it intact.
+  HttpRequest staged;
+  staged.headers = request.headers;
+  staged.remove_header("Authorization");
+  staged.set_header("X-Amz-Date", date_time);
+  staged.remove_header("X-Amz-Security-Token");
   if (!creds.session_token.empty() && !params.omit_session_token) {
-    request.set_header("X-Amz-Security-Token", creds.session_token);
+    staged.set_header("X-Amz-Security-Token", creds.session_token);
   }
-  if (params.add_content_sha256_header) request.set_header("X-Amz-Content-SHA256", payload_hash);
+  if (params.add_content_sha256_header) staged.set_header("X-Amz-Content-SHA256", payload_hash);
 
-  CanonicalHeaders ch = canonical_headers(request, *url);
+  CanonicalHeaders ch = canonical_headers(staged, *url);
   r.canonical_request = request.method + "\n" + sigv4::canonical_path(url->path, params.normalize_path) +
                         "\n" + sigv4::canonical_query(url->query) + "\n" + ch.block + "\n" +
                         ch.signed_names + "\n" + payload_hash;
-  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" +
-                     sigv4::sha256_hex(r.canonical_request);
-  std::string key = cache_.get(creds.secret_access_key, date, params.region, params.service);
-  r.signature = sigv4::hex(sigv4::hmac_sha256(key, r.string_to_sign));
+  SG_ASSIGN_OR_RETURN(const std::string request_hash,
+                      sigv4::sha256_hex(*crypto, r.canonical_request));
+  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + request_hash;
+  SG_ASSIGN_OR_RETURN(const std::string key, cache_.get(*crypto, creds.secret_access_key, date,
+                                                         params.region, params.service));
+  SG_ASSIGN_OR_RETURN(const std::string mac, sigv4::hmac_sha256(*crypto, key, r.string_to_sign));
+  r.signature = sigv4::hex(mac);
   r.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" + scope +
                     ", SignedHeaders=" + ch.signed_names + ", Signature=" + r.signature;
-  request.set_header("Authorization", r.authorization);
+  staged.set_header("Authorization", r.authorization);
   if (!creds.session_token.empty() && params.omit_session_token) {
-    request.set_header("X-Amz-Security-Token", creds.session_token);
+    staged.set_header("X-Amz-Security-Token", creds.session_token);
   }
+  request.headers = std::move(staged.headers);
   return r;
 }
 
-SigningResult SigV4Signer::presign(HttpRequest& request, const Credentials& creds,
-                                   const SigningParams& params) {
+Result<SigningResult> SigV4Signer::presign(HttpRequest& request, const Credentials& creds,
+                                           const SigningParams& params) {
+  SG_ASSIGN_OR_RETURN(const CryptoApi* crypto, crypto_());
   SigningResult r;
   auto url = parse_url(request.url);
   if (!url) url = UrlParts{"https", "", "", "/", ""};
@@ -161,7 +179,8 @@ SigningResult SigV4Signer::presign(HttpRequest& request, const Credentials& cred
   const std::string date = date_time.substr(0, 8);
   const std::string scope = date + "/" + params.region + "/" + params.service + "/aws4_request";
 
-  request.remove_header("Authorization");
+  // Authorization is never signed (never_signed), so the request is only
+  // changed once the signature exists.
   CanonicalHeaders ch = canonical_headers(request, *url);
   std::string added = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
                       sigv4::uri_encode(creds.access_key_id + "/" + scope, false) +
@@ -177,15 +196,20 @@ SigningResult SigV4Signer::presign(HttpRequest& request, const Credentials& cred
   query += added;
   if (!params.omit_session_token) query += token_param;
 
+  SG_ASSIGN_OR_RETURN(const std::string payload_hash, sigv4::sha256_hex(*crypto, request.body));
   r.canonical_request = request.method + "\n" + sigv4::canonical_path(url->path, params.normalize_path) +
                         "\n" + sigv4::canonical_query(query) + "\n" + ch.block + "\n" +
-                        ch.signed_names + "\n" + sigv4::sha256_hex(request.body);
-  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" +
-                     sigv4::sha256_hex(r.canonical_request);
-  std::string key = cache_.get(creds.secret_access_key, date, params.region, params.service);
-  r.signature = sigv4::hex(sigv4::hmac_sha256(key, r.string_to_sign));
+                        ch.signed_names + "\n" + payload_hash;
+  SG_ASSIGN_OR_RETURN(const std::string request_hash,
+                      sigv4::sha256_hex(*crypto, r.canonical_request));
+  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + request_hash;
+  SG_ASSIGN_OR_RETURN(const std::string key, cache_.get(*crypto, creds.secret_access_key, date,
+                                                         params.region, params.service));
+  SG_ASSIGN_OR_RETURN(const std::string mac, sigv4::hmac_sha256(*crypto, key, r.string_to_sign));
+  r.signature = sigv4::hex(mac);
   if (params.omit_session_token) query += token_param;
   query += "&X-Amz-Signature=" + r.signature;
+  request.remove_header("Authorization");
   request.url = rebuild_url(*url, query);
   return r;
 }

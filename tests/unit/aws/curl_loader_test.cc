@@ -5,17 +5,14 @@
 #include "aws/curl_loader.h"
 
 #include <dlfcn.h>
-#include <elf.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "elf_needed.h"
 #include "loopback_http_server.h"
 
 namespace {
@@ -151,39 +148,10 @@ TEST(CurlLoader, TransportOverTheLoadedTableSends) {
   EXPECT_EQ(out.response().body, "payload");
 }
 
-// DT_NEEDED entries of this test executable, read from the ELF file (64-bit).
-std::vector<std::string> needed_libraries() {
-  std::ifstream in("/proc/self/exe", std::ios::binary);
-  std::string elf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::string> out;
-  if (elf.size() < sizeof(Elf64_Ehdr) || elf.compare(0, 4, ELFMAG) != 0 || elf[EI_CLASS] != ELFCLASS64) {
-    return out;
-  }
-  Elf64_Ehdr eh;
-  std::memcpy(&eh, elf.data(), sizeof eh);
-  auto section = [&](size_t i) {
-    Elf64_Shdr sh;
-    std::memcpy(&sh, elf.data() + eh.e_shoff + i * eh.e_shentsize, sizeof sh);
-    return sh;
-  };
-  for (size_t i = 0; i < eh.e_shnum; ++i) {
-    Elf64_Shdr dyn = section(i);
-    if (dyn.sh_type != SHT_DYNAMIC) continue;
-    Elf64_Shdr strtab = section(dyn.sh_link);
-    for (size_t off = 0; off + sizeof(Elf64_Dyn) <= dyn.sh_size; off += sizeof(Elf64_Dyn)) {
-      Elf64_Dyn d;
-      std::memcpy(&d, elf.data() + dyn.sh_offset + off, sizeof d);
-      if (d.d_tag == DT_NULL) break;
-      if (d.d_tag == DT_NEEDED) out.emplace_back(elf.data() + strtab.sh_offset + d.d_un.d_val);
-    }
-  }
-  return out;
-}
-
 TEST(CurlLoader, ExecutablesDoNotLinkLibcurl) {
   // This binary links sg_aws the way sageguard does, so it needs what
   // sageguard needs.
-  const auto needed = needed_libraries();
+  const auto needed = sgtest::needed_libraries();
   bool has_cxx = false;
   for (const auto& lib : needed) {
     EXPECT_FALSE(lib.starts_with("libcurl")) << lib << " is linked; it should be dlopen()ed";

@@ -41,7 +41,13 @@ int main() {
     p.service = in.value("service", "sagemaker");
     p.time = std::chrono::system_clock::time_point(std::chrono::seconds(in.value("time", 0LL)));
     p.expires = std::chrono::seconds(in.value("expires", 3600));
-    auto r = in.value("presign", false) ? signer.presign(req, creds, p) : signer.sign(req, creds, p);
+    auto signed_req =
+        in.value("presign", false) ? signer.presign(req, creds, p) : signer.sign(req, creds, p);
+    if (!signed_req.ok()) {
+      std::cout << json{{"error", signed_req.error().message}}.dump() << "\n" << std::flush;
+      continue;
+    }
+    const auto& r = *signed_req;
     json out = {{"authorization", r.authorization},
                 {"signature", r.signature},
                 {"canonical_request", r.canonical_request},

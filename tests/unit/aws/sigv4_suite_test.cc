@@ -75,7 +75,9 @@ TEST_P(SigV4Suite, HeaderSigning) {
   const std::string name = GetParam();
   Case c = load_case(name);
   SigV4Signer signer;
-  auto r = signer.sign(c.request, c.creds, c.params);
+  auto signed_result = signer.sign(c.request, c.creds, c.params);
+  ASSERT_TRUE(signed_result.ok()) << signed_result.error().message;
+  const auto& r = *signed_result;
   EXPECT_EQ(r.canonical_request, expected(name, "header-canonical-request.txt"));
   EXPECT_EQ(r.string_to_sign, expected(name, "header-string-to-sign.txt"));
   EXPECT_EQ(r.signature, trim_eol(expected(name, "header-signature.txt")));
@@ -95,7 +97,9 @@ TEST_P(SigV4Suite, QuerySigning) {
   const std::string name = GetParam();
   Case c = load_case(name);
   SigV4Signer signer;
-  auto r = signer.presign(c.request, c.creds, c.params);
+  auto presigned = signer.presign(c.request, c.creds, c.params);
+  ASSERT_TRUE(presigned.ok()) << presigned.error().message;
+  const auto& r = *presigned;
   EXPECT_EQ(r.canonical_request, expected(name, "query-canonical-request.txt"));
   EXPECT_EQ(r.string_to_sign, expected(name, "query-string-to-sign.txt"));
   EXPECT_EQ(r.signature, trim_eol(expected(name, "query-signature.txt")));

@@ -1,9 +1,10 @@
 // SigV4Signer beyond the AWS suite: key cache behaviour under threads,
-// re-signing, encodings.
+// re-signing, encodings, and a libcrypto that cannot be loaded.
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "aws/crypto_loader.h"
 #include "sageguard/aws/sigv4_signer.h"
 
 namespace {
@@ -11,7 +12,9 @@ namespace {
 using namespace std::chrono_literals;
 using sageguard::aws::Credentials;
 using sageguard::aws::HttpRequest;
+using sageguard::Result;
 using sageguard::aws::SigningParams;
+using sageguard::aws::SigningResult;
 using sageguard::aws::SigV4Signer;
 namespace sigv4 = sageguard::aws::sigv4;
 
@@ -38,29 +41,36 @@ HttpRequest request() {
 
 const auto kDay1 = std::chrono::system_clock::time_point(std::chrono::seconds(1440938160));
 
+// The signing result, or a failed expectation and an empty result.
+SigningResult ok_or_fail(Result<SigningResult> r) {
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  return r.ok() ? std::move(r).value() : SigningResult{};
+}
+
 TEST(SigningKeyCache, DerivesOncePerDateRegionServiceAndSecret) {
   SigV4Signer s;
   for (int i = 0; i < 50; ++i) {
     auto r = request();
-    s.sign(r, creds(), params(kDay1 + std::chrono::seconds(i)));
+    ok_or_fail(s.sign(r, creds(), params(kDay1 + std::chrono::seconds(i))));
   }
   EXPECT_EQ(s.key_cache().derivations(), 1u);
   auto r = request();
-  s.sign(r, creds(), params(kDay1 + 24h));
+  ok_or_fail(s.sign(r, creds(), params(kDay1 + 24h)));
   EXPECT_EQ(s.key_cache().derivations(), 2u);
-  s.sign(r, creds("another-secret"), params(kDay1));
+  ok_or_fail(s.sign(r, creds("another-secret"), params(kDay1)));
   EXPECT_EQ(s.key_cache().derivations(), 3u);
 }
 
 TEST(SigningKeyCache, CachedKeyGivesTheSameSignatureAsAFreshSigner) {
   SigV4Signer warm;
   auto a = request();
-  warm.sign(a, creds(), params(kDay1));
+  ok_or_fail(warm.sign(a, creds(), params(kDay1)));
   auto b = request();
-  auto with_cache = warm.sign(b, creds("other"), params(kDay1));  // different secret
+  auto with_cache = ok_or_fail(warm.sign(b, creds("other"), params(kDay1)));  // different secret
   SigV4Signer cold;
   auto c = request();
-  auto fresh = cold.sign(c, creds("other"), params(kDay1));
+  auto fresh = ok_or_fail(cold.sign(c, creds("other"), params(kDay1)));
+  EXPECT_FALSE(fresh.signature.empty());
   EXPECT_EQ(with_cache.signature, fresh.signature);
 }
 
@@ -70,7 +80,9 @@ TEST(SigV4Signer, ConcurrentSigningAgreesWithSequential) {
   for (int t = 0; t < 8; ++t) {
     SigV4Signer own;
     auto r = request();
-    expected[t] = own.sign(r, creds("secret" + std::to_string(t)), params(kDay1 + 24h * t)).signature;
+    const std::string secret = "secret" + std::to_string(t);
+    expected[t] = ok_or_fail(own.sign(r, creds(secret), params(kDay1 + 24h * t))).signature;
+    EXPECT_FALSE(expected[t].empty());
   }
   std::vector<std::thread> threads;
   std::vector<int> mismatches(8, 0);
@@ -78,8 +90,8 @@ TEST(SigV4Signer, ConcurrentSigningAgreesWithSequential) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         auto r = request();
-        if (shared.sign(r, creds("secret" + std::to_string(t)), params(kDay1 + 24h * t)).signature !=
-            expected[t]) {
+        auto got = shared.sign(r, creds("secret" + std::to_string(t)), params(kDay1 + 24h * t));
+        if (!got.ok() || got->signature != expected[t]) {
           ++mismatches[t];
         }
       }
@@ -94,8 +106,8 @@ TEST(SigV4Signer, ResigningReplacesTheOldSignature) {
   auto r = request();
   Credentials c = creds();
   c.session_token = "TOKEN";
-  s.sign(r, c, params(kDay1));
-  auto second = s.sign(r, c, params(kDay1 + 10s));
+  ok_or_fail(s.sign(r, c, params(kDay1)));
+  auto second = ok_or_fail(s.sign(r, c, params(kDay1 + 10s)));
   int auth = 0, token = 0, date = 0;
   for (const auto& [k, v] : r.headers) {
     auth += k == "Authorization";
@@ -107,6 +119,36 @@ TEST(SigV4Signer, ResigningReplacesTheOldSignature) {
   EXPECT_EQ(date, 1);
   EXPECT_EQ(r.header("Authorization"), second.authorization);
   EXPECT_NE(second.canonical_request.find("x-amz-security-token:TOKEN"), std::string::npos);
+}
+
+// A source standing for a machine without libcrypto.
+Result<const sageguard::aws::CryptoApi*> no_crypto() {
+  auto api = sageguard::aws::load_crypto_api({"libsageguard-no-such-crypto.so.9"});
+  if (api.ok()) {
+    return sageguard::Error::make(sageguard::ErrorCode::internal, "loaded a missing library");
+  }
+  return std::move(api).error();
+}
+
+TEST(SigV4Signer, WithoutLibcryptoSigningIsAnErrorAndTheRequestIsUntouched) {
+  SigV4Signer s(&no_crypto);
+  Credentials c = creds();
+  c.session_token = "TOKEN";
+  auto r = request();
+  const auto before = r;
+  auto header = s.sign(r, c, params(kDay1));
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.error().code, sageguard::ErrorCode::aws);
+  EXPECT_NE(header.error().message.find("libsageguard-no-such-crypto.so.9"), std::string::npos)
+      << header.error().message;
+  EXPECT_EQ(r.headers, before.headers);
+  EXPECT_EQ(r.url, before.url);
+  auto query = s.presign(r, c, params(kDay1));
+  ASSERT_FALSE(query.ok());
+  EXPECT_EQ(query.error().code, sageguard::ErrorCode::aws);
+  EXPECT_EQ(r.url, before.url);
+  EXPECT_EQ(r.headers, before.headers);
+  EXPECT_EQ(s.key_cache().derivations(), 0u);
 }
 
 TEST(SigV4Encoding, UriEncodeAndDecode) {
