@@ -38,7 +38,8 @@ struct Shape;
 // Most SageMaker patterns are one character class repeated (`[-0-9a-zA-Z]+`,
 // `.*`); for those, ASCII text is decided by a byte table (built by asking
 // RE2 about each ASCII character, so RE2 stays the only judge of the syntax)
-// and only non-ASCII text goes to RE2.
+// and only non-ASCII text goes to RE2, whose UTF-8 program is then compiled
+// on first need (see Pattern::compile for why that is worth deferring).
 class Pattern {
  public:
   // `source` is botocore's pattern (for reports), `text` what RE2 compiles
@@ -53,13 +54,16 @@ class Pattern {
   // Compiles if not done yet: RE2's error, or empty when the pattern is usable.
   const std::string& compile_error() const;
   const std::string& source() const { return source_; }
+  const std::string& text() const { return text_; }
 
  private:
   void compile() const;
+  void compile_utf8() const;
 
   std::string source_;
   std::string text_;
-  mutable std::once_flag once_;
+  mutable std::once_flag once_;       // compile(): the ASCII table, or the program
+  mutable std::once_flag utf8_once_;  // compile_utf8(): the program
   mutable std::unique_ptr<RE2> re_;  // null until compiled, or when RE2 rejected it
   mutable std::string error_;
   mutable bool simple_ = false;     // a single class repeated with * or +

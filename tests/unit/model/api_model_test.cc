@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstring>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -366,6 +369,53 @@ TEST(ApiModelPatterns, JavaTranslationsKeepTheirMeaning) {
   auto c = check("CreateEndpoint", R"({"EndpointName": "e", "EndpointConfigName": "c",
       "DeploymentConfig": {"AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "ok"}, {"AlarmName": "  "}]}}})");
   EXPECT_THAT(c.pointers(), ElementsAre("/DeploymentConfig/AutoRollbackConfiguration/Alarms/1/AlarmName"));
+}
+
+// Every pattern of the table against RE2 itself (UTF-8, anchored at both
+// ends): the byte-table fast path, the Latin-1 table build and the deferred
+// UTF-8 program must never change an answer. Random strings mix ASCII with
+// letters, digits, spaces and symbols from outside it, and half of them are
+// built from the pattern's own characters so that matches are common too.
+TEST(ApiModelPatterns, EveryPatternAgreesWithRe2) {
+  const auto& g = api_model::graph();
+  ASSERT_TRUE(g.ok());
+  const std::vector<std::string> pieces = {
+      "a", "Z", "0", "9", "-", "_", ".", ":", "/", "=", "+", "@", " ", "\t", "#", "*", "$",
+      "\xC3\xA9",          // é (letter)
+      "\xD9\xA3",          // Arabic-Indic digit three (number)
+      "\xC2\xA0",          // no-break space (separator)
+      "\xE2\x82\xAC",     // euro sign (symbol)
+      "\xF0\x9F\x98\x80",  // U+1F600 (outside the BMP)
+      "\x01", "\n"};
+  std::mt19937 rng(20261127);
+  size_t compared = 0;
+  for (const auto& pattern : (*g)->patterns) {
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    const RE2 oracle(pattern->text(), opts);
+    if (!oracle.ok()) {
+      EXPECT_FALSE(pattern->compile_error().empty()) << pattern->source();
+      continue;
+    }
+    std::vector<std::string> own;  // the pattern's literal ASCII characters
+    for (char c : pattern->text()) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_.:/=+@ ", c)) own.emplace_back(1, c);
+    }
+    for (int i = 0; i < 200; ++i) {
+      std::string s;
+      const size_t len = rng() % 12;
+      const bool from_own = !own.empty() && i % 2 == 0;
+      for (size_t k = 0; k < len; ++k) {
+        s += from_own && rng() % 8 != 0 ? own[rng() % own.size()] : pieces[rng() % pieces.size()];
+      }
+      EXPECT_EQ(pattern->full_match(s), RE2::FullMatch(s, oracle))
+          << "pattern " << pattern->source() << " on \"" << s << "\"";
+      ++compared;
+    }
+    EXPECT_TRUE(pattern->compile_error().empty()) << pattern->source();
+  }
+  // The table has some 40 distinct patterns; a loop that compared none would pass.
+  EXPECT_GE(compared, 200u * 30);
 }
 
 TEST(ApiModelValidate, ConcurrentCallsAgree) {
