@@ -121,6 +121,23 @@ std::size_t SigningKeyCache::derivations() const {
   return derivations_;
 }
 
+// The steps both signing styles share, from the canonical request's parts
+// to the signature (filled into `r`).
+static Status finish_signature(const CryptoApi& crypto, SigningKeyCache& cache,
+                               const std::string& canonical_request, const std::string& date_time,
+                               const std::string& scope, const Credentials& creds,
+                               const SigningParams& params, SigningResult& r) {
+  r.canonical_request = canonical_request;
+  SG_ASSIGN_OR_RETURN(const std::string request_hash, sigv4::sha256_hex(crypto, r.canonical_request));
+  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + request_hash;
+  SG_ASSIGN_OR_RETURN(const std::string key, cache.get(crypto, creds.secret_access_key,
+                                                        date_time.substr(0, 8), params.region,
+                                                        params.service));
+  SG_ASSIGN_OR_RETURN(const std::string mac, sigv4::hmac_sha256(crypto, key, r.string_to_sign));
+  r.signature = sigv4::hex(mac);
+  return Status::success();
+}
+
 SigV4Signer::SigV4Signer() : crypto_(&crypto_api) {}
 
 SigV4Signer::SigV4Signer(CryptoSource crypto) : crypto_(crypto) {}
@@ -149,16 +166,12 @@ Result<SigningResult> SigV4Signer::sign(HttpRequest& request, const Credentials&
   if (params.add_content_sha256_header) staged.set_header("X-Amz-Content-SHA256", payload_hash);
 
   CanonicalHeaders ch = canonical_headers(staged, *url);
-  r.canonical_request = request.method + "\n" + sigv4::canonical_path(url->path, params.normalize_path) +
-                        "\n" + sigv4::canonical_query(url->query) + "\n" + ch.block + "\n" +
-                        ch.signed_names + "\n" + payload_hash;
-  SG_ASSIGN_OR_RETURN(const std::string request_hash,
-                      sigv4::sha256_hex(*crypto, r.canonical_request));
-  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + request_hash;
-  SG_ASSIGN_OR_RETURN(const std::string key, cache_.get(*crypto, creds.secret_access_key, date,
-                                                         params.region, params.service));
-  SG_ASSIGN_OR_RETURN(const std::string mac, sigv4::hmac_sha256(*crypto, key, r.string_to_sign));
-  r.signature = sigv4::hex(mac);
+  SG_TRY(finish_signature(*crypto, cache_,
+                          request.method + "\n" +
+                              sigv4::canonical_path(url->path, params.normalize_path) + "\n" +
+                              sigv4::canonical_query(url->query) + "\n" + ch.block + "\n" +
+                              ch.signed_names + "\n" + payload_hash,
+                          date_time, scope, creds, params, r));
   r.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" + scope +
                     ", SignedHeaders=" + ch.signed_names + ", Signature=" + r.signature;
   staged.set_header("Authorization", r.authorization);
@@ -197,16 +210,12 @@ Result<SigningResult> SigV4Signer::presign(HttpRequest& request, const Credentia
   if (!params.omit_session_token) query += token_param;
 
   SG_ASSIGN_OR_RETURN(const std::string payload_hash, sigv4::sha256_hex(*crypto, request.body));
-  r.canonical_request = request.method + "\n" + sigv4::canonical_path(url->path, params.normalize_path) +
-                        "\n" + sigv4::canonical_query(query) + "\n" + ch.block + "\n" +
-                        ch.signed_names + "\n" + payload_hash;
-  SG_ASSIGN_OR_RETURN(const std::string request_hash,
-                      sigv4::sha256_hex(*crypto, r.canonical_request));
-  r.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + request_hash;
-  SG_ASSIGN_OR_RETURN(const std::string key, cache_.get(*crypto, creds.secret_access_key, date,
-                                                         params.region, params.service));
-  SG_ASSIGN_OR_RETURN(const std::string mac, sigv4::hmac_sha256(*crypto, key, r.string_to_sign));
-  r.signature = sigv4::hex(mac);
+  SG_TRY(finish_signature(*crypto, cache_,
+                          request.method + "\n" +
+                              sigv4::canonical_path(url->path, params.normalize_path) + "\n" +
+                              sigv4::canonical_query(query) + "\n" + ch.block + "\n" +
+                              ch.signed_names + "\n" + payload_hash,
+                          date_time, scope, creds, params, r));
   if (params.omit_session_token) query += token_param;
   query += "&X-Amz-Signature=" + r.signature;
   request.remove_header("Authorization");
