@@ -47,26 +47,54 @@ def time_cli(cmd, runs):
     return times, cpu
 
 
-def time_botocore(docs, runs):
+def botocore_pass():
+    """A function that validates every document once with botocore and
+    returns (wall, cpu) seconds, and botocore's version."""
     import botocore
     import botocore.session
     from botocore.validate import validate_parameters
 
     shape = (botocore.session.get_session().get_service_model("sagemaker")
              .operation_model("CreateTrainingJob").input_shape)
-    # Every generated request is valid; an exception here would mean the
-    # generator and the API model disagree, and the timing would be wrong.
-    for d in docs[:100]:
-        validate_parameters(d, shape)
-    times, cpu = [], []
-    for _ in range(runs):
+
+    def run(docs):
         c0 = time.process_time()
         t0 = time.perf_counter()
         for d in docs:
             validate_parameters(d, shape)
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return times, cpu, botocore.__version__
+        return time.perf_counter() - t0, time.process_time() - c0
+
+    return run, botocore.__version__
+
+
+def time_botocore(docs, runs):
+    run, version = botocore_pass()
+    # Every generated request is valid; an exception here would mean the
+    # generator and the API model disagree, and the timing would be wrong.
+    run(docs[:100])
+    times, cpu = [], []
+    for _ in range(runs):
+        wall, c = run(docs)
+        times.append(wall)
+        cpu.append(c)
+    return times, cpu, version
+
+
+def paired_speedups(cmd, docs, pairs):
+    """botocore pass / sageguard run, alternating one of each `pairs` times.
+    This VM's speed drifts by up to a third within minutes; timing the two
+    in separate phases lets that drift into the ratio, pairing does not."""
+    run, _ = botocore_pass()
+    ratios = []
+    for _ in range(pairs):
+        c0 = children_cpu()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
+        sg_cpu = children_cpu() - c0
+        if p.returncode > 1:
+            sys.exit(f"compare.py: {cmd} exited {p.returncode}")
+        _, bc_cpu = run(docs)
+        ratios.append(bc_cpu / sg_cpu)
+    return ratios
 
 
 def cpu_model():
@@ -89,6 +117,8 @@ def main():
     ap.add_argument("--hyperfine", help="hyperfine --export-json output for the CLI")
     ap.add_argument("--pin", default="", help="command prefix that pins to one core")
     ap.add_argument("--botocore-runs", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=5,
+                    help="interleaved sageguard/botocore pairs for the paired speedup")
     args = ap.parse_args()
 
     size = os.path.getsize(args.bundle)
@@ -114,6 +144,7 @@ def main():
             sg_times = json.load(f)["results"][0]["times"]
         source = "hyperfine"
     bc_times, bc_cpu, bc_version = time_botocore(docs, args.botocore_runs)
+    pair_ratios = paired_speedups(cmd, docs, args.pairs) if args.pairs > 0 else []
 
     sg_best, sg_med = min(sg_times), statistics.median(sg_times)
     bc_best, bc_med = min(bc_times), statistics.median(bc_times)
@@ -139,6 +170,10 @@ def main():
           f"µs/document, {size / sg_cpu_med / 1e6:.0f} MB/s; botocore median "
           f"{bc_cpu_med * 1e3:.0f} ms = {bc_cpu_med / n * 1e6:.2f} µs/document; "
           f"speedup {bc_cpu_med / sg_cpu_med:.1f}x")
+    if pair_ratios:
+        print(f"paired     : CPU-time speedup over {len(pair_ratios)} interleaved pairs: median "
+              f"{statistics.median(pair_ratios):.1f}x (range {min(pair_ratios):.1f}x .. "
+              f"{max(pair_ratios):.1f}x)")
     print(f"load       : {os.getloadavg()[0]:.1f} (1-min load average; wall times on a busy "
           f"machine include waiting for a core)")
     print(f"speedup    : {speedup:.1f}x (goal >= {GOAL_SPEEDUP:.0f}x: "
