@@ -2,13 +2,10 @@
 // why).
 #include "aws/crypto_loader.h"
 
-#include <dlfcn.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <mutex>
 #include <type_traits>
-#include <utility>
 
 #include "aws/dl_util.h"
 
@@ -26,44 +23,25 @@ static_assert(std::is_same_v<decltype(CryptoApi::evp_sha256), decltype(&EVP_sha2
 }  // namespace
 
 Result<CryptoApi> load_crypto_api(const std::vector<std::string>& sonames) {
-  const dl::Opened opened = dl::open_first(sonames);
-  if (opened.handle == nullptr) {
-    return Error::make(ErrorCode::aws,
-                       "libcrypto (needed to sign AWS requests) could not be loaded (tried " +
-                           dl::joined(sonames) + "): " + opened.first_error +
-                           "; install libssl3 (Debian/Ubuntu) or OpenSSL 3");
-  }
-  void* lib = opened.handle;
-
+  SG_ASSIGN_OR_RETURN(const dl::Opened opened,
+                      dl::open_first(sonames, "libcrypto (needed to sign AWS requests)",
+                                     "libssl3 (Debian/Ubuntu) or OpenSSL 3"));
   CryptoApi api{};
   std::string missing;
-  dl::resolve(lib, "SHA256", api.sha256, missing);
-  dl::resolve(lib, "HMAC", api.hmac, missing);
-  dl::resolve(lib, "EVP_sha256", api.evp_sha256, missing);
-  if (!missing.empty()) {
-    const std::string where = dl::describe(lib, opened.soname);
-    dlclose(lib);
-    return Error::make(ErrorCode::aws, where + " is not a usable libcrypto: missing " + missing);
-  }
+  dl::resolve(opened.handle, "SHA256", api.sha256, missing);
+  dl::resolve(opened.handle, "HMAC", api.hmac, missing);
+  dl::resolve(opened.handle, "EVP_sha256", api.evp_sha256, missing);
+  if (!missing.empty()) return dl::unusable(opened, "libcrypto", missing);
   return api;
 }
 
 Result<const CryptoApi*> crypto_api() {
-  // Built once; the library is never unloaded (the table points into it).
-  static std::once_flag once;
-  static CryptoApi table{};
-  static Result<const CryptoApi*> outcome =
-      Error::make(ErrorCode::internal, "libcrypto not loaded yet");
-  std::call_once(once, [] {
-    auto loaded = load_crypto_api({"libcrypto.so.3", "libcrypto.so"});
-    if (!loaded) {
-      outcome = std::move(loaded).error();
-      return;
-    }
-    table = *loaded;
-    outcome = &table;
-  });
-  return outcome;
+  // Loaded once (a function-local static is initialised exactly once, even
+  // under concurrent first calls); the library is never unloaded, since the
+  // table points into it.
+  static const Result<CryptoApi> loaded = load_crypto_api({"libcrypto.so.3", "libcrypto.so"});
+  if (!loaded.ok()) return loaded.error();
+  return &*loaded;
 }
 
 }  // namespace sageguard::aws

@@ -41,12 +41,8 @@ std::string version_text(unsigned num) {
 }  // namespace
 
 Result<CurlApi> load_curl_api(const std::vector<std::string>& sonames) {
-  const dl::Opened opened = dl::open_first(sonames);
-  if (opened.handle == nullptr) {
-    return Error::make(ErrorCode::aws, "libcurl could not be loaded (tried " + dl::joined(sonames) +
-                                           "): " + opened.first_error +
-                                           "; install libcurl4 (Debian/Ubuntu) or libcurl");
-  }
+  SG_ASSIGN_OR_RETURN(const dl::Opened opened,
+                      dl::open_first(sonames, "libcurl", "libcurl4 (Debian/Ubuntu) or libcurl"));
   void* lib = opened.handle;
 
   CurlApi api{};
@@ -65,16 +61,13 @@ Result<CurlApi> load_curl_api(const std::vector<std::string>& sonames) {
   dl::resolve(lib, "curl_share_setopt", api.share_setopt, missing);
   dl::resolve(lib, "curl_slist_append", api.slist_append, missing);
   dl::resolve(lib, "curl_slist_free_all", api.slist_free_all, missing);
-  const std::string where = dl::describe(lib, opened.soname);
-  if (!missing.empty()) {
-    dlclose(lib);
-    return Error::make(ErrorCode::aws, where + " is not a usable libcurl: missing " + missing);
-  }
+  if (!missing.empty()) return dl::unusable(opened, "libcurl", missing);
 
   const curl_version_info_data* info = api.version_info(CURLVERSION_NOW);
   if (info == nullptr || info->version_num < kMinCurlVersion) {
     const std::string have =
         info == nullptr ? "an unknown version" : "version " + version_text(info->version_num);
+    const std::string where = dl::describe(lib, opened.soname);
     dlclose(lib);
     return Error::make(ErrorCode::aws, where + " is " + have + "; sageguard needs libcurl " +
                                            version_text(kMinCurlVersion) + " or later");

@@ -20,28 +20,34 @@ std::string loaded_path(void* lib) {
   return map->l_name;
 }
 
-}  // namespace
-
-Opened open_first(const std::vector<std::string>& sonames) {
-  Opened out;
-  for (const auto& name : sonames) {
-    out.handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (out.handle != nullptr) {
-      out.soname = name;
-      out.first_error.clear();
-      return out;
-    }
-    // The first name is the one that matters (the runtime package's); a
-    // missing fallback's message would only hide it.
-    if (out.first_error.empty()) out.first_error = last_dlerror();
-  }
-  return out;
-}
-
+// "a, b, c", for "tried ..." messages.
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+}  // namespace
+
+Result<Opened> open_first(const std::vector<std::string>& sonames, std::string_view what,
+                          std::string_view install) {
+  std::string first_error;
+  for (const auto& name : sonames) {
+    if (void* handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL)) return Opened{handle, name};
+    // The first name is the one that matters (the runtime package's); a
+    // missing fallback's message would only hide it.
+    if (first_error.empty()) first_error = last_dlerror();
+  }
+  return Error::make(ErrorCode::aws, std::string(what) + " could not be loaded (tried " +
+                                         joined(sonames) + "): " + first_error + "; install " +
+                                         std::string(install));
+}
+
+Error unusable(const Opened& opened, std::string_view name, const std::string& missing) {
+  const std::string where = describe(opened.handle, opened.soname);
+  dlclose(opened.handle);
+  return Error::make(ErrorCode::aws,
+                     where + " is not a usable " + std::string(name) + ": missing " + missing);
 }
 
 std::string describe(void* lib, const std::string& soname) {

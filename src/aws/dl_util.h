@@ -7,23 +7,29 @@
 #include <dlfcn.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "sageguard/result.h"
 
 namespace sageguard::aws::dl {
 
 struct Opened {
-  void* handle = nullptr;   // null when no name loaded
-  std::string soname;       // the name that loaded
-  std::string first_error;  // dlerror() for the first name, when none loaded
+  void* handle = nullptr;  // never null in a successful open_first
+  std::string soname;      // the name that loaded
 };
 
 // dlopen()s `sonames` in order with RTLD_NOW | RTLD_LOCAL and keeps the first
 // that loads. RTLD_LOCAL: the library's symbols (and its dependencies') stay
-// out of the global namespace, as they were never part of sageguard's.
-Opened open_first(const std::vector<std::string>& sonames);
+// out of the global namespace, as they were never part of sageguard's. When
+// none loads, an ErrorCode::aws error "<what> could not be loaded (tried
+// ...): <dlerror of the first name>; install <install>".
+Result<Opened> open_first(const std::vector<std::string>& sonames, std::string_view what,
+                          std::string_view install);
 
-// "a, b, c", for "tried ..." messages.
-std::string joined(const std::vector<std::string>& names);
+// The error for a library that loaded but lacks entry points ("<soname>
+// (<file>) is not a usable <name>: missing <missing>"); closes the handle.
+Error unusable(const Opened& opened, std::string_view name, const std::string& missing);
 
 // `soname`, followed by " (/the/file)" when the handle resolved to a path
 // that differs from it, for messages about a library that loaded but is wrong.

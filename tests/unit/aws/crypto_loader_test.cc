@@ -4,17 +4,16 @@
 // process does not map libcrypto at start-up (the point of loading it late).
 #include "aws/crypto_loader.h"
 
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "elf_needed.h"
+#include "loader_checks.h"
 #include "sageguard/aws/sigv4_signer.h"
 
 namespace {
@@ -95,31 +94,11 @@ TEST(CryptoLoader, LoadsTheInstalledLibcryptoWithEveryEntry) {
   auto p = [](auto fn) { return reinterpret_cast<void*>(fn); };
   const std::vector<std::pair<const char*, void*>> list = {
       {"SHA256", p(a.sha256)}, {"HMAC", p(a.hmac)}, {"EVP_sha256", p(a.evp_sha256)}};
-  EXPECT_EQ(list.size() * sizeof(void*), sizeof(aws::CryptoApi)) << "a table entry is not checked";
-  // Independently: the first-choice soname is now loaded, and each entry is
-  // what dlsym finds under the C name in it.
-  void* lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_NOLOAD);
-  ASSERT_NE(lib, nullptr) << "crypto_api() succeeded but libcrypto.so.3 is not loaded";
-  for (const auto& [name, fn] : list) {
-    EXPECT_NE(fn, nullptr) << name;
-    EXPECT_EQ(fn, dlsym(lib, name)) << name;
-  }
-  dlclose(lib);  // only drops the reference RTLD_NOLOAD took
+  sgtest::expect_entries_resolved_from("libcrypto.so.3", list, sizeof(aws::CryptoApi));
 }
 
 TEST(CryptoLoader, LaterCallsReturnTheSameTableFromAnyThread) {
-  auto first = aws::crypto_api();
-  ASSERT_TRUE(first.ok()) << first.error().message;
-  std::vector<const aws::CryptoApi*> seen(6, nullptr);
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < seen.size(); ++i) {
-    threads.emplace_back([&seen, i] {
-      auto again = aws::crypto_api();
-      if (again.ok()) seen[i] = *again;
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const aws::CryptoApi* ptr : seen) EXPECT_EQ(ptr, *first);
+  sgtest::expect_same_table_from_threads([] { return aws::crypto_api(); });
 }
 
 TEST(CryptoLoader, Sha256MatchesThePublishedExamples) {

@@ -4,7 +4,6 @@
 // link libcurl at start-up (the point of loading it late).
 #include "aws/curl_loader.h"
 
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "elf_needed.h"
+#include "loader_checks.h"
 #include "loopback_http_server.h"
 
 namespace {
@@ -41,16 +41,7 @@ TEST(CurlLoader, LoadsTheInstalledLibcurlWithEveryEntry) {
   auto api = aws::curl_api();
   ASSERT_TRUE(api.ok()) << api.error().message;
   const auto list = entries(**api);
-  EXPECT_EQ(list.size() * sizeof(void*), sizeof(aws::CurlApi)) << "a table entry is not checked";
-  // Independently: the library is now loaded, and each entry is what dlsym
-  // finds under the C name in it.
-  void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_NOLOAD);
-  ASSERT_NE(lib, nullptr) << "curl_api() succeeded but libcurl.so.4 is not loaded";
-  for (const auto& [name, fn] : list) {
-    EXPECT_NE(fn, nullptr) << name;
-    EXPECT_EQ(fn, dlsym(lib, name)) << name;
-  }
-  dlclose(lib);  // only drops the reference RTLD_NOLOAD took
+  sgtest::expect_entries_resolved_from("libcurl.so.4", list, sizeof(aws::CurlApi));
   const curl_version_info_data* v = (*api)->version_info(CURLVERSION_NOW);
   ASSERT_NE(v, nullptr);
   EXPECT_GE(v->version_num, aws::kMinCurlVersion);
@@ -62,18 +53,7 @@ TEST(CurlLoader, LoadsTheInstalledLibcurlWithEveryEntry) {
 }
 
 TEST(CurlLoader, LaterCallsReturnTheSameTableFromAnyThread) {
-  auto first = aws::curl_api();
-  ASSERT_TRUE(first.ok()) << first.error().message;
-  std::vector<const aws::CurlApi*> seen(6, nullptr);
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < seen.size(); ++i) {
-    threads.emplace_back([&seen, i] {
-      auto again = aws::curl_api();
-      if (again.ok()) seen[i] = *again;
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const aws::CurlApi* p : seen) EXPECT_EQ(p, *first);
+  sgtest::expect_same_table_from_threads([] { return aws::curl_api(); });
 }
 
 TEST(CurlLoader, AMissingLibraryIsAnErrorNamingIt) {
