@@ -6,6 +6,7 @@
 #include <new>
 
 #include "sageguard/document.h"
+#include "util/memory.h"
 
 namespace sageguard {
 
@@ -68,12 +69,10 @@ void* ValueArena::allocate(size_t n) {
     void* mem = nullptr;
     bool mapped = false;
     if (size >= kMapThreshold) {
-      size = (size + kMapThreshold - 1) & ~(kMapThreshold - 1);
-      mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (mem == MAP_FAILED) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-      madvise(mem, size, MADV_HUGEPAGE);
-#endif
+      size_t whole = 0;  // rounded up to whole 2 MiB pages
+      mem = map_huge_pages(size, whole);
+      if (mem == nullptr) throw std::bad_alloc();
+      size = whole;
       mapped = true;
     } else {
       mem = std::malloc(size);

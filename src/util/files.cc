@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -122,43 +121,28 @@ void FileText::unmap() {
   map_size_ = 0;
 }
 
-// Reads a regular file of `size` bytes into fresh anonymous memory that asks
-// for transparent huge pages. On the VMs measured in BENCHMARKS.md the first
+// Reads a regular file of `size` bytes into fresh memory that asks for
+// transparent huge pages. On the VMs measured in BENCHMARKS.md the first
 // touch of every 4 KiB page costs a trap to the hypervisor, whether the page
 // is mapped from the page cache or freshly allocated; with 2 MiB pages the
 // kernel's copy in read() is most of the cost (35 MB: ~10 ms against ~23 ms
-// for a populated file mapping). Returns MAP_FAILED (errno set) on failure.
+// for a populated file mapping). Returns nullptr (errno set) on failure.
 static void* read_into_huge_pages(int fd, size_t size, size_t& mapped, size_t& got) {
-  constexpr size_t kHuge = 2 * 1024 * 1024;
-  // Over-allocate by one huge page so the buffer can start on a 2 MiB
-  // boundary; the unused head and tail are returned at once.
-  const size_t span = (size + kHuge - 1) / kHuge * kHuge;
-  void* raw = ::mmap(nullptr, span + kHuge, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) return MAP_FAILED;
-  const auto start = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (start + kHuge - 1) & ~(kHuge - 1);
-  if (aligned > start) ::munmap(raw, aligned - start);
-  const size_t tail = start + span + kHuge - (aligned + span);
-  if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + span), tail);
-  auto* buf = reinterpret_cast<char*>(aligned);
-#ifdef MADV_HUGEPAGE
-  ::madvise(buf, span, MADV_HUGEPAGE);
-#endif
+  auto* buf = static_cast<char*>(map_huge_pages(size, mapped));
+  if (buf == nullptr) return nullptr;
   got = 0;
   while (got < size) {
     ssize_t n = ::read(fd, buf + got, size - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
-      ::munmap(buf, span);
+      ::munmap(buf, mapped);
       errno = err;
-      return MAP_FAILED;
+      return nullptr;
     }
     if (n == 0) break;  // truncated since fstat: keep what is there
     got += static_cast<size_t>(n);
   }
-  mapped = span;
   return buf;
 }
 
@@ -172,7 +156,7 @@ Result<FileText> read_file_text(const std::string& path, uint64_t max_size) {
     size_t mapped = 0;
     size_t got = 0;
     void* p = read_into_huge_pages(f.fd, static_cast<size_t>(st.st_size), mapped, got);
-    if (p == MAP_FAILED) {
+    if (p == nullptr) {
       Error e = Error::make(ErrorCode::io, fmt::format("read failed: {}", errno_text(errno)));
       e.file = path;
       return e;

@@ -12,4 +12,11 @@ namespace sageguard {
 // harmless for memory that malloc will hand out again.
 void advise_huge_pages(void* p, size_t n);
 
+// Fresh anonymous read-write memory for at least `n` bytes, rounded up to
+// whole 2 MiB pages and starting on a 2 MiB boundary (only aligned 2 MiB
+// ranges can be backed by huge pages), advised for transparent huge pages.
+// Sets `mapped` to the size to munmap() later. nullptr (errno set) when the
+// kernel refuses the mapping.
+void* map_huge_pages(size_t n, size_t& mapped);
+
 }  // namespace sageguard
