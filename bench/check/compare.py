@@ -67,8 +67,7 @@ def botocore_pass():
     return run, botocore.__version__
 
 
-def time_botocore(docs, runs):
-    run, version = botocore_pass()
+def time_botocore(run, docs, runs):
     # Every generated request is valid; an exception here would mean the
     # generator and the API model disagree, and the timing would be wrong.
     run(docs[:100])
@@ -77,14 +76,13 @@ def time_botocore(docs, runs):
         wall, c = run(docs)
         times.append(wall)
         cpu.append(c)
-    return times, cpu, version
+    return times, cpu
 
 
-def paired_speedups(cmd, docs, pairs):
+def paired_speedups(run, cmd, docs, pairs):
     """botocore pass / sageguard run, alternating one of each `pairs` times.
     This VM's speed drifts by up to a third within minutes; timing the two
     in separate phases lets that drift into the ratio, pairing does not."""
-    run, _ = botocore_pass()
     ratios = []
     for _ in range(pairs):
         c0 = children_cpu()
@@ -143,8 +141,9 @@ def main():
         with open(args.hyperfine) as f:
             sg_times = json.load(f)["results"][0]["times"]
         source = "hyperfine"
-    bc_times, bc_cpu, bc_version = time_botocore(docs, args.botocore_runs)
-    pair_ratios = paired_speedups(cmd, docs, args.pairs) if args.pairs > 0 else []
+    botocore_run, bc_version = botocore_pass()
+    bc_times, bc_cpu = time_botocore(botocore_run, docs, args.botocore_runs)
+    pair_ratios = paired_speedups(botocore_run, cmd, docs, args.pairs) if args.pairs > 0 else []
 
     sg_best, sg_med = min(sg_times), statistics.median(sg_times)
     bc_best, bc_med = min(bc_times), statistics.median(bc_times)

@@ -78,7 +78,6 @@ int run_check(Io& io, const CheckFlags& f) {
   }
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
   bury(std::move(result).value());
-  bury(std::move(body));
   return status;
 }
 

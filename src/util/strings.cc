@@ -79,6 +79,7 @@ static std::string squash(std::string_view s) {
 template <typename Strings>
 static std::optional<std::string> closest_in(std::string_view word, const Strings& candidates) {
   const std::string w = squash(word);
+  const std::string lower_word = ascii_lower(word);
   std::optional<std::string_view> best;
   size_t best_d = 0;
   for (std::string_view c : candidates) {
@@ -86,7 +87,7 @@ static std::optional<std::string> closest_in(std::string_view word, const String
     if (squash(c) == w) return std::string(c);
     // Allow one edit per four characters, at least one, at most three.
     const size_t allowed = std::clamp<size_t>(std::max(word.size(), c.size()) / 4, 1, 3);
-    size_t d = edit_distance(ascii_lower(word), ascii_lower(c), allowed);
+    size_t d = edit_distance(lower_word, ascii_lower(c), allowed);
     if (d <= allowed && (!best || d < best_d)) {
       best = c;
       best_d = d;
