@@ -62,9 +62,11 @@ void evaluate_budget(const CheckOptions& opts, rules::RuleContext& ctx) {
 
 Finding to_finding(const Document& doc, LineCol lc, const Resource& r,
                    const rules::Severities& severities, rules::RawFinding&& raw) {
+  // One catalogue lookup answers both the severity and whether it is fixable.
+  const int index = rule_index(raw.rule);
   Finding f;
   f.rule = std::string(raw.rule);
-  f.severity = severities.of(f.rule);
+  f.severity = severities.of_index(index);
   f.file = doc.path();
   f.line = lc.line;
   f.column = lc.column;
@@ -72,8 +74,7 @@ Finding to_finding(const Document& doc, LineCol lc, const Resource& r,
   f.resource.name = r.name;
   f.path = std::move(raw.pointer);
   f.message = std::move(raw.message);
-  const RuleInfo* info = find_rule(f.rule);
-  f.fixable = info && info->fixable;
+  f.fixable = index >= 0 && rule_catalog()[static_cast<size_t>(index)].fixable;
   return f;
 }
 

@@ -62,8 +62,9 @@ class Severities {
  public:
   explicit Severities(const Policy& policy);
   // Severity::off for an id outside the catalogue (as Policy::severity_of).
-  Severity of(std::string_view rule) const {
-    const int i = rule_index(rule);
+  Severity of(std::string_view rule) const { return of_index(rule_index(rule)); }
+  // The same for a rule_index() already at hand (-1: outside the catalogue).
+  Severity of_index(int i) const {
     return i < 0 ? Severity::off : by_index_[static_cast<size_t>(i)];
   }
 
