@@ -106,6 +106,55 @@ struct Member {
   Value second;
 };
 
+// The constructors are inline so a reader writes each field straight into
+// its destination: copying a Value that was just written field by field
+// makes the CPU wait for the stores (store-to-load forwarding fails when a
+// 16-byte load spans several narrower stores), once per parsed value.
+inline Value Value::null_at(uint64_t off) {
+  Value v;
+  v.offset_ = off;
+  return v;
+}
+inline Value Value::boolean_at(bool b, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::boolean;
+  v.flag_ = b;
+  v.offset_ = off;
+  return v;
+}
+inline Value Value::number_at(double d, bool integral, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::number;
+  v.u_.number = d;
+  v.flag_ = integral;
+  v.offset_ = off;
+  return v;
+}
+inline Value Value::string_view_at(std::string_view s, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::string;
+  v.u_.str = s.data();
+  v.size_ = static_cast<uint32_t>(s.size());
+  v.offset_ = off;
+  return v;
+}
+inline Value Value::array_of(const Value* items, uint32_t n, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::array;
+  v.u_.items = items;
+  v.size_ = n;
+  v.offset_ = off;
+  return v;
+}
+inline Value Value::object_of(const Member* members, uint32_t n, uint64_t off) {
+  Value v;
+  v.type_ = ValueType::object;
+  v.u_.members = members;
+  v.size_ = n;
+  v.offset_ = off;
+  return v;
+}
+
 inline std::span<const Member> Value::members() const {
   return type_ == ValueType::object ? std::span<const Member>(u_.members, size_)
                                     : std::span<const Member>();

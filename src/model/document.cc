@@ -23,63 +23,11 @@ const char* to_string(ValueType t) {
   return "?";
 }
 
-Value Value::null_at(uint64_t off) {
-  Value v;
-  v.offset_ = off;
-  return v;
-}
-Value Value::boolean_at(bool b, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::boolean;
-  v.flag_ = b;
-  v.offset_ = off;
-  return v;
-}
-Value Value::number_at(double d, bool integral, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::number;
-  v.u_.number = d;
-  v.flag_ = integral;
-  v.offset_ = off;
-  return v;
-}
-Value Value::string_view_at(std::string_view s, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::string;
-  v.u_.str = s.data();
-  v.size_ = static_cast<uint32_t>(s.size());
-  v.offset_ = off;
-  return v;
-}
-Value Value::array_of(const Value* items, uint32_t n, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::array;
-  v.u_.items = items;
-  v.size_ = n;
-  v.offset_ = off;
-  return v;
-}
-Value Value::object_of(const Member* members, uint32_t n, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::object;
-  v.u_.members = members;
-  v.size_ = n;
-  v.offset_ = off;
-  return v;
-}
 
 const Value* Value::find(std::string_view key) const {
   if (type_ != ValueType::object) return nullptr;
-  // Keys are short and mostly differ in length or first byte: test those
-  // inline before comparing the rest (a libc memcmp call per member showed
-  // up in profiles of large bundles).
-  const size_t n = key.size();
   for (const Member& m : members()) {
-    if (m.first.size() != n) continue;
-    if (n == 0) return &m.second;
-    if (m.first[0] == key[0] && std::memcmp(m.first.data() + 1, key.data() + 1, n - 1) == 0) {
-      return &m.second;
-    }
+    if (same_bytes(m.first, key)) return &m.second;
   }
   return nullptr;
 }

@@ -30,7 +30,7 @@ class JsonParser {
     if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
     skip_ws();
     Value root;
-    if (!parse_value(root, 0)) return std::move(*err_);
+    if (!parse_value(TreeBuilder::outside(root), 0)) return std::move(*err_);
     skip_ws();
     if (pos_ != n_) return fail(pos_, "unexpected content after the end of the document");
     return root;
@@ -41,7 +41,7 @@ class JsonParser {
   bool parse_one(uint64_t from, Value& out, uint64_t& end) {
     pos_ = from;
     skip_ws();
-    if (!parse_value(out, 0)) return false;
+    if (!parse_value(TreeBuilder::outside(out), 0)) return false;
     end = pos_;
     return true;
   }
@@ -69,7 +69,7 @@ class JsonParser {
       return true;
     }
     skip_ws();
-    if (!parse_value(item, 1)) return false;
+    if (!parse_value(TreeBuilder::outside(item), 1)) return false;
     bool closed = false;
     if (!array_separator(closed)) return false;
     if (closed) stream_ = Stream::after;
@@ -121,7 +121,10 @@ class JsonParser {
     return fmt::format("byte 0x{:02x}", c);
   }
 
-  bool parse_value(Value& out, uint32_t depth) {
+  using Slot = TreeBuilder::Slot;
+
+  // Parses the value at pos_ into `out`, written only once it is complete.
+  bool parse_value(const Slot& out, uint32_t depth) {
     if (pos_ >= n_) return failed(pos_, "unexpected end of input (truncated document?)");
     char c = s_[pos_];
     switch (c) {
@@ -131,7 +134,11 @@ class JsonParser {
         const uint64_t at = pos_;
         std::string_view str;
         if (!parse_string(str)) return false;
-        out = in_text(str) ? TreeBuilder::string_in_text(str, at) : b_.string(str, at);
+        if (in_text(str)) {
+          b_.at(out) = TreeBuilder::string_in_text(str, at);
+        } else {
+          b_.at(out) = b_.string(str, at);
+        }
         return true;
       }
       case 't': return parse_literal("true", Value::boolean_at(true, pos_), out);
@@ -143,16 +150,16 @@ class JsonParser {
     }
   }
 
-  bool parse_literal(std::string_view word, Value v, Value& out) {
+  bool parse_literal(std::string_view word, Value v, const Slot& out) {
     if (n_ - pos_ < word.size() || std::memcmp(s_ + pos_, word.data(), word.size()) != 0) {
       return failed(pos_, fmt::format("expected a value, found {}", describe_here()));
     }
     pos_ += word.size();
-    out = std::move(v);
+    b_.at(out) = v;
     return true;
   }
 
-  bool parse_number(Value& out) {
+  bool parse_number(const Slot& out) {
     const uint64_t start = pos_;
     uint64_t p = pos_;
     bool integral = true;
@@ -184,7 +191,7 @@ class JsonParser {
       if (neg) ++q;
       int64_t iv = 0;
       for (; q < s_ + p; ++q) iv = iv * 10 + (*q - '0');
-      out = Value::number_at(static_cast<double>(neg ? -iv : iv), true, start);
+      b_.at(out) = Value::number_at(static_cast<double>(neg ? -iv : iv), true, start);
       return true;
     }
     double d = 0;
@@ -194,7 +201,7 @@ class JsonParser {
     }
     if (ec != std::errc() || ptr != s_ + p) return failed(start, "invalid number");
     pos_ = p;
-    out = Value::number_at(d, integral, start);
+    b_.at(out) = Value::number_at(d, integral, start);
     return true;
   }
 
@@ -330,23 +337,21 @@ class JsonParser {
     return true;
   }
 
-  bool parse_array(Value& out, uint32_t depth) {
+  bool parse_array(const Slot& out, uint32_t depth) {
     const uint64_t at = pos_;
     bool closed = false;
     if (!enter_array(depth, closed)) return false;
     const size_t base = b_.open_array();
     while (!closed) {
       skip_ws();
-      Value item;
-      if (!parse_value(item, depth)) return false;
-      b_.add_item(item);
+      if (!parse_value(b_.new_item(), depth)) return false;
       if (!array_separator(closed)) return false;
     }
-    out = b_.close_array(base, at);
+    b_.close_array_into(base, at, out);
     return true;
   }
 
-  bool parse_object(Value& out, uint32_t depth) {
+  bool parse_object(const Slot& out, uint32_t depth) {
     if (!check_depth(depth)) return false;
     const uint64_t at = pos_;
     const size_t base = b_.open_object();
@@ -354,7 +359,7 @@ class JsonParser {
     skip_ws();
     if (pos_ < n_ && s_[pos_] == '}') {
       ++pos_;
-      out = b_.close_object(base, at);
+      b_.close_object_into(base, at, out);
       return true;
     }
     for (;;) {
@@ -375,9 +380,9 @@ class JsonParser {
       }
       ++pos_;
       skip_ws();
-      Value v;
-      if (!parse_value(v, depth)) return false;
-      b_.add_member(key, v, key_at);
+      const Slot slot = b_.new_member(key);
+      if (!parse_value(slot, depth)) return false;
+      b_.at(slot).set_key_offset(key_at);
       skip_ws();
       if (pos_ >= n_) return failed(pos_, "unexpected end of input: unclosed '{'");
       char c = s_[pos_];
@@ -391,7 +396,7 @@ class JsonParser {
           const Member& m = b_.open_members(base)[*dup];
           return failed(m.second.key_off(), fmt::format("duplicate key \"{}\"", m.first));
         }
-        out = b_.close_object(base, at);
+        b_.close_object_into(base, at, out);
         return true;
       }
       return failed(pos_, fmt::format("expected ',' or '}}' in object, found {}", describe_here()));

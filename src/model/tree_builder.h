@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sageguard/document.h"
+#include "util/strings.h"
 
 namespace sageguard {
 
@@ -48,6 +49,47 @@ class TreeBuilder {
     members_.resize(base);
     return Value::object_of(p, static_cast<uint32_t>(n), off);
   }
+  // In-place building (the JSON reader): a value is parsed straight into
+  // its slot on the stacks instead of into a temporary that is then copied
+  // there, a copy that stalls on the temporary's just-written fields (see
+  // Value::null_at). Slots are named by index, not by reference, because a
+  // container nested in the value grows the stacks while it is parsed.
+  struct Slot {
+    enum class Kind : uint8_t { outside, item, member };
+    Kind kind = Kind::outside;
+    size_t index = 0;
+    Value* outside = nullptr;
+  };
+  static Slot outside(Value& v) { return {Slot::Kind::outside, 0, &v}; }
+  Slot new_item() {
+    items_.emplace_back();
+    return {Slot::Kind::item, items_.size() - 1, nullptr};
+  }
+  Slot new_member(std::string_view key_in_arena) {
+    members_.push_back(Member{key_in_arena, Value()});
+    return {Slot::Kind::member, members_.size() - 1, nullptr};
+  }
+  Value& at(const Slot& s) {
+    switch (s.kind) {
+      case Slot::Kind::item: return items_[s.index];
+      case Slot::Kind::member: return members_[s.index].second;
+      case Slot::Kind::outside: break;
+    }
+    return *s.outside;
+  }
+  void close_array_into(size_t base, uint64_t off, const Slot& s) {
+    const size_t n = items_.size() - base;
+    const Value* p = arena_.copy_array(items_.data() + base, n);
+    items_.resize(base);
+    at(s) = Value::array_of(p, static_cast<uint32_t>(n), off);
+  }
+  void close_object_into(size_t base, uint64_t off, const Slot& s) {
+    const size_t n = members_.size() - base;
+    const Member* p = arena_.copy_array(members_.data() + base, n);
+    members_.resize(base);
+    at(s) = Value::object_of(p, static_cast<uint32_t>(n), off);
+  }
+
   // Members added since `base` so far (for duplicate detection).
   std::span<const Member> open_members(size_t base) const {
     return std::span<const Member>(members_.data() + base, members_.size() - base);
@@ -60,12 +102,19 @@ class TreeBuilder {
     const auto m = open_members(base);
     if (m.size() < 2) return std::nullopt;
     if (m.size() <= 16) {
-      for (size_t i = 1; i < m.size(); ++i) {
+      // A fingerprint of length and three bytes settles almost every pair
+      // with one integer compare, without going back to the key's text.
+      uint32_t fp[16];
+      for (size_t i = 0; i < m.size(); ++i) {
         const std::string_view k = m[i].first;
+        fp[i] = static_cast<uint32_t>(k.size());
+        if (!k.empty()) {
+          fp[i] ^= (static_cast<uint32_t>(static_cast<unsigned char>(k.front())) << 8) ^
+                   (static_cast<uint32_t>(static_cast<unsigned char>(k[k.size() / 2])) << 16) ^
+                   (static_cast<uint32_t>(static_cast<unsigned char>(k.back())) << 24);
+        }
         for (size_t j = 0; j < i; ++j) {
-          // Length and first byte settle almost every pair without a call.
-          const std::string_view o = m[j].first;
-          if (o.size() == k.size() && (k.empty() || o[0] == k[0]) && o == k) return i;
+          if (fp[j] == fp[i] && same_bytes(m[j].first, k)) return i;
         }
       }
       return std::nullopt;
