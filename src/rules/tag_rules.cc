@@ -50,7 +50,7 @@ void check_required(RuleContext& ctx, const Value* tags, const std::vector<Tag>&
   const Value& root = *ctx.resource().root;
   for (const auto& want : ctx.policy().required_tags) {
     if (std::any_of(present.begin(), present.end(),
-                    [&](const Tag& t) { return t.key->as_string() == want; })) {
+                    [&](const Tag& t) { return same_bytes(t.key->as_string(), want); })) {
       continue;
     }
     // Only a missing tag needs the keys as candidates for a suggestion.
@@ -106,6 +106,12 @@ bool tag_chars_allowed(std::string_view s) {
   return kAllowed.full_match(s);
 }
 
+// A string has no more code points than bytes, so only one with more bytes
+// than `max` needs counting.
+bool exceeds_code_points(std::string_view s, size_t max) {
+  return s.size() > max && utf8_count_code_points(s) > max;
+}
+
 void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& present) {
   if (!ctx.enabled("tags.invalid")) return;
   if (tags.items().size() > kMaxTags) {
@@ -121,7 +127,7 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
     const std::string_view key = present[i].key->as_string();
     if (present.size() <= kScanLimit) {
       for (size_t j = 0; j < i; ++j) {
-        if (present[j].key->as_string() == key) return present[j].index;
+        if (same_bytes(present[j].key->as_string(), key)) return present[j].index;
       }
       return std::nullopt;
     }
@@ -134,11 +140,10 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
     const std::string_view key = t.key->as_string();
     // Pointers are only formatted for findings (most tags have none).
     auto kptr = [&] { return fmt::format("/Tags/{}/Key", t.index); };
-    const uint64_t klen = utf8_count_code_points(key);
-    if (klen < 1 || klen > kMaxKeyLength) {
+    if (key.empty() || exceeds_code_points(key, kMaxKeyLength)) {
       ctx.emit("tags.invalid", t.key->offset(), kptr(),
-               fmt::format("tag key '{}' is {} characters; keys must be 1-{}", key, klen,
-                           kMaxKeyLength));
+               fmt::format("tag key '{}' is {} characters; keys must be 1-{}", key,
+                           utf8_count_code_points(key), kMaxKeyLength));
     }
     if (!tag_chars_allowed(key)) {
       ctx.emit("tags.invalid", t.key->offset(), kptr(),
@@ -157,11 +162,10 @@ void check_limits(RuleContext& ctx, const Value& tags, const std::vector<Tag>& p
     if (t.value) {
       const std::string_view val = t.value->as_string();
       auto vptr = [&] { return fmt::format("/Tags/{}/Value", t.index); };
-      const uint64_t vlen = utf8_count_code_points(val);
-      if (vlen > kMaxValueLength) {
+      if (exceeds_code_points(val, kMaxValueLength)) {
         ctx.emit("tags.invalid", t.value->offset(), vptr(),
                  fmt::format("tag '{}' value is {} characters; values may have at most {}", key,
-                             vlen, kMaxValueLength));
+                             utf8_count_code_points(val), kMaxValueLength));
       }
       if (!tag_chars_allowed(val)) {
         ctx.emit("tags.invalid", t.value->offset(), vptr(),

@@ -9,29 +9,58 @@
 
 namespace sageguard {
 
-size_t count_byte(std::string_view s, char c) {
+namespace {
+
+// Counts the bytes of `s` for which `vec` (sixteen at a time, 0xFF per
+// matching byte) and `one` (the tail) agree: per-byte counters for up to 255
+// blocks (each compare subtracts -1), then summed into two 64-bit lanes by
+// psadbw. std::count compiles to a loop that widens every byte to 64 bits,
+// four times slower on a large bundle.
+template <class Vec, class One>
+size_t count_matching(std::string_view s, Vec vec, One one) {
   const char* p = s.data();
   const char* end = p + s.size();
   size_t n = 0;
 #if defined(__SSE2__) && defined(__x86_64__)
-  const __m128i needle = _mm_set1_epi8(c);
   const __m128i zero = _mm_setzero_si128();
   while (end - p >= 16) {
-    // Per-byte counters (each compare adds 0 or -1 as 0xFF, i.e. subtracts
-    // -1) for up to 255 blocks, then summed into two 64-bit lanes by psadbw.
     __m128i acc = zero;
     const size_t blocks = std::min<size_t>(static_cast<size_t>(end - p) / 16, 255);
     for (size_t b = 0; b < blocks; ++b, p += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, needle));
+      acc = _mm_sub_epi8(acc, vec(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
     }
     const __m128i sums = _mm_sad_epu8(acc, zero);
     n += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
          static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
+#else
+  (void)vec;
 #endif
-  for (; p < end; ++p) n += *p == c;
+  for (; p < end; ++p) n += one(*p) ? 1 : 0;
   return n;
+}
+
+}  // namespace
+
+size_t count_byte(std::string_view s, char c) {
+#if defined(__SSE2__) && defined(__x86_64__)
+  const __m128i needle = _mm_set1_epi8(c);
+  auto vec = [&](__m128i v) { return _mm_cmpeq_epi8(v, needle); };
+#else
+  auto vec = nullptr;
+#endif
+  return count_matching(s, vec, [c](char b) { return b == c; });
+}
+
+size_t count_utf8_continuation_bytes(std::string_view s) {
+#if defined(__SSE2__) && defined(__x86_64__)
+  // 0x80-0xBF are the signed bytes below -64 (0xC0).
+  const __m128i bound = _mm_set1_epi8(-64);
+  auto vec = [&](__m128i v) { return _mm_cmplt_epi8(v, bound); };
+#else
+  auto vec = nullptr;
+#endif
+  return count_matching(s, vec, [](char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; });
 }
 
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {

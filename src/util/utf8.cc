@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "util/strings.h"
+
 namespace sageguard {
 
 bool utf8_is_valid(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
@@ -49,11 +51,7 @@ std::optional<uint64_t> utf8_first_invalid(std::string_view s) {
 }
 
 uint64_t utf8_count_code_points(std::string_view s) {
-  uint64_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
+  return s.size() - count_utf8_continuation_bytes(s);
 }
 
 void utf8_append(std::string& out, uint32_t cp) {

@@ -2,6 +2,10 @@
 // FILE:LINE:COL, never a crash.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+#include <set>
+
 #include "sageguard/document.h"
 #include "sageguard/resource.h"
 
@@ -98,6 +102,49 @@ TEST(JsonReader, HugeObjectWithManyKeysStaysLinearAndDetectsDuplicates) {
   s += "\"k7\": 2}";
   Error e = parse_err(s);
   EXPECT_NE(e.message.find("duplicate key \"k7\""), std::string::npos);
+}
+
+// Small objects (where duplicates are found by fingerprint and compare) on
+// random keys built to share length, first, middle and last byte, with or
+// without a repeat: the error names the first repeated key at its column,
+// as a set kept by the test says; without a repeat the object parses with
+// every member in order.
+TEST(JsonReader, DuplicateKeysInSmallObjectsAgreeWithASet) {
+  std::mt19937 rng(17);
+  for (int round = 0; round < 400; ++round) {
+    const size_t n = 2 + rng() % 17;  // both sides of the 16-member limit
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < n; ++i) {
+      std::string k = "a" + std::string(rng() % 3, 'x') + "m" + std::string(rng() % 3, 'y') + "z";
+      if (k.size() > 3) k[1 + rng() % (k.size() - 3)] = static_cast<char>('b' + rng() % 3);
+      keys.push_back(k);
+    }
+    std::string text = "{";
+    std::vector<size_t> columns;
+    std::set<std::string> seen;
+    std::optional<size_t> first_repeat;
+    for (size_t i = 0; i < n; ++i) {
+      if (i) text += ", ";
+      columns.push_back(text.size() + 1);
+      text += "\"" + keys[i] + "\": " + std::to_string(i);
+      if (!seen.insert(keys[i]).second && !first_repeat) first_repeat = i;
+    }
+    text += "}";
+    auto r = parse_document("in.json", text);
+    if (first_repeat) {
+      ASSERT_FALSE(r.ok()) << text;
+      EXPECT_EQ(r.error().message, "duplicate key \"" + keys[*first_repeat] + "\"") << text;
+      EXPECT_EQ(r.error().column, columns[*first_repeat]) << text;
+    } else {
+      ASSERT_TRUE(r.ok()) << text;
+      const auto members = (*r)->root().members();
+      ASSERT_EQ(members.size(), n);
+      for (size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(members[i].first, keys[i]);
+        EXPECT_EQ(members[i].second.as_number(), static_cast<double>(i));
+      }
+    }
+  }
 }
 
 TEST(DocumentReader, EmptyBinaryAndInvalidUtf8) {

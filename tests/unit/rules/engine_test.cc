@@ -248,5 +248,47 @@ TEST(Engine, DuplicateTagKeysNameTheFirstOccurrence) {
   }
 }
 
+// Tag key and value lengths count characters (code points), not bytes: at
+// and around each limit, in ASCII and in two- and three-byte characters,
+// the findings (and the length they quote) follow a count made here.
+TEST(Engine, TagLengthLimitsCountCharacters) {
+  const Policy policy = default_policy();
+  const std::vector<std::string> units = {"k", "\xC3\xA9", "\xE6\x96\x87"};  // k, é, 文
+  auto repeat = [](const std::string& u, size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += u;
+    return s;
+  };
+  for (const auto& unit : units) {
+    for (const size_t key_chars : {0u, 1u, 127u, 128u, 129u}) {
+      for (const size_t value_chars : {0u, 255u, 256u, 257u}) {
+        const std::string key = repeat(unit, key_chars);
+        const std::string value = repeat(unit, value_chars);
+        nlohmann::json ep = {{"EndpointName", "e"},
+                             {"EndpointConfigName", "c"},
+                             {"Tags", {{{"Key", key}, {"Value", value}}}}};
+        const CheckResult r = check_text(ep.dump(), policy);
+        std::map<std::string, std::string> got;
+        for (const auto& f : r.findings) {
+          if (f.rule == "tags.invalid" && f.message.find(" characters; ") != std::string::npos) {
+            got[f.path] = f.message;
+          }
+        }
+        std::map<std::string, std::string> want;
+        if (key_chars < 1 || key_chars > 128) {
+          want["/Tags/0/Key"] = "tag key '" + key + "' is " + std::to_string(key_chars) +
+                                " characters; keys must be 1-128";
+        }
+        if (value_chars > 256) {
+          want["/Tags/0/Value"] = "tag '" + key + "' value is " + std::to_string(value_chars) +
+                                  " characters; values may have at most 256";
+        }
+        EXPECT_EQ(got, want) << unit.size() << "-byte characters, key " << key_chars << ", value "
+                             << value_chars;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sageguard

@@ -41,6 +41,50 @@ TEST(CountByte, AgreesWithStdCount) {
   EXPECT_EQ(count_byte(same, '\n'), same.size());
 }
 
+// count_utf8_continuation_bytes against its definition, byte by byte, on
+// random bytes (every value, so both sides of the 0x80 and 0xC0 edges).
+TEST(CountUtf8ContinuationBytes, AgreesWithBytewiseDefinition) {
+  std::mt19937 rng(7);
+  std::string text(16 * 255 * 2 + 41, ' ');
+  for (char& ch : text) ch = static_cast<char>(rng() % 256);
+  auto expected = [](std::string_view s) {
+    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 0x80 && u <= 0xBF;
+    }));
+  };
+  for (size_t start = 0; start < 17; ++start) {
+    for (size_t len = 0; start + len <= 120; ++len) {
+      const std::string_view s(text.data() + start, len);
+      ASSERT_EQ(count_utf8_continuation_bytes(s), expected(s)) << start << "+" << len;
+    }
+  }
+  EXPECT_EQ(count_utf8_continuation_bytes(text), expected(text));
+  const std::string all(16 * 255 + 9, '\x80');  // every per-byte counter reaches its limit
+  EXPECT_EQ(count_utf8_continuation_bytes(all), all.size());
+  EXPECT_EQ(count_utf8_continuation_bytes(std::string(300, '\xC0')), 0u);
+}
+
+// same_bytes against std::string_view's operator== on pairs that differ in
+// one byte at every position, for every length up to three words.
+TEST(SameBytes, AgreesWithStringViewEquality) {
+  std::mt19937 rng(11);
+  for (size_t n = 0; n <= 26; ++n) {
+    std::string a(n, ' ');
+    for (char& ch : a) ch = static_cast<char>(rng() % 256);
+    std::string b = a;
+    EXPECT_TRUE(same_bytes(a, b)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      b[i] = static_cast<char>(b[i] ^ (1 << (rng() % 8)));
+      EXPECT_FALSE(same_bytes(a, b)) << n << " differs at " << i;
+      EXPECT_EQ(same_bytes(a, b), std::string_view(a) == std::string_view(b));
+      b[i] = a[i];
+    }
+    EXPECT_FALSE(same_bytes(a, a + "x")) << n;
+    EXPECT_FALSE(same_bytes(a + "x", a)) << n;
+  }
+}
+
 // json_plain_run (as the report writer calls it) against a byte-by-byte reading of its definition, on
 // random text mixing plain ASCII with every kind of byte that ends the prefix.
 size_t json_plain_prefix(std::string_view s) { return json_plain_run(s.data(), s.size(), true); }
