@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "sageguard/document.h"
+#include "util/strings.h"
 
 // Defined by the build from data/sagemaker_api_model.json (tools/embed.cmake).
 extern const std::string_view sageguard_embedded_sagemaker_api_model_json;
@@ -232,7 +233,7 @@ int Shape::find_member(std::string_view n) const {
   const size_t mask = member_slots.size() - 1;
   for (size_t h = name_hash(n) & mask; member_slots[h] != 0; h = (h + 1) & mask) {
     const size_t i = member_slots[h] - 1u;
-    if (members[i].name == n) return static_cast<int>(i);
+    if (same_bytes(members[i].name, n)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -295,6 +296,12 @@ void Pattern::compile() const {
       return;
     }
   }
+  // Anything else our automaton covers (ARNs, S3 URIs, job names) gets one,
+  // again from RE2's answers; the UTF-8 program waits for a non-ASCII value.
+  if (auto dfa = AsciiDfa::build(text_); dfa.ok()) {
+    dfa_.emplace(std::move(dfa).value());
+    return;
+  }
   compile_utf8();
 }
 
@@ -322,6 +329,11 @@ const std::string& Pattern::compile_error() const {
   return error_;
 }
 
+Pattern::Engine Pattern::engine() const {
+  std::call_once(once_, [this] { compile(); });
+  return simple_ ? Engine::table : dfa_ ? Engine::dfa : Engine::re2;
+}
+
 bool Pattern::full_match(std::string_view s) const {
   std::call_once(once_, [this] { compile(); });
   if (simple_) {
@@ -336,6 +348,10 @@ bool Pattern::full_match(std::string_view s) const {
       if (!ascii_[u]) return false;  // an ASCII character outside the class
     }
     if (ascii) return true;
+    compile_utf8();
+  } else if (dfa_) {
+    const AsciiDfa::Match m = dfa_->match(s);
+    if (m != AsciiDfa::Match::not_ascii) return m == AsciiDfa::Match::yes;
     compile_utf8();
   }
   if (!re_) return true;  // rejected by RE2: reported by api_model_info, not checked

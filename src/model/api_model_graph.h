@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "model/ascii_dfa.h"
 #include "sageguard/document.h"
 #include "sageguard/result.h"
 
@@ -40,6 +42,8 @@ struct Shape;
 // RE2 about each ASCII character, so RE2 stays the only judge of the syntax)
 // and only non-ASCII text goes to RE2, whose UTF-8 program is then compiled
 // on first need (see Pattern::compile for why that is worth deferring).
+// Most other patterns (ARNs, S3 URIs, job names) get an AsciiDfa, built the
+// same way from RE2's answers, with the same non-ASCII fallback.
 class Pattern {
  public:
   // `source` is botocore's pattern (for reports), `text` what RE2 compiles
@@ -55,6 +59,9 @@ class Pattern {
   const std::string& compile_error() const;
   const std::string& source() const { return source_; }
   const std::string& text() const { return text_; }
+  // How ASCII values are decided (compiles if not done yet); for tests.
+  enum class Engine : uint8_t { table, dfa, re2 };
+  Engine engine() const;
 
  private:
   void compile() const;
@@ -62,13 +69,14 @@ class Pattern {
 
   std::string source_;
   std::string text_;
-  mutable std::once_flag once_;       // compile(): the ASCII table, or the program
+  mutable std::once_flag once_;       // compile(): the ASCII table, the DFA, or the program
   mutable std::once_flag utf8_once_;  // compile_utf8(): the program
   mutable std::unique_ptr<RE2> re_;  // null until compiled, or when RE2 rejected it
   mutable std::string error_;
   mutable bool simple_ = false;     // a single class repeated with * or +
   mutable bool nonempty_ = false;   // ... with +
   mutable bool ascii_[128] = {};    // class membership of each ASCII character
+  mutable std::optional<AsciiDfa> dfa_;  // ASCII values of a pattern that is not simple_
 };
 
 // Names, patterns and enum values are views into the Graph's table text (or
