@@ -88,6 +88,8 @@ class Value {
   bool is_true() const { return type_ == ValueType::boolean && flag_; }
 
  private:
+  static Value typed_at(ValueType t, uint64_t off);
+
   ValueType type_ = ValueType::null;
   bool flag_ = false;  // boolean value, or "integral" for numbers
   uint32_t size_ = 0;  // string bytes, item or member count
@@ -110,48 +112,40 @@ struct Member {
 // its destination: copying a Value that was just written field by field
 // makes the CPU wait for the stores (store-to-load forwarding fails when a
 // 16-byte load spans several narrower stores), once per parsed value.
-inline Value Value::null_at(uint64_t off) {
+inline Value Value::typed_at(ValueType t, uint64_t off) {
   Value v;
+  v.type_ = t;
   v.offset_ = off;
   return v;
 }
+inline Value Value::null_at(uint64_t off) { return typed_at(ValueType::null, off); }
 inline Value Value::boolean_at(bool b, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::boolean;
+  Value v = typed_at(ValueType::boolean, off);
   v.flag_ = b;
-  v.offset_ = off;
   return v;
 }
 inline Value Value::number_at(double d, bool integral, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::number;
+  Value v = typed_at(ValueType::number, off);
   v.u_.number = d;
   v.flag_ = integral;
-  v.offset_ = off;
   return v;
 }
 inline Value Value::string_view_at(std::string_view s, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::string;
+  Value v = typed_at(ValueType::string, off);
   v.u_.str = s.data();
   v.size_ = static_cast<uint32_t>(s.size());
-  v.offset_ = off;
   return v;
 }
 inline Value Value::array_of(const Value* items, uint32_t n, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::array;
+  Value v = typed_at(ValueType::array, off);
   v.u_.items = items;
   v.size_ = n;
-  v.offset_ = off;
   return v;
 }
 inline Value Value::object_of(const Member* members, uint32_t n, uint64_t off) {
-  Value v;
-  v.type_ = ValueType::object;
+  Value v = typed_at(ValueType::object, off);
   v.u_.members = members;
   v.size_ = n;
-  v.offset_ = off;
   return v;
 }
 
