@@ -392,8 +392,8 @@ class JsonParser {
       }
       if (c == '}') {
         ++pos_;
-        if (auto dup = b_.first_duplicate(base)) {
-          const Member& m = b_.open_members(base)[*dup];
+        if (const size_t dup = b_.first_duplicate(base); dup != TreeBuilder::kNoDuplicate) {
+          const Member& m = b_.open_members(base)[dup];
           return failed(m.second.key_off(), fmt::format("duplicate key \"{}\"", m.first));
         }
         b_.close_object_into(base, at, out);

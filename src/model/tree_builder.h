@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -96,43 +95,46 @@ class TreeBuilder {
   }
 
   // The first member (in source order) whose key repeats an earlier one in
-  // the object being built, or nullopt. Linear for small objects; sorting
-  // keeps a hostile million-key object O(n log n).
-  std::optional<size_t> first_duplicate(size_t base) const {
+  // the object being built, or kNoDuplicate. Linear for small objects;
+  // sorting keeps a hostile million-key object O(n log n). A plain index,
+  // not std::optional: this runs for every object, and the optional came
+  // back through memory as an 8-byte load over a just-stored 1-byte flag,
+  // which the CPU cannot forward (a stall per object).
+  static constexpr size_t kNoDuplicate = static_cast<size_t>(-1);
+  size_t first_duplicate(size_t base) const {
     const auto m = open_members(base);
-    if (m.size() < 2) return std::nullopt;
-    if (m.size() <= 16) {
-      // A fingerprint of length and three bytes settles almost every pair
-      // with one integer compare, without going back to the key's text.
-      uint32_t fp[16];
-      for (size_t i = 0; i < m.size(); ++i) {
-        const std::string_view k = m[i].first;
-        fp[i] = static_cast<uint32_t>(k.size());
-        if (!k.empty()) {
-          fp[i] ^= (static_cast<uint32_t>(static_cast<unsigned char>(k.front())) << 8) ^
-                   (static_cast<uint32_t>(static_cast<unsigned char>(k[k.size() / 2])) << 16) ^
-                   (static_cast<uint32_t>(static_cast<unsigned char>(k.back())) << 24);
-        }
-        for (size_t j = 0; j < i; ++j) {
-          if (fp[j] == fp[i] && same_bytes(m[j].first, k)) return i;
-        }
+    if (m.size() > 16) return first_duplicate_sorted(m);
+    // A fingerprint of length and three bytes settles almost every pair
+    // with one integer compare, without going back to the key's text.
+    uint32_t fp[16];
+    for (size_t i = 0; i < m.size(); ++i) {
+      const std::string_view k = m[i].first;
+      fp[i] = static_cast<uint32_t>(k.size());
+      if (!k.empty()) {
+        fp[i] ^= (static_cast<uint32_t>(static_cast<unsigned char>(k.front())) << 8) ^
+                 (static_cast<uint32_t>(static_cast<unsigned char>(k[k.size() / 2])) << 16) ^
+                 (static_cast<uint32_t>(static_cast<unsigned char>(k.back())) << 24);
       }
-      return std::nullopt;
+      for (size_t j = 0; j < i; ++j) {
+        if (fp[j] == fp[i] && same_bytes(m[j].first, k)) return i;
+      }
     }
+    return kNoDuplicate;
+  }
+
+ private:
+  static size_t first_duplicate_sorted(std::span<const Member> m) {
     std::vector<uint32_t> order(m.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return m[a].first < m[b].first; });
-    std::optional<size_t> first;
+    size_t first = kNoDuplicate;
     for (size_t i = 1; i < order.size(); ++i) {
-      if (m[order[i]].first == m[order[i - 1]].first && (!first || order[i] < *first)) {
-        first = order[i];
-      }
+      if (m[order[i]].first == m[order[i - 1]].first) first = std::min<size_t>(first, order[i]);
     }
     return first;
   }
 
- private:
   ValueArena& arena_;
   std::vector<Value> items_;
   std::vector<Member> members_;
