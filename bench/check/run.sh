@@ -60,4 +60,4 @@ fi
 
 "$PY" "$SRC_DIR/bench/check/compare.py" --bin "$BIN" --bundle "$BUNDLE" \
   --report "$DATA/report.json" --runs "$RUNS" ${HF_JSON:+--hyperfine "$HF_JSON"} \
-  --pin "${PIN[*]}"
+  --pin "${PIN[*]}" ${PIN:+--botocore-cpu 0}
