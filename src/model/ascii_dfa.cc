@@ -618,7 +618,48 @@ Result<AsciiDfa> AsciiDfa::build(std::string_view regex) {
     }
   }
   dfa.start_ = *start * n;
+  dfa.number_looping_states_last();
   return dfa;
+}
+
+void AsciiDfa::number_looping_states_last() {
+  const uint32_t n = nclasses_;
+  const size_t states = accept_.size();
+  auto loops_on = [&](size_t state, int c) {
+    return trans_[state * n + classes_[c]] == state * n;
+  };
+  // New numbers: kDead and kNotAscii keep theirs, then the other states in
+  // order, then the looping ones.
+  std::vector<uint32_t> renumber(states);
+  std::vector<size_t> looping;
+  uint32_t next = 0;
+  for (size_t st = 0; st < states; ++st) {
+    size_t stay = 0;
+    for (int c = 0; st > kNotAscii && c < 128; ++c) stay += loops_on(st, c) ? 1 : 0;
+    if (stay >= kLoopMin) {
+      looping.push_back(st);
+    } else {
+      renumber[st] = next++;
+    }
+  }
+  if (looping.empty()) return;
+  const uint32_t first_looping = next;
+  loops_.assign(looping.size() * 256, 0);
+  for (size_t k = 0; k < looping.size(); ++k) {
+    renumber[looping[k]] = next++;
+    for (int c = 0; c < 128; ++c) loops_[k * 256 + static_cast<size_t>(c)] = loops_on(looping[k], c) ? 1 : 0;
+  }
+  std::vector<uint32_t> trans(trans_.size());
+  std::vector<uint8_t> accept(states);
+  for (size_t st = 0; st < states; ++st) {
+    const size_t to = renumber[st];
+    accept[to] = accept_[st];
+    for (uint32_t k = 0; k < n; ++k) trans[to * n + k] = renumber[trans_[st * n + k] / n] * n;
+  }
+  trans_ = std::move(trans);
+  accept_ = std::move(accept);
+  start_ = renumber[start_ / n] * n;
+  loop_from_ = first_looping * n;
 }
 
 }  // namespace sageguard::api_model

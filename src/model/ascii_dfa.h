@@ -47,9 +47,20 @@ class AsciiDfa {
   Match match(std::string_view s) const {
     const uint32_t* t = trans_.data();
     const uint32_t not_ascii = kNotAscii * nclasses_;  // row offsets: kDead's is 0
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
     uint32_t row = start_;
-    for (const char c : s) {
-      row = t[row + classes_[static_cast<unsigned char>(c)]];
+    for (size_t i = 0; i < n; ++i) {
+      // Each step of the table walk waits for the previous one's load. In a
+      // state that stays put on most characters (the `.*` of an S3 URI, an
+      // ARN's trailing class) the bytes that keep it there are skipped with
+      // independent lookups instead.
+      if (row >= loop_from_) {
+        const uint8_t* stays = &loops_[(row - loop_from_) / nclasses_ * 256];
+        while (i < n && stays[p[i]]) ++i;
+        if (i == n) break;
+      }
+      row = t[row + classes_[p[i]]];
       if (row <= not_ascii) break;
     }
     if (row == 0) return Match::no;
@@ -78,6 +89,15 @@ class AsciiDfa {
   std::vector<uint32_t> trans_;
   std::vector<uint8_t> accept_;  // per state
   uint32_t start_ = 0;           // row offset
+  // States that loop on at least kLoopMin ASCII characters are numbered
+  // last, from row offset loop_from_ (no such state: never reached); for
+  // each, 256 bytes saying which bytes keep it where it is (non-ASCII: 0).
+  static constexpr size_t kLoopMin = 16;
+  uint32_t loop_from_ = UINT32_MAX;
+  std::vector<uint8_t> loops_;
+
+  // Renumbers the states so the looping ones come last and fills loops_.
+  void number_looping_states_last();
 };
 
 }  // namespace sageguard::api_model

@@ -504,6 +504,36 @@ TEST(AsciiDfaMatch, NonAsciiGoesToRe2UnlessAlreadyFailed) {
   EXPECT_FALSE(q.full_match("a"));
 }
 
+// States that stay put on most characters skip them in an inner loop
+// (AsciiDfa::match): a run that ends the value, one cut by a character that
+// leaves the state, by one that kills it, and by a non-ASCII byte, at every
+// length up to a few dozen, each against RE2.
+TEST(AsciiDfaMatch, LoopingStatesAgreeWithRe2AtEveryRunLength) {
+  const std::vector<std::string> patterns = {"(https|s3)://([^/]+)/?(.*)", "x[a-z]*y", ".*",
+                                             "a[^/]+/b*c?"};
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  for (const auto& re : patterns) {
+    auto built = AsciiDfa::build(re);
+    ASSERT_TRUE(built.ok()) << re;
+    const RE2 oracle(re, opts);
+    ASSERT_TRUE(oracle.ok());
+    for (const std::string prefix : {"", "s3://", "s3://bucket/", "x", "a"}) {
+      for (size_t run = 0; run <= 40; ++run) {
+        for (const std::string end : {"", "/", "y", "\n", "c", "bc", "\xC3\xA9", "!"}) {
+          const std::string v = prefix + std::string(run, 'k') + end;
+          const AsciiDfa::Match m = built.value().match(v);
+          if (m == AsciiDfa::Match::not_ascii) {
+            EXPECT_NE(end.find('\xC3'), std::string::npos) << re << " on " << v;
+            continue;
+          }
+          EXPECT_EQ(m == AsciiDfa::Match::yes, RE2::FullMatch(v, oracle)) << re << " on " << v;
+        }
+      }
+    }
+  }
+}
+
 TEST(AsciiDfaMatch, ClassCountStaysSmallForTablePatterns) {
   auto built = AsciiDfa::build("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
   ASSERT_TRUE(built.ok());
