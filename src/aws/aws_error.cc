@@ -103,6 +103,14 @@ AwsError parse_json_error(const HttpResponse& response) {
   return e;
 }
 
+AwsError from_signing_error(const Error& e) {
+  AwsError out;
+  out.kind = AwsErrorKind::config;
+  out.code = "SigningUnavailable";
+  out.message = e.message;
+  return out;
+}
+
 AwsError from_transport_error(const TransportError& t) {
   AwsError e;
   switch (t.kind) {

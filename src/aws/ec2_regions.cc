@@ -128,11 +128,7 @@ Result<std::vector<Ec2Region>> describe_regions(Ec2RegionsOptions o) {
     if (auto signed_req = signer.sign(req, *creds, params); !signed_req.ok()) {
       // Not retried, and named as JsonClient names it: libcrypto did not
       // load, and will not on another attempt; nothing was sent.
-      AwsError unsigned_error;
-      unsigned_error.kind = AwsErrorKind::config;
-      unsigned_error.code = "SigningUnavailable";
-      unsigned_error.message = signed_req.error().message;
-      return unsigned_error.to_error("DescribeRegions");
+      return from_signing_error(signed_req.error()).to_error("DescribeRegions");
     }
     const std::vector<std::string> secrets = {creds->secret_access_key, creds->session_token};
     if (o.trace) o.trace(format_request_trace(req, secrets));

@@ -60,10 +60,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     if (auto signed_req = signer_.sign(req, *creds, params); !signed_req.ok()) {
       // Not retried: a library that did not load will not load on the next
       // attempt either, and nothing was sent.
-      out.error = AwsError{};
-      out.error.kind = AwsErrorKind::config;
-      out.error.code = "SigningUnavailable";
-      out.error.message = signed_req.error().message;
+      out.error = from_signing_error(signed_req.error());
       return out;
     }
     const std::vector<std::string> secrets = {creds->secret_access_key, creds->session_token};

@@ -284,15 +284,8 @@ Pattern::Pattern(std::string source, std::string text)
 void Pattern::compile() const {
   std::string_view body;
   if (split_simple_class(text_, body, nonempty_)) {
-    RE2::Options latin1;
-    latin1.set_log_errors(false);
-    latin1.set_encoding(RE2::Options::EncodingLatin1);
-    RE2 cls(body, latin1);
-    if (cls.ok()) {
-      for (int c = 0; c < 128; ++c) {
-        const char ch = static_cast<char>(c);
-        ascii_[c] = RE2::FullMatch(std::string_view(&ch, 1), cls);
-      }
+    if (const auto members = ascii_members(std::string(body))) {
+      for (size_t c = 0; c < 128; ++c) ascii_[c] = (*members)[c];
       simple_ = true;
       return;
     }

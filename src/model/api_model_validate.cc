@@ -13,6 +13,7 @@
 #include "model/api_model_text.h"
 #include "sageguard/api_model.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace sageguard {
 namespace {
@@ -170,8 +171,7 @@ class Validator {
       bool may_be_long = s.has_max && static_cast<double>(bytes) > s.max;
       bool may_be_short = s.has_min && static_cast<double>(bytes) < 4 * s.min;
       if (may_be_long || may_be_short) {
-        double cps = 0;
-        for (char c : str) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+        const auto cps = static_cast<double>(utf8_count_code_points(str));
         if (s.has_max && cps > s.max) {
           report(offset, fmt::format("{} is {} characters long, at most {} allowed", subject(),
                                      api_model::format_number(cps), api_model::format_number(s.max)));

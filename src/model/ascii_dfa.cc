@@ -49,39 +49,6 @@ RE2::Options utf8_options() {
   return o;
 }
 
-// ASCII membership of one atom (`[..]`, `\d`, `\p{L}`, `.`, `\.`), asked of
-// RE2. Patterns share atoms (`[a-zA-Z0-9]`, `[0-9]`), and a one-file check
-// compiles a handful of patterns, so answers are kept for the process.
-std::optional<CharSet> atom_set(const std::string& atom) {
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::optional<CharSet>> cache;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(atom);
-    if (it != cache.end()) return it->second;
-  }
-  std::optional<CharSet> out;
-  // Latin-1 refuses escapes above \x{FF} (`[^\n\x{2028}]`); the UTF-8
-  // program of one class gives the same ASCII answers, just slower to build.
-  std::optional<RE2> latin1(std::in_place, atom, latin1_options());
-  std::optional<RE2> utf8;
-  if (!latin1->ok()) utf8.emplace(atom, utf8_options());
-  const RE2& re = utf8 ? *utf8 : *latin1;
-  // An atom consumes exactly one character: matching "" would mean our
-  // parser cut the pattern somewhere RE2 does not.
-  if (re.ok() && !RE2::FullMatch(std::string_view(), re)) {
-    CharSet set;
-    for (int c = 0; c < 128; ++c) {
-      const char ch = static_cast<char>(c);
-      set[static_cast<size_t>(c)] = RE2::FullMatch(std::string_view(&ch, 1), re);
-    }
-    out = set;
-  }
-  std::lock_guard<std::mutex> lock(mu);
-  cache.emplace(atom, out);
-  return out;
-}
-
 // The pattern's structure: atoms (an index into the distinct sets),
 // concatenation, alternation and bounded or unbounded repetition.
 struct Node {
@@ -331,7 +298,7 @@ class Parser {
         text.find("\\x{") != std::string::npos) {
       heavy_atoms = true;
     }
-    const std::optional<CharSet> set = atom_set(text);
+    const std::optional<CharSet> set = ascii_members(text);
     if (!set) return not_handled("RE2 does not read '" + text + "' as one character");
     return set_node(*set);
   }
@@ -461,6 +428,40 @@ class NfaBuilder {
 };
 
 }  // namespace
+
+// ASCII membership of one atom (`[..]`, `\d`, `\p{L}`, `.`, `\.`), asked of
+// RE2. Patterns share atoms (`[a-zA-Z0-9]`, `[0-9]`), and a one-file check
+// compiles a handful of patterns, so answers are kept for the process.
+std::optional<std::bitset<128>> ascii_members(const std::string& atom) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::optional<std::bitset<128>>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(atom);
+    if (it != cache.end()) return it->second;
+  }
+  std::optional<std::bitset<128>> out;
+  // Latin-1 refuses escapes above \x{FF} (`[^\n\x{2028}]`); the UTF-8
+  // program of one class gives the same ASCII answers, just slower to build.
+  std::optional<RE2> latin1(std::in_place, atom, latin1_options());
+  std::optional<RE2> utf8;
+  if (!latin1->ok()) utf8.emplace(atom, utf8_options());
+  const RE2& re = utf8 ? *utf8 : *latin1;
+  // An atom consumes exactly one character: matching "" would mean our
+  // parser cut the pattern somewhere RE2 does not.
+  if (re.ok() && !RE2::FullMatch(std::string_view(), re)) {
+    std::bitset<128> set;
+    for (int c = 0; c < 128; ++c) {
+      const char ch = static_cast<char>(c);
+      set[static_cast<size_t>(c)] = RE2::FullMatch(std::string_view(&ch, 1), re);
+    }
+    out = set;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  cache.emplace(atom, out);
+  return out;
+}
+
 
 Result<AsciiDfa> AsciiDfa::build(std::string_view regex) {
   Parser parser(regex);

@@ -20,12 +20,21 @@
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "sageguard/result.h"
 
 namespace sageguard::api_model {
+
+// Which ASCII characters one atom (`[..]`, `\d`, `\p{L}`, `.`, `\.`)
+// matches, as RE2 reads it (Latin-1, whose first 128 characters are
+// ASCII's; UTF-8 when Latin-1 refuses an escape such as \x{2028}), or
+// nullopt if RE2 rejects it or it does not consume exactly one character.
+// Answers are kept for the process (patterns share atoms); thread-safe.
+std::optional<std::bitset<128>> ascii_members(const std::string& atom);
 
 class AsciiDfa {
  public:

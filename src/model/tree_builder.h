@@ -31,10 +31,9 @@ class TreeBuilder {
   size_t open_array() const { return items_.size(); }
   void add_item(const Value& v) { items_.push_back(v); }
   Value close_array(size_t base, uint64_t off) {
-    const size_t n = items_.size() - base;
-    const Value* p = arena_.copy_array(items_.data() + base, n);
-    items_.resize(base);
-    return Value::array_of(p, static_cast<uint32_t>(n), off);
+    Value v;
+    close_array_into(base, off, outside(v));
+    return v;
   }
 
   size_t open_object() const { return members_.size(); }
@@ -43,10 +42,9 @@ class TreeBuilder {
     members_.push_back(Member{key_in_arena, v});
   }
   Value close_object(size_t base, uint64_t off) {
-    const size_t n = members_.size() - base;
-    const Member* p = arena_.copy_array(members_.data() + base, n);
-    members_.resize(base);
-    return Value::object_of(p, static_cast<uint32_t>(n), off);
+    Value v;
+    close_object_into(base, off, outside(v));
+    return v;
   }
   // In-place building (the JSON reader): a value is parsed straight into
   // its slot on the stacks instead of into a temporary that is then copied

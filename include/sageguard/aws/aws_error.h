@@ -43,6 +43,10 @@ AwsError parse_json_error(const HttpResponse& response);
 
 AwsError from_transport_error(const TransportError& e);
 
+// A request that could not be signed (libcrypto did not load): code
+// "SigningUnavailable", never retryable, nothing was sent.
+AwsError from_signing_error(const Error& e);
+
 // Standard-mode retry classification (see AWS-REFERENCE.md).
 bool is_throttling_code(const std::string& code);
 bool is_retryable(const std::string& code, long http_status);
