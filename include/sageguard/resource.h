@@ -67,5 +67,9 @@ Result<ExtractResult> extract_resources(const Document& doc,
 // every item; check calls it on items read one at a time (JsonItemStream).
 Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
                            std::optional<ResourceKind> forced, std::vector<Resource>& out);
+// The same without a Document to name in the error: false if the item is
+// not recognised (nothing is appended then).
+bool add_bundle_item(const Value& item, size_t index, std::optional<ResourceKind> forced,
+                     std::vector<Resource>& out);
 
 }  // namespace sageguard

@@ -134,17 +134,23 @@ std::optional<ResourceKind> parse_kind_flag(std::string_view flag) {
   return std::nullopt;
 }
 
+bool add_bundle_item(const Value& item, size_t index, std::optional<ResourceKind> forced,
+                     std::vector<Resource>& out) {
+  auto kind = forced ? (item.is_object() ? forced : std::nullopt) : detect(item);
+  if (!kind) return false;
+  add_one(item, *kind, fmt::format("/{}", index), out);
+  return true;
+}
+
 Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
                            std::optional<ResourceKind> forced, std::vector<Resource>& out) {
-  auto kind = forced ? (item.is_object() ? forced : std::nullopt) : detect(item);
-  if (!kind) {
+  if (!add_bundle_item(item, index, forced, out)) {
     return error_at_offset(ErrorCode::input, doc.path(), doc.text(), item.offset(),
                            fmt::format("bundle item {} is not a recognised SageMaker resource "
                                        "(no TrainingJobName, ModelName, EndpointConfigName, ... "
                                        "member)",
                                        index));
   }
-  add_one(item, *kind, fmt::format("/{}", index), out);
   return Status::success();
 }
 

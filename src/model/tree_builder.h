@@ -28,6 +28,12 @@ class TreeBuilder {
     return Value::string_view_at(s, off);
   }
 
+  // Drops whatever a failed parse left on the stacks.
+  void clear() {
+    items_.clear();
+    members_.clear();
+  }
+
   size_t open_array() const { return items_.size(); }
   void add_item(const Value& v) { items_.push_back(v); }
   Value close_array(size_t base, uint64_t off) {

@@ -12,6 +12,8 @@
 #include <future>
 #include <thread>
 
+#include "model/json_window.h"
+#include "rules/check_windowed.h"
 #include "rules/propagation.h"
 #include "util/files.h"
 #include "util/memory.h"
@@ -60,14 +62,14 @@ void evaluate_budget(const CheckOptions& opts, rules::RuleContext& ctx) {
   }
 }
 
-Finding to_finding(const Document& doc, LineCol lc, const Resource& r,
+Finding to_finding(const std::string& path, LineCol lc, const Resource& r,
                    const rules::Severities& severities, rules::RawFinding&& raw) {
   // One catalogue lookup answers both the severity and whether it is fixable.
   const int index = rule_index(raw.rule);
   Finding f;
   f.rule = std::string(raw.rule);
   f.severity = severities.of_index(index);
-  f.file = doc.path();
+  f.file = path;
   f.line = lc.line;
   f.column = lc.column;
   f.resource.kind = kind_name(r.kind);
@@ -128,12 +130,12 @@ void evaluate_resource(const Policy& policy, const rules::Severities& severities
 // Raw findings of one resource to Findings, split into active and waived.
 // `locate` maps an offset to its line and column.
 template <class Locate>
-void emit_findings(const Document& doc, const Locate& locate, const Resource& r,
+void emit_findings(const std::string& path, const Locate& locate, const Resource& r,
                    const Policy& policy, const rules::Severities& severities,
                    const std::string& today, std::vector<rules::RawFinding>& raw,
                    CheckResult& out) {
   for (auto& rf : raw) {
-    Finding f = to_finding(doc, locate(rf.offset), r, severities, std::move(rf));
+    Finding f = to_finding(path, locate(rf.offset), r, severities, std::move(rf));
     if (const Waiver* w = rules::active_waiver(policy, f, today)) {
       out.waived.push_back({std::move(f), w->reason, w->expires});
     } else {
@@ -160,63 +162,137 @@ bool derives_tags(const Resource& r) {
          r.kind == ResourceKind::endpoint_config || r.kind == ResourceKind::endpoint;
 }
 
-// A bundle read item by item (Document::deferred()), each item's tree built
-// in one reused arena and checked on its own. Findings come out exactly as
-// check_document lists them for the parsed bundle: items in order, and
-// input errors are the same (a syntax error anywhere wins over an
-// unrecognised item, as when the whole text was parsed first). A bundle
-// whose items can inherit tags from others (tags.propagation) needs all of
-// them at once: it is checked again as a whole, from the start.
+// The items of a deferred Document (a bundle left unparsed by
+// load_document_deferred), for check_items.
+class DocumentItems {
+ public:
+  DocumentItems(const Document& doc, const CheckOptions& opts)
+      : doc_(doc),
+        kind_(opts.kind),
+        stream_(doc.path(), doc.text(), opts.read.max_depth, arena_,
+                is_json_lines_path(doc.path())),
+        lines_(doc) {}
+  Result<bool> next(Value& item) {
+    arena_.reset();
+    return stream_.next(item);
+  }
+  void advance(uint64_t offset) { lines_.advance(offset); }
+  LineCol locate(uint64_t offset) const { return lines_.locate(offset); }
+  Error unrecognised(const Value& item, size_t index) const {
+    std::vector<Resource> none;
+    return extract_bundle_item(doc_, item, index, kind_, none).error();
+  }
+  uint64_t size() const { return doc_.text().size(); }
+
+ private:
+  const Document& doc_;
+  std::optional<ResourceKind> kind_;
+  ValueArena arena_;  // before stream_, which builds in it
+  JsonItemStream stream_;
+  LineCursor lines_;
+};
+
+// The items of a large bundle file read through a window. This reader
+// reports no input error of its own: every Error it returns means "check
+// this file whole instead", and the whole-file path reports the real one.
+class WindowedItems {
+ public:
+  explicit WindowedItems(JsonWindowItems& w) : w_(w) {}
+  Result<bool> next(Value& item) {
+    switch (w_.next(item)) {
+      case JsonWindowItems::Step::item: return true;
+      case JsonWindowItems::Step::end: return false;
+      case JsonWindowItems::Step::give_up: break;
+    }
+    return give_up();
+  }
+  void advance(uint64_t offset) { w_.advance(offset); }
+  LineCol locate(uint64_t offset) const { return w_.locate(offset); }
+  Error unrecognised(const Value&, size_t) const { return give_up(); }
+  uint64_t size() const { return w_.file_size(); }
+
+ private:
+  static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
+  JsonWindowItems& w_;
+};
+
+// A bundle checked item by item, each item's tree built in one reused arena
+// and checked on its own. Findings come out exactly as check_document lists
+// them for the parsed bundle: items in order, and input errors are the same
+// (a syntax error anywhere wins over an unrecognised item, as when the
+// whole text was parsed first). False when the bundle must be checked whole
+// instead: its items can inherit tags from others (tags.propagation), which
+// needs all of them at once. `out` then holds partial results.
+template <class Items>
+Result<bool> check_items(Items& items, const std::string& path, const Policy& policy,
+                         const rules::Severities& severities, const CheckOptions& opts,
+                         const std::string& today, CheckResult& out) {
+  const bool propagation = severities.of("tags.propagation") != Severity::off;
+  std::optional<Error> unrecognised;
+  std::vector<Resource> resources;
+  std::vector<rules::RawFinding> raw;
+  auto locate = [&](uint64_t off) { return items.locate(off); };
+  // Room for a finding per KiB of input: reserving is free (pages are only
+  // touched when used) and saves regrowth copies of a large findings list.
+  reserve_findings(out.findings, items.size() / 1024);
+  for (size_t index = 0;; ++index) {
+    Value item;
+    SG_ASSIGN_OR_RETURN(bool got, items.next(item));
+    if (!got) break;
+    if (unrecognised) continue;  // only a syntax error could still change the outcome
+    resources.clear();
+    if (!add_bundle_item(item, index, opts.kind, resources)) {
+      unrecognised = items.unrecognised(item, index);
+      continue;
+    }
+    if (propagation && std::any_of(resources.begin(), resources.end(), derives_tags)) {
+      return false;
+    }
+    out.summary.resources += static_cast<int>(resources.size());
+    items.advance(item.offset());
+    for (const Resource& r : resources) {
+      raw.clear();
+      evaluate_resource(policy, severities, opts, r, raw);
+      emit_findings(path, locate, r, policy, severities, today, raw, out);
+    }
+  }
+  if (unrecognised) return std::move(*unrecognised);
+  out.summary.files += 1;
+  return true;
+}
+
 Status check_deferred(const Document& doc, const Policy& policy,
                       const rules::Severities& severities, const CheckOptions& opts,
                       const std::string& today, CheckResult& out) {
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
   const CheckSummary summary_before = out.summary;
-  const bool propagation = severities.of("tags.propagation") != Severity::off;
-  ValueArena arena;
-  JsonItemStream items(doc.path(), doc.text(), opts.read.max_depth, arena,
-                       is_json_lines_path(doc.path()));
-  std::optional<Error> unrecognised;
-  std::vector<Resource> resources;
-  std::vector<rules::RawFinding> raw;
-  LineCursor lines(doc);
-  auto locate = [&](uint64_t off) { return lines.locate(off); };
-  // Room for a finding per KiB of input: reserving is free (pages are only
-  // touched when used) and saves regrowth copies of a large findings list.
-  reserve_findings(out.findings, doc.text().size() / 1024);
-  for (size_t index = 0;; ++index) {
-    arena.reset();
-    Value item;
-    SG_ASSIGN_OR_RETURN(bool got, items.next(item));
-    if (!got) break;
-    if (unrecognised) continue;  // only a syntax error could still change the outcome
-    resources.clear();
-    if (Status s = extract_bundle_item(doc, item, index, opts.kind, resources); !s.ok()) {
-      unrecognised = std::move(s).error();
-      continue;
-    }
-    if (propagation && std::any_of(resources.begin(), resources.end(), derives_tags)) {
-      out.findings.resize(findings_before);
-      out.waived.resize(waived_before);
-      out.summary = summary_before;
-      SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
-      return check_document(*whole, /*named=*/true, policy, opts, out);
-    }
-    out.summary.resources += static_cast<int>(resources.size());
-    lines.advance(item.offset());
-    for (const Resource& r : resources) {
-      raw.clear();
-      evaluate_resource(policy, severities, opts, r, raw);
-      emit_findings(doc, locate, r, policy, severities, today, raw, out);
-    }
-  }
-  if (unrecognised) return std::move(*unrecognised);
-  out.summary.files += 1;
-  return Status::success();
+  DocumentItems items(doc, opts);
+  SG_ASSIGN_OR_RETURN(bool done,
+                      check_items(items, doc.path(), policy, severities, opts, today, out));
+  if (done) return Status::success();
+  out.findings.resize(findings_before);
+  out.waived.resize(waived_before);
+  out.summary = summary_before;
+  SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
+  return check_document(*whole, /*named=*/true, policy, opts, out);
 }
 
 }  // namespace
+
+std::optional<CheckResult> check_file_windowed(const std::string& path, const Policy& policy,
+                                               const CheckOptions& opts,
+                                               const JsonWindowItems::Options& window) {
+  auto reader = JsonWindowItems::open(path, window);
+  if (!reader) return std::nullopt;
+  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const rules::Severities severities(policy);
+  WindowedItems items(*reader);
+  CheckResult out;
+  auto done = check_items(items, path, policy, severities, opts, today, out);
+  if (!done.ok() || !*done || reader->lost()) return std::nullopt;
+  return out;
+}
 
 Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out) {
@@ -245,7 +321,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   for (const auto& r : raw) total += r.size();
   reserve_findings(out.findings, total);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
-    emit_findings(doc, [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
+    emit_findings(doc.path(), [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
                   severities, today, raw[i], out);
   }
   return Status::success();
@@ -266,6 +342,16 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
+      // A large bundle is read through a window; anything that reader does
+      // not take, input errors included, is read whole below.
+      const JsonWindowItems::Options window{.window = kCheckWindow,
+                                            .min_file_size = kWindowedFrom,
+                                            .max_file_size = opts.read.max_file_size,
+                                            .max_depth = opts.read.max_depth};
+      if (auto r = check_file_windowed(files[i].first, policy, opts, window)) {
+        partial[i].emplace(std::move(*r));
+        continue;
+      }
       auto doc = load_document_deferred(files[i].first, opts.read);
       if (!doc.ok()) {
         partial[i].emplace(std::move(doc).error());

@@ -1,8 +1,15 @@
 #include "util/memory.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 namespace sageguard {
 
@@ -39,6 +46,36 @@ void* map_huge_pages(size_t n, size_t& mapped) {
 #endif
   mapped = span;
   return reinterpret_cast<void*>(aligned);
+}
+
+void reserve_heap_in_huge_pages(size_t n) {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  if (n < 4 * kHuge) return;
+  // Every later growth of the heap, and every trim, keeps n bytes spare.
+  mallopt(M_TOP_PAD, static_cast<int>(std::min<size_t>(n, size_t{1} << 30)));
+  // One allocation larger than all the free memory malloc holds cannot be
+  // served from it, so malloc grows the heap now, by about that much plus
+  // the pad. It must come from the heap, not from a mapping of its own,
+  // hence the mmap threshold above it meanwhile (32 MiB is glibc's largest;
+  // a process with more free memory than that needs no reserve); 128 KiB is
+  // glibc's default.
+  const size_t free_bytes = mallinfo2().fordblks;
+  constexpr size_t kMaxThreshold = size_t{32} << 20;
+  if (free_bytes + 4096 >= kMaxThreshold) return;
+  mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMaxThreshold));
+  auto* before = static_cast<char*>(sbrk(0));
+  void* probe = malloc(free_bytes + 4096);
+  // Keep the compiler from dropping the malloc/free pair as unused.
+  asm volatile("" : : "r"(probe) : "memory");
+  auto* after = static_cast<char*>(sbrk(0));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(before) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(after) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  free(probe);
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#else
+  (void)n;
+#endif
 }
 
 }  // namespace sageguard

@@ -1,12 +1,17 @@
-// check_paths reads a bundle file item by item (Document::deferred()); these
-// tests hold it to what check_document reports for the same bundle parsed
-// whole: the same findings (rule, location, resource, pointer, message), in
-// the same order, the same waived findings and counts, and the same errors.
+// check_paths reads a bundle file item by item (Document::deferred()), and a
+// large one through a window (check_file_windowed); these tests hold both to
+// what check_document reports for the same bundle parsed whole: the same
+// findings (rule, location, resource, pointer, message), in the same order,
+// the same waived findings and counts, and the same errors. The window is
+// tried at sizes that cut the text everywhere: inside strings, escapes,
+// multi-byte characters, CRLF pairs and numbers.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "rules/check_windowed.h"
 #include "sageguard/check.h"
 #include "test_support.h"
 
@@ -102,7 +107,37 @@ Outcome streamed(const std::string& path, const Policy& policy, const CheckOptio
   return out;
 }
 
-void expect_same(const std::string& name, const std::string& text, const Policy& policy) {
+// What check_file_windowed reports with a window of `window` bytes; nullopt
+// when it leaves the file to the whole-file path.
+std::optional<Outcome> windowed(const std::string& path, const Policy& policy,
+                                const CheckOptions& o, size_t window) {
+  const JsonWindowItems::Options w{.window = window,
+                                   .min_file_size = 0,
+                                   .max_file_size = o.read.max_file_size,
+                                   .max_depth = o.read.max_depth};
+  auto r = check_file_windowed(path, policy, o, w);
+  if (!r) return std::nullopt;
+  Outcome out;
+  for (const auto& f : r->findings) out.findings.push_back(describe(f));
+  for (const auto& wf : r->waived) out.waived.push_back(describe(wf.finding) + " | " + wf.reason);
+  expect_counts_match(*r);
+  out.files = r->summary.files;
+  out.resources = r->summary.resources;
+  return out;
+}
+
+// Window sizes from tiny (every item crosses several) to larger than the
+// test files.
+const size_t kWindows[] = {16, 61, 257, 1000, 4096, size_t{1} << 20};
+
+enum class Window { taken, left };
+
+// `window`: whether the windowed reader must take the file (a readable
+// bundle whose items are independent) or leave it to the whole-file path
+// (input errors, tags.propagation, not a bundle).
+void expect_same(const std::string& name, const std::string& text, const Policy& policy,
+                 Window window = Window::taken) {
+  SCOPED_TRACE(name);
   sgtest::TempDir dir;
   const std::string path = (dir / name).string();
   sgtest::write_file(path, text);
@@ -116,6 +151,17 @@ void expect_same(const std::string& name, const std::string& text, const Policy&
   if (b.error.empty()) {
     EXPECT_EQ(a.files, b.files);
     EXPECT_EQ(a.resources, b.resources);
+  }
+  for (size_t size : kWindows) {
+    SCOPED_TRACE("window " + std::to_string(size));
+    const auto w = windowed(path, policy, o, size);
+    EXPECT_EQ(w.has_value(), window == Window::taken);
+    if (!w) continue;
+    EXPECT_EQ(b.error, "");
+    EXPECT_EQ(w->findings, b.findings);
+    EXPECT_EQ(w->waived, b.waived);
+    EXPECT_EQ(w->files, b.files);
+    EXPECT_EQ(w->resources, b.resources);
   }
 }
 
@@ -161,12 +207,12 @@ TEST(CheckBundle, PropagationBundleIsCheckedWhole) {
   // Training job, model, endpoint config and endpoint: tags.propagation
   // needs all of them at once.
   const std::string text = example("deploy/fraud-endpoint.json");
-  expect_same("deploy.json", text, policy_from("version: 1\n"));
+  expect_same("deploy.json", text, policy_from("version: 1\n"), Window::left);
   // With propagation findings present (a model without the job's tags).
   std::string mixed = "[" + example("jobs/train-compliant.json") + "," +
                       R"({"ModelName": "m", "PrimaryContainer": {"Image": "i", "ModelDataUrl": "s3://x/m.tar.gz"}}, )" +
                       items_of(text) + "]";
-  expect_same("mixed.json", mixed, policy_from("version: 1\n"));
+  expect_same("mixed.json", mixed, policy_from("version: 1\n"), Window::left);
   // With propagation off, the same bundle is read item by item.
   expect_same("mixed-off.json", mixed, policy_from("version: 1\nrules:\n  tags.propagation: off\n"));
 }
@@ -176,15 +222,15 @@ TEST(CheckBundle, ErrorsMatchWholeDocument) {
   const Policy policy = policy_from("version: 1\n");
   // An unrecognised item, and after it a syntax error: the syntax error wins
   // (the whole document is read before anything is recognised).
-  expect_same("e1.json", "[" + a + ", {\"x\": 1}, " + a + "]", policy);
-  expect_same("e2.json", "[" + a + ", {\"x\": 1}, " + a + ", {\"y\": }]", policy);
-  expect_same("e3.json", "[" + a + ", " + a + "] trailing", policy);
-  expect_same("e4.json", "[" + a + ", 42]", policy);
-  expect_same("e5.json", "[" + a.substr(0, a.size() / 2), policy);
+  expect_same("e1.json", "[" + a + ", {\"x\": 1}, " + a + "]", policy, Window::left);
+  expect_same("e2.json", "[" + a + ", {\"x\": 1}, " + a + ", {\"y\": }]", policy, Window::left);
+  expect_same("e3.json", "[" + a + ", " + a + "] trailing", policy, Window::left);
+  expect_same("e4.json", "[" + a + ", 42]", policy, Window::left);
+  expect_same("e5.json", "[" + a.substr(0, a.size() / 2), policy, Window::left);
   expect_same("e6.json", "[]", policy);
   std::string dup = a;
   dup.insert(dup.find('{') + 1, "\"RoleArn\": \"x\", ");
-  expect_same("e7.json", "[" + a + ", " + dup + "]", policy);
+  expect_same("e7.json", "[" + a + ", " + dup + "]", policy, Window::left);
 }
 
 TEST(CheckBundle, JsonLinesMatchWholeDocument) {
@@ -199,7 +245,94 @@ TEST(CheckBundle, JsonLinesMatchWholeDocument) {
   };
   const std::string text = one_line(a) + "\n" + one_line(b) + "\n\n" + one_line(a) + "\n";
   expect_same("saved.jsonl", text, policy_from(kPolicy));
-  expect_same("bad.jsonl", text + "{\"TrainingJobName\": 1} {}\n", policy_from(kPolicy));
+  expect_same("bad.jsonl", text + "{\"TrainingJobName\": 1} {}\n", policy_from(kPolicy),
+              Window::left);
+}
+
+TEST(CheckBundle, WindowedOneLineAndMultibyteBundlesMatchWholeDocument) {
+  const Policy policy = policy_from(kPolicy);
+  auto one_line = [](std::string s) {
+    std::string out;
+    for (char c : s) {
+      if (c != '\n' && c != '\r') out += c;
+    }
+    return out;
+  };
+  const std::string a = one_line(example("jobs/train-compliant.json"));
+  const std::string b = one_line(example("jobs/train-sdk-spot.json"));
+  // Two- three- and four-byte characters before and inside findings'
+  // values, escapes, and one string longer than most windows (the window
+  // grows to hold its item).
+  const std::string odd =
+      R"({"TrainingJobName": "jöb-日本-🚀", "RoleArn": "r\u00e9", "HyperParameters": {"x": ")" +
+      std::string(3000, 'v') + R"("}, "Tags": [{"Key": "Projéct 🚀", "Value": "\ud83d\ude80"}]})";
+  // The whole bundle on one line: columns then count from a line that
+  // started windows ago.
+  const std::string line = "[" + a + "," + odd + "," + b + "," + odd + "," + a + "]";
+  expect_same("one-line.json", line, policy);
+  expect_same("one-line-bom.json", "\xEF\xBB\xBF  \r\n" + line + " \r\n\n", policy);
+  // Pretty-printed, CRLF throughout.
+  std::string crlf;
+  for (char c : "[\n" + example("jobs/train-sdk-spot.json") + ",\n" + odd + "\n]\n") {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  expect_same("crlf.json", crlf, policy);
+  expect_same("lines.jsonl", odd + "\n\n" + a + "\r\n" + odd, policy);
+}
+
+TEST(CheckBundle, WindowedLeavesInvalidUtf8ToTheWholeFilePath) {
+  const Policy policy = policy_from("version: 1\n");
+  const std::string a = example("jobs/train-compliant.json");
+  // A bad byte early, late, in a string, and a sequence cut by the end of
+  // the file: the whole-file path reports each (invalid UTF-8 wins over
+  // everything else), so the windowed reader must not report findings.
+  expect_same("u1.json", "[" + a + ", {\"TrainingJobName\": \"x\xff\"}]", policy, Window::left);
+  expect_same("u2.json", "[\xC3\x28" + a + "]", policy, Window::left);
+  expect_same("u3.json", "[" + a + "]\xE6\x97", policy, Window::left);
+  expect_same("u4.json", "[" + a + ", " + a + ", {\"x\": 1} \xED\xA0\x80]", policy,
+              Window::left);
+  // Not a bundle at all: an object, YAML, nothing.
+  expect_same("o.json", a, policy, Window::left);
+}
+
+TEST(CheckBundle, LargeBundleGoesThroughTheWindowAndMatchesWholeDocument) {
+  // Over kWindowedFrom, so check_paths itself takes the windowed path with
+  // its real window (two refills at least).
+  const std::string a = example("jobs/train-compliant.json");
+  const std::string b = example("jobs/train-sdk-spot.json");
+  std::string text = "[\n";
+  while (text.size() < kWindowedFrom + 2 * kCheckWindow) text += a + ",\n" + b + ",\n";
+  text += a + "\n]\n";
+  sgtest::TempDir dir;
+  const std::string path = (dir / "large.json").string();
+  sgtest::write_file(path, text);
+  const Policy policy = policy_from(kPolicy);
+  CheckOptions o;
+  o.today = "2026-11-27";
+  const JsonWindowItems::Options w{.window = kCheckWindow,
+                                   .min_file_size = kWindowedFrom,
+                                   .max_file_size = o.read.max_file_size,
+                                   .max_depth = o.read.max_depth};
+  ASSERT_TRUE(check_file_windowed(path, policy, o, w).has_value());
+  const Outcome s = streamed(path, policy, o);
+  const Outcome x = whole(path, policy, o);
+  EXPECT_EQ(s.error, "");
+  EXPECT_EQ(s.findings, x.findings);
+  EXPECT_EQ(s.waived, x.waived);
+  EXPECT_EQ(s.resources, x.resources);
+  EXPECT_GT(x.findings.size(), 1000u);
+  // A file just under the threshold is left to the whole-file path.
+  const JsonWindowItems::Options high{.window = kCheckWindow,
+                                      .min_file_size = text.size() + 1,
+                                      .max_file_size = o.read.max_file_size,
+                                      .max_depth = o.read.max_depth};
+  EXPECT_FALSE(check_file_windowed(path, policy, o, high).has_value());
+  // And one over --max-file-size: the whole-file path refuses it.
+  CheckOptions small = o;
+  small.read.max_file_size = text.size() - 1;
+  const Outcome refused = streamed(path, policy, small);
+  EXPECT_NE(refused.error.find("over the limit"), std::string::npos) << refused.error;
 }
 
 }  // namespace

@@ -1,0 +1,227 @@
+// JsonWindowItems: see json_window.h for why and for the contract.
+//
+// How a window slides. The parser reads from the window as if it were the
+// whole text, with offsets shifted by the window's place in the file. A
+// call that ends at the window's end (or fails before the file's end) may
+// have been cut short by it, so it is inconclusive: the bytes before the
+// call's starting point are dropped, the window is filled again behind the
+// rest, and the call is repeated from that point. A window that already
+// starts at that point and is full doubles instead. Only a failure with the
+// rest of the file in the window is final (and ends the reader).
+#include "model/json_window.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "model/json_parser.h"
+#include "util/memory.h"
+#include "util/strings.h"
+#include "util/utf8.h"
+
+namespace sageguard {
+namespace {
+
+// The length of the longest prefix of buf[0, len) that does not end inside
+// a UTF-8 sequence (the rest may be completed by the next read).
+uint64_t whole_code_points(const char* buf, uint64_t len) {
+  for (uint64_t i = 1; i <= 3 && i <= len; ++i) {
+    const auto c = static_cast<unsigned char>(buf[len - i]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    if (c < 0x80) return len;
+    const uint64_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    return i < need ? len - i : len;
+  }
+  return len;
+}
+
+bool is_json_lines_name(const std::string& path) {
+  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
+}
+
+}  // namespace
+
+JsonWindowItems::~JsonWindowItems() {
+  parser_.reset();
+  if (buf_ != nullptr) ::munmap(buf_, mapped_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::unique_ptr<JsonWindowItems> JsonWindowItems::open(const std::string& path,
+                                                       const Options& opts) {
+  std::unique_ptr<JsonWindowItems> r(new JsonWindowItems());
+  r->path_ = path;
+  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (r->fd_ < 0) return nullptr;
+  struct stat st {};
+  if (::fstat(r->fd_, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) > opts.max_file_size ||
+      static_cast<uint64_t>(st.st_size) < opts.min_file_size) {
+    return nullptr;
+  }
+  r->file_size_ = static_cast<uint64_t>(st.st_size);
+  r->max_file_size_ = opts.max_file_size;
+  r->lines_ = is_json_lines_name(path);
+  r->cap_ = std::max<size_t>(opts.window, 16);
+  r->buf_ = static_cast<char*>(map_huge_pages(r->cap_, r->mapped_));
+  if (r->buf_ == nullptr || !r->fill()) return nullptr;
+  if (!r->lines_) {
+    // Only a top-level array is read item by item; anything else (an
+    // object, YAML, an empty file) takes the whole-file path.
+    std::string_view w = r->window();
+    if (w.starts_with("\xEF\xBB\xBF")) w.remove_prefix(3);
+    const size_t first = w.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || w[first] != '[') return nullptr;
+  }
+  r->parser_ = std::make_unique<JsonParser>(r->path_, r->window(), opts.max_depth, r->arena_);
+  r->parser_->set_quiet();
+  return r;
+}
+
+bool JsonWindowItems::fill() {
+  while (len_ < cap_ && !eof_) {
+    const ssize_t got = ::read(fd_, buf_ + len_, cap_ - len_);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (got == 0) {
+      eof_ = true;
+      break;
+    }
+    len_ += static_cast<uint64_t>(got);
+  }
+  if (base_ + len_ > max_file_size_) return false;  // grew past the limit while read
+  const uint64_t whole = eof_ ? len_ : whole_code_points(buf_, len_);
+  if (whole > valid_) {
+    if (utf8_first_invalid(std::string_view(buf_ + valid_, whole - valid_))) return false;
+    valid_ = whole;
+  }
+  return true;
+}
+
+bool JsonWindowItems::grow() {
+  size_t mapped = 0;
+  auto* bigger = static_cast<char*>(map_huge_pages(cap_ * 2, mapped));
+  if (bigger == nullptr) return false;
+  std::memcpy(bigger, buf_, len_);
+  ::munmap(buf_, mapped_);
+  buf_ = bigger;
+  mapped_ = mapped;
+  cap_ *= 2;
+  ++grows_;
+  return true;
+}
+
+bool JsonWindowItems::refill(uint64_t keep_from) {
+  ++refills_;
+  const uint64_t end_before = base_ + len_;
+  const uint64_t valid_before = base_ + valid_;
+  const bool eof_before = eof_;
+  slide_lines(keep_from);
+  const uint64_t drop = keep_from - base_;
+  if (drop == 0 && len_ == cap_) {
+    if (!grow()) return false;
+  } else if (drop > 0) {
+    std::memmove(buf_, buf_ + drop, len_ - drop);
+    len_ -= drop;
+    valid_ -= drop;
+    base_ = keep_from;
+  }
+  if (!fill()) return false;
+  // Nothing new read, checked or learnt (the end of the file): repeating
+  // the call cannot help.
+  return base_ + len_ > end_before || base_ + valid_ > valid_before || eof_ != eof_before;
+}
+
+JsonWindowItems::Step JsonWindowItems::next(Value& item) {
+  while (!gave_up_) {
+    arena_.reset();
+    const JsonParser::Mark mark = parser_->mark();
+    bool got = false;
+    const bool ok = lines_ ? parser_->line_next(item, got) : parser_->array_next(item, got);
+    if (eof_ && valid_ == len_) {
+      // The window holds the rest of the file: the outcome is final.
+      if (!ok) break;
+      return got ? Step::item : Step::end;
+    }
+    if (ok && got && parser_->window_pos() < valid_) return Step::item;
+    // Inconclusive: a real syntax error is only told from a cut by reading
+    // on, and then the window holds the rest of the file before we give up.
+    // That costs one more read of the file, on the error path only.
+    if (!refill(mark.at)) break;
+    parser_->resume(window(), base_, mark);
+  }
+  gave_up_ = true;
+  return Step::give_up;
+}
+
+void JsonWindowItems::count_lines(uint64_t from, uint64_t to, LineState& s) const {
+  const char* p = buf_ + (from - base_);
+  const auto n = static_cast<size_t>(to - from);
+  const size_t newlines = count_byte(std::string_view(p, n), '\n');
+  if (newlines == 0) return;
+  s.line += static_cast<uint32_t>(newlines);
+  const auto* last = static_cast<const char*>(memrchr(p, '\n', n));
+  s.line_start = base_ + static_cast<uint64_t>(last - buf_) + 1;
+  s.carry = 0;
+}
+
+uint32_t JsonWindowItems::column(const LineState& s, uint64_t offset) const {
+  if (s.line_start >= base_) {
+    return static_cast<uint32_t>(
+        utf8_count_code_points(std::string_view(buf_ + (s.line_start - base_),
+                                                static_cast<size_t>(offset - s.line_start))) +
+        1);
+  }
+  return static_cast<uint32_t>(
+      s.carry + utf8_count_code_points(std::string_view(buf_, static_cast<size_t>(offset - base_))) +
+      1);
+}
+
+void JsonWindowItems::advance(uint64_t offset) {
+  offset = std::min(offset, base_ + valid_);
+  if (offset <= at_) return;
+  count_lines(at_, offset, cur_);
+  at_ = offset;
+}
+
+LineCol JsonWindowItems::locate(uint64_t offset) const {
+  offset = std::min(offset, base_ + valid_);
+  // Earlier offsets than the cursor's are not asked for by check; were one
+  // asked, the bytes before the window are gone.
+  if (offset < at_) {
+    lost_ = true;
+    return {0, 0};
+  }
+  LineState s = cur_;
+  count_lines(at_, offset, s);
+  return {s.line, column(s, offset)};
+}
+
+// Before the bytes in front of `new_base` are dropped: the line state there,
+// with the code points of its line that are about to leave the window.
+void JsonWindowItems::slide_lines(uint64_t new_base) {
+  LineState s = cur_;
+  uint64_t at = at_;
+  if (new_base > at) {
+    count_lines(at, new_base, s);
+    at = new_base;
+  }
+  // (Otherwise the cursor is past new_base already; a line that starts
+  // before new_base then holds it too, so only its carry changes.)
+  if (s.line_start < new_base) {
+    const uint64_t from = std::max(s.line_start, base_);
+    s.carry = (s.line_start >= base_ ? 0 : s.carry) +
+              utf8_count_code_points(std::string_view(buf_ + (from - base_),
+                                                      static_cast<size_t>(new_base - from)));
+  }
+  cur_ = s;
+  at_ = at;
+}
+
+}  // namespace sageguard

@@ -1,0 +1,28 @@
+// The windowed fast path of check_paths, exposed for its tests.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/json_window.h"
+#include "sageguard/check.h"
+
+namespace sageguard {
+
+// Files from this size are checked through a window of kCheckWindow bytes.
+// Smaller ones are read whole: below 8 MiB reading them whole measured no
+// slower (BENCHMARKS.md), and the window itself is 4 MiB of fresh memory.
+inline constexpr uint64_t kWindowedFrom = uint64_t{8} << 20;
+inline constexpr size_t kCheckWindow = size_t{4} << 20;
+
+// check_document's result for load_document_deferred(path) with
+// `named` = true, computed through a JsonWindowItems window: the same
+// findings, locations and summary. nullopt when the file must be checked
+// whole instead: it is not a JSON array or JSON lines, is outside the
+// window's size bounds, holds an input error (the whole-file path reports
+// it), or its items can inherit tags from each other (tags.propagation).
+std::optional<CheckResult> check_file_windowed(const std::string& path, const Policy& policy,
+                                               const CheckOptions& opts,
+                                               const JsonWindowItems::Options& window);
+
+}  // namespace sageguard
