@@ -147,9 +147,19 @@ JsonWindowItems::Step JsonWindowItems::next(Value& item) {
     if (eof_ && valid_ == len_) {
       // The window holds the rest of the file: the outcome is final.
       if (!ok) break;
-      return got ? Step::item : Step::end;
+      if (got) {
+        ++items_;
+        return Step::item;
+      }
+      // JSON lines with nothing but blank lines is an empty document, an
+      // input error the whole-file path reports.
+      if (lines_ && items_ == 0) break;
+      return Step::end;
     }
-    if (ok && got && parser_->window_pos() < valid_) return Step::item;
+    if (ok && got && parser_->window_pos() < valid_) {
+      ++items_;
+      return Step::item;
+    }
     // Inconclusive: a real syntax error is only told from a cut by reading
     // on, and then the window holds the rest of the file before we give up.
     // That costs one more read of the file, on the error path only.

@@ -94,6 +94,7 @@ class JsonWindowItems {
   bool eof_ = false;
   bool lines_ = false;
   bool gave_up_ = false;
+  size_t items_ = 0;
   size_t refills_ = 0;
   size_t grows_ = 0;
   ValueArena arena_;

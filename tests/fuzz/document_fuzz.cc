@@ -3,8 +3,8 @@
 // when a document parses, resource extraction plus the whole rule engine with
 // the built-in policy. Invariants checked beyond "no sanitizer report": errors
 // name the file, and every recorded offset and finding location lies inside
-// the document; a bundle read item by item reports what the whole parsed
-// bundle reports.
+// the document; a bundle read item by item, or through a small window from
+// a file, reports what the whole parsed bundle reports.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
+#include <fstream>
+
+#include "rules/check_windowed.h"
 #include "sageguard/check.h"
 #include "sageguard/document.h"
 #include "sageguard/policy.h"
@@ -69,6 +74,8 @@ void run_rules(const Document& doc, std::optional<sageguard::ResourceKind> kind)
   }
 }
 
+std::string describe(const sageguard::CheckResult& out);
+
 // Everything check reports for a document, as one string (or its error).
 std::string outcome(const Document& doc, std::optional<sageguard::ResourceKind> kind) {
   sageguard::CheckOptions opts;
@@ -78,6 +85,10 @@ std::string outcome(const Document& doc, std::optional<sageguard::ResourceKind> 
   sageguard::Status s =
       sageguard::check_document(doc, /*named=*/true, sageguard::default_policy(), opts, out);
   if (!s.ok()) return "error: " + s.error().describe();
+  return describe(out);
+}
+
+std::string describe(const sageguard::CheckResult& out) {
   std::string all = std::to_string(out.summary.resources) + "\n";
   for (const auto& f : out.findings) {
     all += f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + " " +
@@ -104,6 +115,35 @@ void compare_deferred(const std::string& path, std::string_view input, size_t si
   }
 }
 
+// check_file_windowed on the input written to a file, with windows small
+// enough to cut it anywhere: when it takes the file, it must report what
+// check_document reports for the file read whole (and that must succeed).
+void compare_windowed(const std::string& ext, std::string_view input, size_t size) {
+  const std::string path = "/tmp/sageguard-fuzz-" + std::to_string(getpid()) + ext;
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(input.data(), static_cast<std::streamsize>(input.size()));
+  }
+  sageguard::CheckOptions opts;
+  opts.today = "2025-06-01";
+  std::optional<std::string> reference;
+  for (size_t window : {size_t{16}, 17 + size % 97}) {
+    const sageguard::JsonWindowItems::Options w{.window = window,
+                                                .min_file_size = 0,
+                                                .max_file_size = opts.read.max_file_size,
+                                                .max_depth = opts.read.max_depth};
+    auto r = sageguard::check_file_windowed(path, sageguard::default_policy(), opts, w);
+    if (!r) continue;
+    if (!reference) {
+      auto doc = sageguard::load_document_deferred(path, opts.read);
+      if (!doc.ok()) __builtin_trap();  // the window took a file the whole path refuses
+      reference = outcome(**doc, std::nullopt);
+    }
+    if (describe(*r) != *reference) __builtin_trap();
+  }
+  unlink(path.c_str());
+}
+
 void parse_as(const std::string& path, std::string_view input, size_t size) {
   auto doc = sageguard::parse_document(path, std::string(input));
   if (!doc.ok()) {
@@ -126,6 +166,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parse_as("fuzz.yaml", input, size);
   compare_deferred("fuzz.json", input, size);
   compare_deferred("fuzz.jsonl", input, size);
+  compare_windowed(".json", input, size);
+  compare_windowed(".jsonl", input, size);
 
   // parse_document picks one reader by content; call both directly so the
   // JSON reader sees YAML-looking text and the other way round. They require

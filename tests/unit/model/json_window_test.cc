@@ -242,6 +242,8 @@ TEST(JsonWindowItems, GivesUpOnWhatTheWholeFilePathMustReport) {
       {"cut-utf8.json", "[" + good + "]\xE6\x97"},
       {"object.json", good},
       {"empty.json", "   \n"},
+      {"empty.jsonl", ""},
+      {"blank.jsonl", "\xEF\xBB\xBF \n\r\n  \n"},
       {"bad.jsonl", good + "\n" + good + " " + good + "\n"},
   };
   for (const auto& [name, text] : cases) {
