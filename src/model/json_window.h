@@ -4,7 +4,7 @@
 // Why: on the virtual machines sageguard runs on, the first touch of fresh
 // memory traps to the hypervisor, and in its slow phases zeroing the fresh
 // 2 MiB pages a 35 MB bundle is read into was up to a fifth of `check`
-// (BENCHMARKS.md). A 4 MiB window that is filled again and again is touched
+// (BENCHMARKS.md). A 2 MiB window that is filled again and again is touched
 // fresh once.
 //
 // The reader is a fast path, not a second source of truth: it never reports
@@ -30,7 +30,7 @@ class JsonParser;
 class JsonWindowItems {
  public:
   struct Options {
-    size_t window = size_t{4} << 20;  // bytes; grows when one item does not fit
+    size_t window = size_t{2} << 20;  // bytes; grows when one item does not fit
     uint64_t min_file_size = 0;       // smaller files are left to the whole-file path
     uint64_t max_file_size = 0;
     uint32_t max_depth = 512;
