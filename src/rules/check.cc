@@ -199,6 +199,7 @@ class WindowedItems {
  public:
   explicit WindowedItems(JsonWindowItems& w) : w_(w) {}
   Result<bool> next(Value& item) {
+    if (stop_) return give_up();
     switch (w_.next(item)) {
       case JsonWindowItems::Step::item: return true;
       case JsonWindowItems::Step::end: return false;
@@ -208,12 +209,18 @@ class WindowedItems {
   }
   void advance(uint64_t offset) { w_.advance(offset); }
   LineCol locate(uint64_t offset) const { return w_.locate(offset); }
-  Error unrecognised(const Value&, size_t) const { return give_up(); }
+  // No need to read on for a syntax error that would win: the whole-file
+  // path decides which error to report.
+  Error unrecognised(const Value&, size_t) {
+    stop_ = true;
+    return give_up();
+  }
   uint64_t size() const { return w_.file_size(); }
 
  private:
   static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
   JsonWindowItems& w_;
+  bool stop_ = false;
 };
 
 // A bundle checked item by item, each item's tree built in one reused arena
