@@ -18,7 +18,9 @@ std::string random_text(std::mt19937& rng) {
       "a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", std::string(1, '\0'),
       "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
       // invalid UTF-8: stray continuation, truncated sequence, overlong, bad lead
-      "\x80", "\xC3", "\xE2\x82", "\xC0\xAF", "\xFF"};
+      "\x80", "\xC3", "\xE2\x82", "\xC0\xAF", "\xFF",
+      // long plain runs, alone and combined with the above
+      std::string(127, 'p'), std::string(253, 'q')};
   std::uniform_int_distribution<size_t> len(0, 12), pick(0, pieces.size() - 1);
   std::string s;
   for (size_t n = len(rng); n > 0; --n) s += pieces[pick(rng)];
