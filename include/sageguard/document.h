@@ -259,24 +259,42 @@ class Document {
 // Line/column of offsets met in increasing order, without the line index: it
 // counts the newlines between successive positions. Checking a large bundle
 // item by item asks for a few locations per item; indexing every line first
-// would cost more than that. An offset before the last advance() falls back
-// to Document::locate. Not thread-safe (one per reader).
+// would cost more than that. Not thread-safe (one per reader).
+//
+// Over a whole Document, an offset before the last advance() falls back to
+// Document::locate. Over a window of a larger input (JsonWindowItems slides
+// one over a file), move_base() moves the window's start forward while the
+// bytes in front of it are still in view, keeping the line count and the
+// code points of a line that began before the new start; show() then points
+// the cursor at the window's new bytes. There an offset before the cursor
+// cannot be located: locate() gives {0, 0} and lost() turns true.
 class LineCursor {
  public:
-  explicit LineCursor(const Document& doc) : doc_(doc), text_(doc.text()) {}
+  explicit LineCursor(const Document& doc) : doc_(&doc), text_(doc.text()) {}
+  // `window` holds the input's bytes from offset `base` on.
+  explicit LineCursor(std::string_view window = {}, uint64_t base = 0)
+      : text_(window), base_(base), at_(base), line_start_(base) {}
   // Moves forward to `offset` (earlier offsets are ignored).
   void advance(uint64_t offset);
   LineCol locate(uint64_t offset) const;
+  void move_base(uint64_t new_base);
+  void show(std::string_view window) { text_ = window; }
+  bool lost() const { return lost_; }
 
  private:
-  // Newlines in [from, to): adds them to `line`, moves `start` past the last.
-  void count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const;
+  // Newlines in [from, to): adds them to `line`, moves `start` past the
+  // last; true if there was one.
+  bool count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const;
+  uint32_t column(uint64_t line_start, uint64_t offset) const;
 
-  const Document& doc_;
-  std::string_view text_;
+  const Document* doc_ = nullptr;
+  std::string_view text_;  // the input from base_ on
+  uint64_t base_ = 0;
   uint64_t at_ = 0;
   uint32_t line_ = 1;
   uint64_t line_start_ = 0;
+  uint64_t carry_ = 0;  // code points of the current line before base_
+  mutable bool lost_ = false;
 };
 
 // Parse text as JSON or YAML, detected by content: JSON if the first
@@ -343,6 +361,11 @@ Result<ValueTree> parse_json_lines(const std::string& path, std::string_view tex
                                    uint32_t max_depth);
 // True for the file names parse_document reads as JSON lines.
 bool is_json_lines_path(std::string_view path);
+// The first byte of `text` that is not whitespace, after a UTF-8 BOM; 0 if
+// there is none. It decides how parse_document reads a file: '{' or '[' as
+// JSON, anything else as YAML; '[' is a bundle whose items can be read one
+// at a time.
+char first_significant_byte(std::string_view text);
 
 // Build an Error at `offset` of `text` (line/column and source line filled).
 Error error_at_offset(ErrorCode code, const std::string& path, std::string_view text,

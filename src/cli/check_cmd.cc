@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/common.h"
+#include "rules/check_windowed.h"
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/check.h"
 #include "sageguard/cost/price_table.h"
@@ -38,7 +39,7 @@ uint64_t large_named_input(const std::vector<std::string>& paths) {
     const auto st = std::filesystem::status(p, ec);
     if (ec || !std::filesystem::is_regular_file(st)) continue;
     const auto size = std::filesystem::file_size(p, ec);
-    if (!ec && size >= (uint64_t{8} << 20)) total += size;
+    if (!ec && size >= kWindowedFrom) total += size;
   }
   return total;
 }

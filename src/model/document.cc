@@ -85,27 +85,55 @@ static LineCol locate_in(std::string_view text, const std::vector<uint64_t>& sta
 LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_starts(), offset); }
 
 void LineCursor::advance(uint64_t offset) {
-  offset = std::min<uint64_t>(offset, text_.size());
+  offset = std::min<uint64_t>(offset, base_ + text_.size());
   if (offset <= at_) return;
-  count(at_, offset, line_, line_start_);
+  if (count(at_, offset, line_, line_start_)) carry_ = 0;
   at_ = offset;
 }
 
 LineCol LineCursor::locate(uint64_t offset) const {
-  offset = std::min<uint64_t>(offset, text_.size());
-  if (offset < at_) return doc_.locate(offset);
+  offset = std::min<uint64_t>(offset, base_ + text_.size());
+  if (offset < at_) {
+    if (doc_ != nullptr) return doc_->locate(offset);
+    lost_ = true;
+    return {0, 0};
+  }
   uint32_t line = line_;
   uint64_t start = line_start_;
   count(at_, offset, line, start);
-  return {line, column_at(text_, start, offset)};
+  return {line, column(start, offset)};
 }
 
-void LineCursor::count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const {
-  const size_t n = count_byte(text_.substr(from, to - from), '\n');
-  if (n == 0) return;
-  line += static_cast<uint32_t>(n);
-  const void* last = memrchr(text_.data() + from, '\n', static_cast<size_t>(to - from));
-  start = static_cast<uint64_t>(static_cast<const char*>(last) - text_.data()) + 1;
+// A line that starts before the window is the cursor's own line (no newline
+// lies between), whose code points before base_ are carried.
+uint32_t LineCursor::column(uint64_t line_start, uint64_t offset) const {
+  if (line_start >= base_) return column_at(text_, line_start - base_, offset - base_);
+  return static_cast<uint32_t>(carry_) + column_at(text_, 0, offset - base_);
+}
+
+void LineCursor::move_base(uint64_t new_base) {
+  if (new_base <= base_) return;
+  // (A cursor already past new_base needs no counting: its line, if it
+  // began before new_base, holds new_base too.)
+  if (new_base > at_) advance(new_base);
+  if (line_start_ < new_base) {
+    const uint64_t from = std::max(line_start_, base_);
+    carry_ = (line_start_ >= base_ ? 0 : carry_) +
+             utf8_count_code_points(text_.substr(from - base_, new_base - from));
+  }
+  text_ = text_.substr(new_base - base_);
+  base_ = new_base;
+}
+
+bool LineCursor::count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const {
+  const char* p = text_.data() + (from - base_);
+  const auto n = static_cast<size_t>(to - from);
+  const size_t newlines = count_byte(std::string_view(p, n), '\n');
+  if (newlines == 0) return false;
+  line += static_cast<uint32_t>(newlines);
+  const void* last = memrchr(p, '\n', n);
+  start = base_ + static_cast<uint64_t>(static_cast<const char*>(last) - text_.data()) + 1;
+  return true;
 }
 
 std::string_view Document::line_text(uint32_t line) const {
@@ -159,8 +187,8 @@ bool is_json_lines_path(std::string_view path) {
   return path.ends_with(".jsonl") || path.ends_with(".ndjson");
 }
 
-// The first byte that is not whitespace, or 0.
-static char first_significant(std::string_view text) {
+char first_significant_byte(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   for (char c : text) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
   }
@@ -181,10 +209,8 @@ Result<std::shared_ptr<const Document>> parse_document_impl(std::shared_ptr<Docu
   if (auto bad = utf8_first_invalid(text)) {
     return error_at_offset(ErrorCode::input, path, text, *bad, "invalid UTF-8");
   }
-  std::string_view body = text;
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   const bool lines = is_json_lines_path(path);
-  const char first = first_significant(body);
+  const char first = first_significant_byte(text);
   const bool json = lines || first == '{' || first == '[';
   doc->format_ = json ? SourceFormat::json : SourceFormat::yaml;
   if (defer_items && (lines || first == '[')) {

@@ -41,7 +41,7 @@ class JsonParser {
       : path_(path), s_(text.data()), n_(text.size()), max_depth_(max_depth), b_(arena) {}
 
   Result<Value> run() {
-    if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    skip_bom();
     skip_ws();
     Value root;
     if (!parse_value(TreeBuilder::outside(root), 0)) return std::move(*err_);
@@ -58,7 +58,7 @@ class JsonParser {
   bool line_next(Value& item, bool& got) {
     got = false;
     if (stream_ == Stream::start) {
-      if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+      skip_bom();
       stream_ = Stream::items;
     }
     while (pos_ < n_ && is_blank(s_[pos_], /*newline=*/true)) ++pos_;
@@ -94,8 +94,8 @@ class JsonParser {
     b_.clear();
     err_.reset();
   }
-  // Position in the current window, and the window's length: a call that
-  // ended at the window's end may have been cut short by it.
+  // Position in the current window: a call that ended at the window's end
+  // may have been cut short by it.
   uint64_t window_pos() const { return pos_; }
   // Failures make no message with the source line: a windowed reader meets
   // one at most windows' ends, and gives up on the rest (its caller
@@ -108,7 +108,7 @@ class JsonParser {
     got = false;
     if (stream_ == Stream::done) return true;
     if (stream_ == Stream::start) {
-      if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+      skip_bom();
       skip_ws();
       if (pos_ >= n_ || s_[pos_] != '[') {
         return failed(pos_, fmt::format("expected '[', found {}", describe_here()));
@@ -138,6 +138,11 @@ class JsonParser {
                   : error_at_offset(ErrorCode::input, path_, std::string_view(s_, n_), at,
                                     std::move(msg));
     return *err_;
+  }
+
+  // At the start of the text: past a UTF-8 byte order mark.
+  void skip_bom() {
+    if (n_ >= 3 && std::memcmp(s_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   }
 
   static bool is_blank(char c, bool newline) {

@@ -20,7 +20,6 @@
 
 #include "model/json_parser.h"
 #include "util/memory.h"
-#include "util/strings.h"
 #include "util/utf8.h"
 
 namespace sageguard {
@@ -37,10 +36,6 @@ uint64_t whole_code_points(const char* buf, uint64_t len) {
     return i < need ? len - i : len;
   }
   return len;
-}
-
-bool is_json_lines_name(const std::string& path) {
-  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
 }
 
 }  // namespace
@@ -65,20 +60,16 @@ std::unique_ptr<JsonWindowItems> JsonWindowItems::open(const std::string& path,
   }
   r->file_size_ = static_cast<uint64_t>(st.st_size);
   r->max_file_size_ = opts.max_file_size;
-  r->lines_ = is_json_lines_name(path);
+  r->lines_ = is_json_lines_path(path);
   r->cap_ = std::max<size_t>(opts.window, 16);
   r->buf_ = static_cast<char*>(map_huge_pages(r->cap_, r->mapped_));
   if (r->buf_ == nullptr || !r->fill()) return nullptr;
-  if (!r->lines_) {
-    // Only a top-level array is read item by item; anything else (an
-    // object, YAML, an empty file) takes the whole-file path.
-    std::string_view w = r->window();
-    if (w.starts_with("\xEF\xBB\xBF")) w.remove_prefix(3);
-    const size_t first = w.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos || w[first] != '[') return nullptr;
-  }
+  // Only a top-level array is read item by item; anything else (an
+  // object, YAML, an empty file) takes the whole-file path.
+  if (!r->lines_ && first_significant_byte(r->window()) != '[') return nullptr;
   r->parser_ = std::make_unique<JsonParser>(r->path_, r->window(), opts.max_depth, r->arena_);
   r->parser_->set_quiet();
+  r->cursor_.show(r->window());
   return r;
 }
 
@@ -122,7 +113,7 @@ bool JsonWindowItems::refill(uint64_t keep_from) {
   const uint64_t end_before = base_ + len_;
   const uint64_t valid_before = base_ + valid_;
   const bool eof_before = eof_;
-  slide_lines(keep_from);
+  cursor_.move_base(keep_from);  // while the bytes in front are still here
   const uint64_t drop = keep_from - base_;
   if (drop == 0 && len_ == cap_) {
     if (!grow()) return false;
@@ -133,6 +124,7 @@ bool JsonWindowItems::refill(uint64_t keep_from) {
     base_ = keep_from;
   }
   if (!fill()) return false;
+  cursor_.show(window());
   // Nothing new read, checked or learnt (the end of the file): repeating
   // the call cannot help.
   return base_ + len_ > end_before || base_ + valid_ > valid_before || eof_ != eof_before;
@@ -168,70 +160,6 @@ JsonWindowItems::Step JsonWindowItems::next(Value& item) {
   }
   gave_up_ = true;
   return Step::give_up;
-}
-
-void JsonWindowItems::count_lines(uint64_t from, uint64_t to, LineState& s) const {
-  const char* p = buf_ + (from - base_);
-  const auto n = static_cast<size_t>(to - from);
-  const size_t newlines = count_byte(std::string_view(p, n), '\n');
-  if (newlines == 0) return;
-  s.line += static_cast<uint32_t>(newlines);
-  const auto* last = static_cast<const char*>(memrchr(p, '\n', n));
-  s.line_start = base_ + static_cast<uint64_t>(last - buf_) + 1;
-  s.carry = 0;
-}
-
-uint32_t JsonWindowItems::column(const LineState& s, uint64_t offset) const {
-  if (s.line_start >= base_) {
-    return static_cast<uint32_t>(
-        utf8_count_code_points(std::string_view(buf_ + (s.line_start - base_),
-                                                static_cast<size_t>(offset - s.line_start))) +
-        1);
-  }
-  return static_cast<uint32_t>(
-      s.carry + utf8_count_code_points(std::string_view(buf_, static_cast<size_t>(offset - base_))) +
-      1);
-}
-
-void JsonWindowItems::advance(uint64_t offset) {
-  offset = std::min(offset, base_ + valid_);
-  if (offset <= at_) return;
-  count_lines(at_, offset, cur_);
-  at_ = offset;
-}
-
-LineCol JsonWindowItems::locate(uint64_t offset) const {
-  offset = std::min(offset, base_ + valid_);
-  // Earlier offsets than the cursor's are not asked for by check; were one
-  // asked, the bytes before the window are gone.
-  if (offset < at_) {
-    lost_ = true;
-    return {0, 0};
-  }
-  LineState s = cur_;
-  count_lines(at_, offset, s);
-  return {s.line, column(s, offset)};
-}
-
-// Before the bytes in front of `new_base` are dropped: the line state there,
-// with the code points of its line that are about to leave the window.
-void JsonWindowItems::slide_lines(uint64_t new_base) {
-  LineState s = cur_;
-  uint64_t at = at_;
-  if (new_base > at) {
-    count_lines(at, new_base, s);
-    at = new_base;
-  }
-  // (Otherwise the cursor is past new_base already; a line that starts
-  // before new_base then holds it too, so only its carry changes.)
-  if (s.line_start < new_base) {
-    const uint64_t from = std::max(s.line_start, base_);
-    s.carry = (s.line_start >= base_ ? 0 : s.carry) +
-              utf8_count_code_points(std::string_view(buf_ + (from - base_),
-                                                      static_cast<size_t>(new_base - from)));
-  }
-  cur_ = s;
-  at_ = at;
 }
 
 }  // namespace sageguard

@@ -50,12 +50,13 @@ class JsonWindowItems {
   Step next(Value& item);
 
   // Line and column of `offset`, for offsets in the current item, met in
-  // increasing order after advance(item offset), as LineCursor does.
-  void advance(uint64_t offset);
-  LineCol locate(uint64_t offset) const;
-  // True once locate() was asked for an offset before the cursor, which the
-  // window may no longer hold: the locations given are then not to be used.
-  bool lost() const { return lost_; }
+  // increasing order after advance(item offset): a LineCursor that slides
+  // with the window. lost() is true once locate() was asked for an offset
+  // before the cursor, which the window may no longer hold: the locations
+  // given are then not to be used.
+  void advance(uint64_t offset) { cursor_.advance(offset); }
+  LineCol locate(uint64_t offset) const { return cursor_.locate(offset); }
+  bool lost() const { return cursor_.lost(); }
 
   uint64_t file_size() const { return file_size_; }
   // How often the window was refilled and grown (for tests: a small window
@@ -69,17 +70,6 @@ class JsonWindowItems {
   bool refill(uint64_t keep_from);
   bool grow();
   std::string_view window() const { return {buf_, static_cast<size_t>(valid_)}; }
-
-  // Line state at some offset: the line number and where that line starts;
-  // `carry` counts the line's code points that lie before the window.
-  struct LineState {
-    uint32_t line = 1;
-    uint64_t line_start = 0;
-    uint64_t carry = 0;
-  };
-  void count_lines(uint64_t from, uint64_t to, LineState& s) const;
-  uint32_t column(const LineState& s, uint64_t offset) const;
-  void slide_lines(uint64_t new_base);
 
   std::string path_;
   int fd_ = -1;
@@ -99,9 +89,7 @@ class JsonWindowItems {
   size_t grows_ = 0;
   ValueArena arena_;
   std::unique_ptr<JsonParser> parser_;
-  uint64_t at_ = 0;        // the offset `cur_` describes
-  LineState cur_;
-  mutable bool lost_ = false;
+  LineCursor cursor_;
 };
 
 }  // namespace sageguard

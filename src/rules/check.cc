@@ -347,14 +347,14 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
       std::max<size_t>(1, std::min<size_t>(files.size(), std::thread::hardware_concurrency()));
   std::vector<std::optional<Result<CheckResult>>> partial(files.size());
   std::atomic<size_t> next{0};
+  // A large bundle is read through a window; anything that reader does not
+  // take, input errors included, is read whole below.
+  const JsonWindowItems::Options window{.window = kCheckWindow,
+                                        .min_file_size = kWindowedFrom,
+                                        .max_file_size = opts.read.max_file_size,
+                                        .max_depth = opts.read.max_depth};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      // A large bundle is read through a window; anything that reader does
-      // not take, input errors included, is read whole below.
-      const JsonWindowItems::Options window{.window = kCheckWindow,
-                                            .min_file_size = kWindowedFrom,
-                                            .max_file_size = opts.read.max_file_size,
-                                            .max_depth = opts.read.max_depth};
       if (auto r = check_file_windowed(files[i].first, policy, opts, window)) {
         partial[i].emplace(std::move(*r));
         continue;

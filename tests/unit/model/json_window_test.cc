@@ -116,6 +116,22 @@ struct Read {
   std::vector<std::string> locations;  // "offset=line:col" for every value and key
 };
 
+// One item's rendering, and the location `locate` gives each of its values
+// and keys.
+template <class Locate>
+void record(const Value& item, const Locate& locate, Read& r) {
+  std::string s;
+  render(item, s);
+  r.items.push_back(s);
+  std::vector<uint64_t> offs;
+  offsets(item, offs);
+  for (uint64_t o : offs) {
+    const LineCol lc = locate(o);
+    r.locations.push_back(std::to_string(o) + "=" + std::to_string(lc.line) + ":" +
+                          std::to_string(lc.column));
+  }
+}
+
 Read read_whole(const std::string& path, const std::string& text, bool lines) {
   Read r;
   auto doc = parse_document_deferred(path, text);
@@ -129,16 +145,7 @@ Read read_whole(const std::string& path, const std::string& text, bool lines) {
     auto got = stream.next(item);
     EXPECT_TRUE(got.ok());
     if (!got.ok() || !*got) break;
-    std::string s;
-    render(item, s);
-    r.items.push_back(s);
-    std::vector<uint64_t> offs;
-    offsets(item, offs);
-    for (uint64_t o : offs) {
-      const LineCol lc = (*doc)->locate(o);
-      r.locations.push_back(std::to_string(o) + "=" + std::to_string(lc.line) + ":" +
-                            std::to_string(lc.column));
-    }
+    record(item, [&](uint64_t o) { return (*doc)->locate(o); }, r);
   }
   return r;
 }
@@ -162,17 +169,8 @@ Read read_windowed(const std::string& path, size_t window, bool& gave_up, size_t
       return r;
     }
     if (step == JsonWindowItems::Step::end) break;
-    std::string s;
-    render(item, s);
-    r.items.push_back(s);
-    std::vector<uint64_t> offs;
-    offsets(item, offs);
     w->advance(item.offset());
-    for (uint64_t o : offs) {
-      const LineCol lc = w->locate(o);
-      r.locations.push_back(std::to_string(o) + "=" + std::to_string(lc.line) + ":" +
-                            std::to_string(lc.column));
-    }
+    record(item, [&](uint64_t o) { return w->locate(o); }, r);
   }
   EXPECT_FALSE(w->lost());
   refills = w->refills();

@@ -60,6 +60,16 @@ struct Outcome {
   std::string error;  // describe() of the error, empty if none
 };
 
+Outcome outcome_of(const CheckResult& r) {
+  Outcome out;
+  for (const auto& f : r.findings) out.findings.push_back(describe(f));
+  for (const auto& w : r.waived) out.waived.push_back(describe(w.finding) + " | " + w.reason);
+  expect_counts_match(r);
+  out.files = r.summary.files;
+  out.resources = r.summary.resources;
+  return out;
+}
+
 // The reference: the whole file parsed, then check_document.
 Outcome whole(const std::string& path, const Policy& policy, const CheckOptions& o) {
   Outcome out;
@@ -74,12 +84,7 @@ Outcome whole(const std::string& path, const Policy& policy, const CheckOptions&
     out.error = s.error().describe();
     return out;
   }
-  for (const auto& f : r.findings) out.findings.push_back(describe(f));
-  for (const auto& w : r.waived) out.waived.push_back(describe(w.finding) + " | " + w.reason);
-  expect_counts_match(r);
-  out.files = r.summary.files;
-  out.resources = r.summary.resources;
-  return out;
+  return outcome_of(r);
 }
 
 // What check_paths (item by item) reports, without the policy-level
@@ -117,13 +122,7 @@ std::optional<Outcome> windowed(const std::string& path, const Policy& policy,
                                    .max_depth = o.read.max_depth};
   auto r = check_file_windowed(path, policy, o, w);
   if (!r) return std::nullopt;
-  Outcome out;
-  for (const auto& f : r->findings) out.findings.push_back(describe(f));
-  for (const auto& wf : r->waived) out.waived.push_back(describe(wf.finding) + " | " + wf.reason);
-  expect_counts_match(*r);
-  out.files = r->summary.files;
-  out.resources = r->summary.resources;
-  return out;
+  return outcome_of(*r);
 }
 
 // Window sizes from tiny (every item crosses several) to larger than the
