@@ -117,6 +117,8 @@ def main():
     ap.add_argument("--botocore-cpu", type=int,
                     help="run botocore on this core (the one sageguard is pinned to)")
     ap.add_argument("--botocore-runs", type=int, default=3)
+    ap.add_argument("--all-cores-runs", type=int, default=0,
+                    help="also time sageguard unpinned, free to use every core, this often")
     ap.add_argument("--pairs", type=int, default=5,
                     help="interleaved sageguard/botocore pairs for the paired speedup")
     args = ap.parse_args()
@@ -143,6 +145,13 @@ def main():
         with open(args.hyperfine) as f:
             sg_times = json.load(f)["results"][0]["times"]
         source = "hyperfine"
+    # Unpinned, a single large bundle is cut into pieces checked in
+    # parallel. Timed before botocore pins this process (children inherit
+    # its affinity).
+    all_times, all_cpu = [], []
+    if args.all_cores_runs > 0:
+        all_cmd = [args.bin, "check", "--format", "json", args.bundle]
+        all_times, all_cpu = time_cli(all_cmd, args.all_cores_runs)
     # Same core for both: this VM's two vCPUs can run at different speeds at
     # the same moment (botocore unpinned once took 2.3 s against 1.3 s on
     # core 0 minutes earlier), and the goal is per core.
@@ -181,6 +190,12 @@ def main():
         print(f"paired     : CPU-time speedup over {len(pair_ratios)} interleaved pairs: median "
               f"{statistics.median(pair_ratios):.1f}x (range {min(pair_ratios):.1f}x .. "
               f"{max(pair_ratios):.1f}x)")
+    if all_times:
+        all_med = statistics.median(all_times)
+        print(f"all cores  : sageguard unpinned ({os.cpu_count()} CPUs): median "
+              f"{all_med * 1e3:.1f} ms, best {min(all_times) * 1e3:.1f} ms over {len(all_times)} "
+              f"runs, CPU {statistics.median(all_cpu) * 1e3:.0f} ms; {size / all_med / 1e6:.0f} "
+              f"MB/s; {bc_med / all_med:.1f}x botocore on one core (wall)")
     print(f"load       : {os.getloadavg()[0]:.1f} (1-min load average; wall times on a busy "
           f"machine include waiting for a core)")
     print(f"speedup    : {speedup:.1f}x (goal >= {GOAL_SPEEDUP:.0f}x: "

@@ -29,6 +29,10 @@ struct CheckOptions {
   ReadOptions read;
   std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
   CostEstimator estimator;  // unset: budget.max-cost reports nothing
+  // Threads check_paths may use: files are checked in parallel, and a
+  // single large bundle is cut into pieces checked in parallel. 0: one per
+  // CPU this process may run on. Output is the same for any value.
+  size_t threads = 0;
 };
 
 // Check files and folders (folders are walked for *.json, *.yaml, *.yml).

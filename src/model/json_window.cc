@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "model/json_parser.h"
 #include "util/memory.h"
@@ -61,16 +63,126 @@ std::unique_ptr<JsonWindowItems> JsonWindowItems::open(const std::string& path,
   r->file_size_ = static_cast<uint64_t>(st.st_size);
   r->max_file_size_ = opts.max_file_size;
   r->lines_ = is_json_lines_path(path);
+  if (opts.start > 0) {
+    if (opts.start >= r->file_size_ ||
+        ::lseek(r->fd_, static_cast<off_t>(opts.start), SEEK_SET) < 0) {
+      return nullptr;
+    }
+    r->start_ = r->base_ = opts.start;
+  }
   r->cap_ = std::max<size_t>(opts.window, 16);
   r->buf_ = static_cast<char*>(map_huge_pages(r->cap_, r->mapped_));
   if (r->buf_ == nullptr || !r->fill()) return nullptr;
   // Only a top-level array is read item by item; anything else (an
   // object, YAML, an empty file) takes the whole-file path.
-  if (!r->lines_ && first_significant_byte(r->window()) != '[') return nullptr;
+  if (r->start_ == 0 && !r->lines_ && first_significant_byte(r->window()) != '[') {
+    return nullptr;
+  }
   r->parser_ = std::make_unique<JsonParser>(r->path_, r->window(), opts.max_depth, r->arena_);
   r->parser_->set_quiet();
-  r->cursor_.show(r->window());
+  // A piece after a cut starts among the items: past the '[' (and the
+  // byte order mark) that only the file's start has.
+  if (r->start_ > 0) {
+    r->parser_->resume(r->window(), r->base_, {JsonParser::Stream::items, r->start_});
+  }
+  r->cursor_ = LineCursor(r->window(), r->base_);
   return r;
+}
+
+namespace {
+
+// Up to `n` bytes of the file from `at` (fewer at its end); empty on error.
+std::string read_at(int fd, uint64_t at, size_t n) {
+  std::string out(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(at + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  out.resize(got);
+  return out;
+}
+
+bool is_indent(char c) { return c == ' ' || c == '\t'; }
+
+// How far the array's first item is indented when it begins a line (the
+// pretty-printed layout); 0 when it follows the '[' on its line. nullopt
+// when the array's first item is not an object.
+std::optional<size_t> item_indent(std::string_view head) {
+  size_t i = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  if (i >= head.size() || head[i] != '[') return std::nullopt;
+  ++i;
+  size_t line_start = std::string_view::npos;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) {
+    if (head[i] == '\n') line_start = i + 1;
+    ++i;
+  }
+  if (i >= head.size() || head[i] != '{') return std::nullopt;
+  if (line_start == std::string_view::npos) return size_t{0};
+  for (size_t k = line_start; k < i; ++k) {
+    if (!is_indent(head[k])) return std::nullopt;  // a '\r' or a form feed: no guess
+  }
+  return i - line_start;
+}
+
+// The first cut in `text` (the file's bytes from `base`) at or after its
+// first newline: a line that starts (after `indent` blanks, for an array)
+// an item. In an array the last non-blank byte before the line must be the
+// ',' between items, and the item an object at the first item's indent.
+std::optional<JsonWindowItems::Cut> first_cut(std::string_view text, uint64_t base, bool lines,
+                                              size_t indent) {
+  for (size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', nl + 1)) {
+    const size_t start = nl + 1;
+    size_t item = start;
+    while (item < text.size() && is_indent(text[item])) ++item;
+    if (item >= text.size()) break;
+    if (lines) {
+      if (text[item] == '\n' || text[item] == '\r') continue;  // a blank line
+      return JsonWindowItems::Cut{base + start, base + item};
+    }
+    if (text[item] != '{' || item - start != indent) continue;
+    size_t before = nl;
+    while (before > 0 && (is_indent(text[before - 1]) || text[before - 1] == '\r')) --before;
+    if (before > 0 && text[before - 1] == ',') {
+      return JsonWindowItems::Cut{base + start, base + item};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::string& path,
+                                                                size_t parts) {
+  // A cut is looked for after each even share of the file, in 16 KiB, then
+  // in up to 1 MiB: items are a few KiB, and a cut not found in 1 MiB is
+  // left out.
+  constexpr size_t kFirstLook = size_t{16} << 10;
+  constexpr size_t kLookAhead = size_t{1} << 20;
+  std::vector<Cut> cuts;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return cuts;
+  struct stat st {};
+  const uint64_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+  const bool lines = is_json_lines_path(path);
+  std::optional<size_t> indent = size_t{0};
+  if (!lines) indent = item_indent(read_at(fd, 0, kFirstLook));
+  for (size_t k = 1; indent && k < parts && size / parts > 0; ++k) {
+    // From one byte before the share, so a share that begins a line is seen.
+    const uint64_t from = size / parts * k - 1;
+    std::optional<Cut> cut;
+    for (size_t look = kFirstLook; !cut && look <= kLookAhead; look *= 8) {
+      const std::string text = read_at(fd, from, look);
+      cut = first_cut(text, from, lines, *indent);
+      if (text.size() < look) break;  // the file's end
+    }
+    if (cut && (cuts.empty() || cut->start > cuts.back().start)) cuts.push_back(*cut);
+  }
+  ::close(fd);
+  return cuts;
 }
 
 bool JsonWindowItems::fill() {
@@ -145,7 +257,7 @@ JsonWindowItems::Step JsonWindowItems::next(Value& item) {
       }
       // JSON lines with nothing but blank lines is an empty document, an
       // input error the whole-file path reports.
-      if (lines_ && items_ == 0) break;
+      if (lines_ && items_ == 0 && start_ == 0) break;
       return Step::end;
     }
     if (ok && got && parser_->window_pos() < valid_) {

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sageguard/document.h"
 
@@ -34,7 +35,25 @@ class JsonWindowItems {
     uint64_t min_file_size = 0;       // smaller files are left to the whole-file path
     uint64_t max_file_size = 0;
     uint32_t max_depth = 512;
+    // Read from this offset on instead of the file's start: a line start
+    // that split_points() found, where an item (not the array's '[') comes
+    // next. Offsets, lines and columns are then counted from it: locate()
+    // gives line 1 for the first line, and the caller adds the real line.
+    uint64_t start = 0;
   };
+
+  // Where a file can be cut into `parts` pieces checked in parallel: for
+  // each cut, the line start to read from and the offset of the item
+  // believed to begin there. These are guesses made from a few bytes
+  // around each cut (a newline is never inside a JSON string, so the guess
+  // is only about nesting): the reader that reads the piece before a cut
+  // confirms it by meeting an item at exactly that offset. Empty when the
+  // file is not a JSON array of objects or JSON lines, or has no cut found.
+  struct Cut {
+    uint64_t start = 0;  // Options::start for the piece after the cut
+    uint64_t item = 0;   // where its first item begins
+  };
+  static std::vector<Cut> split_points(const std::string& path, size_t parts);
 
   // A reader for `path` if it is a regular file holding a JSON array (or
   // JSON lines, by its name) within the size limit; nullptr for anything
@@ -81,6 +100,7 @@ class JsonWindowItems {
   uint64_t len_ = 0;       // bytes read into the window
   uint64_t valid_ = 0;     // of which UTF-8-checked whole code points
   uint64_t base_ = 0;      // offset in the file of buf_[0]
+  uint64_t start_ = 0;     // Options::start
   bool eof_ = false;
   bool lines_ = false;
   bool gave_up_ = false;

@@ -10,11 +10,13 @@
 #include <ctime>
 #include <filesystem>
 #include <future>
+#include <span>
 #include <thread>
 
 #include "model/json_window.h"
 #include "rules/check_windowed.h"
 #include "rules/propagation.h"
+#include "util/cpus.h"
 #include "util/files.h"
 #include "util/memory.h"
 #include "rules/rule_context.h"
@@ -195,13 +197,20 @@ class DocumentItems {
 // The items of a large bundle file read through a window. This reader
 // reports no input error of its own: every Error it returns means "check
 // this file whole instead", and the whole-file path reports the real one.
+//
+// A piece of a file cut for parallel checking also has `stops`, the
+// offsets (increasing) where later pieces' first items are believed to
+// begin: it ends at the first item met exactly at one, and landed() says
+// which. Items that begin past a stop without landing on it show the guess
+// was wrong; the piece reads on.
 class WindowedItems {
  public:
-  explicit WindowedItems(JsonWindowItems& w) : w_(w) {}
+  explicit WindowedItems(JsonWindowItems& w, std::span<const uint64_t> stops = {})
+      : w_(w), stops_(stops) {}
   Result<bool> next(Value& item) {
     if (stop_) return give_up();
     switch (w_.next(item)) {
-      case JsonWindowItems::Step::item: return true;
+      case JsonWindowItems::Step::item: return !lands(item.offset());
       case JsonWindowItems::Step::end: return false;
       case JsonWindowItems::Step::give_up: break;
     }
@@ -216,10 +225,26 @@ class WindowedItems {
     return give_up();
   }
   uint64_t size() const { return w_.file_size(); }
+  // The stop this piece ended at (an index into `stops`), and that item's
+  // line as this piece counts lines; nullopt once it read to the end.
+  std::optional<size_t> landed() const { return landed_; }
+  uint32_t landed_line() const { return landed_line_; }
 
  private:
+  bool lands(uint64_t offset) {
+    while (next_stop_ < stops_.size() && stops_[next_stop_] < offset) ++next_stop_;
+    if (next_stop_ == stops_.size() || stops_[next_stop_] != offset) return false;
+    landed_ = next_stop_;
+    w_.advance(offset);
+    landed_line_ = w_.locate(offset).line;
+    return true;
+  }
   static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
   JsonWindowItems& w_;
+  std::span<const uint64_t> stops_;
+  size_t next_stop_ = 0;
+  std::optional<size_t> landed_;
+  uint32_t landed_line_ = 0;
   bool stop_ = false;
 };
 
@@ -287,17 +312,96 @@ Status check_deferred(const Document& doc, const Policy& policy,
 
 }  // namespace
 
-std::optional<CheckResult> check_file_windowed(const std::string& path, const Policy& policy,
-                                               const CheckOptions& opts,
-                                               const JsonWindowItems::Options& window) {
+namespace {
+
+// One piece of a windowed check: its result (nullopt when the file must be
+// read whole, or when this piece began at a wrong guess and failed) and
+// where it ended.
+struct Piece {
+  std::optional<CheckResult> result;
+  std::optional<size_t> landed;  // the stop it ended at; nullopt: the file's end
+  uint32_t landed_line = 0;      // that stop's line, counted from the piece's start
+};
+
+Piece check_piece(const std::string& path, const Policy& policy, const CheckOptions& opts,
+                  const JsonWindowItems::Options& window, std::span<const uint64_t> stops) {
+  Piece piece;
   auto reader = JsonWindowItems::open(path, window);
-  if (!reader) return std::nullopt;
+  if (!reader) return piece;
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
   const rules::Severities severities(policy);
-  WindowedItems items(*reader);
+  WindowedItems items(*reader, stops);
   CheckResult out;
   auto done = check_items(items, path, policy, severities, opts, today, out);
-  if (!done.ok() || !*done || reader->lost()) return std::nullopt;
+  if (!done.ok() || !*done || reader->lost()) return piece;
+  piece.result = std::move(out);
+  piece.landed = items.landed();
+  piece.landed_line = items.landed_line();
+  return piece;
+}
+
+// Appends a later piece's results, its lines moved down by `lines_before`
+// (the lines of the file before the piece's first line).
+void append_piece(CheckResult& out, CheckResult&& piece, uint32_t lines_before) {
+  for (auto& f : piece.findings) {
+    f.line += lines_before;
+    out.findings.push_back(std::move(f));
+  }
+  for (auto& w : piece.waived) {
+    w.finding.line += lines_before;
+    out.waived.push_back(std::move(w));
+  }
+  // One file, however many pieces.
+  out.summary.resources += piece.summary.resources;
+  out.summary.skipped += piece.summary.skipped;
+  out.summary.error += piece.summary.error;
+  out.summary.warning += piece.summary.warning;
+  out.summary.note += piece.summary.note;
+}
+
+}  // namespace
+
+std::optional<CheckResult> check_file_windowed(const std::string& path, const Policy& policy,
+                                               const CheckOptions& opts,
+                                               const JsonWindowItems::Options& window,
+                                               size_t pieces, PieceStats* stats) {
+  std::vector<JsonWindowItems::Cut> cuts;
+  if (pieces > 1) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size >= window.min_file_size) cuts = JsonWindowItems::split_points(path, pieces);
+  }
+  // Piece k + 1 starts at cuts[k]; piece j stops at the first of the later
+  // pieces' first items it meets.
+  std::vector<uint64_t> stops;
+  for (const auto& c : cuts) stops.push_back(c.item);
+  std::vector<Piece> done(cuts.size() + 1);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    threads.emplace_back([&, k] {
+      advise_thread_heap_huge_pages();
+      JsonWindowItems::Options w = window;
+      w.start = cuts[k].start;
+      done[k + 1] = check_piece(path, policy, opts, w, std::span(stops).subspan(k + 1));
+    });
+  }
+  done[0] = check_piece(path, policy, opts, window, stops);
+  for (auto& t : threads) t.join();
+
+  // Follow the pieces from the file's start: each one that ended exactly at
+  // a later piece's first item hands over to that piece.
+  if (!done[0].result) return std::nullopt;
+  CheckResult out = std::move(*done[0].result);
+  uint32_t lines_before = 0;
+  size_t used = 1;
+  for (size_t j = 0; done[j].landed; ++used) {
+    const size_t next = j + 1 + *done[j].landed;
+    lines_before += done[j].landed_line - 1;
+    if (!done[next].result) return std::nullopt;
+    append_piece(out, std::move(*done[next].result), lines_before);
+    j = next;
+  }
+  if (stats != nullptr) *stats = {.cuts = cuts.size(), .used = used};
   return out;
 }
 
@@ -343,8 +447,10 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   rules::expired_waiver_findings(policy, today, result);
 
   // Each file is parsed and checked on its own; results merge in input order.
-  const size_t workers =
-      std::max<size_t>(1, std::min<size_t>(files.size(), std::thread::hardware_concurrency()));
+  const size_t threads = opts.threads > 0 ? opts.threads : usable_cpus();
+  const size_t workers = std::max<size_t>(1, std::min(files.size(), threads));
+  // A single file gets all the threads: a large bundle is cut into pieces.
+  const size_t pieces = files.size() == 1 ? threads : 1;
   std::vector<std::optional<Result<CheckResult>>> partial(files.size());
   std::atomic<size_t> next{0};
   // A large bundle is read through a window; anything that reader does not
@@ -355,7 +461,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
                                         .max_depth = opts.read.max_depth};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      if (auto r = check_file_windowed(files[i].first, policy, opts, window)) {
+      if (auto r = check_file_windowed(files[i].first, policy, opts, window, pieces)) {
         partial[i].emplace(std::move(*r));
         continue;
       }

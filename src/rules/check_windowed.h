@@ -16,14 +16,30 @@ namespace sageguard {
 inline constexpr uint64_t kWindowedFrom = uint64_t{8} << 20;
 inline constexpr size_t kCheckWindow = size_t{2} << 20;
 
+// How a windowed check was cut, for tests and benchmarks: the cuts found,
+// and how many pieces' results were used (1 when the first piece read the
+// whole file).
+struct PieceStats {
+  size_t cuts = 0;
+  size_t used = 0;
+};
+
 // check_document's result for load_document_deferred(path) with
 // `named` = true, computed through a JsonWindowItems window: the same
 // findings, locations and summary. nullopt when the file must be checked
 // whole instead: it is not a JSON array or JSON lines, is outside the
 // window's size bounds, holds an input error (the whole-file path reports
 // it), or its items can inherit tags from each other (tags.propagation).
+//
+// With `pieces` > 1 the file is cut where JsonWindowItems::split_points
+// guesses items begin, and the pieces are checked in parallel, each through
+// its own window (one thread each; the first on the caller's). A piece
+// counts for the result only when the piece before it met an item exactly
+// at its cut; a wrong guess wastes that piece's work, never changes the
+// result: the piece before it reads on past the cut instead.
 std::optional<CheckResult> check_file_windowed(const std::string& path, const Policy& policy,
                                                const CheckOptions& opts,
-                                               const JsonWindowItems::Options& window);
+                                               const JsonWindowItems::Options& window,
+                                               size_t pieces = 1, PieceStats* stats = nullptr);
 
 }  // namespace sageguard

@@ -78,4 +78,24 @@ void reserve_heap_in_huge_pages(size_t n) {
 #endif
 }
 
+void advise_thread_heap_huge_pages() {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  // glibc serves a second thread from an arena of its own, whose heaps are
+  // mappings of HEAP_MAX_SIZE (64 MiB on 64-bit: twice the largest mmap
+  // threshold) on a boundary of that size. The heap holding a fresh small
+  // allocation is this thread's. The main arena lives below the program
+  // break and is left alone (reserve_heap_in_huge_pages is for it). Should
+  // glibc change its layout, this advises a range that is not the heap: a
+  // hint the kernel applies to whatever is mapped there, or ignores.
+  constexpr uintptr_t kThreadHeap = uintptr_t{64} << 20;
+  void* probe = malloc(64);
+  asm volatile("" : : "r"(probe) : "memory");
+  if (probe != nullptr && probe >= sbrk(0)) {
+    const uintptr_t heap = reinterpret_cast<uintptr_t>(probe) & ~(kThreadHeap - 1);
+    madvise(reinterpret_cast<void*>(heap), kThreadHeap, MADV_HUGEPAGE);
+  }
+  free(probe);
+#endif
+}
+
 }  // namespace sageguard

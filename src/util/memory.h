@@ -28,4 +28,11 @@ void* map_huge_pages(size_t n, size_t& mapped);
 // library. glibc only; elsewhere, or for n under 8 MiB, it does nothing.
 void reserve_heap_in_huge_pages(size_t n);
 
+// For a thread about to make many small allocations: asks for huge pages
+// on the malloc heap that serves it, when that is a heap of its own (a
+// thread arena) rather than the main one. Only a hint; glibc only. Check's
+// pieces of a large bundle, checked on threads of their own, otherwise
+// fault their findings in one 4 KiB page at a time (BENCHMARKS.md).
+void advise_thread_heap_huge_pages();
+
 }  // namespace sageguard

@@ -116,7 +116,8 @@ void compare_deferred(const std::string& path, std::string_view input, size_t si
 }
 
 // check_file_windowed on the input written to a file, with windows small
-// enough to cut it anywhere: when it takes the file, it must report what
+// enough to cut it anywhere, whole and cut into 2-4 pieces (wherever cuts
+// are guessed, right or wrong): when it takes the file, it must report what
 // check_document reports for the file read whole (and that must succeed).
 void compare_windowed(const std::string& ext, std::string_view input, size_t size) {
   const std::string path = "/tmp/sageguard-fuzz-" + std::to_string(getpid()) + ext;
@@ -127,12 +128,13 @@ void compare_windowed(const std::string& ext, std::string_view input, size_t siz
   sageguard::CheckOptions opts;
   opts.today = "2025-06-01";
   std::optional<std::string> reference;
-  for (size_t window : {size_t{16}, 17 + size % 97}) {
+  const std::pair<size_t, size_t> runs[] = {{16, 1}, {17 + size % 97, 1}, {16, 2 + size % 3}};
+  for (const auto& [window, pieces] : runs) {
     const sageguard::JsonWindowItems::Options w{.window = window,
                                                 .min_file_size = 0,
                                                 .max_file_size = opts.read.max_file_size,
                                                 .max_depth = opts.read.max_depth};
-    auto r = sageguard::check_file_windowed(path, sageguard::default_policy(), opts, w);
+    auto r = sageguard::check_file_windowed(path, sageguard::default_policy(), opts, w, pieces);
     if (!r) continue;
     if (!reference) {
       auto doc = sageguard::load_document_deferred(path, opts.read);

@@ -5,7 +5,9 @@
 // the reader must leave to the whole-file path gives up instead.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -225,6 +227,148 @@ TEST(JsonWindowItems, EveryCutOfOneBundleMatches) {
     ASSERT_FALSE(gave_up);
     EXPECT_EQ(got.items, want.items);
     EXPECT_EQ(got.locations, want.locations);
+  }
+}
+
+// The offsets of the items of a bundle, as the whole-text stream reads them.
+std::vector<uint64_t> item_offsets(const std::string& path, const std::string& text, bool lines) {
+  std::vector<uint64_t> out;
+  auto doc = parse_document_deferred(path, text);
+  EXPECT_TRUE(doc.ok());
+  if (!doc.ok()) return out;
+  ValueArena arena;
+  JsonItemStream stream(path, (*doc)->text(), 512, arena, lines);
+  for (;;) {
+    arena.reset();
+    Value item;
+    auto got = stream.next(item);
+    if (!got.ok() || !*got) break;
+    out.push_back(item.offset());
+  }
+  return out;
+}
+
+TEST(JsonWindowItems, SplitPointsAreItemStartsInCommonLayouts) {
+  sgtest::TempDir dir;
+  const std::string item =
+      "{\"TrainingJobName\": \"j\", \"Tags\": [{\"Key\": \"a\", \"Value\": \"b\"}]}";
+  // Pretty-printed: items at 2 spaces, nested objects deeper (also after a
+  // ',' line, which must not be taken for an item).
+  const std::string pretty_item =
+      "  {\n    \"TrainingJobName\": \"j\",\n    \"Tags\": [\n      {\"Key\": \"a\"},\n"
+      "      {\"Key\": \"b\"}\n    ]\n  }";
+  std::string per_line = "[\n", pretty = "[\n", lines, crlf = "[\r\n";
+  for (int i = 0; i < 40; ++i) {
+    const bool last = i == 39;
+    per_line += item + (last ? "\n]\n" : ",\n");
+    pretty += pretty_item + (last ? "\n]\n" : ",\n");
+    lines += item + (i % 7 == 0 ? "\n\n" : "\n");
+    crlf += item + (last ? "\r\n]\r\n" : " ,\r\n");
+  }
+  const std::vector<std::tuple<std::string, std::string, bool>> cases = {
+      {"per-line.json", per_line, false},
+      {"pretty.json", pretty, false},
+      {"saved.jsonl", lines, true},
+      {"crlf.json", crlf, false},
+  };
+  for (const auto& [name, text, is_lines] : cases) {
+    SCOPED_TRACE(name);
+    const std::string path = (dir / name).string();
+    sgtest::write_file(path, text);
+    const std::vector<uint64_t> items = item_offsets(path, text, is_lines);
+    ASSERT_EQ(items.size(), 40u);
+    for (size_t parts : {2, 3, 8}) {
+      const auto cuts = JsonWindowItems::split_points(path, parts);
+      EXPECT_EQ(cuts.size(), parts - 1);
+      uint64_t last = 0;
+      for (const auto& c : cuts) {
+        EXPECT_GT(c.start, last);  // increasing
+        last = c.start;
+        EXPECT_EQ(text[c.start - 1], '\n');
+        EXPECT_LE(c.start, c.item);
+        EXPECT_EQ(text.find_first_not_of(" \t", c.start), c.item);
+        EXPECT_NE(std::find(items.begin(), items.end(), c.item), items.end())
+            << "cut at " << c.item << " is not an item start";
+      }
+    }
+  }
+  // No line breaks, or items that are not objects: nowhere to cut.
+  std::string one_line = "[", numbers = "[\n";
+  for (int i = 0; i < 40; ++i) {
+    one_line += item + (i < 39 ? ", " : "]");
+    numbers += std::to_string(i) + (i < 39 ? ",\n" : "\n]");
+  }
+  for (const auto& [name, text] : {std::pair{"one-line.json", one_line}, {"numbers.json", numbers},
+                                   {"object.json", item + "\n"}, {"yaml.json", "a: 1\nb: 2\n"}}) {
+    SCOPED_TRACE(name);
+    const std::string path = (dir / name).string();
+    sgtest::write_file(path, text);
+    EXPECT_TRUE(JsonWindowItems::split_points(path, 4).empty());
+  }
+  EXPECT_TRUE(JsonWindowItems::split_points((dir / "missing.json").string(), 4).empty());
+}
+
+TEST(JsonWindowItems, StartsAtACutWithLinesCountedFromIt) {
+  // A reader given Options::start reads the items from the cut on, at their
+  // offsets in the file; lines count from the cut's line as line 1 and
+  // columns are the file's.
+  sgtest::TempDir dir;
+  Gen gen(7);
+  for (bool lines : {false, true}) {
+    std::string text = lines ? "" : "[\n";
+    for (int i = 0; i < 30; ++i) {
+      // Objects on their own lines, some spread over several lines whose
+      // continuations are indented (so every cut found is an item start).
+      std::string one = "{\"n\": " + std::to_string(i) + ", \"v\":" + gen.ws() + gen.value(2) + "}";
+      std::string indented;
+      for (char c : one) {
+        if (lines && (c == '\n' || c == '\r')) continue;
+        indented += c;
+        if (c == '\n') indented += ' ';
+      }
+      one = indented;
+      text += one + (lines ? "\n" : (i < 29 ? ",\n" : "\n]\n"));
+    }
+    const std::string path = (dir / (lines ? "s.jsonl" : "s.json")).string();
+    sgtest::write_file(path, text);
+    const Read want = read_whole(path, text, lines);
+    const auto cuts = JsonWindowItems::split_points(path, 3);
+    ASSERT_FALSE(cuts.empty());
+    for (const auto& cut : cuts) {
+      const uint32_t lines_before =
+          static_cast<uint32_t>(std::count(text.begin(), text.begin() + cut.start, '\n'));
+      for (size_t window : {16, 100, 4096}) {
+        SCOPED_TRACE(std::string(lines ? "lines" : "array") + " cut " + std::to_string(cut.start) +
+                     " window " + std::to_string(window));
+        auto w = JsonWindowItems::open(path, {.window = window, .min_file_size = 0,
+                                              .max_file_size = 1 << 30, .max_depth = 512,
+                                              .start = cut.start});
+        ASSERT_NE(w, nullptr);
+        Read got;
+        for (;;) {
+          Value item;
+          const auto step = w->next(item);
+          ASSERT_NE(step, JsonWindowItems::Step::give_up);
+          if (step == JsonWindowItems::Step::end) break;
+          w->advance(item.offset());
+          record(item, [&](uint64_t o) {
+            LineCol lc = w->locate(o);
+            lc.line += lines_before;
+            return lc;
+          }, got);
+        }
+        EXPECT_FALSE(w->lost());
+        // The whole-text reading from the cut's item on.
+        ASSERT_FALSE(got.items.empty());
+        const auto first = std::find(want.items.begin(), want.items.end(), got.items.front());
+        ASSERT_NE(first, want.items.end());
+        EXPECT_EQ(std::vector<std::string>(first, want.items.end()), got.items);
+        EXPECT_EQ(want.locations.back(), got.locations.back());
+        EXPECT_NE(std::search(want.locations.begin(), want.locations.end(),
+                              got.locations.begin(), got.locations.end()),
+                  want.locations.end());
+      }
+    }
   }
 }
 

@@ -112,15 +112,17 @@ Outcome streamed(const std::string& path, const Policy& policy, const CheckOptio
   return out;
 }
 
-// What check_file_windowed reports with a window of `window` bytes; nullopt
-// when it leaves the file to the whole-file path.
+// What check_file_windowed reports with a window of `window` bytes, the
+// file cut into up to `pieces` pieces; nullopt when it leaves the file to
+// the whole-file path.
 std::optional<Outcome> windowed(const std::string& path, const Policy& policy,
-                                const CheckOptions& o, size_t window) {
+                                const CheckOptions& o, size_t window, size_t pieces = 1,
+                                PieceStats* stats = nullptr) {
   const JsonWindowItems::Options w{.window = window,
                                    .min_file_size = 0,
                                    .max_file_size = o.read.max_file_size,
                                    .max_depth = o.read.max_depth};
-  auto r = check_file_windowed(path, policy, o, w);
+  auto r = check_file_windowed(path, policy, o, w, pieces, stats);
   if (!r) return std::nullopt;
   return outcome_of(*r);
 }
@@ -151,16 +153,19 @@ void expect_same(const std::string& name, const std::string& text, const Policy&
     EXPECT_EQ(a.files, b.files);
     EXPECT_EQ(a.resources, b.resources);
   }
+  // Each window size, and the file cut into up to 2, 3 and 7 pieces.
   for (size_t size : kWindows) {
-    SCOPED_TRACE("window " + std::to_string(size));
-    const auto w = windowed(path, policy, o, size);
-    EXPECT_EQ(w.has_value(), window == Window::taken);
-    if (!w) continue;
-    EXPECT_EQ(b.error, "");
-    EXPECT_EQ(w->findings, b.findings);
-    EXPECT_EQ(w->waived, b.waived);
-    EXPECT_EQ(w->files, b.files);
-    EXPECT_EQ(w->resources, b.resources);
+    for (size_t pieces : {1, 2, 3, 7}) {
+      SCOPED_TRACE("window " + std::to_string(size) + ", pieces " + std::to_string(pieces));
+      const auto w = windowed(path, policy, o, size, pieces);
+      EXPECT_EQ(w.has_value(), window == Window::taken);
+      if (!w) continue;
+      EXPECT_EQ(b.error, "");
+      EXPECT_EQ(w->findings, b.findings);
+      EXPECT_EQ(w->waived, b.waived);
+      EXPECT_EQ(w->files, b.files);
+      EXPECT_EQ(w->resources, b.resources);
+    }
   }
 }
 
@@ -200,6 +205,93 @@ TEST(CheckBundle, TrainingBundleMatchesWholeDocument) {
   ASSERT_TRUE(r.ok());
   EXPECT_GT(r->findings.size(), 3u);
   EXPECT_EQ(r->summary.resources, 5);
+  // Cut in three, the pieces are really used (items begin at line starts
+  // after "},"): the comparisons above covered the hand-over.
+  PieceStats stats;
+  CheckOptions o;
+  o.today = "2026-11-27";
+  ASSERT_TRUE(windowed((dir / "b.json").string(), policy_from(kPolicy), o, 257, 3, &stats));
+  EXPECT_GE(stats.cuts, 1u);  // two shares may find the same next item
+  EXPECT_EQ(stats.used, stats.cuts + 1);
+}
+
+TEST(CheckBundle, WrongCutsWasteWorkButNotTheResult) {
+  // Items whose tag lists put an object at the start of a line after a
+  // ',' line, as items do: most cuts are guessed inside an item. The piece
+  // before such a cut reads past it; the result is the same.
+  std::string item = R"({"TrainingJobName": "job-N", "RoleArn": "arn:aws:iam::111122223333:role/r",)";
+  item += "\n\"Tags\": [\n";
+  for (int t = 0; t < 40; ++t) item += R"({"Key": "k)" + std::to_string(t) + R"(", "Value": "v"},)" + "\n";
+  item += R"({"Key": "Project", "Value": "p"}]})";
+  std::string text = "[\n";
+  for (int i = 0; i < 12; ++i) {
+    std::string one = item;
+    one.replace(one.find("job-N"), 5, "job-" + std::to_string(i));
+    text += one + (i < 11 ? ",\n" : "\n]\n");
+  }
+  sgtest::TempDir dir;
+  const std::string path = (dir / "tags.json").string();
+  sgtest::write_file(path, text);
+  const Policy policy = policy_from(kPolicy);
+  CheckOptions o;
+  o.today = "2026-11-27";
+  const Outcome x = whole(path, policy, o);
+  ASSERT_EQ(x.error, "");
+  EXPECT_EQ(x.resources, 12);
+  size_t wasted = 0;
+  for (size_t pieces : {2, 3, 5, 9}) {
+    SCOPED_TRACE(pieces);
+    PieceStats stats;
+    const auto w = windowed(path, policy, o, 4096, pieces, &stats);
+    ASSERT_TRUE(w.has_value());
+    EXPECT_EQ(w->findings, x.findings);
+    EXPECT_EQ(w->waived, x.waived);
+    EXPECT_EQ(w->resources, x.resources);
+    EXPECT_EQ(stats.cuts, pieces - 1);
+    wasted += stats.cuts + 1 - stats.used;
+  }
+  EXPECT_GT(wasted, 0u);
+}
+
+TEST(CheckBundle, CheckPathsCutsOneLargeBundleForItsThreads) {
+  // check_paths gives a single file all its threads; any number of them
+  // gives the same report.
+  const std::string a = example("jobs/train-compliant.json");
+  const std::string b = example("jobs/train-sdk-spot.json");
+  std::string text = "[\n";
+  while (text.size() < kWindowedFrom + kCheckWindow) text += a + ",\n" + b + ",\n";
+  text += b + "\n]\n";
+  sgtest::TempDir dir;
+  const std::string path = (dir / "large.json").string();
+  sgtest::write_file(path, text);
+  const Policy policy = policy_from(kPolicy);
+  std::vector<Outcome> outcomes;
+  for (size_t threads : {1, 2, 4}) {
+    CheckOptions o;
+    o.today = "2026-11-27";
+    o.threads = threads;
+    outcomes.push_back(streamed(path, policy, o));
+  }
+  EXPECT_EQ(outcomes[0].error, "");
+  EXPECT_GT(outcomes[0].findings.size(), 1000u);
+  for (size_t i = 1; i < outcomes.size(); ++i) {
+    EXPECT_EQ(outcomes[i].findings, outcomes[0].findings);
+    EXPECT_EQ(outcomes[i].waived, outcomes[0].waived);
+    EXPECT_EQ(outcomes[i].files, 1);
+    EXPECT_EQ(outcomes[i].resources, outcomes[0].resources);
+  }
+  // And the file was really cut: the later pieces' findings carry lines
+  // far into the file.
+  PieceStats stats;
+  CheckOptions o;
+  o.today = "2026-11-27";
+  const JsonWindowItems::Options w{.window = kCheckWindow,
+                                   .min_file_size = kWindowedFrom,
+                                   .max_file_size = o.read.max_file_size,
+                                   .max_depth = o.read.max_depth};
+  ASSERT_TRUE(check_file_windowed(path, policy, o, w, 4, &stats).has_value());
+  EXPECT_EQ(stats.cuts, 3u);
+  EXPECT_EQ(stats.used, 4u);
 }
 
 TEST(CheckBundle, PropagationBundleIsCheckedWhole) {
