@@ -317,19 +317,30 @@ void Pattern::compile_utf8() const {
   });
 }
 
+void Pattern::ensure_compiled() const {
+  // std::call_once calls pthread_once through the PLT, after setting two
+  // thread-locals, on every call; full_match runs ~50 times per request,
+  // so the common case (compiled long ago) is one acquire load instead.
+  if (compiled_.load(std::memory_order_acquire)) return;
+  std::call_once(once_, [this] {
+    compile();
+    compiled_.store(true, std::memory_order_release);
+  });
+}
+
 const std::string& Pattern::compile_error() const {
-  std::call_once(once_, [this] { compile(); });
+  ensure_compiled();
   compile_utf8();
   return error_;
 }
 
 Pattern::Engine Pattern::engine() const {
-  std::call_once(once_, [this] { compile(); });
+  ensure_compiled();
   return simple_ ? Engine::table : dfa_ ? Engine::dfa : Engine::re2;
 }
 
 bool Pattern::full_match(std::string_view s) const {
-  std::call_once(once_, [this] { compile(); });
+  ensure_compiled();
   if (simple_) {
     if (nonempty_ && s.empty()) return false;
     // Eight bytes a step: one test finds a non-ASCII byte, and the eight

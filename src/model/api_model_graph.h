@@ -7,6 +7,7 @@
 
 #include <re2/re2.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -64,12 +65,14 @@ class Pattern {
   Engine engine() const;
 
  private:
+  void ensure_compiled() const;
   void compile() const;
   void compile_utf8() const;
 
   std::string source_;
   std::string text_;
   mutable std::once_flag once_;       // compile(): the ASCII table, the DFA, or the program
+  mutable std::atomic<bool> compiled_{false};  // once_ has run
   mutable std::once_flag utf8_once_;  // compile_utf8(): the program
   mutable std::unique_ptr<RE2> re_;  // null until compiled, or when RE2 rejected it
   mutable std::string error_;

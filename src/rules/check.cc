@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <future>
 #include <span>
+#include <system_error>
 #include <thread>
 
 #include "model/json_window.h"
@@ -376,16 +377,26 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   std::vector<uint64_t> stops;
   for (const auto& c : cuts) stops.push_back(c.item);
   std::vector<Piece> done(cuts.size() + 1);
+  auto check_after_cut = [&](size_t k) {
+    JsonWindowItems::Options w = window;
+    w.start = cuts[k].start;
+    done[k + 1] = check_piece(path, policy, opts, w, std::span(stops).subspan(k + 1));
+  };
   std::vector<std::thread> threads;
-  for (size_t k = 0; k < cuts.size(); ++k) {
-    threads.emplace_back([&, k] {
-      advise_thread_heap_huge_pages();
-      JsonWindowItems::Options w = window;
-      w.start = cuts[k].start;
-      done[k + 1] = check_piece(path, policy, opts, w, std::span(stops).subspan(k + 1));
-    });
+  size_t started = 0;
+  try {
+    for (; started < cuts.size(); ++started) {
+      threads.emplace_back([&, k = started] {
+        advise_thread_heap_huge_pages();
+        check_after_cut(k);
+      });
+    }
+  } catch (const std::system_error&) {
+    // No more threads to be had (a process or memory limit): the pieces
+    // left are checked on this one, after the first.
   }
   done[0] = check_piece(path, policy, opts, window, stops);
+  for (size_t k = started; k < cuts.size(); ++k) check_after_cut(k);
   for (auto& t : threads) t.join();
 
   // Follow the pieces from the file's start: each one that ended exactly at
@@ -449,8 +460,14 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   // Each file is parsed and checked on its own; results merge in input order.
   const size_t threads = opts.threads > 0 ? opts.threads : usable_cpus();
   const size_t workers = std::max<size_t>(1, std::min(files.size(), threads));
-  // A single file gets all the threads: a large bundle is cut into pieces.
-  const size_t pieces = files.size() == 1 ? threads : 1;
+  // A single file gets all the threads: a large bundle is cut into pieces,
+  // of 4 MiB at least (each costs a thread, a window and a heap).
+  size_t pieces = 1;
+  if (files.size() == 1 && threads > 1) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(files[0].first, ec);
+    if (!ec) pieces = std::clamp<size_t>(size / kMinPiece, 1, threads);
+  }
   std::vector<std::optional<Result<CheckResult>>> partial(files.size());
   std::atomic<size_t> next{0};
   // A large bundle is read through a window; anything that reader does not
@@ -477,7 +494,11 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     }
   };
   std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  try {
+    for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked for: the ones there are take all the files.
+  }
   work();
   for (auto& t : pool) t.join();
 

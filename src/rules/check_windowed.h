@@ -15,6 +15,9 @@ namespace sageguard {
 // window is one huge page: 256 KiB, 1 MiB and 4 MiB windows timed the same.
 inline constexpr uint64_t kWindowedFrom = uint64_t{8} << 20;
 inline constexpr size_t kCheckWindow = size_t{2} << 20;
+// check_paths cuts a single large file into pieces of at least this size,
+// one per usable CPU.
+inline constexpr uint64_t kMinPiece = uint64_t{4} << 20;
 
 // How a windowed check was cut, for tests and benchmarks: the cuts found,
 // and how many pieces' results were used (1 when the first piece read the
