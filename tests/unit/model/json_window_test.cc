@@ -134,11 +134,12 @@ void record(const Value& item, const Locate& locate, Read& r) {
   }
 }
 
-Read read_whole(const std::string& path, const std::string& text, bool lines) {
-  Read r;
+// Calls fn(item, doc) for each item the whole-text stream reads.
+template <class Fn>
+void each_whole_item(const std::string& path, const std::string& text, bool lines, Fn fn) {
   auto doc = parse_document_deferred(path, text);
   EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().describe());
-  if (!doc.ok()) return r;
+  if (!doc.ok()) return;
   ValueArena arena;
   JsonItemStream stream(path, (*doc)->text(), 512, arena, lines);
   for (;;) {
@@ -147,8 +148,15 @@ Read read_whole(const std::string& path, const std::string& text, bool lines) {
     auto got = stream.next(item);
     EXPECT_TRUE(got.ok());
     if (!got.ok() || !*got) break;
-    record(item, [&](uint64_t o) { return (*doc)->locate(o); }, r);
+    fn(item, **doc);
   }
+}
+
+Read read_whole(const std::string& path, const std::string& text, bool lines) {
+  Read r;
+  each_whole_item(path, text, lines, [&](const Value& item, const Document& doc) {
+    record(item, [&](uint64_t o) { return doc.locate(o); }, r);
+  });
   return r;
 }
 
@@ -233,18 +241,8 @@ TEST(JsonWindowItems, EveryCutOfOneBundleMatches) {
 // The offsets of the items of a bundle, as the whole-text stream reads them.
 std::vector<uint64_t> item_offsets(const std::string& path, const std::string& text, bool lines) {
   std::vector<uint64_t> out;
-  auto doc = parse_document_deferred(path, text);
-  EXPECT_TRUE(doc.ok());
-  if (!doc.ok()) return out;
-  ValueArena arena;
-  JsonItemStream stream(path, (*doc)->text(), 512, arena, lines);
-  for (;;) {
-    arena.reset();
-    Value item;
-    auto got = stream.next(item);
-    if (!got.ok() || !*got) break;
-    out.push_back(item.offset());
-  }
+  each_whole_item(path, text, lines,
+                  [&](const Value& item, const Document&) { out.push_back(item.offset()); });
   return out;
 }
 

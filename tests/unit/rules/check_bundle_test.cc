@@ -179,6 +179,24 @@ const std::string kPolicy =
     "  - rule: vpc.required\n    resource: \"old-*\"\n    reason: gone\n"
     "    expires: 2025-01-01\n";
 
+// The two example jobs, alternating, one per line after "[", until the
+// text has `size` bytes; then the first one closes the array.
+std::string large_bundle(size_t size) {
+  const std::string a = example("jobs/train-compliant.json");
+  const std::string b = example("jobs/train-sdk-spot.json");
+  std::string text = "[\n";
+  while (text.size() < size) text += a + ",\n" + b + ",\n";
+  return text + a + "\n]\n";
+}
+
+// The window check_paths reads a large file through.
+JsonWindowItems::Options real_window(const CheckOptions& o) {
+  return {.window = kCheckWindow,
+          .min_file_size = kWindowedFrom,
+          .max_file_size = o.read.max_file_size,
+          .max_depth = o.read.max_depth};
+}
+
 TEST(CheckBundle, TrainingBundleMatchesWholeDocument) {
   const std::string a = example("jobs/train-compliant.json");
   const std::string b = example("jobs/train-sdk-spot.json");
@@ -256,14 +274,9 @@ TEST(CheckBundle, WrongCutsWasteWorkButNotTheResult) {
 TEST(CheckBundle, CheckPathsCutsOneLargeBundleForItsThreads) {
   // check_paths gives a single file all its threads; any number of them
   // gives the same report.
-  const std::string a = example("jobs/train-compliant.json");
-  const std::string b = example("jobs/train-sdk-spot.json");
-  std::string text = "[\n";
-  while (text.size() < kWindowedFrom + kCheckWindow) text += a + ",\n" + b + ",\n";
-  text += b + "\n]\n";
   sgtest::TempDir dir;
   const std::string path = (dir / "large.json").string();
-  sgtest::write_file(path, text);
+  sgtest::write_file(path, large_bundle(kWindowedFrom + kCheckWindow));
   const Policy policy = policy_from(kPolicy);
   std::vector<Outcome> outcomes;
   for (size_t threads : {1, 2, 4}) {
@@ -280,16 +293,11 @@ TEST(CheckBundle, CheckPathsCutsOneLargeBundleForItsThreads) {
     EXPECT_EQ(outcomes[i].files, 1);
     EXPECT_EQ(outcomes[i].resources, outcomes[0].resources);
   }
-  // And the file was really cut: the later pieces' findings carry lines
-  // far into the file.
+  // And the file really is cut, and every piece used.
   PieceStats stats;
   CheckOptions o;
   o.today = "2026-11-27";
-  const JsonWindowItems::Options w{.window = kCheckWindow,
-                                   .min_file_size = kWindowedFrom,
-                                   .max_file_size = o.read.max_file_size,
-                                   .max_depth = o.read.max_depth};
-  ASSERT_TRUE(check_file_windowed(path, policy, o, w, 4, &stats).has_value());
+  ASSERT_TRUE(check_file_windowed(path, policy, o, real_window(o), 4, &stats).has_value());
   EXPECT_EQ(stats.cuts, 3u);
   EXPECT_EQ(stats.used, 4u);
 }
@@ -390,22 +398,14 @@ TEST(CheckBundle, WindowedLeavesInvalidUtf8ToTheWholeFilePath) {
 TEST(CheckBundle, LargeBundleGoesThroughTheWindowAndMatchesWholeDocument) {
   // Over kWindowedFrom, so check_paths itself takes the windowed path with
   // its real window (two refills at least).
-  const std::string a = example("jobs/train-compliant.json");
-  const std::string b = example("jobs/train-sdk-spot.json");
-  std::string text = "[\n";
-  while (text.size() < kWindowedFrom + 2 * kCheckWindow) text += a + ",\n" + b + ",\n";
-  text += a + "\n]\n";
+  const std::string text = large_bundle(kWindowedFrom + 2 * kCheckWindow);
   sgtest::TempDir dir;
   const std::string path = (dir / "large.json").string();
   sgtest::write_file(path, text);
   const Policy policy = policy_from(kPolicy);
   CheckOptions o;
   o.today = "2026-11-27";
-  const JsonWindowItems::Options w{.window = kCheckWindow,
-                                   .min_file_size = kWindowedFrom,
-                                   .max_file_size = o.read.max_file_size,
-                                   .max_depth = o.read.max_depth};
-  ASSERT_TRUE(check_file_windowed(path, policy, o, w).has_value());
+  ASSERT_TRUE(check_file_windowed(path, policy, o, real_window(o)).has_value());
   const Outcome s = streamed(path, policy, o);
   const Outcome x = whole(path, policy, o);
   EXPECT_EQ(s.error, "");
@@ -414,10 +414,8 @@ TEST(CheckBundle, LargeBundleGoesThroughTheWindowAndMatchesWholeDocument) {
   EXPECT_EQ(s.resources, x.resources);
   EXPECT_GT(x.findings.size(), 1000u);
   // A file just under the threshold is left to the whole-file path.
-  const JsonWindowItems::Options high{.window = kCheckWindow,
-                                      .min_file_size = text.size() + 1,
-                                      .max_file_size = o.read.max_file_size,
-                                      .max_depth = o.read.max_depth};
+  JsonWindowItems::Options high = real_window(o);
+  high.min_file_size = text.size() + 1;
   EXPECT_FALSE(check_file_windowed(path, policy, o, high).has_value());
   // And one over --max-file-size: the whole-file path refuses it.
   CheckOptions small = o;
