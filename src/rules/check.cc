@@ -460,14 +460,16 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   // Each file is parsed and checked on its own; results merge in input order.
   const size_t threads = opts.threads > 0 ? opts.threads : usable_cpus();
   const size_t workers = std::max<size_t>(1, std::min(files.size(), threads));
-  // A single file gets all the threads: a large bundle is cut into pieces,
-  // of 4 MiB at least (each costs a thread, a window and a heap).
-  size_t pieces = 1;
-  if (files.size() == 1 && threads > 1) {
+  // Threads the workers leave over go to cutting large bundles into
+  // pieces, of 4 MiB at least (each costs a thread, a window and a heap): a
+  // single file gets them all.
+  const size_t per_file = std::max<size_t>(1, threads / workers);
+  auto pieces_for = [&](const std::string& path) -> size_t {
+    if (per_file == 1) return 1;
     std::error_code ec;
-    const uint64_t size = std::filesystem::file_size(files[0].first, ec);
-    if (!ec) pieces = std::clamp<size_t>(size / kMinPiece, 1, threads);
-  }
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    return ec ? 1 : std::clamp<size_t>(size / kMinPiece, 1, per_file);
+  };
   std::vector<std::optional<Result<CheckResult>>> partial(files.size());
   std::atomic<size_t> next{0};
   // A large bundle is read through a window; anything that reader does not
@@ -478,7 +480,8 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
                                         .max_depth = opts.read.max_depth};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      if (auto r = check_file_windowed(files[i].first, policy, opts, window, pieces)) {
+      if (auto r = check_file_windowed(files[i].first, policy, opts, window,
+                                       pieces_for(files[i].first))) {
         partial[i].emplace(std::move(*r));
         continue;
       }

@@ -271,9 +271,9 @@ TEST(CheckBundle, WrongCutsWasteWorkButNotTheResult) {
   EXPECT_GT(wasted, 0u);
 }
 
-TEST(CheckBundle, CheckPathsCutsOneLargeBundleForItsThreads) {
-  // check_paths gives a single file all its threads; any number of them
-  // gives the same report.
+TEST(CheckBundle, CheckPathsCutsLargeBundlesForItsThreads) {
+  // check_paths gives a single file all its threads (and two files half
+  // each); any number of them gives the same report.
   sgtest::TempDir dir;
   const std::string path = (dir / "large.json").string();
   sgtest::write_file(path, large_bundle(kWindowedFrom + kCheckWindow));
@@ -293,6 +293,21 @@ TEST(CheckBundle, CheckPathsCutsOneLargeBundleForItsThreads) {
     EXPECT_EQ(outcomes[i].files, 1);
     EXPECT_EQ(outcomes[i].resources, outcomes[0].resources);
   }
+  // Two files: the same findings, each file's after the other's.
+  const std::string copy = (dir / "copy.json").string();
+  std::filesystem::copy_file(path, copy);
+  std::vector<std::vector<std::string>> both;
+  for (size_t threads : {1, 4}) {
+    CheckOptions o;
+    o.today = "2026-11-27";
+    o.threads = threads;
+    auto r = check_paths({path, copy}, policy, o);
+    ASSERT_TRUE(r.ok());
+    both.emplace_back();
+    for (const auto& f : r->findings) both.back().push_back(f.file + ":" + describe(f));
+  }
+  EXPECT_EQ(both[0].size(), 2 * outcomes[0].findings.size() + 1);  // + the expired waiver
+  EXPECT_EQ(both[1], both[0]);
   // And the file really is cut, and every piece used.
   PieceStats stats;
   CheckOptions o;
