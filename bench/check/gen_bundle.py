@@ -157,9 +157,16 @@ def main():
     ap.add_argument("-n", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("-o", "--output", default="-")
+    ap.add_argument("--one-line", action="store_true",
+                    help="the whole bundle on one line, as json.dump writes it")
     args = ap.parse_args()
-    # One request per line, as bundles exported by scripts usually are.
-    text = "[\n" + ",\n".join(json.dumps(job) for job in generate(args.n, args.seed)) + "\n]\n"
+    # One request per line, as bundles exported by scripts usually are; or
+    # all on one line.
+    jobs = generate(args.n, args.seed)
+    if args.one_line:
+        text = json.dumps(jobs) + "\n"
+    else:
+        text = "[\n" + ",\n".join(json.dumps(job) for job in jobs) + "\n]\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -261,13 +261,17 @@ class Document {
 // item by item asks for a few locations per item; indexing every line first
 // would cost more than that. Not thread-safe (one per reader).
 //
+// The cursor keeps its line and column (code points since the line's
+// start), so a location costs the bytes between the cursor and it, never a
+// recount of a long line.
+//
 // Over a whole Document, an offset before the last advance() falls back to
 // Document::locate. Over a window of a larger input (JsonWindowItems slides
 // one over a file), move_base() moves the window's start forward while the
-// bytes in front of it are still in view, keeping the line count and the
-// code points of a line that began before the new start; show() then points
-// the cursor at the window's new bytes. There an offset before the cursor
-// cannot be located: locate() gives {0, 0} and lost() turns true.
+// bytes in front of it are still in view, advancing the cursor to it if
+// needed; show() then points the cursor at the window's new bytes. There an
+// offset before the cursor cannot be located: locate() gives {0, 0} and
+// lost() turns true.
 class LineCursor {
  public:
   explicit LineCursor(const Document& doc) : doc_(&doc), text_(doc.text()) {}
@@ -285,7 +289,8 @@ class LineCursor {
   // Newlines in [from, to): adds them to `line`, moves `start` past the
   // last; true if there was one.
   bool count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const;
-  uint32_t column(uint64_t line_start, uint64_t offset) const;
+  // Code points in [from, to), both in view.
+  uint64_t code_points(uint64_t from, uint64_t to) const;
 
   const Document* doc_ = nullptr;
   std::string_view text_;  // the input from base_ on
@@ -293,7 +298,7 @@ class LineCursor {
   uint64_t at_ = 0;
   uint32_t line_ = 1;
   uint64_t line_start_ = 0;
-  uint64_t carry_ = 0;  // code points of the current line before base_
+  uint64_t at_col_ = 0;  // code points between the line's start and at_
   mutable bool lost_ = false;
 };
 

@@ -87,7 +87,16 @@ LineCol Document::locate(uint64_t offset) const { return locate_in(text_, line_s
 void LineCursor::advance(uint64_t offset) {
   offset = std::min<uint64_t>(offset, base_ + text_.size());
   if (offset <= at_) return;
-  if (count(at_, offset, line_, line_start_)) carry_ = 0;
+  // The column moves with the cursor: from the last newline passed, or on
+  // from where it was. Each byte is counted once however many locations are
+  // asked for, which matters on a long line (a bundle written on one line,
+  // as json.dump writes it, was 4x slower when every location counted from
+  // the line's start).
+  if (count(at_, offset, line_, line_start_)) {
+    at_col_ = code_points(line_start_, offset);
+  } else {
+    at_col_ += code_points(at_, offset);
+  }
   at_ = offset;
 }
 
@@ -100,27 +109,21 @@ LineCol LineCursor::locate(uint64_t offset) const {
   }
   uint32_t line = line_;
   uint64_t start = line_start_;
-  count(at_, offset, line, start);
-  return {line, column(start, offset)};
+  if (count(at_, offset, line, start)) {
+    return {line, static_cast<uint32_t>(code_points(start, offset) + 1)};
+  }
+  return {line, static_cast<uint32_t>(at_col_ + code_points(at_, offset) + 1)};
 }
 
-// A line that starts before the window is the cursor's own line (no newline
-// lies between), whose code points before base_ are carried.
-uint32_t LineCursor::column(uint64_t line_start, uint64_t offset) const {
-  if (line_start >= base_) return column_at(text_, line_start - base_, offset - base_);
-  return static_cast<uint32_t>(carry_) + column_at(text_, 0, offset - base_);
+uint64_t LineCursor::code_points(uint64_t from, uint64_t to) const {
+  return utf8_count_code_points(text_.substr(from - base_, to - from));
 }
 
 void LineCursor::move_base(uint64_t new_base) {
   if (new_base <= base_) return;
-  // (A cursor already past new_base needs no counting: its line, if it
-  // began before new_base, holds new_base too.)
+  // Past new_base first, while the bytes before it are in view: the line
+  // and column at the cursor are then all that is kept of them.
   if (new_base > at_) advance(new_base);
-  if (line_start_ < new_base) {
-    const uint64_t from = std::max(line_start_, base_);
-    carry_ = (line_start_ >= base_ ? 0 : carry_) +
-             utf8_count_code_points(text_.substr(from - base_, new_base - from));
-  }
   text_ = text_.substr(new_base - base_);
   base_ = new_base;
 }
