@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -107,33 +106,53 @@ std::string read_at(int fd, uint64_t at, size_t n) {
 
 bool is_indent(char c) { return c == ' ' || c == '\t'; }
 
-// How far the array's first item is indented when it begins a line (the
-// pretty-printed layout); 0 when it follows the '[' on its line. nullopt
-// when the array's first item is not an object.
-std::optional<size_t> item_indent(std::string_view head) {
+bool is_json_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// What a cut looks for: the array's first item, an object.
+struct FirstItem {
+  // How far it is indented when it begins a line (the pretty-printed
+  // layout); 0 when it follows the '[' on its line.
+  size_t indent = 0;
+  // Its first key as written, quotes included ("TrainingJobName"); empty
+  // when the key has an escape or does not fit the head.
+  std::string key;
+};
+
+// The array's first item, from the file's first bytes; nullopt when the
+// file is not an array whose first item is an object.
+std::optional<FirstItem> first_item(std::string_view head) {
   size_t i = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  while (i < head.size() && is_json_blank(head[i])) ++i;
   if (i >= head.size() || head[i] != '[') return std::nullopt;
   ++i;
   size_t line_start = std::string_view::npos;
-  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) {
+  while (i < head.size() && is_json_blank(head[i])) {
     if (head[i] == '\n') line_start = i + 1;
     ++i;
   }
   if (i >= head.size() || head[i] != '{') return std::nullopt;
-  if (line_start == std::string_view::npos) return size_t{0};
-  for (size_t k = line_start; k < i; ++k) {
-    if (!is_indent(head[k])) return std::nullopt;  // a '\r' or a form feed: no guess
+  FirstItem first;
+  if (line_start != std::string_view::npos) {
+    for (size_t k = line_start; k < i; ++k) {
+      if (!is_indent(head[k])) return std::nullopt;  // a '\r': no guess
+    }
+    first.indent = i - line_start;
   }
-  return i - line_start;
+  size_t q = i + 1;
+  while (q < head.size() && is_json_blank(head[q])) ++q;
+  if (q < head.size() && head[q] == '"') {
+    const size_t end = head.find_first_of("\"\\", q + 1);
+    if (end != std::string_view::npos && head[end] == '"') first.key = head.substr(q, end + 1 - q);
+  }
+  return first;
 }
 
 // The first cut in `text` (the file's bytes from `base`) at or after its
 // first newline: a line that starts (after `indent` blanks, for an array)
 // an item. In an array the last non-blank byte before the line must be the
 // ',' between items, and the item an object at the first item's indent.
-std::optional<JsonWindowItems::Cut> first_cut(std::string_view text, uint64_t base, bool lines,
-                                              size_t indent) {
+std::optional<JsonWindowItems::Cut> line_cut(std::string_view text, uint64_t base, bool lines,
+                                             size_t indent) {
   for (size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', nl + 1)) {
     const size_t start = nl + 1;
     size_t item = start;
@@ -153,6 +172,23 @@ std::optional<JsonWindowItems::Cut> first_cut(std::string_view text, uint64_t ba
   return std::nullopt;
 }
 
+// A cut inside a line, for an array written without line breaks between
+// its items (json.dump's default): an object that opens with the first
+// item's first key, after a ','. The piece then starts at the '{' itself.
+std::optional<JsonWindowItems::Cut> inline_cut(std::string_view text, uint64_t base,
+                                               const std::string& key) {
+  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    size_t k = at;
+    while (k > 0 && is_json_blank(text[k - 1])) --k;
+    if (k == 0 || text[k - 1] != '{') continue;
+    const size_t brace = k - 1;
+    size_t j = brace;
+    while (j > 0 && is_json_blank(text[j - 1])) --j;
+    if (j > 0 && text[j - 1] == ',') return JsonWindowItems::Cut{base + brace, base + brace};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::string& path,
@@ -168,15 +204,16 @@ std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::strin
   struct stat st {};
   const uint64_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
   const bool lines = is_json_lines_path(path);
-  std::optional<size_t> indent = size_t{0};
-  if (!lines) indent = item_indent(read_at(fd, 0, kFirstLook));
-  for (size_t k = 1; indent && k < parts && size / parts > 0; ++k) {
+  std::optional<FirstItem> first = FirstItem{};
+  if (!lines) first = first_item(read_at(fd, 0, kFirstLook));
+  for (size_t k = 1; first && k < parts && size / parts > 0; ++k) {
     // From one byte before the share, so a share that begins a line is seen.
     const uint64_t from = size / parts * k - 1;
     std::optional<Cut> cut;
     for (size_t look = kFirstLook; !cut && look <= kLookAhead; look *= 8) {
       const std::string text = read_at(fd, from, look);
-      cut = first_cut(text, from, lines, *indent);
+      cut = line_cut(text, from, lines, first->indent);
+      if (!cut && !lines && !first->key.empty()) cut = inline_cut(text, from, first->key);
       if (text.size() < look) break;  // the file's end
     }
     if (cut && (cuts.empty() || cut->start > cuts.back().start)) cuts.push_back(*cut);

@@ -35,23 +35,25 @@ class JsonWindowItems {
     uint64_t min_file_size = 0;       // smaller files are left to the whole-file path
     uint64_t max_file_size = 0;
     uint32_t max_depth = 512;
-    // Read from this offset on instead of the file's start: a line start
-    // that split_points() found, where an item (not the array's '[') comes
-    // next. Offsets, lines and columns are then counted from it: locate()
-    // gives line 1 for the first line, and the caller adds the real line.
+    // Read from this offset on instead of the file's start: a cut that
+    // split_points() found, where an item (not the array's '[') comes next.
+    // Offsets are the file's; lines and columns are counted from the cut
+    // as line 1, column 1, and the caller moves them to the real ones.
     uint64_t start = 0;
   };
 
   // Where a file can be cut into `parts` pieces checked in parallel: for
-  // each cut, the line start to read from and the offset of the item
-  // believed to begin there. These are guesses made from a few bytes
-  // around each cut (a newline is never inside a JSON string, so the guess
-  // is only about nesting): the reader that reads the piece before a cut
-  // confirms it by meeting an item at exactly that offset. Empty when the
-  // file is not a JSON array of objects or JSON lines, or has no cut found.
+  // each cut, the offset to read from and that of the item believed to
+  // begin there. These are guesses made from a few bytes around each cut:
+  // preferably a line start (a newline is never inside a JSON string, so
+  // that guess is only about nesting), else, for an array on one line, an
+  // object that opens with the first item's first key after a ','. The
+  // reader of the piece before a cut confirms it by meeting an item at
+  // exactly that offset. Empty when the file is not a JSON array of objects
+  // or JSON lines, or no cut was found.
   struct Cut {
     uint64_t start = 0;  // Options::start for the piece after the cut
-    uint64_t item = 0;   // where its first item begins
+    uint64_t item = 0;   // where its first item begins (start + indent blanks)
   };
   static std::vector<Cut> split_points(const std::string& path, size_t parts);
 

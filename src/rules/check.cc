@@ -227,9 +227,10 @@ class WindowedItems {
   }
   uint64_t size() const { return w_.file_size(); }
   // The stop this piece ended at (an index into `stops`), and that item's
-  // line as this piece counts lines; nullopt once it read to the end.
+  // line and column as this piece counts them; nullopt once it read to the
+  // end.
   std::optional<size_t> landed() const { return landed_; }
-  uint32_t landed_line() const { return landed_line_; }
+  LineCol landed_at() const { return landed_at_; }
 
  private:
   bool lands(uint64_t offset) {
@@ -237,7 +238,7 @@ class WindowedItems {
     if (next_stop_ == stops_.size() || stops_[next_stop_] != offset) return false;
     landed_ = next_stop_;
     w_.advance(offset);
-    landed_line_ = w_.locate(offset).line;
+    landed_at_ = w_.locate(offset);
     return true;
   }
   static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
@@ -245,7 +246,7 @@ class WindowedItems {
   std::span<const uint64_t> stops_;
   size_t next_stop_ = 0;
   std::optional<size_t> landed_;
-  uint32_t landed_line_ = 0;
+  LineCol landed_at_;
   bool stop_ = false;
 };
 
@@ -321,7 +322,20 @@ namespace {
 struct Piece {
   std::optional<CheckResult> result;
   std::optional<size_t> landed;  // the stop it ended at; nullopt: the file's end
-  uint32_t landed_line = 0;      // that stop's line, counted from the piece's start
+  LineCol landed_at;             // that stop's place, counted from the piece's start
+};
+
+// Where a piece's lines and columns lie in the file: its line 1 is the
+// file's line `lines` + 1, and columns on its line 1 are `columns` further
+// (a piece cut inside a line starts at that line's column `columns` + 1).
+struct Shift {
+  uint32_t lines = 0;
+  uint32_t columns = 0;
+  LineCol apply(LineCol at) const {
+    if (at.line == 1) at.column += columns;
+    at.line += lines;
+    return at;
+  }
 };
 
 Piece check_piece(const std::string& path, const Policy& policy, const CheckOptions& opts,
@@ -337,19 +351,24 @@ Piece check_piece(const std::string& path, const Policy& policy, const CheckOpti
   if (!done.ok() || !*done || reader->lost()) return piece;
   piece.result = std::move(out);
   piece.landed = items.landed();
-  piece.landed_line = items.landed_line();
+  piece.landed_at = items.landed_at();
   return piece;
 }
 
-// Appends a later piece's results, its lines moved down by `lines_before`
-// (the lines of the file before the piece's first line).
-void append_piece(CheckResult& out, CheckResult&& piece, uint32_t lines_before) {
+void move_finding(Finding& f, const Shift& shift) {
+  const LineCol at = shift.apply({f.line, f.column});
+  f.line = at.line;
+  f.column = at.column;
+}
+
+// Appends a later piece's results, moved to their places in the file.
+void append_piece(CheckResult& out, CheckResult&& piece, const Shift& shift) {
   for (auto& f : piece.findings) {
-    f.line += lines_before;
+    move_finding(f, shift);
     out.findings.push_back(std::move(f));
   }
   for (auto& w : piece.waived) {
-    w.finding.line += lines_before;
+    move_finding(w.finding, shift);
     out.waived.push_back(std::move(w));
   }
   // One file, however many pieces.
@@ -403,13 +422,18 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   // a later piece's first item hands over to that piece.
   if (!done[0].result) return std::nullopt;
   CheckResult out = std::move(*done[0].result);
-  uint32_t lines_before = 0;
+  Shift shift;  // of piece j
   size_t used = 1;
   for (size_t j = 0; done[j].landed; ++used) {
     const size_t next = j + 1 + *done[j].landed;
-    lines_before += done[j].landed_line - 1;
+    // The next piece's first item, where this one landed: line 1 there,
+    // and the column of the blanks before it from the piece's start.
+    const JsonWindowItems::Cut& cut = cuts[next - 1];
+    const LineCol at = shift.apply(done[j].landed_at);
+    shift = {.lines = at.line - 1,
+             .columns = at.column - 1 - static_cast<uint32_t>(cut.item - cut.start)};
     if (!done[next].result) return std::nullopt;
-    append_piece(out, std::move(*done[next].result), lines_before);
+    append_piece(out, std::move(*done[next].result), shift);
     j = next;
   }
   if (stats != nullptr) *stats = {.cuts = cuts.size(), .used = used};

@@ -255,19 +255,21 @@ TEST(JsonWindowItems, SplitPointsAreItemStartsInCommonLayouts) {
   const std::string pretty_item =
       "  {\n    \"TrainingJobName\": \"j\",\n    \"Tags\": [\n      {\"Key\": \"a\"},\n"
       "      {\"Key\": \"b\"}\n    ]\n  }";
-  std::string per_line = "[\n", pretty = "[\n", lines, crlf = "[\r\n";
+  std::string per_line = "[\n", pretty = "[\n", lines, crlf = "[\r\n", one_line = "[";
   for (int i = 0; i < 40; ++i) {
     const bool last = i == 39;
     per_line += item + (last ? "\n]\n" : ",\n");
     pretty += pretty_item + (last ? "\n]\n" : ",\n");
     lines += item + (i % 7 == 0 ? "\n\n" : "\n");
     crlf += item + (last ? "\r\n]\r\n" : " ,\r\n");
+    // json.dump's layout: no line breaks; the tags' objects do not open
+    // with the first key, items do.
+    one_line += item + (last ? "]" : ", ");
   }
   const std::vector<std::tuple<std::string, std::string, bool>> cases = {
-      {"per-line.json", per_line, false},
-      {"pretty.json", pretty, false},
-      {"saved.jsonl", lines, true},
-      {"crlf.json", crlf, false},
+      {"per-line.json", per_line, false}, {"pretty.json", pretty, false},
+      {"saved.jsonl", lines, true},       {"crlf.json", crlf, false},
+      {"one-line.json", one_line, false},
   };
   for (const auto& [name, text, is_lines] : cases) {
     SCOPED_TRACE(name);
@@ -282,7 +284,8 @@ TEST(JsonWindowItems, SplitPointsAreItemStartsInCommonLayouts) {
       for (const auto& c : cuts) {
         EXPECT_GT(c.start, last);  // increasing
         last = c.start;
-        EXPECT_EQ(text[c.start - 1], '\n');
+        // At a line start, or (one line) at the item itself.
+        EXPECT_TRUE(text[c.start - 1] == '\n' || (c.start == c.item && text.find('\n') > c.item));
         EXPECT_LE(c.start, c.item);
         EXPECT_EQ(text.find_first_not_of(" \t", c.start), c.item);
         EXPECT_NE(std::find(items.begin(), items.end(), c.item), items.end())
@@ -290,14 +293,16 @@ TEST(JsonWindowItems, SplitPointsAreItemStartsInCommonLayouts) {
       }
     }
   }
-  // No line breaks, or items that are not objects: nowhere to cut.
-  std::string one_line = "[", numbers = "[\n";
+  // Items that are not objects, one object, YAML, or one line whose items'
+  // first key has an escape: nowhere to cut.
+  std::string numbers = "[\n", escaped = "[";
   for (int i = 0; i < 40; ++i) {
-    one_line += item + (i < 39 ? ", " : "]");
     numbers += std::to_string(i) + (i < 39 ? ",\n" : "\n]");
+    escaped += R"({"Training\u004aobName": "j"})" + std::string(i < 39 ? ", " : "]");
   }
-  for (const auto& [name, text] : {std::pair{"one-line.json", one_line}, {"numbers.json", numbers},
-                                   {"object.json", item + "\n"}, {"yaml.json", "a: 1\nb: 2\n"}}) {
+  for (const auto& [name, text] :
+       {std::pair{"numbers.json", numbers}, {"escaped.json", escaped},
+        {"object.json", item + "\n"}, {"yaml.json", "a: 1\nb: 2\n"}}) {
     SCOPED_TRACE(name);
     const std::string path = (dir / name).string();
     sgtest::write_file(path, text);

@@ -223,6 +223,27 @@ TEST(CheckBundle, TrainingBundleMatchesWholeDocument) {
   ASSERT_TRUE(r.ok());
   EXPECT_GT(r->findings.size(), 3u);
   EXPECT_EQ(r->summary.resources, 5);
+  // Pretty-printed as json.dump(indent=2) would: items indented, so a
+  // piece starts two blanks before its first item.
+  auto indented = [](const std::string& item) {
+    std::string out = "  ";
+    for (char ch : item) {
+      out += ch;
+      if (ch == '\n') out += "  ";
+    }
+    return out;
+  };
+  const std::string pretty = "[\n" + indented(a) + ",\n" + indented(b) + ",\n" + indented(c) +
+                             ",\n" + indented(a) + ",\n" + indented(b) + "\n]\n";
+  expect_same("pretty.json", pretty, policy_from(kPolicy));
+  sgtest::write_file(dir / "p.json", pretty);
+  {
+    PieceStats stats;
+    CheckOptions o;
+    o.today = "2026-11-27";
+    ASSERT_TRUE(windowed((dir / "p.json").string(), policy_from(kPolicy), o, 257, 3, &stats));
+    EXPECT_GE(stats.used, 2u);
+  }
   // Cut in three, the pieces are really used (items begin at line starts
   // after "},"): the comparisons above covered the hand-over.
   PieceStats stats;
@@ -384,6 +405,18 @@ TEST(CheckBundle, WindowedOneLineAndMultibyteBundlesMatchWholeDocument) {
   // started windows ago.
   const std::string line = "[" + a + "," + odd + "," + b + "," + odd + "," + a + "]";
   expect_same("one-line.json", line, policy);
+  {
+    // Cut inside the line (items open with the same first key): columns
+    // on the pieces' first line were moved, and the comparisons above
+    // covered that.
+    sgtest::TempDir dir;
+    sgtest::write_file(dir / "l.json", line);
+    CheckOptions o;
+    o.today = "2026-11-27";
+    PieceStats stats;
+    ASSERT_TRUE(windowed((dir / "l.json").string(), policy, o, 257, 3, &stats));
+    EXPECT_GE(stats.used, 2u);
+  }
   expect_same("one-line-bom.json", "\xEF\xBB\xBF  \r\n" + line + " \r\n\n", policy);
   // Pretty-printed, CRLF throughout.
   std::string crlf;
