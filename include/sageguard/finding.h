@@ -51,6 +51,15 @@ struct CheckSummary {
     if (s == Severity::warning) ++warning;
     if (s == Severity::note) ++note;
   }
+  // Adds another result's resources, skipped files and findings (files are
+  // the caller's to count: a file checked in pieces is still one).
+  void add_counts(const CheckSummary& o) {
+    resources += o.resources;
+    skipped += o.skipped;
+    error += o.error;
+    warning += o.warning;
+    note += o.note;
+  }
 };
 
 struct CheckResult {

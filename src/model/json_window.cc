@@ -192,7 +192,7 @@ std::optional<JsonWindowItems::Cut> inline_cut(std::string_view text, uint64_t b
 }  // namespace
 
 std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::string& path,
-                                                                size_t parts) {
+                                                                size_t parts, uint64_t min_size) {
   // A cut is looked for after each even share of the file, in 16 KiB, then
   // in up to 1 MiB: items are a few KiB, and a cut not found in 1 MiB is
   // left out.
@@ -203,6 +203,10 @@ std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::strin
   if (fd < 0) return cuts;
   struct stat st {};
   const uint64_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+  if (size == 0 || size < min_size) {
+    ::close(fd);
+    return cuts;
+  }
   const bool lines = is_json_lines_path(path);
   std::optional<FirstItem> first = FirstItem{};
   if (!lines) first = first_item(read_at(fd, 0, kFirstLook));

@@ -50,12 +50,13 @@ class JsonWindowItems {
   // object that opens with the first item's first key after a ','. The
   // reader of the piece before a cut confirms it by meeting an item at
   // exactly that offset. Empty when the file is not a JSON array of objects
-  // or JSON lines, or no cut was found.
+  // or JSON lines, is smaller than `min_size`, or no cut was found.
   struct Cut {
     uint64_t start = 0;  // Options::start for the piece after the cut
     uint64_t item = 0;   // where its first item begins (start + indent blanks)
   };
-  static std::vector<Cut> split_points(const std::string& path, size_t parts);
+  static std::vector<Cut> split_points(const std::string& path, size_t parts,
+                                       uint64_t min_size = 0);
 
   // A reader for `path` if it is a regular file holding a JSON array (or
   // JSON lines, by its name) within the size limit; nullptr for anything

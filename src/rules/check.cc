@@ -338,13 +338,13 @@ struct Shift {
   }
 };
 
-Piece check_piece(const std::string& path, const Policy& policy, const CheckOptions& opts,
-                  const JsonWindowItems::Options& window, std::span<const uint64_t> stops) {
+Piece check_piece(const std::string& path, const Policy& policy,
+                  const rules::Severities& severities, const std::string& today,
+                  const CheckOptions& opts, const JsonWindowItems::Options& window,
+                  std::span<const uint64_t> stops) {
   Piece piece;
   auto reader = JsonWindowItems::open(path, window);
   if (!reader) return piece;
-  const std::string today = opts.today.empty() ? utc_today() : opts.today;
-  const rules::Severities severities(policy);
   WindowedItems items(*reader, stops);
   CheckResult out;
   auto done = check_items(items, path, policy, severities, opts, today, out);
@@ -371,12 +371,7 @@ void append_piece(CheckResult& out, CheckResult&& piece, const Shift& shift) {
     move_finding(w.finding, shift);
     out.waived.push_back(std::move(w));
   }
-  // One file, however many pieces.
-  out.summary.resources += piece.summary.resources;
-  out.summary.skipped += piece.summary.skipped;
-  out.summary.error += piece.summary.error;
-  out.summary.warning += piece.summary.warning;
-  out.summary.note += piece.summary.note;
+  out.summary.add_counts(piece.summary);  // one file, however many pieces
 }
 
 }  // namespace
@@ -385,12 +380,12 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
                                                const CheckOptions& opts,
                                                const JsonWindowItems::Options& window,
                                                size_t pieces, PieceStats* stats) {
-  std::vector<JsonWindowItems::Cut> cuts;
-  if (pieces > 1) {
-    std::error_code ec;
-    const uint64_t size = std::filesystem::file_size(path, ec);
-    if (!ec && size >= window.min_file_size) cuts = JsonWindowItems::split_points(path, pieces);
-  }
+  const std::vector<JsonWindowItems::Cut> cuts =
+      pieces > 1 ? JsonWindowItems::split_points(path, pieces, window.min_file_size)
+                 : std::vector<JsonWindowItems::Cut>{};
+  // Shared by the pieces (read-only).
+  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const rules::Severities severities(policy);
   // Piece k + 1 starts at cuts[k]; piece j stops at the first of the later
   // pieces' first items it meets.
   std::vector<uint64_t> stops;
@@ -399,7 +394,8 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   auto check_after_cut = [&](size_t k) {
     JsonWindowItems::Options w = window;
     w.start = cuts[k].start;
-    done[k + 1] = check_piece(path, policy, opts, w, std::span(stops).subspan(k + 1));
+    done[k + 1] =
+        check_piece(path, policy, severities, today, opts, w, std::span(stops).subspan(k + 1));
   };
   std::vector<std::thread> threads;
   size_t started = 0;
@@ -414,7 +410,7 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
     // No more threads to be had (a process or memory limit): the pieces
     // left are checked on this one, after the first.
   }
-  done[0] = check_piece(path, policy, opts, window, stops);
+  done[0] = check_piece(path, policy, severities, today, opts, window, stops);
   for (size_t k = started; k < cuts.size(); ++k) check_after_cut(k);
   for (auto& t : threads) t.join();
 
@@ -533,11 +529,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     if (!p->ok()) return std::move(*p).error();
     CheckResult& r = p->value();
     result.summary.files += r.summary.files;
-    result.summary.resources += r.summary.resources;
-    result.summary.skipped += r.summary.skipped;
-    result.summary.error += r.summary.error;
-    result.summary.warning += r.summary.warning;
-    result.summary.note += r.summary.note;
+    result.summary.add_counts(r.summary);
     if (result.findings.size() < r.findings.size()) {
       // Keep the larger list's buffer (a single large file's is backed by
       // huge pages): the few findings before it move to its front.

@@ -70,6 +70,13 @@ Outcome outcome_of(const CheckResult& r) {
   return out;
 }
 
+// Options with a fixed date, so waiver expiry does not depend on the day.
+CheckOptions dated_options() {
+  CheckOptions o;
+  o.today = "2026-11-27";
+  return o;
+}
+
 // The reference: the whole file parsed, then check_document.
 Outcome whole(const std::string& path, const Policy& policy, const CheckOptions& o) {
   Outcome out;
@@ -142,8 +149,7 @@ void expect_same(const std::string& name, const std::string& text, const Policy&
   sgtest::TempDir dir;
   const std::string path = (dir / name).string();
   sgtest::write_file(path, text);
-  CheckOptions o;
-  o.today = "2026-11-27";
+  CheckOptions o = dated_options();
   const Outcome a = streamed(path, policy, o);
   const Outcome b = whole(path, policy, o);
   EXPECT_EQ(a.error, b.error);
@@ -239,16 +245,14 @@ TEST(CheckBundle, TrainingBundleMatchesWholeDocument) {
   sgtest::write_file(dir / "p.json", pretty);
   {
     PieceStats stats;
-    CheckOptions o;
-    o.today = "2026-11-27";
+    CheckOptions o = dated_options();
     ASSERT_TRUE(windowed((dir / "p.json").string(), policy_from(kPolicy), o, 257, 3, &stats));
     EXPECT_GE(stats.used, 2u);
   }
   // Cut in three, the pieces are really used (items begin at line starts
   // after "},"): the comparisons above covered the hand-over.
   PieceStats stats;
-  CheckOptions o;
-  o.today = "2026-11-27";
+  CheckOptions o = dated_options();
   ASSERT_TRUE(windowed((dir / "b.json").string(), policy_from(kPolicy), o, 257, 3, &stats));
   EXPECT_GE(stats.cuts, 1u);  // two shares may find the same next item
   EXPECT_EQ(stats.used, stats.cuts + 1);
@@ -272,8 +276,7 @@ TEST(CheckBundle, WrongCutsWasteWorkButNotTheResult) {
   const std::string path = (dir / "tags.json").string();
   sgtest::write_file(path, text);
   const Policy policy = policy_from(kPolicy);
-  CheckOptions o;
-  o.today = "2026-11-27";
+  CheckOptions o = dated_options();
   const Outcome x = whole(path, policy, o);
   ASSERT_EQ(x.error, "");
   EXPECT_EQ(x.resources, 12);
@@ -301,8 +304,7 @@ TEST(CheckBundle, CheckPathsCutsLargeBundlesForItsThreads) {
   const Policy policy = policy_from(kPolicy);
   std::vector<Outcome> outcomes;
   for (size_t threads : {1, 2, 4}) {
-    CheckOptions o;
-    o.today = "2026-11-27";
+    CheckOptions o = dated_options();
     o.threads = threads;
     outcomes.push_back(streamed(path, policy, o));
   }
@@ -319,8 +321,7 @@ TEST(CheckBundle, CheckPathsCutsLargeBundlesForItsThreads) {
   std::filesystem::copy_file(path, copy);
   std::vector<std::vector<std::string>> both;
   for (size_t threads : {1, 4}) {
-    CheckOptions o;
-    o.today = "2026-11-27";
+    CheckOptions o = dated_options();
     o.threads = threads;
     auto r = check_paths({path, copy}, policy, o);
     ASSERT_TRUE(r.ok());
@@ -331,8 +332,7 @@ TEST(CheckBundle, CheckPathsCutsLargeBundlesForItsThreads) {
   EXPECT_EQ(both[1], both[0]);
   // And the file really is cut, and every piece used.
   PieceStats stats;
-  CheckOptions o;
-  o.today = "2026-11-27";
+  CheckOptions o = dated_options();
   ASSERT_TRUE(check_file_windowed(path, policy, o, real_window(o), 4, &stats).has_value());
   EXPECT_EQ(stats.cuts, 3u);
   EXPECT_EQ(stats.used, 4u);
@@ -411,8 +411,7 @@ TEST(CheckBundle, WindowedOneLineAndMultibyteBundlesMatchWholeDocument) {
     // covered that.
     sgtest::TempDir dir;
     sgtest::write_file(dir / "l.json", line);
-    CheckOptions o;
-    o.today = "2026-11-27";
+    CheckOptions o = dated_options();
     PieceStats stats;
     ASSERT_TRUE(windowed((dir / "l.json").string(), policy, o, 257, 3, &stats));
     EXPECT_GE(stats.used, 2u);
@@ -451,8 +450,7 @@ TEST(CheckBundle, LargeBundleGoesThroughTheWindowAndMatchesWholeDocument) {
   const std::string path = (dir / "large.json").string();
   sgtest::write_file(path, text);
   const Policy policy = policy_from(kPolicy);
-  CheckOptions o;
-  o.today = "2026-11-27";
+  CheckOptions o = dated_options();
   ASSERT_TRUE(check_file_windowed(path, policy, o, real_window(o)).has_value());
   const Outcome s = streamed(path, policy, o);
   const Outcome x = whole(path, policy, o);
