@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aws/crypto_loader.h"
+#include "util/strings.h"
 #include "sageguard/aws/sigv4_signer.h"
 
 namespace sageguard::aws::sigv4 {
@@ -71,20 +72,13 @@ std::string uri_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]);
-      int lo = hex_value(s[i + 2]);
+      int hi = hex_digit_value(s[i + 1]);
+      int lo = hex_digit_value(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;

@@ -1,6 +1,7 @@
 // An iterative (explicit stack) XML reader: a hostile or broken answer can
 // neither recurse us out of stack nor make us read past its end.
 #include "aws/xml_lite.h"
+#include "util/strings.h"
 #include "util/utf8.h"
 
 #include <cstdint>
@@ -50,10 +51,7 @@ Result<size_t> decode_entity(std::string_view text, size_t i, std::string& out) 
     uint32_t cp = 0;
     if (digits.empty()) return Error::make(ErrorCode::aws, "XML: empty character reference");
     for (char c : digits) {
-      int v = -1;
-      if (c >= '0' && c <= '9') v = c - '0';
-      if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
-      if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+      const int v = hex ? hex_digit_value(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
       if (v < 0) return Error::make(ErrorCode::aws, "XML: bad character reference");
       cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
       if (cp > 0x10FFFF) return Error::make(ErrorCode::aws, "XML: character reference out of range");

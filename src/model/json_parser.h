@@ -25,6 +25,7 @@
 #include "model/tree_builder.h"
 #include "sageguard/document.h"
 #include "util/json_scan.h"
+#include "util/strings.h"
 #include "util/utf8.h"
 
 namespace sageguard {
@@ -272,18 +273,11 @@ class JsonParser {
     return true;
   }
 
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   bool read_hex4(uint64_t p, uint32_t& cp) {
     if (n_ - p < 4) return failed(p, "truncated \\u escape");
     cp = 0;
     for (int i = 0; i < 4; ++i) {
-      int h = hex(s_[p + i]);
+      int h = hex_digit_value(s_[p + i]);
       if (h < 0) return failed(p + i, "invalid hex digit in \\u escape");
       cp = (cp << 4) | static_cast<uint32_t>(h);
     }

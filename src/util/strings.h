@@ -64,6 +64,16 @@ inline bool same_bytes(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The value of one hexadecimal digit (either case), or -1 for any other
+// character: JSON's \u escapes, SigV4's percent-decoding and XML's &#x;
+// references all read digits this way.
+constexpr int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // For text meant for a terminal: control characters (C0 and DEL), which

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -112,3 +114,13 @@ TEST(JsonPlainPrefix, AgreesWithBytewiseDefinition) {
 
 }  // namespace
 }  // namespace sageguard
+
+// Every byte, against the C library's idea of a hex digit and strtol's value.
+TEST(HexDigitValue, AgreesWithCLibraryForEveryByte) {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const char text[2] = {c, '\0'};
+    const int want = std::isxdigit(b) ? static_cast<int>(std::strtol(text, nullptr, 16)) : -1;
+    EXPECT_EQ(sageguard::hex_digit_value(c), want) << "byte " << b;
+  }
+}
