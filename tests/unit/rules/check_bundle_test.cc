@@ -14,6 +14,7 @@
 #include "rules/check_windowed.h"
 #include "sageguard/check.h"
 #include "test_support.h"
+#include "thread_refusal.h"
 
 namespace sageguard {
 namespace {
@@ -336,6 +337,55 @@ TEST(CheckBundle, CheckPathsCutsLargeBundlesForItsThreads) {
   ASSERT_TRUE(check_file_windowed(path, policy, o, real_window(o), 4, &stats).has_value());
   EXPECT_EQ(stats.cuts, 3u);
   EXPECT_EQ(stats.used, 4u);
+}
+
+TEST(CheckBundle, PiecesAndFilesRunOnTheThreadsThereAre) {
+  // When a thread cannot be created (a process or memory limit), its piece,
+  // or its files, are checked on the threads there are: same report, every
+  // piece still used.
+  sgtest::TempDir dir;
+  const std::string path = (dir / "large.json").string();
+  sgtest::write_file(path, large_bundle(kWindowedFrom + kCheckWindow));
+  const std::string copy = (dir / "copy.json").string();
+  std::filesystem::copy_file(path, copy);
+  const Policy policy = policy_from(kPolicy);
+  CheckOptions o = dated_options();
+  const auto reference = check_file_windowed(path, policy, o, real_window(o), 4);
+  ASSERT_TRUE(reference.has_value());
+  const Outcome want = outcome_of(*reference);
+  EXPECT_GT(want.findings.size(), 1000u);
+  // No thread at all, then one of the three a 4-piece check asks for.
+  for (size_t allowed : {0, 1}) {
+    SCOPED_TRACE("threads allowed: " + std::to_string(allowed));
+    PieceStats stats;
+    std::optional<CheckResult> r;
+    {
+      sgtest::RefuseThreads refuse(allowed);
+      r = check_file_windowed(path, policy, o, real_window(o), 4, &stats);
+      EXPECT_EQ(refuse.refused(), 1u);  // it stops asking after the first refusal
+    }
+    ASSERT_TRUE(r.has_value());
+    const Outcome got = outcome_of(*r);
+    EXPECT_EQ(got.findings, want.findings);
+    EXPECT_EQ(got.waived, want.waived);
+    EXPECT_EQ(got.resources, want.resources);
+    EXPECT_EQ(stats.cuts, 3u);
+    EXPECT_EQ(stats.used, 4u);
+  }
+  // check_paths with two files and four threads, none of which can start:
+  // the calling thread checks both files, in order.
+  o.threads = 4;
+  auto all = check_paths({path, copy}, policy, o);
+  ASSERT_TRUE(all.ok());
+  Result<CheckResult> alone = Error::make(ErrorCode::input, "not run");
+  {
+    sgtest::RefuseThreads refuse(0);
+    alone = check_paths({path, copy}, policy, o);
+    EXPECT_GE(refuse.refused(), 1u);
+  }
+  ASSERT_TRUE(alone.ok()) << alone.error().describe();
+  EXPECT_EQ(outcome_of(*alone).findings, outcome_of(*all).findings);
+  EXPECT_EQ(alone->summary.files, 2);
 }
 
 TEST(CheckBundle, PropagationBundleIsCheckedWhole) {
