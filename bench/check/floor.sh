@@ -8,7 +8,10 @@
 #                                    visiting every value: no checks, no report)
 #   sageguard check --format json   (the benchmark itself)
 # then prints simdjson_walk's per-pass times over one loaded text, where the
-# passes after the first show the parse alone in warm memory.
+# passes after the first show the parse alone in warm memory; then times
+# the start-up floor: an empty C program, the same program made to load
+# libstdc++ only, and made to load every shared library sageguard loads
+# (read off `ldd`), next to `sageguard --version`.
 # Needs run.sh to have built build-bench/ and the bundle first.
 set -euo pipefail
 
@@ -34,3 +37,23 @@ hyperfine -N -i --warmup 2 --runs 15 \
   "${PIN[*]} $WALK $BUNDLE" \
   "${PIN[*]} $BUILD/sageguard check --format json $BUNDLE"
 "${PIN[@]}" "$WALK" "$BUNDLE" 5
+
+# Start-up: what loading sageguard's shared libraries costs before main().
+EMPTY_SRC=$BUILD/empty_main.c
+echo 'int main(void) { return 0; }' >"$EMPTY_SRC"
+cc -O2 "$EMPTY_SRC" -o "$BUILD/empty_main"
+cc -O2 "$EMPTY_SRC" -o "$BUILD/empty_main_stdcxx" -Wl,--no-as-needed -lstdc++
+LIBS=()
+while read -r lib; do
+  case $lib in
+    libc.so.*|*ld-linux*|linux-vdso*) ;;
+    *) LIBS+=("-l:$lib") ;;
+  esac
+done < <(ldd "$BUILD/sageguard" | awk '{print $1}')
+cc -O2 "$EMPTY_SRC" -o "$BUILD/empty_main_all" -Wl,--no-as-needed "${LIBS[@]}"
+echo "sageguard's shared libraries: ${LIBS[*]}"
+hyperfine -N -i --warmup 5 --runs 40 \
+  "${PIN[*]} $BUILD/empty_main" \
+  "${PIN[*]} $BUILD/empty_main_stdcxx" \
+  "${PIN[*]} $BUILD/empty_main_all" \
+  "${PIN[*]} $BUILD/sageguard --version"
