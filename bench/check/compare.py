@@ -32,20 +32,23 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
+def run_cli(cmd):
+    """One run of `cmd`: (wall, cpu) seconds, CPU being user+sys."""
+    c0 = children_cpu()
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
+    wall, cpu = time.perf_counter() - t0, children_cpu() - c0
+    if p.returncode > 1:
+        sys.exit(f"compare.py: {cmd} exited {p.returncode}")
+    return wall, cpu
+
+
 def time_cli(cmd, runs):
-    """Wall and CPU (user+sys) seconds per run. CPU time is the figure to
-    trust on a shared machine, where wall time includes waiting for a core."""
+    """Wall and CPU seconds per run. CPU time is the figure to trust on a
+    shared machine, where wall time includes waiting for a core."""
     subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)  # warm the page cache
-    times, cpu = [], []
-    for _ in range(runs):
-        c0 = children_cpu()
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t0)
-        cpu.append(children_cpu() - c0)
-        if p.returncode > 1:
-            sys.exit(f"compare.py: {cmd} exited {p.returncode}")
-    return times, cpu
+    results = [run_cli(cmd) for _ in range(runs)]
+    return [w for w, _ in results], [c for _, c in results]
 
 
 def botocore_pass():
@@ -80,34 +83,18 @@ def time_botocore(run, docs, runs):
     return times, cpu
 
 
-def paired_speedups(run, cmd, docs, pairs):
+def paired_speedups(run, cmd, docs, pairs, on_wall=False):
     """botocore pass / sageguard run, alternating one of each `pairs` times.
     This VM's speed drifts by up to a third within minutes; timing the two
-    in separate phases lets that drift into the ratio, pairing does not."""
+    in separate phases lets that drift into the ratio, pairing does not.
+    CPU time is compared, or wall time (on_wall) for sageguard free to use
+    every core, whose CPU time is spread over several."""
+    which = 0 if on_wall else 1
     ratios = []
     for _ in range(pairs):
-        c0 = children_cpu()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
-        sg_cpu = children_cpu() - c0
-        if p.returncode > 1:
-            sys.exit(f"compare.py: {cmd} exited {p.returncode}")
-        _, bc_cpu = run(docs)
-        ratios.append(bc_cpu / sg_cpu)
-    return ratios
-
-
-def paired_wall_speedups(run, cmd, docs, pairs):
-    """Like paired_speedups, on wall time: for sageguard free to use every
-    core, whose CPU time is spread over several."""
-    ratios = []
-    for _ in range(pairs):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
-        sg_wall = time.perf_counter() - t0
-        if p.returncode > 1:
-            sys.exit(f"compare.py: {cmd} exited {p.returncode}")
-        bc_wall, _ = run(docs)
-        ratios.append(bc_wall / sg_wall)
+        sg = run_cli(cmd)
+        bc = run(docs)
+        ratios.append(bc[which] / sg[which])
     return ratios
 
 
@@ -181,7 +168,7 @@ def main():
         # This process is pinned to botocore's core now; its children would
         # inherit that, so sageguard gets every CPU back through taskset.
         unpin = ["taskset", "-c", f"0-{os.cpu_count() - 1}"] if shutil.which("taskset") else []
-        all_ratios = paired_wall_speedups(botocore_run, unpin + all_cmd, docs, args.pairs)
+        all_ratios = paired_speedups(botocore_run, unpin + all_cmd, docs, args.pairs, on_wall=True)
 
     sg_best, sg_med = min(sg_times), statistics.median(sg_times)
     bc_best, bc_med = min(bc_times), statistics.median(bc_times)

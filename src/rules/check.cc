@@ -6,13 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <future>
 #include <span>
 #include <system_error>
-#include <thread>
 
 #include "model/json_window.h"
 #include "rules/check_windowed.h"
@@ -199,14 +198,14 @@ class DocumentItems {
 // reports no input error of its own: every Error it returns means "check
 // this file whole instead", and the whole-file path reports the real one.
 //
-// A piece of a file cut for parallel checking also has `stops`, the
-// offsets (increasing) where later pieces' first items are believed to
-// begin: it ends at the first item met exactly at one, and landed() says
-// which. Items that begin past a stop without landing on it show the guess
+// A piece of a file cut for parallel checking also has `stops`, the later
+// pieces' cuts (increasing), whose `item` is where their first items are
+// believed to begin: it ends at the first item met exactly at one, and
+// landed() says which. Items that begin past a stop without landing on it show the guess
 // was wrong; the piece reads on.
 class WindowedItems {
  public:
-  explicit WindowedItems(JsonWindowItems& w, std::span<const uint64_t> stops = {})
+  explicit WindowedItems(JsonWindowItems& w, std::span<const JsonWindowItems::Cut> stops = {})
       : w_(w), stops_(stops) {}
   Result<bool> next(Value& item) {
     if (stop_) return give_up();
@@ -234,8 +233,8 @@ class WindowedItems {
 
  private:
   bool lands(uint64_t offset) {
-    while (next_stop_ < stops_.size() && stops_[next_stop_] < offset) ++next_stop_;
-    if (next_stop_ == stops_.size() || stops_[next_stop_] != offset) return false;
+    while (next_stop_ < stops_.size() && stops_[next_stop_].item < offset) ++next_stop_;
+    if (next_stop_ == stops_.size() || stops_[next_stop_].item != offset) return false;
     landed_ = next_stop_;
     w_.advance(offset);
     landed_at_ = w_.locate(offset);
@@ -243,7 +242,7 @@ class WindowedItems {
   }
   static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
   JsonWindowItems& w_;
-  std::span<const uint64_t> stops_;
+  std::span<const JsonWindowItems::Cut> stops_;
   size_t next_stop_ = 0;
   std::optional<size_t> landed_;
   LineCol landed_at_;
@@ -341,7 +340,7 @@ struct Shift {
 Piece check_piece(const std::string& path, const Policy& policy,
                   const rules::Severities& severities, const std::string& today,
                   const CheckOptions& opts, const JsonWindowItems::Options& window,
-                  std::span<const uint64_t> stops) {
+                  std::span<const JsonWindowItems::Cut> stops) {
   Piece piece;
   auto reader = JsonWindowItems::open(path, window);
   if (!reader) return piece;
@@ -386,33 +385,20 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   // Shared by the pieces (read-only).
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
   const rules::Severities severities(policy);
-  // Piece k + 1 starts at cuts[k]; piece j stops at the first of the later
-  // pieces' first items it meets.
-  std::vector<uint64_t> stops;
-  for (const auto& c : cuts) stops.push_back(c.item);
   std::vector<Piece> done(cuts.size() + 1);
-  auto check_after_cut = [&](size_t k) {
-    JsonWindowItems::Options w = window;
-    w.start = cuts[k].start;
-    done[k + 1] =
-        check_piece(path, policy, severities, today, opts, w, std::span(stops).subspan(k + 1));
-  };
-  std::vector<std::thread> threads;
-  size_t started = 0;
-  try {
-    for (; started < cuts.size(); ++started) {
-      threads.emplace_back([&, k = started] {
-        advise_thread_heap_huge_pages();
-        check_after_cut(k);
-      });
+  // Piece 0 reads from the file's start, piece k + 1 from cuts[k]; piece j
+  // stops at the first of the later pieces' first items it meets. Each
+  // thread takes the next piece not yet taken; the caller, starting last,
+  // usually takes piece 0 (a new thread takes a while to run).
+  std::atomic<size_t> next_piece{0};
+  run_on_threads(done.size(), [&] {
+    advise_thread_heap_huge_pages();  // a no-op on the main thread's heap
+    for (size_t j = next_piece++; j < done.size(); j = next_piece++) {
+      JsonWindowItems::Options w = window;
+      if (j > 0) w.start = cuts[j - 1].start;
+      done[j] = check_piece(path, policy, severities, today, opts, w, std::span(cuts).subspan(j));
     }
-  } catch (const std::system_error&) {
-    // No more threads to be had (a process or memory limit): the pieces
-    // left are checked on this one, after the first.
-  }
-  done[0] = check_piece(path, policy, severities, today, opts, window, stops);
-  for (size_t k = started; k < cuts.size(); ++k) check_after_cut(k);
-  for (auto& t : threads) t.join();
+  });
 
   // Follow the pieces from the file's start: each one that ended exactly at
   // a later piece's first item hands over to that piece.
@@ -516,14 +502,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
                                 : Result<CheckResult>(std::move(s).error()));
     }
   };
-  std::vector<std::thread> pool;
-  try {
-    for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // Fewer threads than asked for: the ones there are take all the files.
-  }
-  work();
-  for (auto& t : pool) t.join();
+  run_on_threads(workers, work);
 
   for (auto& p : partial) {
     if (!p->ok()) return std::move(*p).error();

@@ -36,7 +36,8 @@ struct PieceStats {
 //
 // With `pieces` > 1 the file is cut where JsonWindowItems::split_points
 // guesses items begin, and the pieces are checked in parallel, each through
-// its own window (one thread each; the first on the caller's). A piece
+// its own window (a thread per piece, the caller's included; fewer when
+// threads cannot be created, each taking the next piece). A piece
 // counts for the result only when the piece before it met an item exactly
 // at its cut; a wrong guess wastes that piece's work, never changes the
 // result: the piece before it reads on past the cut instead.

@@ -1,12 +1,18 @@
 // usable_cpus counts the affinity mask, not the machine: pinned to one CPU
-// (as `taskset -c 0` does), a process is told 1.
+// (as `taskset -c 0` does), a process is told 1. run_on_threads shares
+// work among threads, the caller's included (its thread-refusal path is
+// tested in tests/unit/rules/, where thread creation can be refused).
 #include "util/cpus.h"
 
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
+#include <set>
 #include <thread>
+#include <vector>
 
 namespace sageguard {
 namespace {
@@ -32,6 +38,25 @@ TEST(UsableCpus, CountsTheAffinityMask) {
         std::_Exit(usable_cpus() == 1 ? 0 : 1);
       },
       testing::ExitedWithCode(0), "");
+}
+
+TEST(RunOnThreads, EveryShareDoneOnceOnUpToThatManyThreadsTheCallerIncluded) {
+  for (size_t threads : {1, 2, 5}) {
+    std::vector<int> done(1000, 0);
+    std::atomic<size_t> next{0};
+    std::mutex m;
+    std::set<std::thread::id> ran_on;
+    run_on_threads(threads, [&] {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        ran_on.insert(std::this_thread::get_id());
+      }
+      for (size_t i = next++; i < done.size(); i = next++) ++done[i];
+    });
+    EXPECT_EQ(ran_on.size(), threads);
+    EXPECT_EQ(ran_on.count(std::this_thread::get_id()), 1u);
+    for (int d : done) ASSERT_EQ(d, 1);
+  }
 }
 
 }  // namespace
