@@ -47,6 +47,9 @@ struct Waiver {
   Origin origin;
 };
 
+// The largest spot.max_wait_factor a policy may set.
+inline constexpr double kMaxWaitFactorLimit = 1000;
+
 struct Policy {
   std::string source = "<built-in>";  // path of the file, or "<built-in>"
   int version = 1;
@@ -60,6 +63,9 @@ struct Policy {
 
   std::vector<std::string> subnets;          // allow-list; fix defaults
   std::vector<std::string> security_groups;  // allow-list; fix defaults
+  // The policy's subnets reach S3 (a gateway endpoint or NAT): only then
+  // may `fix` move a job that has no VpcConfig into them.
+  bool subnets_reach_s3 = false;
 
   std::optional<std::string> volume_key;
   std::optional<std::string> output_key;
@@ -70,7 +76,7 @@ struct Policy {
   std::vector<std::string> nvme_instance_types;
 
   std::optional<std::string> checkpoint_s3_prefix;
-  double max_wait_factor = 2.0;
+  double max_wait_factor = 2.0;  // 1 to kMaxWaitFactorLimit
 
   std::vector<std::string> instance_types;  // glob allow-list; empty = any
   std::optional<int64_t> max_runtime_seconds;

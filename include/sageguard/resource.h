@@ -46,7 +46,20 @@ struct Resource {
   std::string step_name;
   std::string step_type;
   uint64_t step_offset = 0;    // the step object, for findings about the step itself
+  // The pipeline's `Parameters` array (each {Name, Type, DefaultValue}), or
+  // nullptr: what `{"Get": "Parameters.X"}` in the step may resolve to.
+  const Value* pipeline_parameters = nullptr;
 };
+
+// A pipeline parameter's default standing for `{"Get": "Parameters.X"}`.
+struct ParameterDefault {
+  std::string_view name;     // X
+  const Value* value = nullptr;  // the declared DefaultValue
+};
+// The default of the parameter `v` refers to, when `v` is such an expression
+// in a pipeline step and the pipeline declares X with a DefaultValue;
+// nullopt otherwise (the value then stays unresolved). No allocation.
+std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v);
 
 struct ExtractResult {
   std::vector<Resource> resources;

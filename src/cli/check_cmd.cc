@@ -5,12 +5,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/check_estimator.h"
 #include "cli/common.h"
 #include "rules/check_windowed.h"
-#include "sageguard/aws/shared_config.h"
 #include "sageguard/check.h"
-#include "sageguard/cost/price_table.h"
-#include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/check_report.h"
 #include "util/bury.h"
 #include "util/memory.h"
@@ -60,15 +58,9 @@ int run_check(Io& io, const CheckFlags& f) {
   opts.read.max_file_size = *size;
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
-  if (policy->max_job_cost_usd || f.price_list) {
-    // budget.max-cost needs prices; the region only picks them (no AWS call).
-    auto table = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
-    if (!table.ok()) return report_error(io, table.error());
-    auto region = aws::resolve_region(aws::process_env(), "", "");
-    opts.estimator = launch::make_cost_estimator(
-        std::make_shared<const cost::PriceTable>(std::move(table).value()),
-        region.ok() ? *region : "us-east-1");
-  }
+  auto estimator = check_estimator(*policy, f.price_list);
+  if (!estimator.ok()) return report_error(io, estimator.error());
+  opts.estimator = std::move(estimator).value();
   // A large bundle yields findings (small strings) in proportion to its
   // size: have the heap they go to ready in huge pages, about as large.
   reserve_heap_in_huge_pages(large_named_input(f.paths));

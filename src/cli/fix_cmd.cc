@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "cli/check_estimator.h"
 #include "cli/common.h"
 #include "sageguard/fix/fix.h"
 #include "sageguard/report/check_report.h"
@@ -23,6 +24,7 @@ struct FixFlags {
   std::vector<std::string> skip;
   std::optional<std::string> kind;
   std::string max_file_size = "256M";
+  std::optional<std::string> price_list;
   std::string path;
 };
 
@@ -57,6 +59,10 @@ int run_fix(Io& io, const FixFlags& f) {
   opts.read.max_file_size = *size;
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
+  // The same estimator as check: what is left is what check would report.
+  auto estimator = check_estimator(*policy, f.price_list);
+  if (!estimator.ok()) return report_error(io, estimator.error());
+  opts.estimator = std::move(estimator).value();
   auto outcome = fix::fix_file(f.path, *policy, opts);
   if (!outcome.ok()) return report_error(io, outcome.error());
 
@@ -88,6 +94,10 @@ int run_fix(Io& io, const FixFlags& f) {
   for (const auto& c : outcome->not_applied) {
     report << c.file << ":" << c.line << ": " << c.rule << ": not applied (cannot edit this "
            << "part of the file safely, e.g. flow-style YAML): " << c.what << "\n";
+  }
+  for (const auto& c : outcome->withheld) {
+    report << c.file << ":" << c.line << ": " << c.rule << ": not fixed (it could break the job): "
+           << c.what << "\n";
   }
   CheckResult remaining = outcome->remaining;
   if (to_file) {
@@ -127,6 +137,9 @@ Command fix_command() {
                            "transform-job, model, endpoint-config, endpoint, pipeline");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
+            sub.add_option("--price-list", f->price_list,
+                           "AWS Price List offer file for budget.max-cost in the re-check "
+                           "(default: the bundled table)");
             sub.add_option("path", f->path, "The file to fix")->required();
             return [f](Io& io) { return run_fix(io, *f); };
           }};

@@ -127,6 +127,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   co.kind = opts.kind;
   co.read = opts.read;
   co.today = opts.today.empty() ? utc_today() : opts.today;
+  co.estimator = opts.estimator;
   CheckResult before;
   SG_TRY(check_document(*doc, true, policy, co, before));
   SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind));
@@ -146,6 +147,14 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   }
   OpList all;
   for (const auto& c : planned) {
+    if (!c.withheld.empty()) {
+      for (const auto& n : c.notes) {
+        FixChange w = to_change(*doc, *c.resource, n);
+        w.what = c.withheld;
+        out.withheld.push_back(std::move(w));
+      }
+      continue;
+    }
     const bool ok = feasible(*editor, c.ops);
     for (const auto& n : c.notes) {
       (ok ? out.changes : out.not_applied).push_back(to_change(*doc, *c.resource, n));
@@ -157,6 +166,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   const auto by_line = [](const FixChange& a, const FixChange& b) { return a.line < b.line; };
   std::stable_sort(out.changes.begin(), out.changes.end(), by_line);
   std::stable_sort(out.not_applied.begin(), out.not_applied.end(), by_line);
+  std::stable_sort(out.withheld.begin(), out.withheld.end(), by_line);
 
   std::shared_ptr<const Document> fixed_doc = doc;
   if (out.fixed != doc->text()) {

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "rules/code_fetch.h"
 #include "rules/kind_layout.h"
 #include "rules/rule_context.h"
 #include "sageguard/api_model.h"
@@ -48,8 +50,10 @@ std::string dotted(std::string_view path) {
 }
 
 // Add `value` at `path` below `scope`, creating the missing objects on the
-// way. False if the member exists already or something in the way is not a
-// plain object (null, scalar, unresolved expression): fix does not guess.
+// way, or put a scalar `value` in place of an empty string or null there.
+// False if the member holds something else already or something in the way
+// is not a plain object (null, scalar, unresolved expression): fix does not
+// guess.
 bool ensure(const Value& scope, std::string_view path, NewValue value, OpList& ops, uint64_t& at) {
   const auto segs = split_path(path);
   const Value* cur = &scope;
@@ -66,11 +70,20 @@ bool ensure(const Value& scope, std::string_view path, NewValue value, OpList& o
       at = cur->offset();
       return true;
     }
-    if (i + 1 == segs.size()) return false;
+    if (i + 1 == segs.size()) {
+      // "" and null set nothing (the rules say so): fill them in place.
+      if (!value.is_scalar() || !(next->is_null() || rules::is_empty_string(*next))) return false;
+      ops.replaces.push_back(ReplaceOp{next, std::move(value)});
+      at = next->offset();
+      return true;
+    }
     cur = next;
   }
   return false;
 }
+
+// The API's integers (MaxWaitTimeInSeconds) are 32-bit.
+constexpr double kMaxApiInteger = std::numeric_limits<int32_t>::max();
 
 class Planner {
  public:
@@ -84,7 +97,7 @@ class Planner {
     const rules::KindLayout& layout = rules::layout_of(r.kind);
     for (const rules::Scope& s : rules::scopes_of(r)) {
       if (!layout.vpc.empty()) plan_vpc(s, layout.vpc);
-      plan_flag(s, layout.isolation, "network.isolation");
+      plan_isolation(s, layout.isolation);
       plan_flag(s, layout.inter_container, "encryption.inter-container");
       plan_volume_key(s, layout.volume_kms);
       for (auto path : layout.output_kms) plan_output_key(s, path);
@@ -98,9 +111,17 @@ class Planner {
   }
 
   void add(PlannedChange c) {
-    if (c.ops.empty()) return;
+    if (c.ops.empty() && c.withheld.empty()) return;
     c.resource = r_;
     out_.push_back(std::move(c));
+  }
+
+  // A change fix will not make because it could break the job.
+  void withhold(const std::string& rule, uint64_t at, std::string pointer, std::string why) {
+    PlannedChange c;
+    c.notes.push_back({rule, at, std::move(pointer), ""});
+    c.withheld = std::move(why);
+    add(std::move(c));
   }
 
   // One change setting `path` below the scope; nothing if it cannot be set.
@@ -155,6 +176,17 @@ class Planner {
     const Lookup l = rules::lookup(*s.obj, path);
     if (l.state == LookupState::missing) {
       if (!asked("vpc.required", ptr)) return;
+      // Inside the VPC the job reaches S3 (data, code, model artifacts,
+      // outputs) only through a gateway endpoint or NAT in those subnets.
+      if (!policy_.subnets_reach_s3) {
+        withhold("vpc.required", l.parent ? l.parent->offset() : s.obj->offset(), ptr,
+                 fmt::format("moving the job into subnets {} could cut it off from S3 (its "
+                             "data, code and outputs); once they reach S3 through a gateway "
+                             "endpoint or NAT, say so with vpc.subnets_reach_s3: true in the "
+                             "policy, or add {} by hand",
+                             fmt::join(policy_.subnets, ", "), dotted(path)));
+        return;
+      }
       NewValue vpc = NewValue::object();
       vpc.add("SecurityGroupIds", NewValue::array_of_strings(policy_.security_groups));
       vpc.add("Subnets", NewValue::array_of_strings(policy_.subnets));
@@ -168,10 +200,51 @@ class Planner {
     const std::pair<const char*, const std::vector<std::string>*> parts[] = {
         {"Subnets", &policy_.subnets}, {"SecurityGroupIds", &policy_.security_groups}};
     for (const auto& [member, list] : parts) {
-      if (l.value->find(member) || !asked("vpc.required", ptr + "/" + member)) continue;
-      set(vpc, member, NewValue::array_of_strings(*list), "vpc.required",
-          fmt::format("added {}.{} ({})", dotted(path), member, fmt::join(*list, ", ")));
+      if (!asked("vpc.required", ptr + "/" + member)) continue;
+      const std::string what =
+          fmt::format("added {}.{} ({})", dotted(path), member, fmt::join(*list, ", "));
+      const Value* ids = l.value->find(member);
+      if (ids == nullptr) {
+        set(vpc, member, NewValue::array_of_strings(*list), "vpc.required", what);
+      } else if (ids->is_array()) {
+        fill_ids(*ids, *list, "vpc.required", ptr + "/" + member, what);
+      }
     }
+  }
+
+  // A list of ids that names none ([] or only ""): the empty strings take
+  // the policy's ids in place and the rest are appended.
+  void fill_ids(const Value& ids, const std::vector<std::string>& list, const std::string& rule,
+                std::string pointer, const std::string& what) {
+    const auto& items = ids.items();
+    const auto blank = [](const Value& v) { return rules::is_empty_string(v); };
+    if (items.size() > list.size() || !std::all_of(items.begin(), items.end(), blank)) return;
+    PlannedChange c;
+    for (size_t i = 0; i < items.size(); ++i) {
+      c.ops.replaces.push_back(ReplaceOp{&items[i], NewValue::of_string(list[i])});
+    }
+    if (items.size() < list.size()) {
+      AppendOp more{&ids, {}};
+      for (size_t i = items.size(); i < list.size(); ++i) {
+        more.items.push_back(NewValue::of_string(list[i]));
+      }
+      c.ops.appends.push_back(std::move(more));
+    }
+    c.notes.push_back({rule, ids.offset(), std::move(pointer), what});
+    add(std::move(c));
+  }
+
+  void plan_isolation(const rules::Scope& s, std::string_view path) {
+    if (path.empty()) return;
+    const std::string ptr = s.pointer + rules::to_pointer(path);
+    if (!asked("network.isolation", ptr)) return;
+    if (auto why = rules::isolation_blocks_code(*r_, s)) {
+      const Lookup l = rules::lookup(*s.obj, path);
+      withhold("network.isolation", l.value ? l.value->offset() : s.obj->offset(), ptr,
+               std::move(*why));
+      return;
+    }
+    plan_flag(s, path, "network.isolation");
   }
 
   void plan_flag(const rules::Scope& s, std::string_view path, const std::string& rule) {
@@ -190,17 +263,21 @@ class Planner {
     }
   }
 
-  bool on_nvme(const rules::Scope& s) const {
-    for (const auto& t : rules::instance_types_of(*s.obj, r_->kind)) {
-      if (policy_.is_nvme(t.value->as_string())) return true;
-    }
-    return false;
+  // SageMaker rejects a volume key on local-NVMe instance types; a type
+  // only known at run time (a pipeline parameter without a default) might
+  // be one.
+  bool volume_key_refused(const rules::Scope& s) const {
+    const rules::InstanceTypes types = rules::instance_types_of(*s.obj, *r_);
+    if (types.unresolved) return true;
+    return std::any_of(types.known.begin(), types.known.end(),
+                       [&](const rules::InstanceType& t) { return policy_.is_nvme(t.type); });
   }
 
   void plan_volume_key(const rules::Scope& s, std::string_view path) {
     if (path.empty() || !policy_.volume_key) return;
-    // SageMaker rejects a volume key on local-NVMe instance types.
-    if (!asked("kms.volume", s.pointer + rules::to_pointer(path)) || on_nvme(s)) return;
+    if (!asked("kms.volume", s.pointer + rules::to_pointer(path)) || volume_key_refused(s)) {
+      return;
+    }
     // The key's parent holds the instance type; without it NVMe is unknown.
     if (const size_t slash = path.rfind('/'); slash != std::string_view::npos) {
       const Lookup parent = rules::lookup(*s.obj, path.substr(0, slash));
@@ -216,21 +293,60 @@ class Planner {
         fmt::format("set {} to {}", dotted(path), *policy_.output_key));
   }
 
-  // prefix + <job name>/ (a tuning job's TrainingJobDefinitions[] entry adds
-  // <DefinitionName>/ so definitions do not share checkpoints). Pipeline
-  // steps have no job name: the step name stands in.
-  std::optional<std::string> checkpoint_uri(const rules::Scope& s) const {
+  // Where checkpoints go: prefix + <job name>/ (a tuning job's
+  // TrainingJobDefinitions[] entry adds <DefinitionName>/ so definitions do
+  // not share checkpoints). A pipeline step runs once per execution under
+  // one step name, so its URI joins the execution id in, as the SageMaker
+  // Python SDK builds per-execution paths:
+  // {"Std:Join": {"On": "/", "Values": [prefix, {"Get": "Execution.PipelineExecutionId"}, step]}}.
+  struct CheckpointUri {
+    NewValue value;
+    std::string shown;  // for the change note
+  };
+  std::optional<CheckpointUri> checkpoint_uri(const rules::Scope& s) const {
     if (!policy_.checkpoint_s3_prefix || r_->name.empty()) return std::nullopt;
-    std::string uri = *policy_.checkpoint_s3_prefix;
-    if (!uri.empty() && uri.back() != '/') uri += '/';
-    uri += r_->name + "/";
+    std::vector<std::string> parts{r_->name};
     if (s.pointer.rfind("/TrainingJobDefinitions/", 0) == 0) {
       const Value* def = s.obj->find("DefinitionName");
-      if (!def || !def->is_string()) return std::nullopt;
-      uri += def->as_string();
-      uri += "/";
+      if (!def || !def->is_string() || def->as_string().empty()) return std::nullopt;
+      parts.emplace_back(def->as_string());
     }
-    return uri;
+    std::string prefix = *policy_.checkpoint_s3_prefix;
+    if (!r_->in_pipeline) {
+      if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+      for (const auto& p : parts) prefix += p + "/";
+      return CheckpointUri{NewValue::of_string(prefix), prefix};
+    }
+    while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+    NewValue values;
+    values.kind = NewValue::Kind::array;
+    values.items.push_back(NewValue::of_string(prefix));
+    NewValue execution_id = NewValue::object();
+    execution_id.add("Get", NewValue::of_string("Execution.PipelineExecutionId"));
+    values.items.push_back(std::move(execution_id));
+    for (const auto& p : parts) values.items.push_back(NewValue::of_string(p));
+    NewValue join = NewValue::object();
+    join.add("On", NewValue::of_string("/"));
+    join.add("Values", std::move(values));
+    NewValue expr = NewValue::object();
+    expr.add("Std:Join", std::move(join));
+    return CheckpointUri{std::move(expr),
+                         fmt::format("{}/<Execution.PipelineExecutionId>/{} (one prefix per "
+                                     "pipeline execution)",
+                                     prefix, fmt::join(parts, "/"))};
+  }
+
+  // Why turning spot on could break the job ("" if it cannot).
+  static std::string spot_unsafe(const rules::Scope& s, bool wait_out_of_range,
+                                 const std::string& too_long) {
+    if (wait_out_of_range) return too_long;
+    const Lookup keep = rules::lookup(*s.obj, "ResourceConfig/KeepAlivePeriodInSeconds");
+    if (keep.state == LookupState::found && keep.value->is_number() &&
+        keep.value->as_number() > 0) {
+      return "the job keeps a warm pool (ResourceConfig.KeepAlivePeriodInSeconds), which "
+             "SageMaker does not offer with managed spot training: choose one of the two by hand";
+    }
+    return "";
   }
 
   void plan_spot(const rules::Scope& s) {
@@ -240,30 +356,47 @@ class Planner {
     const Lookup run = rules::lookup(*s.obj, "StoppingCondition/MaxRuntimeInSeconds");
     const Lookup wait = rules::lookup(*s.obj, "StoppingCondition/MaxWaitTimeInSeconds");
     const Lookup ck = rules::lookup(*s.obj, "CheckpointConfig/S3Uri");
+    const std::string spot_ptr = s.pointer + "/EnableManagedSpotTraining";
     const std::string wait_ptr = s.pointer + "/StoppingCondition/MaxWaitTimeInSeconds";
     const std::string ck_ptr = s.pointer + "/CheckpointConfig/S3Uri";
     const bool runtime_known =
         run.state == LookupState::found && run.value->is_number() && run.value->as_number() >= 1;
     const double runtime = runtime_known ? run.value->as_number() : 0;
-    const int64_t max_wait =
-        static_cast<int64_t>(std::ceil(std::max(1.0, policy_.max_wait_factor) * runtime));
+    // factor x MaxRuntime, range-checked before it becomes an integer: the
+    // API takes a 32-bit one (a NaN or infinite product fails the test).
+    const double product = std::ceil(std::max(1.0, policy_.max_wait_factor) * runtime);
+    const bool wait_fits = product <= kMaxApiInteger;
+    const int64_t max_wait = wait_fits ? static_cast<int64_t>(product) : 0;
     const bool wait_too_low = wait.state == LookupState::found && wait.value->is_number() &&
                               wait.value->as_number() < runtime;
+    const bool wait_needed = wait.state == LookupState::missing || wait_too_low;
+    const std::string too_long = fmt::format(
+        "MaxWaitTimeInSeconds would be {} x MaxRuntimeInSeconds = {:.15g}, above the largest "
+        "the API accepts ({:.15g}): set it by hand, or lower MaxRuntimeInSeconds or the policy's "
+        "spot.max_wait_factor",
+        policy_.max_wait_factor, product, kMaxApiInteger);
+    const uint64_t wait_at = wait.value ? wait.value->offset() : s.obj->offset();
+    const bool ck_missing = ck.state == LookupState::missing ||
+                            (ck.state == LookupState::found && rules::is_empty_string(*ck.value));
     const auto uri = checkpoint_uri(s);
     const std::string max_wait_what =
         fmt::format("set StoppingCondition.MaxWaitTimeInSeconds to {} ({} x MaxRuntimeInSeconds)",
                     max_wait, policy_.max_wait_factor);
 
     if (!on) {
-      const bool checkpoint_needed = policy_.severity_of("spot.checkpoint") != Severity::off &&
-                                     ck.state == LookupState::missing;
+      const bool checkpoint_needed =
+          policy_.severity_of("spot.checkpoint") != Severity::off && ck_missing;
       const bool can_enable = runtime_known && wait.state != LookupState::unresolved &&
                               (!checkpoint_needed || uri) &&
                               (spot.state == LookupState::missing || spot.value->is_bool());
-      if (can_enable && asked("spot.enabled", s.pointer + "/EnableManagedSpotTraining")) {
+      const std::string unsafe = can_enable ? spot_unsafe(s, wait_needed && !wait_fits, too_long)
+                                            : std::string();
+      if (can_enable && !unsafe.empty() && asked("spot.enabled", spot_ptr)) {
+        withhold("spot.enabled", spot.value ? spot.value->offset() : s.obj->offset(), spot_ptr,
+                 unsafe);
+      } else if (can_enable && asked("spot.enabled", spot_ptr)) {
         PlannedChange c;
         uint64_t at = 0;
-        const std::string spot_ptr = s.pointer + "/EnableManagedSpotTraining";
         if (spot.state == LookupState::missing) {
           if (!ensure(*s.obj, "EnableManagedSpotTraining", NewValue::of_bool(true), c.ops, at))
             return;
@@ -285,10 +418,9 @@ class Planner {
           return;
         }
         if (checkpoint_needed) {
-          if (!ensure(*s.obj, "CheckpointConfig/S3Uri", NewValue::of_string(*uri), c.ops, at))
-            return;
+          if (!ensure(*s.obj, "CheckpointConfig/S3Uri", uri->value, c.ops, at)) return;
           c.notes.push_back({"spot.checkpoint", at, ck_ptr,
-                             fmt::format("set CheckpointConfig.S3Uri to {}", *uri)});
+                             fmt::format("set CheckpointConfig.S3Uri to {}", uri->shown)});
         }
         add(std::move(c));
         return;
@@ -309,20 +441,26 @@ class Planner {
       }
       return;
     }
-    if (runtime_known && asked("spot.max-wait", wait_ptr)) {
-      if (wait.state == LookupState::missing) {
+    if (runtime_known && wait_needed && asked("spot.max-wait", wait_ptr)) {
+      if (!wait_fits) {
+        withhold("spot.max-wait", wait_at, wait_ptr, too_long);
+      } else if (wait.state == LookupState::missing) {
         set(s, "StoppingCondition/MaxWaitTimeInSeconds", NewValue::of_int(max_wait),
             "spot.max-wait", max_wait_what);
-      } else if (wait_too_low) {
+      } else {
         PlannedChange c;
         c.ops.replaces.push_back(ReplaceOp{wait.value, NewValue::of_int(max_wait)});
         c.notes.push_back({"spot.max-wait", wait.value->offset(), wait_ptr, max_wait_what});
         add(std::move(c));
       }
     }
-    if (uri && ck.state == LookupState::missing && asked("spot.checkpoint", ck_ptr)) {
-      set(s, "CheckpointConfig/S3Uri", NewValue::of_string(*uri), "spot.checkpoint",
-          fmt::format("set CheckpointConfig.S3Uri to {}", *uri));
+    if (uri && ck_missing && asked("spot.checkpoint", ck_ptr)) {
+      PlannedChange c;
+      uint64_t at = 0;
+      if (!ensure(*s.obj, "CheckpointConfig/S3Uri", uri->value, c.ops, at)) return;
+      c.notes.push_back({"spot.checkpoint", at, ck_ptr,
+                         fmt::format("set CheckpointConfig.S3Uri to {}", uri->shown)});
+      add(std::move(c));
     }
   }
 

@@ -35,11 +35,14 @@ struct ChangeNote {
 };
 
 // Operations that apply together or not at all (enabling spot needs its
-// MaxWait, for instance), with their notes.
+// MaxWait, for instance), with their notes. A withheld change has no
+// operations: fix will not make it because it could break the job, and
+// `withheld` says why and what to do instead.
 struct PlannedChange {
   const Resource* resource = nullptr;
   std::vector<ChangeNote> notes;
   OpList ops;
+  std::string withheld;
 };
 
 // `wanted(rule)`: the rule is on (severity not off) and selected by

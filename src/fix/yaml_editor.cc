@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "fix/json_editor.h"
 #include "fix/text_scan.h"
 
 namespace sageguard::fix {
@@ -252,9 +253,14 @@ std::string YamlEditor::at_line_start(uint64_t at, std::string body) const {
 bool YamlEditor::can_insert(const Value& obj) const { return is_block_mapping(obj); }
 
 bool YamlEditor::can_replace(const Value& node) const {
-  if (!node.is_bool() && !node.is_number()) return false;
   const uint64_t off = node.offset();
   if (off >= text_.size()) return false;
+  // An empty quoted string ("" or ''), which fix fills with the policy's value.
+  if (node.is_string() && node.as_string().empty()) {
+    const std::string_view q = text_.substr(off, 2);
+    return q == "\"\"" || q == "''";
+  }
+  if (!node.is_bool() && !node.is_number()) return false;
   if (std::string_view("\"'&!*{[|>").find(text_[off]) != std::string_view::npos) return false;
   const std::string_view before =
       text_.substr(line_start(text_, off), off - line_start(text_, off));
@@ -317,6 +323,20 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
 
   for (const auto& op : ops.replaces) {
     const uint64_t off = op.node->offset();
+    if (op.node->is_string()) {
+      // "" or '' (can_replace): keep the quotes, which are safe in flow
+      // and block context alike.
+      std::string quoted;
+      if (text_[off] == '"') {
+        quoted = json_quote(op.value.str);
+      } else {
+        quoted = "'";
+        for (char c : op.value.str) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        quoted += "'";
+      }
+      out.push_back(TextEdit{off, 2, std::move(quoted)});
+      continue;
+    }
     std::string lit = op.value.kind == NewValue::Kind::boolean
                           ? (op.value.boolean ? "true" : "false")
                           : std::to_string(op.value.integer);

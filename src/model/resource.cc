@@ -73,7 +73,8 @@ std::optional<ResourceKind> step_kind(std::string_view type) {
 // Adds one resource per step of a known Type; Condition steps hold further
 // steps in IfSteps/ElseSteps, which are walked the same way (the document's
 // depth limit bounds the recursion).
-void add_steps(const Value& steps, const std::string& steps_pointer, std::vector<Resource>& out) {
+void add_steps(const Value& steps, const std::string& steps_pointer, const Value* parameters,
+               std::vector<Resource>& out) {
   const auto& items = steps.items();
   for (size_t i = 0; i < items.size(); ++i) {
     const Value& step = items[i];
@@ -92,19 +93,22 @@ void add_steps(const Value& steps, const std::string& steps_pointer, std::vector
       r.in_pipeline = true;
       r.step_type = std::move(type);
       r.step_offset = step.offset();
+      r.pipeline_parameters = parameters;
       out.push_back(std::move(r));
       continue;
     }
     for (const char* branch : {"IfSteps", "ElseSteps"}) {
       const Value* b = args->find(branch);
-      if (b && b->is_array()) add_steps(*b, args_pointer + "/" + branch, out);
+      if (b && b->is_array()) add_steps(*b, args_pointer + "/" + branch, parameters, out);
     }
   }
 }
 
 void add_pipeline_steps(const Value& pipeline, const std::string& base, std::vector<Resource>& out) {
   const Value* steps = pipeline.find("Steps");
-  if (steps && steps->is_array()) add_steps(*steps, base + "/Steps", out);
+  const Value* parameters = pipeline.find("Parameters");
+  if (parameters && !parameters->is_array()) parameters = nullptr;
+  if (steps && steps->is_array()) add_steps(*steps, base + "/Steps", parameters, out);
 }
 
 void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std::vector<Resource>& out) {
@@ -122,6 +126,26 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std:
 }
 
 }  // namespace
+
+std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v) {
+  if (r.pipeline_parameters == nullptr || !v.is_object() || v.members().size() != 1) {
+    return std::nullopt;
+  }
+  const auto& [key, ref] = v.members().front();
+  constexpr std::string_view kPrefix = "Parameters.";
+  if (key != "Get" || !ref.is_string() || !ref.as_string().starts_with(kPrefix)) {
+    return std::nullopt;
+  }
+  const std::string_view name = ref.as_string().substr(kPrefix.size());
+  for (const Value& p : r.pipeline_parameters->items()) {
+    const Value* n = p.is_object() ? p.find("Name") : nullptr;
+    if (n == nullptr || !n->is_string() || n->as_string() != name) continue;
+    const Value* d = p.find("DefaultValue");
+    if (d == nullptr || d->is_null()) return std::nullopt;
+    return ParameterDefault{name, d};
+  }
+  return std::nullopt;
+}
 
 const char* kind_name(ResourceKind k) { return info(k).name; }
 const char* create_operation(ResourceKind k) { return info(k).operation; }

@@ -13,9 +13,13 @@ namespace policy_internal {
 
 const std::vector<std::string>& builtin_nvme_instance_types() {
   // Families with a `d` after the generation digit end in d, dn or de
-  // (p4d, m6id, g4dn, m5dn, p4de); the rest have NVMe without the letter.
+  // (p4d, m6id, g4dn, m5dn, p4de); the rest have NVMe without the letter:
+  // every training family of the API model whose instances come with local
+  // instance storage (SageMaker refuses a volume key on all of them).
   static const std::vector<std::string> kTypes = {
-      "ml.*d.*", "ml.*dn.*", "ml.*de.*", "ml.g5.*", "ml.g6.*", "ml.p5.*", "ml.trn1.*",
+      "ml.*d.*",    "ml.*dn.*",    "ml.*de.*",   "ml.g5.*",      "ml.g6.*",   "ml.g6e.*",
+      "ml.g7e.*",   "ml.p5.*",     "ml.p5e.*",   "ml.p5en.*",    "ml.p6-*.*", "ml.p6e-*.*",
+      "ml.trn1.*",  "ml.trn1n.*",  "ml.trn2.*",
   };
   return kTypes;
 }
@@ -108,6 +112,9 @@ vpc:
   # Allow-lists; `sageguard fix` uses them as the defaults it adds.
   subnets: []
   security_groups: []
+  # Say `true` once these subnets reach S3 (a gateway endpoint or NAT):
+  # only then does `fix` move a job without a VpcConfig into them.
+  subnets_reach_s3: false
 
 kms:
   # Customer-managed keys `fix` adds for volumes and outputs:

@@ -215,9 +215,16 @@ class Loader {
 
   Status vpc(const YAML::Node& map) {
     return y_.for_each_entry(
-        map, "vpc", {"subnets", "security_groups"},
+        map, "vpc", {"subnets", "security_groups", "subnets_reach_s3"},
         [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
           note("vpc." + key, v);
+          if (key == "subnets_reach_s3") {
+            if (!policy_internal::is_plain_scalar(v) || (v.Scalar() != "true" && v.Scalar() != "false")) {
+              return y_.error_at(v, "'vpc.subnets_reach_s3' must be true or false");
+            }
+            policy_.subnets_reach_s3 = v.Scalar() == "true";
+            return Status::success();
+          }
           auto& dst = key == "subnets" ? policy_.subnets : policy_.security_groups;
           SG_ASSIGN_OR_RETURN(dst, nonempty_list(v, "vpc." + key));
           return Status::success();
@@ -261,9 +268,15 @@ class Loader {
             policy_.checkpoint_s3_prefix = std::move(s);
             return Status::success();
           }
-          SG_ASSIGN_OR_RETURN(double f, y_.read_number(v, what));
-          if (f < 1.0) return y_.error_at(v, fmt::format("'{}' must be at least 1", what));
-          policy_.max_wait_factor = f;
+          // MaxWait = factor x MaxRuntime: below 1 the API refuses the job;
+          // far above, the wait for capacity dwarfs any run (and the product
+          // leaves the API's integer range).
+          auto f = y_.read_number(v, what);
+          if (!f.ok() || *f < 1.0 || *f > kMaxWaitFactorLimit) {
+            return y_.error_at(v, fmt::format("'{}' must be a number from 1 to {:g}", what,
+                                              kMaxWaitFactorLimit));
+          }
+          policy_.max_wait_factor = *f;
           return Status::success();
         });
   }

@@ -25,6 +25,8 @@ class Shower {
     out_ << YAML::Key << "vpc" << YAML::Value << YAML::BeginMap;
     list("subnets", p_.subnets, "vpc.subnets");
     list("security_groups", p_.security_groups, "vpc.security_groups");
+    out_ << YAML::Key << "subnets_reach_s3" << YAML::Value << p_.subnets_reach_s3;
+    from("vpc.subnets_reach_s3");
     out_ << YAML::EndMap;
     out_ << YAML::Key << "kms" << YAML::Value << YAML::BeginMap;
     optional("volume_key", p_.volume_key, "kms.volume_key");

@@ -78,7 +78,7 @@ Finding to_finding(const std::string& path, LineCol lc, const Resource& r,
   f.resource.name = r.name;
   f.path = std::move(raw.pointer);
   f.message = std::move(raw.message);
-  f.fixable = index >= 0 && rule_catalog()[static_cast<size_t>(index)].fixable;
+  f.fixable = raw.fixable && index >= 0 && rule_catalog()[static_cast<size_t>(index)].fixable;
   return f;
 }
 

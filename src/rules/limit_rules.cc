@@ -15,14 +15,15 @@ void check_limits(RuleContext& ctx) {
   const KindLayout& layout = layout_of(ctx.resource().kind);
   for_each_scope(ctx.resource(), [&](const Scope& s) {
     if (!p.instance_types.empty() && ctx.enabled("instance.allowed")) {
-      for (const auto& t : instance_types_of(*s.obj, ctx.resource().kind)) {
-        const std::string_view type = t.value->as_string();
+      // A type given by a pipeline parameter is checked at its default (a
+      // run may pass another); one with no default stays unresolved.
+      for (const auto& t : instance_types_of(*s.obj, ctx.resource()).known) {
         bool ok = false;
-        for (const auto& g : p.instance_types) ok = ok || glob_match(g, type);
+        for (const auto& g : p.instance_types) ok = ok || glob_match(g, t.type);
         if (ok) continue;
-        ctx.emit("instance.allowed", t.value->offset(), s.pointer + t.pointer,
-                 fmt::format("instance type '{}' is not allowed by the policy ({})", type,
-                             join(p.instance_types, ", ")));
+        ctx.emit("instance.allowed", t.at->offset(), s.pointer + t.pointer,
+                 fmt::format("instance type '{}'{} is not allowed by the policy ({})", t.type,
+                             parameter_note(t), join(p.instance_types, ", ")));
       }
     }
     if (p.max_runtime_seconds && !layout.max_runtime.empty() && ctx.enabled("runtime.max")) {

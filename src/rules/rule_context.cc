@@ -38,34 +38,6 @@ Lookup lookup(const Value& scope, std::string_view path) {
   return l;
 }
 
-static void walk_all(const Value& v, std::string_view path, std::string ptr,
-                     std::vector<Reached>& out) {
-  if (is_unresolved_expression(v)) return;
-  if (path.empty()) {
-    if (!v.is_null()) out.push_back({&v, std::move(ptr)});
-    return;
-  }
-  size_t slash = path.find('/');
-  std::string_view seg = path.substr(0, slash);
-  std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-  if (seg == "[]") {
-    if (!v.is_array()) return;
-    for (size_t i = 0; i < v.items().size(); ++i) {
-      walk_all(v.items()[i], rest, ptr + "/" + std::to_string(i), out);
-    }
-    return;
-  }
-  if (const Value* next = v.find(seg)) {
-    walk_all(*next, rest, ptr + "/" + json_pointer_escape(seg), out);
-  }
-}
-
-std::vector<Reached> lookup_all(const Value& scope, std::string_view path) {
-  std::vector<Reached> out;
-  walk_all(scope, path, "", out);
-  return out;
-}
-
 std::string to_pointer(std::string_view path) {
   std::string out;
   while (!path.empty()) {
@@ -102,14 +74,56 @@ void RuleContext::emit_missing(std::string_view rule, const Lookup& l, const Val
   emit(rule, at->offset(), std::move(pointer), std::move(message));
 }
 
-std::vector<Reached> instance_types_of(const Value& scope, ResourceKind kind) {
-  std::vector<Reached> out;
-  for (auto path : layout_of(kind).instance_types) {
-    for (auto& r : lookup_all(scope, path)) {
-      if (r.value->is_string()) out.push_back(std::move(r));
+namespace {
+
+void walk_instance_types(const Value& v, const Resource& r, std::string_view path, std::string ptr,
+                         InstanceTypes& out) {
+  if (path.empty()) {
+    if (v.is_string()) {
+      out.known.push_back({v.as_string(), &v, std::move(ptr), {}});
+    } else if (is_unresolved_expression(v)) {
+      const auto d = parameter_default(r, v);
+      if (d && d->value->is_string()) {
+        out.known.push_back({d->value->as_string(), &v, std::move(ptr), d->name});
+      } else {
+        out.unresolved = true;
+      }
     }
+    return;
+  }
+  if (is_unresolved_expression(v)) {
+    out.unresolved = true;
+    return;
+  }
+  size_t slash = path.find('/');
+  std::string_view seg = path.substr(0, slash);
+  std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  if (seg == "[]") {
+    if (!v.is_array()) return;
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      walk_instance_types(v.items()[i], r, rest, ptr + "/" + std::to_string(i), out);
+    }
+    return;
+  }
+  if (const Value* next = v.find(seg)) {
+    walk_instance_types(*next, r, rest, ptr + "/" + json_pointer_escape(seg), out);
+  }
+}
+
+}  // namespace
+
+InstanceTypes instance_types_of(const Value& scope, const Resource& r) {
+  InstanceTypes out;
+  for (auto path : layout_of(r.kind).instance_types) {
+    walk_instance_types(scope, r, path, "", out);
   }
   return out;
+}
+
+std::string parameter_note(const InstanceType& t) {
+  if (t.parameter.empty()) return "";
+  return " (with the parameter's default " + std::string(t.type) + " for Parameters." +
+         std::string(t.parameter) + ")";
 }
 
 }  // namespace sageguard::rules

@@ -19,6 +19,9 @@ struct RawFinding {
   uint64_t offset = 0;
   std::string pointer;  // relative to the resource root
   std::string message;
+  // False when `fix` must not repair this occurrence although it repairs the
+  // rule elsewhere (doing so would break the job); the message says why.
+  bool fixable = true;
 };
 
 enum class LookupState { found, missing, unresolved };
@@ -32,14 +35,6 @@ struct Lookup {
 // Follow '/'-separated member names from `scope`. A value on the way that is
 // an unresolved expression ({"Get": ...}) makes the whole lookup unresolved.
 Lookup lookup(const Value& scope, std::string_view path);
-
-// Every value reached by a path with "[]" segments (each array element),
-// with its pointer relative to `scope`. Unresolved values are skipped.
-struct Reached {
-  const Value* value;
-  std::string pointer;
-};
-std::vector<Reached> lookup_all(const Value& scope, std::string_view path);
 
 // "/A/B" from "A/B" with RFC 6901 escaping of each segment.
 std::string to_pointer(std::string_view path);
@@ -94,6 +89,8 @@ class RuleContext {
                     const PointerRef& pointer, std::string message) {
     emit_missing(rule, l, scope, pointer.str(), std::move(message));
   }
+  // The finding just emitted is not one `fix` may repair.
+  void mark_not_fixable() { out_.back().fixable = false; }
 
  private:
   const Policy& policy_;
@@ -110,7 +107,29 @@ void check_kms(RuleContext& ctx);
 void check_spot(RuleContext& ctx);
 void check_limits(RuleContext& ctx);
 
-// Instance types a scope runs on (resolved strings only).
-std::vector<Reached> instance_types_of(const Value& scope, ResourceKind kind);
+// An instance type a scope runs on: a string in the document, or, for a
+// pipeline step's `{"Get": "Parameters.X"}`, the default the pipeline
+// declares for X (rules that use it say so: a run may pass another value).
+struct InstanceType {
+  std::string_view type;
+  const Value* at = nullptr;   // the node in the request (string or expression)
+  std::string pointer;         // relative to the scope
+  std::string_view parameter;  // X when `type` is X's default; "" otherwise
+};
+struct InstanceTypes {
+  std::vector<InstanceType> known;
+  // Some instance type is an expression with no default to stand for it:
+  // rules that depend on the type say nothing then.
+  bool unresolved = false;
+};
+InstanceTypes instance_types_of(const Value& scope, const Resource& r);
+
+// " (with the parameter's default ml.g5.2xlarge for Parameters.X)" when the
+// type came from a parameter's default, "" otherwise: for messages.
+std::string parameter_note(const InstanceType& t);
+
+// An empty string where a value is expected (a key, a subnet, an S3 URI, a
+// tag value) sets nothing: presence rules treat it as absent.
+inline bool is_empty_string(const Value& v) { return v.is_string() && v.as_string().empty(); }
 
 }  // namespace sageguard::rules

@@ -44,10 +44,15 @@ void check_spot(RuleContext& ctx) {
     }
     if (ctx.enabled("spot.checkpoint")) {
       const Lookup ck = lookup(*s.obj, "CheckpointConfig/S3Uri");
+      const PointerRef ck_ptr{s.pointer, "CheckpointConfig/S3Uri"};
+      const char* what =
+          "managed spot training without CheckpointConfig.S3Uri: an interruption restarts the "
+          "job from zero";
       if (ck.state == LookupState::missing) {
-        ctx.emit_missing("spot.checkpoint", ck, *s.obj, PointerRef{s.pointer, "CheckpointConfig/S3Uri"},
-                         "managed spot training without CheckpointConfig.S3Uri: an "
-                         "interruption restarts the job from zero");
+        ctx.emit_missing("spot.checkpoint", ck, *s.obj, ck_ptr, what);
+      } else if (ck.state == LookupState::found && is_empty_string(*ck.value)) {
+        ctx.emit("spot.checkpoint", ck.value->offset(), ck_ptr,
+                 std::string(what) + " (the URI is an empty string)");
       }
     }
   });

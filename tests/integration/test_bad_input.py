@@ -339,6 +339,17 @@ class BadInput(unittest.TestCase):
         # (found by tests/fuzz/policy_fuzz).
         self.expect_policy_error("p.yaml", ",\n", 1, 1, "")
 
+    def test_policy_max_wait_factor_that_makes_no_sense(self):
+        # fix writes MaxWait = factor x MaxRuntime: below 1 the API refuses
+        # the job, and a huge factor overflowed the integer it became.
+        for i, factor in enumerate(("0.5", "1e300", "1001", ".nan", ".inf")):
+            self.expect_policy_error(f"w{i}.yaml", f"version: 1\nspot:\n  max_wait_factor: {factor}\n",
+                                     3, 20, "must be a number from 1 to 1000")
+
+    def test_policy_subnets_reach_s3_is_a_boolean(self):
+        self.expect_policy_error("p.yaml", "version: 1\nvpc:\n  subnets_reach_s3: maybe\n",
+                                 3, 21, "must be true or false")
+
     def test_policy_bad_date(self):
         self.expect_policy_error(
             "p.yaml",

@@ -63,6 +63,7 @@ tags:
 vpc:
   subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
   security_groups: [sg-0123abcd]
+  subnets_reach_s3: true
 kms:
   volume_key: {VOLUME_KEY}
   output_key: {OUTPUT_KEY}
@@ -136,6 +137,36 @@ StoppingCondition:
         "DataCaptureConfig": {"InitialSamplingPercentage": 10, "DestinationS3Uri": "s3://cap/",
                               "CaptureOptions": [{"CaptureMode": "Input"}]},
     }, indent=2),  # no trailing newline
+    # As DescribeTrainingJob prints it (and AWS's examples write it): empty keys.
+    "describe-empty-keys.json": json.dumps({
+        "TrainingJobName": "churn-described-1",
+        "TrainingJobArn": "arn:aws:sagemaker:us-east-1:111122223333:training-job/churn-described-1",
+        "TrainingJobStatus": "Completed",
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": ROLE,
+        "OutputDataConfig": {"KmsKeyId": "", "S3OutputPath": "s3://acme-ml-artifacts/churn/"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                           "VolumeSizeInGB": 30, "VolumeKmsKeyId": ""},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        "EnableNetworkIsolation": False,
+        "EnableInterContainerTrafficEncryption": False,
+        "EnableManagedSpotTraining": False,
+    }, indent=4) + "\n",
+    # SDK script mode: the code is fetched from S3 at start-up.
+    "script-mode.json": json.dumps({
+        "TrainingJobName": "pytorch-training-2026-12-01-10-00-00-000",
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": ROLE,
+        "HyperParameters": {
+            "sagemaker_program": '"train.py"',
+            "sagemaker_submit_directory":
+                '"s3://acme-ml-code/pytorch-training-2026-12-01-10-00-00-000/source/sourcedir.tar.gz"',
+            "sagemaker_region": '"us-east-1"'},
+        "OutputDataConfig": {"S3OutputPath": "s3://acme-ml-artifacts/pt/"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                           "VolumeSizeInGB": 30},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    }, indent=2) + "\n",
     "model.json": json.dumps({
         "ModelName": "churn-model", "ExecutionRoleArn": ROLE,
         "PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": "s3://acme/model.tar.gz"},
@@ -176,7 +207,12 @@ def keys_in_order(orig, fixed):
             keys_in_order(a, b)
 
 
-CHANGE_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rule>[a-z.-]+): (?P<what>.+)$")
+CHANGE_LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rule>[a-z.-]+): (?!not (?:fixed|applied))(?P<what>.+)$")
+# A change fix will not make because it could break the job.
+WITHHELD_LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rule>[a-z.-]+): not fixed \(it could break the job\): "
+    r"(?P<why>.+)$")
 
 
 def roundtrip(work, policy, name):
@@ -357,6 +393,51 @@ def stdout_and_filters(work, policy):
     assert doc["EnableNetworkIsolation"] is True
 
 
+def remaining_is_check(work, policy_text):
+    """What fix prints as left to fix is what check prints for its output.
+
+    Over every example and every test input above, with a budget in the
+    policy (so budget.max-cost prices each job, and a type without a price
+    is an error in both), fix -o OUT's report must end with exactly check
+    OUT's report, and both must exit alike.
+    """
+    policy = os.path.join(work, "budget-policy.yaml")
+    with open(policy, "w") as f:
+        f.write(policy_text + "limits:\n  max_job_cost_usd: 50\n")
+    inputs = []
+    for name, text in SAMPLES.items():
+        inputs.append((name, text))
+    unpriced = json.loads(SAMPLES["train.json"])
+    unpriced["ResourceConfig"]["InstanceType"] = "ml.zz9.large"  # no price anywhere
+    inputs.append(("unpriced.json", json.dumps(unpriced, indent=2)))
+    for root, _, files in sorted(os.walk(os.path.join(SOURCE_DIR, "examples"))):
+        for name in sorted(files):
+            if name.endswith((".json", ".yaml", ".yml")) and name != "sageguard.yaml":
+                with open(os.path.join(root, name), encoding="utf-8") as f:
+                    inputs.append((os.path.relpath(os.path.join(root, name), SOURCE_DIR)
+                                   .replace(os.sep, "-"), f.read()))
+    compared = 0
+    for name, text in inputs:
+        src = os.path.join(work, "rc-in-" + name)
+        out = os.path.join(work, "rc-out-" + name)
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(text)
+        fixed = run("fix", "--policy", policy, "-o", out, src)
+        checked = run("check", "--policy", policy, out)
+        assert fixed.returncode == checked.returncode, (name, fixed.stdout, checked.stdout)
+        if checked.returncode == 0:
+            assert fixed.stdout.endswith("nothing left to fix\n"), (name, fixed.stdout)
+            continue
+        assert checked.stdout and fixed.stdout.endswith(checked.stdout), (
+            f"{name}: fix's remaining findings differ from check's\n--- fix:\n{fixed.stdout}"
+            f"\n--- check:\n{checked.stdout}")
+        compared += 1
+    assert compared >= len(SAMPLES), compared
+    # The budget is judged in both: the unpriced job keeps its error.
+    p = run("check", "--policy", policy, os.path.join(work, "rc-out-unpriced.json"))
+    assert "no price for instance type 'ml.zz9.large'" in p.stdout, p.stdout
+
+
 def main():
     work = tempfile.mkdtemp(prefix="sg-fix-")
     try:
@@ -406,6 +487,26 @@ def main():
         assert "AsyncInferenceConfig" not in ec
         assert not text.endswith("\n")
 
+        # Empty keys are no keys: both are filled in place.
+        _, _, described, rules = results["describe-empty-keys.json"]
+        assert described["ResourceConfig"]["VolumeKmsKeyId"] == VOLUME_KEY
+        assert described["OutputDataConfig"]["KmsKeyId"] == OUTPUT_KEY
+        assert {"kms.volume", "kms.output"} <= rules
+
+        # Script mode: isolation would stop the code download; not applied,
+        # reported with the reason, and the finding stays.
+        _, _, script, rules = results["script-mode.json"]
+        assert "EnableNetworkIsolation" not in script
+        assert "network.isolation" not in rules
+        path = os.path.join(work, "script-mode.json")
+        p = run("fix", "--policy", policy, "-o", os.path.join(work, "script-again.json"), path)
+        why = [m for m in map(WITHHELD_LINE.match, p.stdout.splitlines()) if m]
+        assert [m.group("rule") for m in why] == ["network.isolation"], p.stdout
+        assert "sagemaker_submit_directory" in why[0].group("why"), p.stdout
+        rc, after = check_json(policy, path)
+        iso = [f for f in after if f["rule"] == "network.isolation"]
+        assert len(iso) == 1 and iso[0]["fixable"] is False, iso
+
         _, text, model, _ = results["model.json"]
         assert "\n" not in text  # compact stays compact
         assert model["EnableNetworkIsolation"] is True
@@ -432,6 +533,7 @@ def main():
 
         bad_inputs(work, policy)
         stdout_and_filters(work, policy)
+        remaining_is_check(work, POLICY)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("test_fix_roundtrip: ok")

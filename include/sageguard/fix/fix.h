@@ -21,6 +21,9 @@ struct FixOptions {
   std::vector<std::string> skip;     // rule ids never to fix
   ReadOptions read;
   std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
+  // For budget.max-cost in the re-check, as CheckOptions::estimator: give
+  // the one `check` would use, so `remaining` is what check reports.
+  CostEstimator estimator;
 };
 
 // One applied change, "file:line: rule: what". `line` is the 1-based line
@@ -42,6 +45,11 @@ struct FixOutcome {
   // write safely (flow-style YAML, a null or expression in the way); the
   // findings stay in `remaining`.
   std::vector<FixChange> not_applied;
+  // Changes fix will not make because they could break the job (isolation
+  // for code fetched from S3, a VPC whose subnets may not reach S3, a max
+  // wait out of the API's range, ...): `what` says why and what to do. The
+  // findings stay in `remaining`.
+  std::vector<FixChange> withheld;
   CheckResult remaining;  // `check` on the fixed text, exactly as check reports it
 };
 

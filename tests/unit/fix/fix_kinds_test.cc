@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "fix_test_util.h"
 #include "sageguard/fix/fix.h"
@@ -199,8 +200,12 @@ TEST(FixKinds, PipelineStepsLeaveExpressionsAlone) {
   }
   EXPECT_EQ(f.find("\"EnableNetworkIsolation\": true"),
             f.rfind("\"EnableNetworkIsolation\": true"));
-  // Step 1: resolved runtime, so spot with the step name in the checkpoint URI.
-  EXPECT_NE(f.find(R"("S3Uri": "s3://ml-checkpoints/Train/")"), std::string::npos);
+  // Step 1: resolved runtime, so spot, with a checkpoint prefix per
+  // execution (every run of the step would share a fixed one).
+  const auto doc = nlohmann::json::parse(f);
+  EXPECT_EQ(doc["Steps"][0]["Arguments"]["CheckpointConfig"]["S3Uri"],
+            nlohmann::json::parse(R"({"Std:Join": {"On": "/", "Values": ["s3://ml-checkpoints",
+              {"Get": "Execution.PipelineExecutionId"}, "Train"]}})"));
   EXPECT_NE(f.find(R"("MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200})"),
             std::string::npos);
   EXPECT_NE(

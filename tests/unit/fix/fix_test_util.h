@@ -24,6 +24,7 @@ tags:
 vpc:
   subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
   security_groups: [sg-0123abcd]
+  subnets_reach_s3: true
 kms:
   volume_key: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
   output_key: alias/ml-output

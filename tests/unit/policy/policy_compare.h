@@ -25,6 +25,7 @@ inline void expect_same_policy(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.tag_defaults, b.tag_defaults);
   EXPECT_EQ(a.subnets, b.subnets);
   EXPECT_EQ(a.security_groups, b.security_groups);
+  EXPECT_EQ(a.subnets_reach_s3, b.subnets_reach_s3);
   EXPECT_EQ(a.volume_key, b.volume_key);
   EXPECT_EQ(a.output_key, b.output_key);
   EXPECT_EQ(a.kms_allowed, b.kms_allowed);

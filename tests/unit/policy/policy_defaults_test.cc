@@ -53,7 +53,10 @@ TEST(DefaultPolicy, NvmeList) {
   const Policy& p = default_policy();
   for (const char* t : {"ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.g4dn.xlarge", "ml.m5d.large",
                         "ml.c5d.2xlarge", "ml.r5d.large", "ml.m6id.large", "ml.c6id.xlarge",
-                        "ml.g5.xlarge", "ml.g6.2xlarge", "ml.p5.48xlarge", "ml.trn1.32xlarge"}) {
+                        "ml.g5.xlarge", "ml.g6.2xlarge", "ml.p5.48xlarge", "ml.trn1.32xlarge",
+                        "ml.g6e.xlarge", "ml.g7e.2xlarge", "ml.p5e.48xlarge", "ml.p5en.48xlarge",
+                        "ml.p6-b200.48xlarge", "ml.p6e-gb200.36xlarge", "ml.trn1n.32xlarge",
+                        "ml.trn2.48xlarge"}) {
     EXPECT_TRUE(p.is_nvme(t)) << t;
   }
   for (const char* t : {"ml.m5.large", "ml.c5.xlarge", "ml.p3.2xlarge", "ml.g4.xlarge",
