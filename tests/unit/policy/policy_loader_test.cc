@@ -84,7 +84,7 @@ TEST(PolicyLoader, WrongTypes) {
   expect_error("version: 1\nvpc: [subnet-1]\n", {2, 6}, "'vpc' must be a mapping");
   expect_error("version: 1\nkms:\n  volume_key: {a: b}\n", {3, 15}, "must be a string");
   expect_error("version: 1\nspot:\n  max_wait_factor: two\n", {3, 20}, "must be a number");
-  expect_error("version: 1\nspot:\n  max_wait_factor: 0.5\n", {3, 20}, "at least 1");
+  expect_error("version: 1\nspot:\n  max_wait_factor: 0.5\n", {3, 20}, "from 1 to 1000");
   expect_error("version: 1\nlimits:\n  max_runtime_seconds: 1.5\n", {3, 24}, "positive integer");
   expect_error("version: 1\nlimits:\n  max_runtime_seconds: 0\n", {3, 24}, "positive integer");
   expect_error("version: 1\nlimits:\n  max_runtime_seconds: '3600'\n", {3, 24},
