@@ -1,8 +1,7 @@
 // Whether a job or model fetches its own code over the network when it
-// starts (SageMaker Python SDK script mode: code uploaded to S3 and named in
-// `sagemaker_submit_directory`). Network isolation would cut that off, so
-// the network.isolation rule says so and `fix` leaves isolation alone there.
-// Pure functions over a request; thread-safe.
+// starts (SDK script mode: code in S3, named in sagemaker_submit_directory),
+// which network isolation would cut off: the isolation rule and `fix` both
+// ask. Pure functions over a request; thread-safe.
 #pragma once
 
 #include <optional>
