@@ -439,7 +439,7 @@ def run_months(tmp):
 # ---------------------------------------------------------- hostile inputs
 def run_hostile_cur(tmp):
     d = os.path.join(tmp, "hostile")
-    good = cur_gen.make_rows(60, 7, "2024-05")
+    good = cur_gen.make_rows(60, 200, "2024-05")
     recs = [cur_gen.legacy_record(r) for r in good]
     text, _ = cur_gen.render(cur_gen.LEGACY_COLUMNS, recs)
 
@@ -504,7 +504,7 @@ def run_hostile_cur(tmp):
     # A malformed row on one line is skipped and every row after it counts:
     # pandas reads the same file as the reference.
     lines3 = text.split("\n")
-    lines3[plain[2]] = lines3[plain[2]] + ",extra"
+    lines3[plain[2]] = lines3[plain[2]].rstrip("\r") + ",extra\r"  # one field too many
     one = os.path.join(d, "one.csv")
     cur_gen.write(one, "\n".join(lines3), gz=False)
     rep = tool("cur", "--group-by", "Project", one)
