@@ -138,15 +138,15 @@ int run_jobs(Io& io, const CostFlags& f) {
     describes = std::move(*d);
   }
   auto records = cost::job_records(describes, *prices, jo);
+  std::vector<std::string> stale;
   if (!f.describes.empty()) {
-    auto stale = cost::check_offline_records(records, files, *as_of, jo.now_epoch);
-    if (!stale.ok()) return report_error(io, stale.error());
-    for (const auto& w : *stale) io.err << "sageguard: warning: " << w << "\n";
+    auto checked = cost::check_offline_records(records, files, *as_of, jo.now_epoch);
+    if (!checked.ok()) return report_error(io, checked.error());
+    stale = std::move(*checked);
   }
   cost::CostReport rep = cost::aggregate_jobs(records, split_keys(f.group_by));
-  if (rep.unpriced_items > 0 || rep.unbilled_items > 0) {
-    for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
-  }
+  rep.warnings.insert(rep.warnings.end(), stale.begin(), stale.end());
+  for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
   return emit(io, f, rep);
 }
 
