@@ -8,7 +8,8 @@ namespace sageguard::cost {
 namespace fs = std::filesystem;
 
 std::optional<std::vector<std::string>> confined_key_parts(std::string_view key) {
-  if (key.empty() || key.front() == '/' || key.find('\0') != std::string_view::npos) return std::nullopt;
+  if (key.empty() || key.front() == '/' || key.find('\0') != std::string_view::npos)
+    return std::nullopt;
   std::vector<std::string> parts;
   std::size_t i = 0;
   while (i <= key.size()) {
@@ -66,14 +67,18 @@ Result<std::vector<fs::path>> list_tree(const fs::path& root) {
     for (; !ec && it != end; it.increment(ec)) {
       std::error_code st_ec;
       const auto st = it->symlink_status(st_ec);
-      if (st_ec) return Error::at(ErrorCode::io, it->path().string(), 0, 0, "cannot read: " + st_ec.message());
+      if (st_ec)
+        return Error::at(ErrorCode::io, it->path().string(), 0, 0,
+                         "cannot read: " + st_ec.message());
       if (fs::is_directory(st)) {
         todo.push_back(it->path());
-      } else if (fs::is_regular_file(st) || (fs::is_symlink(st) && fs::is_regular_file(it->path(), st_ec))) {
+      } else if (fs::is_regular_file(st) ||
+                 (fs::is_symlink(st) && fs::is_regular_file(it->path(), st_ec))) {
         out.push_back(it->path());
       }
     }
-    if (ec) return Error::at(ErrorCode::io, dir.string(), 0, 0, "cannot list folder: " + ec.message());
+    if (ec)
+      return Error::at(ErrorCode::io, dir.string(), 0, 0, "cannot list folder: " + ec.message());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "sageguard/cost/job_cost.h"
-
 #include "util/files.h"
 
 namespace sageguard::cost {
@@ -20,11 +19,11 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // The members that name a resource (and its ARN) in a description.
-constexpr const char* kNameKeys[] = {"TrainingJobName", "ProcessingJobName", "TransformJobName",
-                                     "EndpointName",    "EndpointConfigName", "HyperParameterTuningJobName",
-                                     "ModelName"};
-constexpr const char* kArnKeys[] = {"TrainingJobArn", "ProcessingJobArn", "TransformJobArn", "EndpointArn",
-                                    "HyperParameterTuningJobArn"};
+constexpr const char* kNameKeys[] = {
+    "TrainingJobName",    "ProcessingJobName",           "TransformJobName", "EndpointName",
+    "EndpointConfigName", "HyperParameterTuningJobName", "ModelName"};
+constexpr const char* kArnKeys[] = {"TrainingJobArn", "ProcessingJobArn", "TransformJobArn",
+                                    "EndpointArn", "HyperParameterTuningJobArn"};
 
 struct Loaded {
   std::vector<json> items;
@@ -78,7 +77,8 @@ bool wanted(const fs::path& p) {
 }
 
 bool names_a_resource(const json& d) {
-  return std::any_of(std::begin(kNameKeys), std::end(kNameKeys), [&](const char* k) { return d.contains(k); });
+  return std::any_of(std::begin(kNameKeys), std::end(kNameKeys),
+                     [&](const char* k) { return d.contains(k); });
 }
 
 const json* member_of(const json& d, std::initializer_list<const char*> keys) {
@@ -96,7 +96,8 @@ Result<json> tag_list(const json& tags, const std::string& file) {
     for (const auto& t : tags) {
       if (!t.is_object() || !t.contains("Key") || !t["Key"].is_string() ||
           (t.contains("Value") && !t["Value"].is_string())) {
-        return Error::at(ErrorCode::input, file, 0, 0, "tags must be {\"Key\": ..., \"Value\": ...} strings");
+        return Error::at(ErrorCode::input, file, 0, 0,
+                         "tags must be {\"Key\": ..., \"Value\": ...} strings");
       }
       out.push_back({{"Key", t["Key"]}, {"Value", t.value("Value", "")}});
     }
@@ -104,12 +105,14 @@ Result<json> tag_list(const json& tags, const std::string& file) {
   }
   if (tags.is_object()) {
     for (const auto& [k, v] : tags.items()) {
-      if (!v.is_string()) return Error::at(ErrorCode::input, file, 0, 0, "tag '" + k + "' must have a string value");
+      if (!v.is_string())
+        return Error::at(ErrorCode::input, file, 0, 0, "tag '" + k + "' must have a string value");
       out.push_back({{"Key", k}, {"Value", v}});
     }
     return out;
   }
-  return Error::at(ErrorCode::input, file, 0, 0, "tags must be a list of {Key, Value} or an object");
+  return Error::at(ErrorCode::input, file, 0, 0,
+                   "tags must be a list of {Key, Value} or an object");
 }
 
 // The name of the billed resource a description is about (a transform
@@ -117,11 +120,16 @@ Result<json> tag_list(const json& tags, const std::string& file) {
 // empty for endpoint configs, models and anything else.
 std::string primary_name(const json& d) {
   const char* key = nullptr;
-  if (d.contains("TrainingJobName")) key = "TrainingJobName";
-  else if (d.contains("HyperParameterTuningJobName")) key = "HyperParameterTuningJobName";
-  else if (d.contains("ProcessingJobName")) key = "ProcessingJobName";
-  else if (d.contains("TransformJobName")) key = "TransformJobName";
-  else if (d.contains("EndpointName")) key = "EndpointName";
+  if (d.contains("TrainingJobName"))
+    key = "TrainingJobName";
+  else if (d.contains("HyperParameterTuningJobName"))
+    key = "HyperParameterTuningJobName";
+  else if (d.contains("ProcessingJobName"))
+    key = "ProcessingJobName";
+  else if (d.contains("TransformJobName"))
+    key = "TransformJobName";
+  else if (d.contains("EndpointName"))
+    key = "EndpointName";
   const json* v = key ? member_of(d, {key}) : nullptr;
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
@@ -137,7 +145,8 @@ std::string resource_name_of(const std::string& file) {
     }
   }
   const std::string tags = ".tags";
-  if (stem.size() > tags.size() && stem.compare(stem.size() - tags.size(), tags.size(), tags) == 0) {
+  if (stem.size() > tags.size() &&
+      stem.compare(stem.size() - tags.size(), tags.size(), tags) == 0) {
     stem.resize(stem.size() - tags.size());
   }
   return stem;
@@ -147,7 +156,8 @@ std::string resource_name_of(const std::string& file) {
 Result<Describes> assemble(Loaded in) {
   Describes out;
   std::vector<std::pair<std::string, json>> tags_by_name;  // (file, tags) for NAME files
-  std::vector<std::pair<std::string, std::pair<std::string, json>>> tags_by_arn;  // file, (arn, tags)
+  std::vector<std::pair<std::string, std::pair<std::string, json>>>
+      tags_by_arn;  // file, (arn, tags)
   std::map<std::string, const json*> configs;
   for (std::size_t i = 0; i < in.items.size(); ++i) {
     json& d = in.items[i];
@@ -170,7 +180,8 @@ Result<Describes> assemble(Loaded in) {
     out.files.push_back(file);
   }
   for (const auto& d : out.items) {
-    if (d.contains("EndpointConfigName") && d.contains("ProductionVariants") && !d.contains("EndpointName")) {
+    if (d.contains("EndpointConfigName") && d.contains("ProductionVariants") &&
+        !d.contains("EndpointName")) {
       const json& n = d["EndpointConfigName"];
       if (n.is_string()) configs.emplace(n.get<std::string>(), &d);
     }
@@ -196,12 +207,14 @@ Result<Describes> assemble(Loaded in) {
     }
     if (hits.empty()) {
       return Error::at(ErrorCode::input, file, 0, 0,
-                       "tags for '" + name + "' (named after the file), but no recorded description has that name");
+                       "tags for '" + name +
+                           "' (named after the file), but no recorded description has that name");
     }
     if (hits.size() > 1) {
-      return Error::at(ErrorCode::input, file, 0, 0,
-                       "tags for '" + name + "' match " + std::to_string(hits.size()) +
-                           " recorded resources of that name; record them as JSON lines of {\"arn\", \"tags\"}");
+      return Error::at(
+          ErrorCode::input, file, 0, 0,
+          "tags for '" + name + "' match " + std::to_string(hits.size()) +
+              " recorded resources of that name; record them as JSON lines of {\"arn\", \"tags\"}");
     }
     out.items[hits[0]]["Tags"] = list;
   }
@@ -232,7 +245,8 @@ Result<Describes> load_describe_files(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      SG_ASSIGN_OR_RETURN(auto files, list_files_sorted(p, [](const fs::path& f) { return wanted(f); }));
+      SG_ASSIGN_OR_RETURN(auto files,
+                          list_files_sorted(p, [](const fs::path& f) { return wanted(f); }));
       for (const auto& f : files) SG_TRY(read_file(f, all));
     } else {
       SG_TRY(read_file(p, all));

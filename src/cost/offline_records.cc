@@ -27,17 +27,20 @@ Result<std::vector<std::string>> check_offline_records(const std::vector<JobReco
     }
     std::string list;
     for (const auto& l : running) list += "\n  " + l;
-    if (!running.empty()) return Error::make(ErrorCode::usage,
-                       std::to_string(running.size()) +
-                           " recorded resource(s) were still running when described, and their cost runs up to "
-                           "a time that must be given: pass --as-of TIME (e.g. when they were recorded)" +
-                           list);
+    if (!running.empty())
+      return Error::make(
+          ErrorCode::usage,
+          std::to_string(running.size()) +
+              " recorded resource(s) were still running when described, and their cost runs up to "
+              "a time that must be given: pass --as-of TIME (e.g. when they were recorded)" +
+              list);
   }
   const double ref = as_of.value_or(now);
   for (const auto& r : records) {
     if (!r.running || !r.described_at || *r.described_at >= ref - kStaleSeconds) continue;
     warnings.push_back(label(r, files) + " was running as of " + format_time(*r.described_at) +
-                       ", more than a month before " + (as_of ? "--as-of " + format_time(ref) : std::string("now")) +
+                       ", more than a month before " +
+                       (as_of ? "--as-of " + format_time(ref) : std::string("now")) +
                        "; it has most likely finished or changed since: record it again");
   }
   return warnings;
