@@ -223,7 +223,13 @@ Error CsvReader::run_on(const std::string& what) const {
     text = run_text_;
   } else {  // still in the field being read, whose bytes are untouched
     const std::size_t f = std::min(field_start_, end_);
-    quote = f + opening_quote(data_ + f, end_ - f, false).value_or(0);
+    const auto q = opening_quote(data_ + f, end_ - f, false);
+    if (!q) {  // no quote at all: a line longer than the limit
+      return Error::at(ErrorCode::input, src_ ? src_->name() : std::string(),
+                       static_cast<uint32_t>(std::min<uint64_t>(line_, UINT32_MAX)), 0,
+                       "CSV record longer than " + std::to_string(max_record_) + " bytes (not a CSV file?)");
+    }
+    quote = f + *q;
     if (!moved_) text = raw_line(begin_, quote);
   }
   return located(quote, line_, begin_, std::move(text), what);

@@ -90,7 +90,12 @@ class Splitter {
       const char* b = buf.data();
       if (len > kMaxRecord ||
           static_cast<uint64_t>(std::count(b, b + len, '\n')) > CsvReader::kMaxRecordLines) {
-        return quote_error(src_.name(), b, len, line_, opening_quote(b, len, false).value_or(0),
+        const auto quote = opening_quote(b, len, false);
+        if (!quote) {
+          return Error::at(ErrorCode::input, src_.name(), static_cast<uint32_t>(line_), 0,
+                           "CSV record longer than " + std::to_string(kMaxRecord) + " bytes (not a CSV file?)");
+        }
+        return quote_error(src_.name(), b, len, line_, *quote,
                            "a quote opened here runs on over more than " + std::to_string(CsvReader::kMaxRecordLines) +
                                " lines or " + std::to_string(kMaxRecord) +
                                " bytes: the quoted field is not closed (a stray quote?)");

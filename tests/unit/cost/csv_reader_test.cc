@@ -156,6 +156,13 @@ TEST(CsvReader, UnterminatedQuoteInHugeInputIsAnErrorNotUnboundedMemory) {
   EXPECT_NE(p.error.find("t.csv:2:1: "), std::string::npos) << p.error;
 }
 
+TEST(CsvReader, OverlongLineWithoutQuotesIsAnErrorNamingNoQuote) {
+  auto p = parse("a\n" + std::string(5 << 20, 'z'), 2 << 20);
+  EXPECT_EQ(p.error.rfind("t.csv:2:", 0), 0u) << p.error;
+  EXPECT_NE(p.error.find("CSV record longer than"), std::string::npos) << p.error;
+  EXPECT_EQ(p.error.find("quote"), std::string::npos) << p.error;
+}
+
 TEST(CsvReader, QuoteInsideAnUnquotedFieldIsAProblem) {
   auto p = parse("a,b\nab\"c,d\"e\nok,1\n");
   ASSERT_EQ(p.error, "");
