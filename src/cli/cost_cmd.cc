@@ -93,29 +93,31 @@ int run_cur(Io& io, const CostFlags& f, const cost::CurOptions& o) {
   return emit(io, f, *rep);
 }
 
-Result<double> as_of_epoch(const std::optional<std::string>& as_of) {
-  if (!as_of) {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
+// --as-of as epoch seconds; nullopt when not given.
+Result<std::optional<double>> as_of_epoch(const std::optional<std::string>& as_of) {
+  if (!as_of) return std::optional<double>();
   auto t = cost::parse_time(nlohmann::json(*as_of));
   if (!t) return Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time, got '" + *as_of + "'");
-  return *t;
+  return std::optional<double>(*t);
 }
 
 int run_jobs(Io& io, const CostFlags& f) {
   auto prices = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
   if (!prices.ok()) return report_error(io, prices.error());
-  auto now = as_of_epoch(f.as_of);
-  if (!now.ok()) return report_error(io, now.error());
+  auto as_of = as_of_epoch(f.as_of);
+  if (!as_of.ok()) return report_error(io, as_of.error());
   cost::JobCostOptions jo;
-  jo.now_epoch = *now;
+  jo.now_epoch = as_of->value_or(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   jo.since = f.since;
   jo.until = f.until;
   std::vector<nlohmann::json> describes;
+  std::vector<std::string> files;
   if (!f.describes.empty()) {
-    auto d = cost::load_describes(f.describes);
+    auto d = cost::load_describe_files(f.describes);
     if (!d.ok()) return report_error(io, d.error());
-    describes = std::move(*d);
+    describes = std::move(d->items);
+    files = std::move(d->files);
     jo.region = region_or_default(f.aws.region);
   } else {
     auto client = make_client(f.aws, io);
@@ -136,10 +138,15 @@ int run_jobs(Io& io, const CostFlags& f) {
     describes = std::move(*d);
   }
   auto records = cost::job_records(describes, *prices, jo);
-  cost::CostReport rep = cost::aggregate_jobs(records, split_keys(f.group_by));
-  if (rep.unpriced_items > 0 || rep.unbilled_items > 0) {
-    for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
+  std::vector<std::string> stale;
+  if (!f.describes.empty()) {
+    auto checked = cost::check_offline_records(records, files, *as_of, jo.now_epoch);
+    if (!checked.ok()) return report_error(io, checked.error());
+    stale = std::move(*checked);
   }
+  cost::CostReport rep = cost::aggregate_jobs(records, split_keys(f.group_by));
+  rep.warnings.insert(rep.warnings.end(), stale.begin(), stale.end());
+  for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
   return emit(io, f, rep);
 }
 
@@ -204,7 +211,8 @@ Command cost_command() {
             sub.add_option("--sql-table", f->sql_table, "Table name for --emit-sql (default cur2)");
             sub.add_option("--price-list", f->price_list, "--jobs: offer file or price table for prices");
             sub.add_option("--as-of", f->as_of,
-                           "--jobs: count running resources up to this time (ISO-8601) instead of now");
+                           "--jobs: count running resources up to this time (ISO-8601) instead of now; "
+                           "required with --from-describes when a recorded resource was still running");
             sub.add_option("--threads", f->threads,
                            "--cur: threads (default 2): a file per thread, or one file split across them");
             sub.add_option("--concurrency", f->concurrency, "--jobs: parallel Describe calls (default 4)");

@@ -43,18 +43,21 @@ int run_roi(Io& io, const RoiFlags& f) {
   cost::JobCostOptions jo;
   jo.since = f.since;
   jo.until = f.until;
+  std::optional<double> as_of;
   if (f.as_of) {
-    auto t = cost::parse_time(nlohmann::json(*f.as_of));
-    if (!t) return report_error(io, Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time"));
-    jo.now_epoch = *t;
+    as_of = cost::parse_time(nlohmann::json(*f.as_of));
+    if (!as_of) return report_error(io, Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time"));
+    jo.now_epoch = *as_of;
   } else {
     jo.now_epoch = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
   std::vector<nlohmann::json> describes;
+  std::vector<std::string> files;
   if (!f.describes.empty()) {
-    auto d = cost::load_describes(f.describes);
+    auto d = cost::load_describe_files(f.describes);
     if (!d.ok()) return report_error(io, d.error());
-    describes = std::move(*d);
+    describes = std::move(d->items);
+    files = std::move(d->files);
     jo.region = f.aws.region;
     if (jo.region.empty()) {
       const char* r = std::getenv("AWS_REGION");
@@ -76,7 +79,13 @@ int run_roi(Io& io, const RoiFlags& f) {
   ro.goal = f.goal == "min" ? cost::Goal::min : cost::Goal::max;
   ro.group_by = f.group_by;
   ro.value_per_unit = f.value_per_unit;
-  auto rep = cost::roi_report(cost::job_records(describes, *prices, jo), ro);
+  auto records = cost::job_records(describes, *prices, jo);
+  if (!f.describes.empty()) {
+    auto stale = cost::check_offline_records(records, files, as_of, jo.now_epoch);
+    if (!stale.ok()) return report_error(io, stale.error());
+    for (const auto& w : *stale) io.err << "sageguard: warning: " << w << "\n";
+  }
+  auto rep = cost::roi_report(records, ro);
   if (!rep.ok()) return report_error(io, rep.error());
   std::string body;
   if (f.format == "json") body = report::roi_json(*rep);
@@ -108,7 +117,9 @@ Command roi_command() {
             sub.add_option("--price-list", f->price_list, "Offer file or price table for prices");
             sub.add_option("--since", f->since, "First start day, YYYY-MM-DD (inclusive)");
             sub.add_option("--until", f->until, "Last start day, YYYY-MM-DD (inclusive)");
-            sub.add_option("--as-of", f->as_of, "Count running jobs up to this time (ISO-8601)");
+            sub.add_option("--as-of", f->as_of,
+                           "Count running jobs up to this time (ISO-8601); required with --from-describes "
+                           "when a recorded job was still running");
             sub.add_option("--concurrency", f->concurrency, "Parallel Describe calls (default 4)");
             add_aws_flags(sub, f->aws);
             return [f](Io& io) { return run_roi(io, *f); };

@@ -158,6 +158,97 @@ std::optional<RecordEnd> last_record_end(const char* data, std::size_t len) {
   return std::nullopt;
 }
 
+std::optional<std::size_t> opening_quote(const char* data, std::size_t len, bool left_open) {
+  if (left_open) {
+    const void* q = memrchr(data, '"', len);
+    if (!q) return std::nullopt;
+    return static_cast<std::size_t>(static_cast<const char*>(q) - data);
+  }
+  bool inside = false;
+  std::optional<std::size_t> opened, last;
+  for (std::size_t i = 0; i < len; ++i) {
+    if (data[i] == '"') {
+      inside = !inside;
+      if (inside) opened = i;
+      last = i;
+    } else if (data[i] == '\n' && inside) {
+      return opened;
+    }
+  }
+  return last;
+}
+
+Error quote_error(const std::string& file, const char* data, std::size_t len, uint64_t first_line, std::size_t quote,
+                  const std::string& what) {
+  uint64_t line = first_line;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < quote && i < len; ++i) {
+    if (data[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  std::size_t line_end = line_start;
+  while (line_end < len && data[line_end] != '\n' && data[line_end] != '\r' && line_end - line_start < 400) ++line_end;
+  Error e = Error::at(ErrorCode::input, file, static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX)),
+                      static_cast<uint32_t>(quote - line_start + 1), what);
+  e.source_line.assign(data + line_start, line_end - line_start);
+  return e;
+}
+
+Error CsvReader::located(std::size_t quote, uint64_t line, std::size_t line_start, std::string text,
+                         const std::string& what) const {
+  Error e = Error::at(ErrorCode::input, src_ ? src_->name() : std::string(),
+                      static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX)),
+                      static_cast<uint32_t>(std::min<std::size_t>(quote - line_start + 1, UINT32_MAX)), what);
+  e.source_line = std::move(text);
+  return e;
+}
+
+std::string CsvReader::raw_line(std::size_t line_start, std::size_t quote) const {
+  constexpr std::size_t kMaxText = 400;
+  if (quote - line_start >= kMaxText) return std::string();
+  std::size_t e = line_start;
+  while (e < end_ && data_[e] != '\n' && data_[e] != '\r' && e - line_start < kMaxText) ++e;
+  return std::string(data_ + line_start, e - line_start);
+}
+
+Error CsvReader::run_on(const std::string& what) const {
+  // No newline precedes the run's opening quote in its record: it is on the
+  // record's first line, and raw offsets count from the record's start.
+  std::size_t quote = 0;
+  std::string text;
+  if (run_quote_ >= 0) {
+    quote = static_cast<std::size_t>(run_quote_);
+    text = run_text_;
+  } else {  // still in the field being read, whose bytes are untouched
+    const std::size_t f = std::min(field_start_, end_);
+    const auto q = opening_quote(data_ + f, end_ - f, false);
+    if (!q) {  // no quote at all: a line longer than the limit
+      return Error::at(ErrorCode::input, src_ ? src_->name() : std::string(),
+                       static_cast<uint32_t>(std::min<uint64_t>(line_, UINT32_MAX)), 0,
+                       "CSV record longer than " + std::to_string(max_record_) + " bytes (not a CSV file?)");
+    }
+    quote = f + *q;
+    if (!moved_) text = raw_line(begin_, quote);
+  }
+  return located(quote, line_, begin_, std::move(text), what);
+}
+
+Error CsvReader::left_open(std::size_t fstart, const std::string& what) const {
+  const void* q = memrchr(data_ + fstart, '"', end_ - fstart);
+  const std::size_t quote = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data_) : fstart;
+  uint64_t line = line_ + embedded_newlines_;
+  std::size_t line_start = last_nl_ >= 0 ? static_cast<std::size_t>(last_nl_) + 1 : begin_;
+  for (std::size_t i = fstart; i < quote; ++i) {
+    if (data_[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return located(quote, line, line_start, line_start >= fstart || !moved_ ? raw_line(line_start, quote) : "", what);
+}
+
 CsvReader::CsvReader(ByteSource& src, std::size_t max_record_bytes)
     : src_(&src), max_record_(max_record_bytes), out_(64) {}
 
@@ -178,13 +269,23 @@ Result<std::size_t> CsvReader::fill(std::size_t nfields) {
     end_ -= shift;
     scan_ -= shift;
     last_quote_ -= static_cast<std::ptrdiff_t>(shift);
+    if (run_quote_ >= 0) run_quote_ -= static_cast<std::ptrdiff_t>(shift);
+    if (last_nl_ >= 0) last_nl_ -= static_cast<std::ptrdiff_t>(shift);
+    field_start_ -= std::min(field_start_, shift);
     begin_ = 0;
   }
   if (end_ + kRead + kPad > cap_) {
+    // The record does not fit: before buffering more of it, make sure it is
+    // not a stray quote running on through the rest of the file.
     if (end_ - begin_ > max_record_) {
-      return Error::at(ErrorCode::input, src_->name(), static_cast<uint32_t>(line_), 0,
-                       "CSV record longer than " + std::to_string(max_record_) +
-                           " bytes (unterminated quoted field?)");
+      return run_on("a quote opened here runs on for more than " + std::to_string(max_record_) +
+                              " bytes: the quoted field is not closed (a stray quote?)");
+    }
+    // [begin_, scan_) is the record so far (no record end in it).
+    const auto lines = static_cast<uint64_t>(std::count(data_ + begin_, data_ + std::min(scan_, end_), '\n'));
+    if (lines > kMaxRecordLines) {
+      return run_on("a quote opened here runs on over more than " + std::to_string(kMaxRecordLines) +
+                              " lines: the quoted field is not closed (a stray quote?)");
     }
     own_.resize(std::max(own_.size() * 2, end_ + kRead + kPad));
     data_ = own_.data();
@@ -207,9 +308,18 @@ Result<std::size_t> CsvReader::fill(std::size_t nfields) {
 
 std::string_view CsvReader::unquote(std::size_t a, std::size_t e) {
   char* b = data_;
-  for (const char* p = b + a; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(b + e - p))));
-       ++p) {
-    ++embedded_newlines_;
+  if (const void* nl = std::memchr(b + a, '\n', e - a)) {
+    // A quoted newline: note, while the bytes are still raw, where a stray
+    // quote error would point (the first such field of the record).
+    if (run_quote_ < 0) {
+      run_quote_ = static_cast<std::ptrdiff_t>(a + opening_quote(b + a, e - a, false).value_or(0));
+      if (!moved_) run_text_ = raw_line(begin_, static_cast<std::size_t>(run_quote_));
+    }
+    for (const char* p = static_cast<const char*>(nl); p; p = static_cast<const char*>(std::memchr(
+                                                                p + 1, '\n', static_cast<std::size_t>(b + e - p - 1)))) {
+      ++embedded_newlines_;
+      last_nl_ = p - b;
+    }
   }
   if (b[a] != '"') {
     if (problem_.empty()) problem_ = "quote inside unquoted field";
@@ -229,6 +339,7 @@ std::string_view CsvReader::unquote(std::size_t a, std::size_t e) {
     if (r + 1 < e && b[r + 1] == '"') {
       b[w++] = '"';
       r += 2;
+      moved_ = true;  // the text after it moves left
       continue;
     }
     closed = true;
@@ -285,6 +396,10 @@ Result<bool> CsvReader::read_record() {
     bool at_eof = false;
     std::size_t rec_end = 0;
     embedded_newlines_ = 0;
+    run_quote_ = -1;
+    run_text_.clear();
+    last_nl_ = -1;
+    moved_ = false;
     char* b = data_;
     for (;;) {
       if (seps == 0) {  // this block is used up: on to the next one
@@ -295,6 +410,7 @@ Result<bool> CsvReader::read_record() {
         }
         if (scan + 64 > end_ && !eof_) {
           store();
+          field_start_ = fstart;
           SG_ASSIGN_OR_RETURN(std::size_t shift, fill(n));
           scan = scan_;
           last_quote = last_quote_;
@@ -363,16 +479,32 @@ Result<bool> CsvReader::read_record() {
         store();
         return false;
       }
-      const bool open = carry_ != 0;
-      if (open) problem_ = "quoted field not closed before end of input";
+      if (carry_ != 0) {
+        store();
+        return left_open(fstart, "quoted field opened here is not closed before the end of the file "
+                            "(a stray quote?); the rows after it cannot be read");
+      }
       std::size_t e = end_;
-      if (!open && e > fstart && b[e - 1] == '\r') --e;
+      if (e > fstart && b[e - 1] == '\r') --e;
       if (last_quote >= static_cast<std::ptrdiff_t>(fstart)) {
         push(unquote(fstart, e));
         any_quote = true;
       } else {
         push(std::string_view(b + fstart, e - fstart));
       }
+    }
+    // A record that spans lines and breaks the quoting rules (or spans too
+    // many) holds a stray quote: the rows it swallowed would be lost.
+    if (embedded_newlines_ > kMaxRecordLines || (embedded_newlines_ > 0 && !problem_.empty())) {
+      store();
+      if (embedded_newlines_ > kMaxRecordLines) {
+        return run_on("a quote opened here makes one record of " + std::to_string(embedded_newlines_ + 1) +
+                               " lines (more than " + std::to_string(kMaxRecordLines) + "): a stray quote?");
+      }
+      return run_on("a quote opened here makes one malformed record (" + problem_ + ") of " +
+                             std::to_string(embedded_newlines_ + 1) + " lines; the rows inside it would be lost");
+    }
+    if (at_eof) {
       record_line_ = line_;
       line_ += embedded_newlines_;
       begin_ = end_;

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include "sageguard/result.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -22,6 +25,19 @@ struct RecordEnd {
 // The end of the last complete record in data[0, len), which must start
 // outside quotes (at a record boundary); nullopt when no record ends there.
 std::optional<RecordEnd> last_record_end(const char* data, std::size_t len);
+
+// Where the quoted field that made a record run on opens, in data[0, len)
+// (which starts at a record boundary). `left_open`: the input ends inside
+// quotes, and the last quote opened the field still open. Else the quote
+// that opened the quoted run holding the record's first newline, or the
+// last quote when no newline is quoted. nullopt when there is no quote.
+std::optional<std::size_t> opening_quote(const char* data, std::size_t len, bool left_open);
+
+// An input error at the quote data[quote] (data starts at a record boundary
+// on line `first_line`): FILE:LINE:COL of the quote, the line's text for
+// the caret, and `what`.
+Error quote_error(const std::string& file, const char* data, std::size_t len, uint64_t first_line,
+                  std::size_t quote, const std::string& what);
 
 // Bit i set when byte p[i] is a quote, a comma, a newline. Reads exactly 64
 // bytes (AVX2 when the CPU has it, else SSE2, else a plain loop).

@@ -120,6 +120,18 @@ void CurAggregator::add_month(std::string_view month, double cost) {
   months_.emplace_back(std::string(month), cost);
 }
 
+namespace {
+
+// CsvReader over memory does not know the file: its errors are named here.
+Status named(Status st, const std::string& file) {
+  if (st.ok()) return st;
+  Error e = std::move(st).error();
+  if (e.file.empty()) e.file = file;
+  return e;
+}
+
+}  // namespace
+
 Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
   CsvReader reader(source);
   SG_ASSIGN_OR_RETURN(std::optional<CurSchema> schema, begin_file(reader, source.name()));
@@ -129,7 +141,9 @@ Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
 
 Result<std::optional<CurSchema>> CurAggregator::begin_file(CsvReader& reader, const std::string& file) {
   std::vector<std::string_view> header;
-  SG_ASSIGN_OR_RETURN(bool has_header, reader.next(header));
+  auto read = reader.next(header);
+  if (!read.ok()) return named(std::move(read).error(), file).error();
+  const bool has_header = *read;
   if (!has_header) return std::optional<CurSchema>();
   if (!reader.record_problem().empty()) {
     return Error::at(ErrorCode::input, file, static_cast<uint32_t>(reader.record_line()), 0,
@@ -173,9 +187,10 @@ Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacit
     if (k.kind == KeySource::Kind::resource) mark(s.resource);
   }
   RecordScanner scanner(data, len, capacity, first_line, std::move(need));
-  return scanner.scan([&](const std::string_view* f, std::size_t count, uint64_t line, const std::string& problem) {
+  Status st = scanner.scan([&](const std::string_view* f, std::size_t count, uint64_t line, const std::string& problem) {
     return add_row(s, f, count, line, problem, file, file_index);
   });
+  return named(std::move(st), file);
 }
 
 void CurAggregator::begin_rows(const CurSchema& s) {

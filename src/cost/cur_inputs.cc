@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cur_paths.h"
 #include "sageguard/cost/cur_reader.h"
 
 namespace sageguard::cost {
@@ -64,24 +65,53 @@ Result<nlohmann::json> read_manifest(const fs::path& manifest) {
   return m;
 }
 
-std::vector<std::string> key_parts(std::string key) {
-  std::vector<std::string> parts;
-  for (const auto& part : fs::path(key)) {
-    if (part != "/" && !part.empty()) parts.push_back(part.string());
-  }
-  return parts;
-}
-
 std::optional<fs::path> regular_file(const fs::path& p) {
   std::error_code ec;
   if (fs::is_regular_file(p, ec)) return p;
   return std::nullopt;
 }
 
+// One message for every key that leaves the report folder, whether or not
+// something exists where it points.
+Error outside(const fs::path& manifest, const std::string& key) {
+  return Error::at(ErrorCode::input, manifest.string(), 0, 0,
+                   "key '" + key + "' resolves outside the report folder of the manifest; keys must stay inside it");
+}
+
+// Where a manifest's keys may resolve: the folder the manifest belongs to.
+// Legacy: the folder it is in (the period or assembly folder); Data Exports:
+// the export folder above its metadata/ tree (the data/ tree is a sibling
+// of metadata/), else the folder it is in.
+fs::path report_root(const fs::path& manifest, bool legacy) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(manifest, ec).parent_path();
+  if (!legacy) {
+    for (fs::path p = dir; !p.empty() && p != p.parent_path(); p = p.parent_path()) {
+      if (p.filename() == "metadata") {
+        dir = p.parent_path();
+        break;
+      }
+    }
+  }
+  fs::path canon = fs::weakly_canonical(dir, ec);
+  return ec ? dir.lexically_normal() : canon;
+}
+
+// The key as found below `dir` (inside `root`): nullopt when absent, an
+// error when a candidate leads outside `root` through a symbolic link.
+using Located = Result<std::optional<fs::path>>;
+
+Located candidate_file(const fs::path& root, const fs::path& cand, const fs::path& manifest, const std::string& key) {
+  if (!stays_inside(root, cand)) return outside(manifest, key);
+  if (auto f = regular_file(cand)) return f;
+  return std::optional<fs::path>();
+}
+
 // Legacy reportKeys are S3 keys (<prefix>/<report>/<period>/<assembly>/<file>)
 // found below the manifest's folder. Shortest suffixes first, but prefer
 // <assembly>/<file> over a bare name that could belong to another assembly.
-std::optional<fs::path> locate_report_key(const fs::path& dir, const std::vector<std::string>& parts) {
+Located locate_report_key(const fs::path& root, const fs::path& dir, const std::vector<std::string>& parts,
+                          const fs::path& manifest, const std::string& key) {
   std::vector<std::size_t> lengths;
   if (parts.size() >= 2) lengths.push_back(2);
   lengths.push_back(1);
@@ -90,39 +120,41 @@ std::optional<fs::path> locate_report_key(const fs::path& dir, const std::vector
     if (n > parts.size()) continue;
     fs::path cand = dir;
     for (std::size_t i = parts.size() - n; i < parts.size(); ++i) cand /= parts[i];
-    if (auto f = regular_file(cand)) return f;
+    SG_ASSIGN_OR_RETURN(auto f, candidate_file(root, cand, manifest, key));
+    if (f) return f;
   }
-  return std::nullopt;
+  return std::optional<fs::path>();
 }
 
 // Data Exports dataFiles are full URIs (s3://<bucket>/<prefix>/<export>/data/
 // BILLING_PERIOD=.../<export>-N.csv.gz) while the manifest sits in the
 // sibling metadata/ tree, so the part from "data/" on is looked up below each
-// ancestor of the manifest (the export folder is one of them); a flat copy
-// with the files next to the manifest works too.
-std::optional<fs::path> locate_data_file(const fs::path& dir, std::vector<std::string> parts) {
+// ancestor of the manifest up to the export folder; a flat copy with the
+// files next to the manifest works too.
+Located locate_data_file(const fs::path& root, const fs::path& dir, const std::vector<std::string>& parts,
+                         const fs::path& manifest, const std::string& key) {
   auto data = std::find(parts.rbegin(), parts.rend(), "data");
   if (data != parts.rend()) {
     std::size_t from = static_cast<std::size_t>(parts.rend() - data) - 1;
     fs::path rel;
     for (std::size_t i = from; i < parts.size(); ++i) rel /= parts[i];
-    fs::path a = dir;
-    for (int level = 0; level < 8 && !a.empty(); ++level) {
-      if (auto f = regular_file(a / rel)) return f;
-      if (a == a.parent_path()) break;
-      a = a.parent_path();
+    for (fs::path a = dir;; a = a.parent_path()) {
+      SG_ASSIGN_OR_RETURN(auto f, candidate_file(root, a / rel, manifest, key));
+      if (f) return f;
+      std::error_code ec;
+      if (a.empty() || a == a.parent_path() || fs::weakly_canonical(a, ec) == root || ec) break;
     }
   }
-  if (parts.empty()) return std::nullopt;
-  return locate_report_key(dir, parts);
+  return locate_report_key(root, dir, parts, manifest, key);
 }
 
 // The data files a manifest names: legacy CUR "reportKeys" or Data Exports
 // (CUR 2.0) "dataFiles".
 Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
   SG_ASSIGN_OR_RETURN(nlohmann::json m, read_manifest(manifest));
-  const fs::path dir = manifest.parent_path();
   const bool legacy = m.contains("reportKeys");
+  const fs::path root = report_root(manifest, legacy);
+  const fs::path dir = manifest.parent_path();
   auto keys = m.find(legacy ? "reportKeys" : "dataFiles");
   if (keys == m.end() || !keys->is_array()) {
     return Error::at(ErrorCode::input, manifest.string(), 0, 0,
@@ -139,16 +171,19 @@ Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
       return Error::at(ErrorCode::input, manifest.string(), 0, 0,
                        "data file '" + key + "' is Parquet; export CSV (gzip) for sageguard");
     }
+    std::string path = key;
+    if (!legacy && path.rfind("s3://", 0) == 0) {  // drop the scheme and the bucket
+      auto slash = path.find('/', 5);
+      path = slash == std::string::npos ? std::string() : path.substr(slash + 1);
+    }
+    // Judged on the text first: nothing outside the folder is ever looked at.
+    auto parts = confined_key_parts(path);
+    if (!parts) return outside(manifest, key);
     std::optional<fs::path> found;
     if (legacy) {
-      found = locate_report_key(dir, key_parts(key));
+      SG_ASSIGN_OR_RETURN(found, locate_report_key(root, dir, *parts, manifest, key));
     } else {
-      std::string path = key;
-      if (path.rfind("s3://", 0) == 0) {  // drop the scheme and the bucket
-        auto slash = path.find('/', 5);
-        path = slash == std::string::npos ? std::string() : path.substr(slash + 1);
-      }
-      found = locate_data_file(dir, key_parts(path));
+      SG_ASSIGN_OR_RETURN(found, locate_data_file(root, dir, *parts, manifest, key));
     }
     if (!found) {
       return Error::at(ErrorCode::io, manifest.string(), 0, 0,
@@ -170,17 +205,13 @@ fs::file_time_type newest_time(const std::vector<fs::path>& files) {
 }
 
 Status walk(const fs::path& root, CurInputs& out) {
-  std::error_code ec;
   std::vector<fs::path> data, manifests;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-       it != end; it.increment(ec)) {
-    if (ec) break;
-    if (!it->is_regular_file(ec)) continue;
-    if (is_manifest(it->path())) manifests.push_back(it->path());
-    else if (is_data_file(it->path())) data.push_back(it->path());
+  // Fail closed: a folder that cannot be read would leave its spend out.
+  SG_ASSIGN_OR_RETURN(auto files, list_tree(root));
+  for (auto& f : files) {
+    if (is_manifest(f)) manifests.push_back(std::move(f));
+    else if (is_data_file(f)) data.push_back(std::move(f));
   }
-  if (ec) return Error::at(ErrorCode::io, root.string(), 0, 0, "cannot list folder: " + ec.message());
-  std::sort(data.begin(), data.end());
 
   // Period folder -> (assembly folder -> files); files outside any period
   // pass. A CUR 2.0 partition plays the period, an execution folder the

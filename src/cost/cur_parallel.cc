@@ -10,6 +10,7 @@
 // malformed-row line numbers and the --strict error included.
 #include "cur_parallel.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -83,10 +84,21 @@ class Splitter {
         scanned_to = len;
       }
       if (end || eof_) break;
-      if (len > kMaxRecord) {
-        return Error::at(ErrorCode::input, src_.name(), static_cast<uint32_t>(line_), 0,
-                         "CSV record longer than " + std::to_string(kMaxRecord) +
-                             " bytes (unterminated quoted field?)");
+      // No record ends in the buffer: before reading more of it, make sure
+      // it is not a stray quote running on through the rest of the file (the
+      // same limits, and the same quote, as CsvReader).
+      const char* b = buf.data();
+      if (len > kMaxRecord ||
+          static_cast<uint64_t>(std::count(b, b + len, '\n')) > CsvReader::kMaxRecordLines) {
+        const auto quote = opening_quote(b, len, false);
+        if (!quote) {
+          return Error::at(ErrorCode::input, src_.name(), static_cast<uint32_t>(line_), 0,
+                           "CSV record longer than " + std::to_string(kMaxRecord) + " bytes (not a CSV file?)");
+        }
+        return quote_error(src_.name(), b, len, line_, *quote,
+                           "a quote opened here runs on over more than " + std::to_string(CsvReader::kMaxRecordLines) +
+                               " lines or " + std::to_string(kMaxRecord) +
+                               " bytes: the quoted field is not closed (a stray quote?)");
       }
       buf.resize(buf.size() * 2, len);
     }

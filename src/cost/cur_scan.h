@@ -9,8 +9,9 @@
 // record every opening quote follows a separator, the record start or a
 // closing quote (a doubled quote), and every closing quote is followed by a
 // separator, a quote, or a CR that ends the line. A record that breaks them,
-// or that ends the input without a newline, is read by CsvReader itself, so
-// field values, problem texts and line numbers are exactly CsvReader's
+// or that ends the input without a newline, or that spans more than
+// CsvReader::kMaxRecordLines lines, is read by CsvReader itself, so field
+// values, problem texts, line numbers and errors are exactly CsvReader's
 // (cur_scan_test.cc compares the two on random input).
 #pragma once
 
@@ -215,7 +216,9 @@ __attribute__((always_inline)) inline Status RecordScanner::scan_body(Row& row) 
       seps &= seps - 1;
       const uint64_t upto = end_bit | (end_bit - 1);
       const std::size_t s = base + static_cast<unsigned>(std::countr_zero(end_bit));
-      const bool broken = rec_bad || (bad & upto) != 0;
+      const uint64_t next_line = first_line_ + newlines + static_cast<uint64_t>(std::popcount(m.nl & upto));
+      // A record over CsvReader::kMaxRecordLines lines is CsvReader's error.
+      const bool broken = rec_bad || (bad & upto) != 0 || next_line - line - 1 > CsvReader::kMaxRecordLines;
       bad &= ~upto;
       if (broken) {
         // CsvReader ends the record at the same newline (same quoting rule).
@@ -234,7 +237,7 @@ __attribute__((always_inline)) inline Status RecordScanner::scan_body(Row& row) 
       rec = fstart = s + 1;
       fi = 0;
       rec_bad = false;
-      line = first_line_ + newlines + static_cast<uint64_t>(std::popcount(m.nl & upto));
+      line = next_line;
     }
     if (bad != 0) rec_bad = true;  // in the record still open at the block's end
     newlines += static_cast<uint64_t>(std::popcount(m.nl));

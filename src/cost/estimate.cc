@@ -2,6 +2,8 @@
 // stopping condition (PRODUCT.md section 6).
 #include "sageguard/cost/estimate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -17,6 +19,10 @@ struct Spec {
   bool spot = false;
   double runtime = kDefaultMaxRuntimeSeconds;
   std::optional<double> wait;
+  // Billed time is the run, never the wait for capacity, and MaxRuntime
+  // bounds every retry attempt together; MaxWait (>= MaxRuntime when valid)
+  // bounds the spot run as well.
+  double billed() const { return spot && wait ? std::min(runtime, *wait) : runtime; }
   bool unbounded = false;  // no runtime limit exists (transform)
 };
 
@@ -55,7 +61,8 @@ Result<EstimateItem> item_from(const json& obj, const std::string& path, Compone
 
 // StoppingCondition + EnableManagedSpotTraining of a training job or of a
 // tuning job's training definition.
-Status read_stopping(const json& def, Spec& spec, std::vector<std::string>& notes) {
+Status read_stopping(const json& def, Spec& spec, Estimate& est) {
+  std::vector<std::string>& notes = est.notes;
   if (const json* spot = member(def, "EnableManagedSpotTraining")) {
     if (!spot->is_boolean()) return bad("EnableManagedSpotTraining must be a boolean");
     spec.spot = spot->get<bool>();
@@ -79,13 +86,20 @@ Status read_stopping(const json& def, Spec& spec, std::vector<std::string>& note
       spec.wait = spec.runtime;
     }
   }
+  const json* rs = member(def, "RetryStrategy");
+  if (const json* n = rs ? member(*rs, "MaximumRetryAttempts") : nullptr) {
+    SG_ASSIGN_OR_RETURN(int64_t attempts, positive_int(*n, "RetryStrategy.MaximumRetryAttempts"));
+    est.max_retry_attempts = std::max(est.max_retry_attempts.value_or(0), attempts);
+    notes.push_back(fmt::format("RetryStrategy allows {} retries: MaxRuntimeInSeconds bounds all attempts "
+                                "together, so retries do not raise the bound",
+                                attempts));
+  }
   return Status::success();
 }
 
-Result<std::vector<Spec>> training_specs(const json& def, const std::string& path,
-                                         std::vector<std::string>& notes) {
+Result<std::vector<Spec>> training_specs(const json& def, const std::string& path, Estimate& est) {
   Spec base;
-  SG_TRY(read_stopping(def, base, notes));
+  SG_TRY(read_stopping(def, base, est));
   std::vector<Spec> out;
   if (const json* hrc = member(def, "HyperParameterTuningResourceConfig")) {
     if (const json* cfgs = member(*hrc, "InstanceConfigs"); cfgs && cfgs->is_array()) {
@@ -151,7 +165,7 @@ Result<Estimate> estimate_request(const json& r, std::string_view region, const 
   int64_t jobs = 1;
   switch (est.kind) {
     case RequestKind::training: {
-      SG_ASSIGN_OR_RETURN(specs, training_specs(r, "", est.notes));
+      SG_ASSIGN_OR_RETURN(specs, training_specs(r, "", est));
       break;
     }
     case RequestKind::tuning: {
@@ -171,7 +185,7 @@ Result<Estimate> estimate_request(const json& r, std::string_view region, const 
       }
       if (defs.empty()) return bad("tuning job has no TrainingJobDefinition(s)");
       for (size_t i = 0; i < defs.size(); ++i) {
-        SG_ASSIGN_OR_RETURN(auto s, training_specs(*defs[i], "TrainingJobDefinition", est.notes));
+        SG_ASSIGN_OR_RETURN(auto s, training_specs(*defs[i], "TrainingJobDefinition", est));
         for (auto& x : s) specs.push_back(std::move(x));
       }
       break;
@@ -221,6 +235,7 @@ Result<Estimate> estimate_request(const json& r, std::string_view region, const 
   for (const auto& s : specs) {
     est.spot = est.spot || s.spot;
     est.max_runtime_seconds = std::max(est.max_runtime_seconds, s.runtime);
+    est.billed_seconds_bound = std::max(est.billed_seconds_bound, s.billed());
     if (s.wait) est.max_wait_seconds = std::max(est.max_wait_seconds.value_or(0), *s.wait);
     unbounded = unbounded || s.unbounded;
     if (!priced) continue;
@@ -231,7 +246,7 @@ Result<Estimate> estimate_request(const json& r, std::string_view region, const 
     max_od = std::max(max_od, od);
     if (s.spot) {
       any_spot = true;
-      double sp = hourly * s.wait.value_or(s.runtime) / 3600.0;
+      double sp = hourly * s.billed() / 3600.0;
       max_spot = std::max(max_spot, sp);
       max_worst = std::max(max_worst, sp);
     } else {

@@ -1,5 +1,8 @@
 // JobRecords -> CostReport (source "jobs"), grouped like the CUR readers.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <set>
 #include <unordered_map>
 
@@ -17,6 +20,62 @@ std::optional<std::string> key_value(const JobRecord& r, const std::string& key)
   auto it = r.tags.find(key);
   if (it == r.tags.end() || it->second.empty()) return std::nullopt;  // untagged
   return it->second;
+}
+
+// [a, b) in UTC calendar months: (YYYY-MM, share of the interval). An
+// empty interval is all in the month of a.
+std::vector<std::pair<std::string, double>> month_shares(double a, double b) {
+  std::vector<std::pair<std::string, double>> out;
+  double cur = a;
+  do {
+    std::time_t t = static_cast<std::time_t>(std::floor(cur));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char name[32];
+    std::snprintf(name, sizeof name, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+    std::tm next{};
+    next.tm_year = tm.tm_mon == 11 ? tm.tm_year + 1 : tm.tm_year;
+    next.tm_mon = (tm.tm_mon + 1) % 12;
+    next.tm_mday = 1;
+    const double boundary = static_cast<double>(timegm(&next));
+    const double stop = std::min(b, boundary);
+    out.emplace_back(name, b > a ? (stop - cur) / (b - a) : 1.0);
+    cur = boundary;
+  } while (cur < b);
+  return out;
+}
+
+// A record's cost by month: the billed run spread over its interval, the
+// warm pool over the time after it. Without an interval: its start month.
+struct MonthPart {
+  std::optional<std::string> month;
+  double cost = 0, warm = 0, share = 1;  // share: of the run, for spot figures
+};
+
+std::vector<MonthPart> by_month(const JobRecord& r) {
+  const double warm = r.warm_pool_cost_usd.value_or(0);
+  const double run = r.cost_usd.value_or(0) - warm;
+  std::optional<std::string> first = r.start ? std::optional(r.start->substr(0, 7)) : std::nullopt;
+  if (!r.interval_start || !r.interval_end) return {MonthPart{first, run, warm, 1}};
+  std::vector<MonthPart> out;
+  auto part = [&](const std::string& m) -> MonthPart& {
+    for (auto& p : out) {
+      if (p.month == m) return p;
+    }
+    out.push_back(MonthPart{m, 0, 0, 0});
+    return out.back();
+  };
+  for (const auto& [m, f] : month_shares(*r.interval_start, *r.interval_end)) {
+    MonthPart& p = part(m);
+    p.cost += run * f;
+    p.share += f;
+  }
+  if (warm > 0 && r.warm_pool_seconds) {
+    for (const auto& [m, f] : month_shares(*r.interval_end, *r.interval_end + *r.warm_pool_seconds)) {
+      part(m).warm += warm * f;
+    }
+  }
+  return out;
 }
 
 struct Acc {
@@ -39,40 +98,53 @@ CostReport aggregate_jobs(const std::vector<JobRecord>& records, const std::vect
   rep.group_by = group_by;
   std::map<std::vector<std::optional<std::string>>, Acc> groups;
   std::set<std::string> unknown;
+  const bool month_key = std::find(group_by.begin(), group_by.end(), "month") != group_by.end();
   for (const auto& r : records) {
     ++rep.rows_read;
-    std::vector<std::optional<std::string>> key;
-    for (const auto& k : group_by) key.push_back(key_value(r, k));
-    Acc& a = groups[key];
-    a.key = key;
-    ++a.items;
     ++rep.items;
-    if (!r.billed_seconds) {
-      ++a.unbilled;
-      ++rep.unbilled_items;
+    std::vector<MonthPart> parts = by_month(r);
+    for (const auto& p : parts) {
+      if (r.cost_usd && p.month) rep.by_month[*p.month] += p.cost + p.warm;
     }
-    if (!r.hourly_usd) {
-      ++a.unpriced;
-      ++rep.unpriced_items;
-      unknown.insert(r.unknown_instance_types.begin(), r.unknown_instance_types.end());
-    }
-    if (r.cost_usd) {
-      a.cost += *r.cost_usd;
-      rep.total += *r.cost_usd;
-      if (r.start) rep.by_month[r.start->substr(0, 7)] += *r.cost_usd;
-    }
-    if (r.warm_pool_cost_usd) {
-      a.warm += *r.warm_pool_cost_usd;
-      a.has_warm = true;
-      rep.warm_pool_total += *r.warm_pool_cost_usd;
-    }
-    if (r.spot && r.billed_seconds && r.training_seconds && *r.training_seconds > 0) {
-      double n = static_cast<double>(r.instance_count);
-      a.billable += *r.billed_seconds * n;
-      a.trained += *r.training_seconds * n;
-      if (r.spot_savings_usd) {
-        a.spot_usd += *r.spot_savings_usd;
-        a.has_spot = true;
+    // Grouped by month, each month the record has cost in is a part of its
+    // own; otherwise the record is one part.
+    if (!month_key) parts = {MonthPart{std::nullopt, r.cost_usd.value_or(0) - r.warm_pool_cost_usd.value_or(0),
+                                       r.warm_pool_cost_usd.value_or(0), 1}};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const MonthPart& p = parts[i];
+      std::vector<std::optional<std::string>> key;
+      for (const auto& k : group_by) key.push_back(k == "month" ? p.month : key_value(r, k));
+      Acc& a = groups[key];
+      a.key = key;
+      ++a.items;
+      if (i == 0) {
+        if (!r.billed_seconds) {
+          ++a.unbilled;
+          ++rep.unbilled_items;
+        }
+        if (!r.hourly_usd) {
+          ++a.unpriced;
+          ++rep.unpriced_items;
+          unknown.insert(r.unknown_instance_types.begin(), r.unknown_instance_types.end());
+        }
+      }
+      if (r.cost_usd) {
+        a.cost += p.cost + p.warm;
+        rep.total += p.cost + p.warm;
+      }
+      if (r.warm_pool_cost_usd) {
+        a.warm += p.warm;
+        a.has_warm = true;
+        rep.warm_pool_total += p.warm;
+      }
+      if (r.spot && r.billed_seconds && r.training_seconds && *r.training_seconds > 0) {
+        double n = static_cast<double>(r.instance_count) * p.share;
+        a.billable += *r.billed_seconds * n;
+        a.trained += *r.training_seconds * n;
+        if (r.spot_savings_usd) {
+          a.spot_usd += *r.spot_savings_usd * p.share;
+          a.has_spot = true;
+        }
       }
     }
   }

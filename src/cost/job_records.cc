@@ -2,6 +2,7 @@
 // applied to what the SageMaker API reports about each resource.
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <cstdio>
 #include <ctime>
 #include <set>
@@ -49,6 +50,20 @@ std::string arn_name(const std::string& arn) {
   auto slash = arn.rfind('/');
   return slash == std::string::npos ? arn : arn.substr(slash + 1);
 }
+
+std::optional<double> time_of(const json& d, const char* key) {
+  const json* v = member(d, key);
+  return v ? parse_time(*v) : std::nullopt;
+}
+
+// The latest of the description's times: when it was recorded, at the earliest.
+void note_described_at(JobRecord& r, const json& d, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (auto t = time_of(d, k); t && (!r.described_at || *t > *r.described_at)) r.described_at = t;
+  }
+}
+
+bool in_progress(const std::string& status) { return status == "InProgress" || status == "Stopping"; }
 
 struct Group {
   std::string type;
@@ -127,12 +142,24 @@ JobRecord training(const json& d, const PriceOracle& prices, const JobCostOption
   }
   const json* spot = member(d, "EnableManagedSpotTraining");
   r.spot = spot && spot->is_boolean() && spot->get<bool>();
-  auto start = member(d, "TrainingStartTime") ? parse_time(d["TrainingStartTime"]) : std::nullopt;
-  if (!start && member(d, "CreationTime")) start = parse_time(d["CreationTime"]);
+  std::optional<double> start = time_of(d, "TrainingStartTime");
+  if (!start) start = time_of(d, "CreationTime");
   if (start) r.start = format_time(*start);
+  r.running = in_progress(r.status);
+  note_described_at(r, d, {"CreationTime", "TrainingStartTime", "TrainingEndTime", "LastModifiedTime"});
   price(r, groups_from_resource_config(member(d, "ResourceConfig")), Component::training, prices, o.region);
   r.billed_seconds = number(d, "BillableTimeInSeconds");
   r.training_seconds = number(d, "TrainingTimeInSeconds");
+  // The billed run in wall-clock time (spot: billable time is spread over it).
+  const double from = start.value_or(0);
+  double to = from;
+  if (auto end = time_of(d, "TrainingEndTime")) to = *end;
+  else if (r.training_seconds) to = from + *r.training_seconds;
+  else if (r.billed_seconds) to = from + *r.billed_seconds;
+  if (start && to > from) {
+    r.interval_start = from;
+    r.interval_end = to;
+  }
   if (!r.billed_seconds) r.notes.push_back("no BillableTimeInSeconds reported: not billed (yet)");
   // Warm pools (ResourceConfig.KeepAlivePeriodInSeconds) keep the cluster
   // after the job and bill the retained time per instance, on demand (spot
@@ -159,6 +186,8 @@ void duration(JobRecord& r, const json& d, const char* start_key, const char* en
   auto start = member(d, start_key) ? parse_time(d[start_key]) : std::nullopt;
   auto end = member(d, end_key) ? parse_time(d[end_key]) : std::nullopt;
   auto created = member(d, "CreationTime") ? parse_time(d["CreationTime"]) : std::nullopt;
+  r.running = in_progress(r.status);
+  note_described_at(r, d, {"CreationTime", start_key, end_key, "LastModifiedTime"});
   if (start) r.start = format_time(*start);
   else if (created) r.start = format_time(*created);
   if (!start) {
@@ -172,9 +201,12 @@ void duration(JobRecord& r, const json& d, const char* start_key, const char* en
     r.notes.push_back(std::string("no ") + end_key + " on a finished job: not billed");
     return;
   } else {
-    r.notes.push_back("running: counted up to now");
+    r.notes.push_back("running: counted up to " + format_time(o.now_epoch));
+    r.priced_to_now = true;
   }
   r.billed_seconds = std::max(0.0, stop - *start);
+  r.interval_start = *start;
+  r.interval_end = *start + *r.billed_seconds;
 }
 
 JobRecord processing(const json& d, const PriceOracle& prices, const JobCostOptions& o) {
@@ -250,9 +282,12 @@ JobRecord endpoint(const json& d, const PriceOracle& prices, const JobCostOption
     r.notes.push_back("no CreationTime: hours in service unknown");
     return r;
   }
+  note_described_at(r, d, {"CreationTime", "LastModifiedTime"});
   double from = *created;
   double end = o.now_epoch;
-  if (r.status != "InService" && r.status != "Updating" && r.status != "SystemUpdating") {
+  r.running = r.status == "InService" || r.status == "Updating" || r.status == "SystemUpdating";
+  r.priced_to_now = r.running;
+  if (!r.running) {
     auto modified = member(d, "LastModifiedTime") ? parse_time(d["LastModifiedTime"]) : std::nullopt;
     end = modified.value_or(*created);
     r.notes.push_back("status " + r.status + ": counted up to LastModifiedTime");
@@ -262,6 +297,8 @@ JobRecord endpoint(const json& d, const PriceOracle& prices, const JobCostOption
   if (o.until) end = std::min(end, parse_time(json(*o.until)).value_or(end) + 86400.0);
   r.start = format_time(from);
   r.billed_seconds = std::max(0.0, end - from);
+  r.interval_start = from;
+  r.interval_end = from + *r.billed_seconds;
   r.notes.push_back("hours in service from CreationTime with the current instance count");
   finish_cost(r);
   return r;
@@ -298,13 +335,15 @@ std::vector<JobRecord> job_records(const std::vector<json>& describes, const Pri
   }
   std::vector<JobRecord> out;
   std::unordered_set<std::string> seen;  // "kind/name": a job listed twice counts once
-  for (const auto& d : describes) {
+  for (std::size_t i = 0; i < describes.size(); ++i) {
+    const json& d = describes[i];
     std::optional<JobRecord> r;
     if (member(d, "TrainingJobName") && !member(d, "HyperParameterTuningJobName")) r = training(d, prices, o);
     else if (member(d, "ProcessingJobName")) r = processing(d, prices, o);
     else if (member(d, "TransformJobName")) r = transform(d, prices, o);
     else if (member(d, "EndpointName") && member(d, "EndpointConfigName")) r = endpoint(d, prices, o);
     if (!r || r->name.empty()) continue;
+    r->source = i;
     if (!seen.insert(std::string(to_string(r->kind)) + "/" + r->name).second) continue;
     if (!r->tuning_job.empty()) {
       auto it = tuning_tags.find(r->tuning_job);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace sageguard::cost {
 namespace {
@@ -39,7 +40,9 @@ Result<RoiReport> roi_report(const std::vector<JobRecord>& records, const RoiOpt
   rep.goal = o.goal;
   rep.grouped_by = o.group_by.value_or("experiment");
   std::map<std::string, RoiExperiment> by_name;
+  std::set<std::string> metrics_found;
   for (const auto& r : records) {
+    for (const auto& [m, v] : r.final_metrics) metrics_found.insert(m);
     auto name = experiment_of(r, o);
     if (r.kind == JobKind::endpoint) continue;
     if (!name) {
@@ -51,18 +54,33 @@ Result<RoiReport> roi_report(const std::vector<JobRecord>& records, const RoiOpt
     ++e.jobs;
     if (r.cost_usd) e.cost += *r.cost_usd;
     if (!r.hourly_usd) ++e.unpriced_jobs;
+    else if (!r.billed_seconds || *r.billed_seconds <= 0) ++e.unbilled_jobs;
     auto m = r.final_metrics.find(o.metric);
     if (m != r.final_metrics.end() && (!e.metric || better(m->second, *e.metric, o.goal))) {
       e.metric = m->second;
       e.best_job = r.name;
     }
   }
+  if (!metrics_found.count(o.metric)) {
+    std::string found;
+    for (const auto& m : metrics_found) found += (found.empty() ? "" : ", ") + m;
+    return Error::make(ErrorCode::usage, "no job reports the metric '" + o.metric + "' (FinalMetricDataList); " +
+                                             (found.empty() ? std::string("no job reports any final metric")
+                                                            : "metrics found: " + found));
+  }
   for (auto& [n, e] : by_name) {
-    if (e.unpriced_jobs > 0) {
-      rep.warnings.push_back(n + ": " + std::to_string(e.unpriced_jobs) +
-                             " job(s) without a known price are not in its cost");
-    }
     if (!e.metric) rep.warnings.push_back(n + ": no final value for metric '" + o.metric + "'");
+    if (e.unpriced_jobs > 0 || e.unbilled_jobs > 0) {
+      // Its cost is not known: listed apart, never ranked at a partial cost.
+      std::string why;
+      if (e.unpriced_jobs > 0) why = std::to_string(e.unpriced_jobs) + " job(s) without a known price";
+      if (e.unbilled_jobs > 0) {
+        why += (why.empty() ? "" : ", ") + std::to_string(e.unbilled_jobs) + " job(s) without billable time";
+      }
+      rep.warnings.push_back(n + ": cost not known (" + why + "): listed apart, not ranked");
+      rep.incomplete.push_back(std::move(e));
+      continue;
+    }
     if (o.goal == Goal::max && e.metric && *e.metric > 0) e.cost_per_unit = e.cost / *e.metric;
     if (o.value_per_unit && e.metric) {
       e.value = *e.metric * *o.value_per_unit;

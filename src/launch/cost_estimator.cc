@@ -26,7 +26,7 @@ std::optional<cost::RequestKind> request_kind(ResourceKind k) {
 }  // namespace
 
 std::string describe_basis(const cost::Estimate& e) {
-  const double seconds = e.spot && e.max_wait_seconds ? *e.max_wait_seconds : e.max_runtime_seconds;
+  const double seconds = e.billed_seconds_bound;
   std::string parts;
   for (const auto& item : e.items) {
     if (!parts.empty()) parts += " + ";
@@ -38,7 +38,7 @@ std::string describe_basis(const cost::Estimate& e) {
     }
   }
   std::string s = fmt::format("{} x {:.1f} h ({})", parts, seconds / 3600.0,
-                              e.spot ? "spot, MaxWait" : "MaxRuntime");
+                              e.spot ? "spot, MaxRuntime: MaxWait is not billed" : "MaxRuntime");
   if (e.max_jobs) s += fmt::format(" x {} training jobs", *e.max_jobs);
   return s;
 }

@@ -84,7 +84,9 @@ constexpr std::array kRules = {
              "max_run=...", "", false},
     RuleInfo{"budget.max-cost", Severity::error,
              "The job's worst-case cost stays within limits.max_job_cost_usd.",
-             "Use fewer or cheaper instances, or a shorter MaxRuntime/MaxWait.", "max_run, max_wait",
+             "Use fewer or cheaper instances, or a shorter MaxRuntime (it bounds the billed run, retries "
+             "included; MaxWait is not billed).",
+             "max_run",
              "", false},
     RuleInfo{"waiver.expired", Severity::warning, "Waivers in the policy are not past their expiry.",
              "Renew the waiver with a new expiry and reason, or fix the resource and remove it.", "",

@@ -93,6 +93,19 @@ std::string roi_html(const cost::RoiReport& r) {
                         e.roi ? fmt::format("{:.2f}", *e.roi) : "-", e.pareto ? "yes" : "");
   }
   body += "</table>";
+  if (!r.incomplete.empty()) {
+    body += "<h2>Not ranked: cost not known</h2><table><tr><th></th><th class=\"n\">known cost</th>"
+            "<th class=\"n\">metric</th><th class=\"n\">jobs</th><th class=\"n\">unpriced</th>"
+            "<th class=\"n\">no billable time</th></tr>";
+    for (const auto& e : r.incomplete) {
+      body += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                          "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                          cd::html_escape(e.name), cd::money(e.cost),
+                          e.metric ? fmt::format("{:.6g}", *e.metric) : "-", e.jobs, e.unpriced_jobs,
+                          e.unbilled_jobs);
+    }
+    body += "</table>";
+  }
   for (const auto& w : r.warnings) body += "<p class=\"warn-text\">" + cd::html_escape(w) + "</p>";
   return cd::html_page("sageguard roi", body, roi_json_value(r).dump(), kScript);
 }

@@ -12,19 +12,25 @@ using nlohmann::json;
 
 namespace {
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json experiment_json(const cost::RoiExperiment& e) {
+  return {{"name", e.name}, {"cost", e.cost}, {"metric", opt(e.metric)}, {"pareto", e.pareto},
+          {"jobs", e.jobs}, {"unpriced_jobs", e.unpriced_jobs}, {"unbilled_jobs", e.unbilled_jobs},
+          {"best_job", e.best_job}, {"cost_per_unit", opt(e.cost_per_unit)}, {"value", opt(e.value)},
+          {"roi", opt(e.roi)}};
+}
 }  // namespace
 
 json roi_json_value(const cost::RoiReport& r) {
-  json exps = json::array();
-  for (const auto& e : r.experiments) {
-    exps.push_back({{"name", e.name}, {"cost", e.cost}, {"metric", opt(e.metric)}, {"pareto", e.pareto},
-                    {"jobs", e.jobs}, {"unpriced_jobs", e.unpriced_jobs}, {"best_job", e.best_job},
-                    {"cost_per_unit", opt(e.cost_per_unit)}, {"value", opt(e.value)}, {"roi", opt(e.roi)}});
-  }
+  json exps = json::array(), incomplete = json::array();
+  for (const auto& e : r.experiments) exps.push_back(experiment_json(e));
+  // Listed apart: "cost" is only what is known, never a ranking figure.
+  for (const auto& e : r.incomplete) incomplete.push_back(experiment_json(e));
   json out = {{"metric", r.metric},
               {"goal", cost::to_string(r.goal)},
               {"group_by", r.grouped_by},
               {"experiments", exps},
+              {"incomplete", incomplete},
               {"frontier", r.frontier},
               {"marginal_cost_per_unit", opt(r.marginal_cost_per_unit)},
               {"total_cost", r.total_cost},
@@ -51,6 +57,14 @@ std::string roi_text(const cost::RoiReport& r) {
   }
   out += fmt::format("total cost: {} USD over {} experiment(s)\n", cost_detail::money(r.total_cost),
                      r.experiments.size());
+  if (!r.incomplete.empty()) {
+    out += "not ranked, cost not known (a job without a price or without billable time):\n";
+    for (const auto& e : r.incomplete) {
+      out += fmt::format("  {}: {} job(s), {} unpriced, {} without billable time; known cost {} USD; {} {}\n",
+                         e.name, e.jobs, e.unpriced_jobs, e.unbilled_jobs, cost_detail::money(e.cost), r.metric,
+                         e.metric ? fmt::format("{:.6g}", *e.metric) : "-");
+    }
+  }
   if (r.marginal_cost_per_unit) {
     out += fmt::format("marginal cost of the last improvement ({} -> {}): {} USD per unit of {}\n",
                        *r.marginal_from, *r.marginal_to, cost_detail::money(*r.marginal_cost_per_unit), r.metric);

@@ -1,8 +1,9 @@
 """budget.max-cost in `sageguard audit` against moto_server: training,
 spot-training and tuning jobs are seeded in two regions; the expected
 findings are computed here from what boto3 describes and the bundled price
-table read as plain JSON (hourly price x instance count x MaxRuntime, or
-MaxWait for spot, x MaxNumberOfTrainingJobs for tuning), and must equal the
+table read as plain JSON (hourly price x instance count x MaxRuntime -- also
+for spot, since MaxWait, the wait for capacity plus the run, is not billed --
+x MaxNumberOfTrainingJobs for tuning), and must equal the
 audit's exactly. Jobs whose instance
 type has no price in their region (every eu-west-1 job, with the bundled
 us-east-1 table) get the finding that says so, as `check` does."""
@@ -68,7 +69,7 @@ SEEDS = [
     ("us-east-1", "TrainingJob", training("b-small", "ml.m5.large", 1, 3600)),            # 0.12
     ("us-east-1", "TrainingJob", training("b-big", "ml.p3.16xlarge", 2, 86400)),           # 1351
     ("us-east-1", "TrainingJob", training("b-edge", "ml.g5.2xlarge", 1, 3600 * 60)),       # 90.9
-    ("us-east-1", "TrainingJob", training("b-spot", "ml.g5.2xlarge", 1, 3600, 3600 * 80)),  # MaxWait: 121
+    ("us-east-1", "TrainingJob", training("b-spot", "ml.g5.2xlarge", 1, 3600, 3600 * 80)),  # 1.52, not 121 (MaxWait)
     ("us-east-1", "TrainingJob", training("b-nope", "ml.trn1.2xlarge", 1, 3600)),          # no price
     ("us-east-1", "HyperParameterTuningJob", tuning("b-tune", "ml.m5.4xlarge", 2, 86400, 4)),  # 177
     ("us-east-1", "HyperParameterTuningJob", tuning("b-tune-small", "ml.m5.4xlarge", 1, 3600, 4)),
@@ -95,7 +96,8 @@ def expected(described, prices):
         rc, sc = definition["ResourceConfig"], definition["StoppingCondition"]
         itype, count = rc["InstanceType"], rc["InstanceCount"]
         spot = definition.get("EnableManagedSpotTraining")
-        seconds = sc["MaxWaitTimeInSeconds"] if spot else sc["MaxRuntimeInSeconds"]
+        # Billed: the run, at most MaxRuntime (MaxWait caps it too with spot).
+        seconds = min(sc["MaxRuntimeInSeconds"], sc["MaxWaitTimeInSeconds"]) if spot else sc["MaxRuntimeInSeconds"]
         hourly = prices.get(region, {}).get("training", {}).get(itype)
         if hourly is None:
             out[(name, region)] = ("unpriced", itype)

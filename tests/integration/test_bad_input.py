@@ -358,6 +358,26 @@ class BadInput(unittest.TestCase):
             6, 14, "invalid date '2027-02-30'")
 
 
+    # -- billing exports (cost --cur) -------------------------------------
+
+    def test_cur_stray_quote(self):
+        """A quote left open swallowed every later row as "1 malformed row"
+        (exit 0); now exit 2 at the quote, with the line and a caret."""
+        rows = ["lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,resourceTags/user:Project"]
+        rows += ["2024-05-%02dT00:00:00Z,AmazonSageMaker,1.5,p" % (1 + i % 28) for i in range(100)]
+        rows[4] = rows[4].replace(",1.5,", ',1."5,')
+        f = self.write("stray.csv", "\n".join(rows) + "\n")
+        for extra in ((), ("--threads", "1")):
+            p = subprocess.run([BIN, "cost", "--cur", f, "--format", "json", "-o", "report.out", *extra],
+                               cwd=self.dir, env=self.env, capture_output=True, timeout=TIMEOUT)
+            err = p.stderr.decode("utf-8", errors="replace")
+            self.assertEqual(p.returncode, 2, err)
+            self.assertEqual(p.stdout, b"")
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "report.out")))
+            self.assertRegex(err.splitlines()[0], "^" + re.escape("sageguard: error: stray.csv:5:40: "), err)
+            self.assertIn('1."5', err)  # the line, for the caret
+
+
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result
     ok = result.wasSuccessful()

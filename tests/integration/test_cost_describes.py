@@ -264,6 +264,69 @@ def test_warm_pool(tmp):
     print("ok: warm pools (training %.4f + warm pool %.4f)" % (train, warm))
 
 
+# ------------------------------------------- plain recorded Describe* output
+def test_recorded_cli_output(tmp):
+    """What `aws sagemaker describe-endpoint`, `describe-endpoint-config`,
+    `describe-transform-job` and `list-tags` print, saved to files as they
+    are: endpoints are priced from the config they name, tags come from the
+    list-tags files, and a running record is priced up to --as-of, which is
+    then required."""
+    d = os.path.join(tmp, "recorded")
+    os.makedirs(os.path.join(d, "tags"))
+    ep = {"EndpointName": "fraud-live", "EndpointArn": "arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud-live",
+          "EndpointConfigName": "fraud-live-v2", "EndpointStatus": "InService",
+          "ProductionVariants": [{"VariantName": "AllTraffic", "CurrentWeight": 1.0, "DesiredWeight": 1.0,
+                                  "CurrentInstanceCount": 3, "DesiredInstanceCount": 3}],
+          "CreationTime": "2022-06-01T08:00:00.000000+00:00", "LastModifiedTime": "2022-06-01T08:12:00.000000+00:00"}
+    cfg = {"EndpointConfigName": "fraud-live-v2",
+           "EndpointConfigArn": "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/fraud-live-v2",
+           "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": "fraud-m", "InitialInstanceCount": 3,
+                                   "InstanceType": "ml.c5.xlarge", "InitialVariantWeight": 1.0}],
+           "CreationTime": "2022-06-01T07:59:00.000000+00:00"}
+    tj = {"TransformJobName": "nightly-2022", "TransformJobStatus": "InProgress",
+          "TransformJobArn": "arn:aws:sagemaker:us-east-1:111122223333:transform-job/nightly-2022",
+          "ModelName": "fraud-m", "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2},
+          "CreationTime": "2022-06-02T00:00:00+00:00", "TransformStartTime": "2022-06-02T00:05:00+00:00"}
+    for name, doc in (("fraud-live", ep), ("fraud-live-v2.config", cfg), ("nightly-2022", tj)):
+        json.dump(doc, open(os.path.join(d, name + ".json"), "w"), indent=4)
+    json.dump({"Tags": [{"Key": "Project", "Value": "fraud"}, {"Key": "Cost Center", "Value": "CC-200"}]},
+              open(os.path.join(d, "tags", "fraud-live.tags.json"), "w"))
+    with open(os.path.join(d, "tags", "jobs.jsonl"), "w") as f:
+        f.write(json.dumps({"arn": tj["TransformJobArn"], "tags": {"Project": "batch"}}) + "\n")
+
+    # Running records and no --as-of: exit 2 naming both files.
+    p = run("cost", "--jobs", "--from-describes", d, "--group-by", "Project", rc=2)
+    check("--as-of" in p.stderr and "fraud-live.json" in p.stderr and "nightly-2022.json" in p.stderr,
+          "running records need --as-of: %r" % p.stderr)
+
+    as_of = "2022-06-03T08:00:00+00:00"
+    p = run("cost", "--jobs", "--from-describes", d, "--group-by", "Project", "--as-of", as_of, "--format", "json")
+    rep = json.loads(p.stdout)
+    got = {g["key"]["Project"]: g["cost"] for g in rep["groups"]}
+    ep_cost = PRICES["hosting"]["ml.c5.xlarge"] * 3 * (ts(as_of) - ts(ep["CreationTime"])) / 3600
+    tj_cost = PRICES["batch_transform"]["ml.m5.xlarge"] * 2 * (ts(as_of) - ts(tj["TransformStartTime"])) / 3600
+    check(close(got.get("fraud"), ep_cost), "endpoint priced from its config: %r != %r" % (got.get("fraud"), ep_cost))
+    check(close(got.get("batch"), tj_cost), "transform tagged from JSON lines: %r != %r" % (got.get("batch"), tj_cost))
+    check(set(got) == {"fraud", "batch"} and rep["unpriced_items"] == 0, "groups %r" % got)
+    check("more than a month" not in p.stderr, "recorded a day before --as-of: no warning: %r" % p.stderr)
+
+    # Priced up to --as-of, never up to today; and a record older than a
+    # month before --as-of is flagged.
+    p = run("cost", "--jobs", "--from-describes", d, "--as-of", "2022-09-01T00:00:00Z", "--format", "json")
+    check("more than a month" in p.stderr and "nightly-2022.json" in p.stderr, "stale warning: %r" % p.stderr)
+    rep = json.loads(p.stdout)
+    exp = (PRICES["batch_transform"]["ml.m5.xlarge"] * 2 * (ts("2022-09-01T00:00:00+00:00") -
+                                                            ts(tj["TransformStartTime"])) / 3600 +
+           PRICES["hosting"]["ml.c5.xlarge"] * 3 * (ts("2022-09-01T00:00:00+00:00") - ts(ep["CreationTime"])) / 3600)
+    check(close(rep["total"], exp), "priced to --as-of: %r != %r" % (rep["total"], exp))
+
+    # A list-tags file naming a resource that is not recorded: exit 2 naming it.
+    json.dump({"Tags": []}, open(os.path.join(d, "tags", "fraud-lvie.tags.json"), "w"))
+    p = run("cost", "--jobs", "--from-describes", d, "--as-of", as_of, rc=2)
+    check("fraud-lvie.tags.json" in p.stderr, "typo in a tags file name: %r" % p.stderr)
+    print("ok: plain recorded describe/list-tags output, --as-of")
+
+
 # ------------------------------------------------------------------ roi
 def pareto_bruteforce(points):
     """points: {name: (cost, metric)}; goal max. Not dominated = on the frontier
@@ -286,7 +349,7 @@ def test_roi(tmp):
     rep = json.loads(run("roi", "--metric", "validation:auc", "--from-describes", DESCRIBES,
                          "--value-per-unit", "1000", "--format", "json").stdout)
     check(rep["metric"] == "validation:auc" and rep["goal"] == "max", "roi header %r" % rep)
-    exps = {}
+    exps, apart = {}, set()
     for j in jobs:
         if j["experiment"] is None:
             continue
@@ -294,8 +357,17 @@ def test_roi(tmp):
         e["cost"] += j["cost"] or 0.0
         if j["metric"] is not None and (e["metric"] is None or j["metric"] > e["metric"]):
             e["metric"] = j["metric"]
+        # A job without a price or without billable time leaves the cost
+        # unknown: its experiment is listed apart, never ranked at 0.00 USD.
+        if j["unpriced"] or j["unbilled"] or not j["cost"]:
+            apart.add(j["experiment"])
+    check(apart, "the examples have an experiment whose cost is not known")
     got = {e["name"]: e for e in rep["experiments"]}
-    check(set(got) == set(exps), "experiments %r != %r" % (sorted(got), sorted(exps)))
+    check(set(got) == set(exps) - apart, "experiments %r != %r" % (sorted(got), sorted(set(exps) - apart)))
+    check({e["name"] for e in rep["incomplete"]} == apart and not any(e["pareto"] for e in rep["incomplete"]),
+          "listed apart %r != %r" % ([e["name"] for e in rep["incomplete"]], sorted(apart)))
+    check(not set(rep["frontier"]) & apart, "frontier %r holds an incomplete experiment" % rep["frontier"])
+    exps = {n: e for n, e in exps.items() if n not in apart}
     for n, e in exps.items():
         if n not in got:
             continue
@@ -317,7 +389,11 @@ def test_roi(tmp):
     rep2 = json.loads(run("roi", "--metric", "validation:auc", "--from-describes", DESCRIBES, "--group-by",
                           "Project", "--format", "json").stdout)
     names = {e["name"] for e in rep2["experiments"]}
-    check(names == {"churn", "fraud"}, "roi by Project: %r" % names)
+    check(names == {"churn"} and [e["name"] for e in rep2["incomplete"]] == ["fraud"],
+          "roi by Project (fraud has a job still running): %r" % names)
+    # A metric no job reports: exit 2 naming the metrics there are.
+    p = run("roi", "--metric", "validation:acc", "--from-describes", DESCRIBES, rc=2)
+    check("metrics found: validation:auc, validation:f1" in p.stderr, "roi lists the metrics: %r" % p.stderr)
     run("roi", "--metric", "validation:auc", "--goal", "min", "--value-per-unit", "5", "--from-describes",
         DESCRIBES, rc=2)
 
@@ -374,6 +450,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sg-cost-desc-") as tmp:
         test_cost(tmp)
         test_warm_pool(tmp)
+        test_recorded_cli_output(tmp)
         test_roi(tmp)
     if FAILURES:
         print("%d failure(s)" % len(FAILURES))

@@ -339,6 +339,183 @@ def run_malformed(tmp):
     print("ok: malformed rows, strict, truncated gzip")
 
 
+# ------------------------------------------------- --jobs --group-by month
+PRICES = json.load(open(os.path.join(os.path.dirname(os.path.dirname(HERE)), "data",
+                                     "prices_us_east_1.json")))["regions"]["us-east-1"]
+
+
+def month_split_expected(items):
+    """items: [(project, start, end, cost)] -> {(month, project): (cost, items)},
+    each cost spread over the UTC calendar months of [start, end) in
+    proportion to the time in each, with pandas periods."""
+    rows = []
+    for project, start, end, cost in items:
+        a, b = pd.Timestamp(start), pd.Timestamp(end)
+        for per in pd.period_range(a.tz_localize(None), (b - pd.Timedelta(seconds=1)).tz_localize(None), freq="M"):
+            lo = max(a, per.start_time.tz_localize("UTC"))
+            hi = min(b, (per.end_time + pd.Timedelta(1, "ns")).tz_localize("UTC"))
+            rows.append({"month": str(per), "project": project, "cost": cost * (hi - lo) / (b - a)})
+    df = pd.DataFrame(rows)
+    out = {}
+    for (month, project), sub in df.groupby(["month", "project"]):
+        out[(month, project)] = (float(sub["cost"].sum()), len(sub))
+    return out
+
+
+def run_months(tmp):
+    """Time-based costs (endpoints, warm pools, jobs) that cross month
+    boundaries are split across UTC calendar months; pandas is the oracle."""
+    d = os.path.join(tmp, "months")
+    os.makedirs(d)
+    as_of = "2024-04-10T00:00:00+00:00"
+    tags = lambda p: [{"Key": "Project", "Value": p}]  # noqa: E731
+    docs = {
+        "ep-live": {"EndpointName": "ep-live", "EndpointConfigName": "cfg-live", "EndpointStatus": "InService",
+                    "CreationTime": "2024-01-15T06:00:00+00:00", "LastModifiedTime": "2024-01-15T06:10:00+00:00",
+                    "ProductionVariants": [{"VariantName": "v", "CurrentInstanceCount": 2}], "Tags": tags("web")},
+        "cfg-live": {"EndpointConfigName": "cfg-live",
+                     "ProductionVariants": [{"VariantName": "v", "InstanceType": "ml.m5.large"}]},
+        "ep-old": {"EndpointName": "ep-old", "EndpointConfigName": "cfg-old", "EndpointStatus": "OutOfService",
+                   "CreationTime": "2024-02-20T00:00:00+00:00", "LastModifiedTime": "2024-03-05T12:00:00+00:00",
+                   "ProductionVariants": [{"VariantName": "v", "CurrentInstanceCount": 1}], "Tags": tags("web"),
+                   "EndpointConfig": {"ProductionVariants": [{"VariantName": "v", "InstanceType": "ml.c5.xlarge"}]}},
+        "leap": {"TrainingJobName": "leap", "TrainingJobStatus": "Completed",
+                 "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "KeepAlivePeriodInSeconds": 3600},
+                 "TrainingStartTime": "2024-02-29T22:00:00+00:00", "TrainingEndTime": "2024-03-01T02:00:00+00:00",
+                 "TrainingTimeInSeconds": 14400, "BillableTimeInSeconds": 14400,
+                 "WarmPoolStatus": {"Status": "Terminated", "ResourceRetainedBillableTimeInSeconds": 7200},
+                 "Tags": tags("ml")},
+        "prep": {"ProcessingJobName": "prep", "ProcessingJobStatus": "Completed",
+                 "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 3}},
+                 "ProcessingStartTime": "2024-03-31T23:30:00+00:00", "ProcessingEndTime": "2024-04-01T00:30:00+00:00",
+                 "Tags": tags("ml")},
+        "score": {"TransformJobName": "score", "TransformJobStatus": "InProgress",
+                  "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+                  "TransformStartTime": "2024-03-31T12:00:00+00:00", "CreationTime": "2024-03-31T11:59:00+00:00",
+                  "Tags": tags("ml")},
+    }
+    for name, doc in docs.items():
+        with open(os.path.join(d, name + ".json"), "w") as f:
+            json.dump(doc, f)
+    h = lambda a, b: (pd.Timestamp(b) - pd.Timestamp(a)).total_seconds() / 3600  # noqa: E731
+    leap_end = "2024-03-01T02:00:00+00:00"
+    items = [
+        ("web", "2024-01-15T06:00:00+00:00", as_of,
+         PRICES["hosting"]["ml.m5.large"] * 2 * h("2024-01-15T06:00:00+00:00", as_of)),
+        ("web", "2024-02-20T00:00:00+00:00", "2024-03-05T12:00:00+00:00",
+         PRICES["hosting"]["ml.c5.xlarge"] * h("2024-02-20T00:00:00+00:00", "2024-03-05T12:00:00+00:00")),
+        ("ml", "2024-02-29T22:00:00+00:00", leap_end, PRICES["training"]["ml.m5.xlarge"] * 2 * 4),
+        ("ml", leap_end, "2024-03-01T04:00:00+00:00", PRICES["training"]["ml.m5.xlarge"] * 2 * 2),  # warm pool
+        ("ml", "2024-03-31T23:30:00+00:00", "2024-04-01T00:30:00+00:00", PRICES["processing"]["ml.m5.large"] * 3),
+        ("ml", "2024-03-31T12:00:00+00:00", as_of,
+         PRICES["batch_transform"]["ml.m5.xlarge"] * h("2024-03-31T12:00:00+00:00", as_of)),
+    ]
+    exp = month_split_expected(items)
+    # A record counts once in each month it has cost in, its warm pool with it.
+    exp = {k: (c, n) for k, (c, n) in exp.items()}
+    leap_months = {("2024-02", "ml"), ("2024-03", "ml")}
+    for k in leap_months:
+        exp[k] = (exp[k][0], exp[k][1] - (1 if k == ("2024-03", "ml") else 0))
+    p = subprocess.run([BIN, "cost", "--jobs", "--from-describes", d, "--as-of", as_of, "--group-by", "month,Project",
+                        "--format", "json"], capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, "cost --group-by month: rc %d %s" % (p.returncode, p.stderr))
+    if p.returncode == 0:
+        rep = json.loads(p.stdout)
+        got = {(g["key"]["month"], g["key"]["Project"]): (g["cost"], g["items"]) for g in rep["groups"]}
+        check(set(got) == set(exp), "month groups %r != pandas %r" % (sorted(got), sorted(exp)))
+        for k, (c, n) in exp.items():
+            if k in got:
+                check(close(got[k][0], c), "month %r cost %r != pandas %r" % (k, got[k][0], c))
+                check(got[k][1] == n, "month %r items %r != %r" % (k, got[k][1], n))
+        check(close(rep["total"], sum(c for *_, c in items)), "months total %r" % rep["total"])
+        by_month = {}
+        for (m, _), (c, _) in exp.items():
+            by_month[m] = by_month.get(m, 0) + c
+        for m, c in by_month.items():
+            check(close(rep["by_month"].get(m, 0), c), "by_month %s %r != %r" % (m, rep["by_month"].get(m), c))
+    print("ok: --group-by month splits across calendar months (%d groups)" % len(exp))
+
+
+# ---------------------------------------------------------- hostile inputs
+def run_hostile_cur(tmp):
+    d = os.path.join(tmp, "hostile")
+    good = cur_gen.make_rows(60, 200, "2024-05")
+    recs = [cur_gen.legacy_record(r) for r in good]
+    text, _ = cur_gen.render(cur_gen.LEGACY_COLUMNS, recs)
+
+    # Manifest keys leaving the report folder: exit 2, same words whether the
+    # outside file exists or not, nothing summed.
+    period = os.path.join(d, "rep", "20240501-20240601")
+    os.makedirs(os.path.join(period, "a1"))
+    cur_gen.write(os.path.join(period, "a1", "rep-1.csv"), text, gz=False)
+    cur_gen.write(os.path.join(d, "secret.csv"), text, gz=False)
+    messages = []
+    for key in ("../../secret.csv", "../../no-such.csv", "/etc/shadow", "/no/such/file"):
+        with open(os.path.join(period, "rep-Manifest.json"), "w") as f:
+            json.dump({"assemblyId": "a1", "reportKeys": ["rep/20240501-20240601/a1/rep-1.csv", key]}, f)
+        p = tool("cur", os.path.join(period, "rep-Manifest.json"), expect_rc=2)
+        check("outside the report folder" in p.stderr, "key %r: %r" % (key, p.stderr))
+        messages.append(p.stderr.replace(key, "KEY"))
+    check(len(set(messages)) == 1, "one message for existing and missing outside files: %r" % messages)
+    os.remove(os.path.join(period, "rep-Manifest.json"))
+
+    # An unreadable folder fails closed (exit 2 naming it), never half a bill.
+    locked = os.path.join(d, "rep", "20240601-20240701")
+    os.makedirs(os.path.join(locked, "b1"))
+    cur_gen.write(os.path.join(locked, "b1", "rep-1.csv"), text, gz=False)
+    os.chmod(locked, 0)
+    try:
+        cmd = [BIN, "cost", "--format", "json", "--cur", os.path.join(d, "rep")]
+        if os.geteuid() == 0:  # root reads anything: drop the capabilities that let it
+            cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] + cmd
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 2 and "20240601-20240701" in p.stderr,
+              "unreadable folder: rc %d %r" % (p.returncode, p.stderr))
+    finally:
+        os.chmod(locked, 0o755)
+
+    # One stray quote: exit 2 at the quote, not 97 rows lost as "1 malformed row".
+    lines = text.split("\n")
+    plain = [i for i, ln in enumerate(lines) if ln and '"' not in ln and i > 0]
+    target = plain[2]
+    row = lines[target].split(",")
+    row[14] = row[14][:1] + '"' + row[14][1:]  # inside the cost field
+    lines[target] = ",".join(row)
+    stray = os.path.join(d, "stray.csv")
+    cur_gen.write(stray, "\n".join(lines), gz=False)
+    col = len(",".join(row[:14])) + 1 + 2
+    phys = "\n".join(lines[:target]).count("\n") + 2
+    for threads in ("1", "2"):
+        p = tool("cur", "--threads", threads, stray, expect_rc=2)
+        check(("%s:%d:%d:" % (stray, phys, col)) in p.stderr,
+              "stray quote (threads %s) at %d:%d: %r" % (threads, phys, col, p.stderr))
+    # Two stray quotes close each other over a few rows: still exit 2, since
+    # the rows between them would be lost.
+    lines2 = text.split("\n")
+    a, b = plain[2], plain[5]
+    for i in (a, b):
+        r = lines2[i].split(",")
+        r[14] = r[14][:1] + '"' + r[14][1:]
+        lines2[i] = ",".join(r)
+    pair = os.path.join(d, "pair.csv")
+    cur_gen.write(pair, "\n".join(lines2), gz=False)
+    p = tool("cur", pair, expect_rc=2)
+    check(("pair.csv:%d:" % phys) in p.stderr and "would be lost" in p.stderr, "stray pair: %r" % p.stderr)
+    # A malformed row on one line is skipped and every row after it counts:
+    # pandas reads the same file as the reference.
+    lines3 = text.split("\n")
+    lines3[plain[2]] = lines3[plain[2]].rstrip("\r") + ",extra\r"  # one field too many
+    one = os.path.join(d, "one.csv")
+    cur_gen.write(one, "\n".join(lines3), gz=False)
+    rep = tool("cur", "--group-by", "Project", one)
+    df = pd.read_csv(one, dtype=str, keep_default_na=False, on_bad_lines="skip")
+    df = df[df["lineItem/ProductCode"] == "AmazonSageMaker"]
+    check(rep["malformed_rows"] == 1, "one malformed row: %r" % rep["malformed_rows"])
+    compare("rows after a malformed row", rep,
+            pandas_groups(df, num(df["lineItem/UnblendedCost"]), {"Project": df["resourceTags/user:Project"]}))
+    print("ok: manifest keys confined, unreadable folder, stray quotes")
+
+
 # ---------------------------------------------------------------- --emit-sql
 def run_sql(tmp):
     """Shape of the emitted SQL; test_cost_duckdb.py executes it in real DuckDB."""
@@ -361,6 +538,8 @@ def main():
         run_cur2(tmp)
         run_focus(tmp)
         run_malformed(tmp)
+        run_months(tmp)
+        run_hostile_cur(tmp)
         run_sql(tmp)
     if FAILURES:
         print("%d failure(s)" % len(FAILURES))

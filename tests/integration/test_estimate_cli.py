@@ -1,7 +1,9 @@
 """`sageguard estimate` on JSON and YAML specs (single request, bundle):
-worst case = price x instances x (MaxWait if spot else MaxRuntime) / 3600,
-x MaxNumberOfTrainingJobs for tuning, computed here from the bundled price
-table; unknown instance types are reported and never priced as zero (exit
+worst case = on-demand price x instances x MaxRuntime / 3600 (MaxWait is the
+wait for spot capacity plus the run and is not billed; MaxRuntime bounds all
+retry attempts together), x MaxNumberOfTrainingJobs for tuning, computed
+here from the bundled price table; turning spot on (as `fix` does) never
+raises it; unknown instance types are reported and never priced as zero (exit
 1); a budget from the policy flags specs above it (exit 1); an unreadable
 spec is exit 2."""
 
@@ -54,6 +56,107 @@ BUNDLE = """- ProcessingJobName: p1
 """
 
 
+def spot_on_never_raises_the_bound(d):
+    """The reported case: 4 x ml.p3.2xlarge on demand within the budget; `fix`
+    turns spot on (MaxWait = 2 x MaxRuntime); the fixed job must still pass
+    budget.max-cost in `check` and `estimate`."""
+    price = PRICES["training"]["ml.p3.2xlarge"]
+    job = dict(TRAIN, TrainingJobName="big", EnableManagedSpotTraining=False,
+               StoppingCondition={"MaxRuntimeInSeconds": 36000})
+    job["ResourceConfig"] = dict(TRAIN["ResourceConfig"], InstanceCount=4)
+    on_demand = price * 4 * 10
+    budget = on_demand * 1.2  # within budget on demand, over it if MaxWait were billed
+    src = os.path.join(d, "big.json")
+    json.dump(job, open(src, "w"))
+    pol = os.path.join(d, "budget.yaml")
+    open(pol, "w").write("version: 1\nspot:\n  checkpoint_s3_prefix: s3://ckpt/\n  max_wait_factor: 2.0\n"
+                         "limits:\n  max_job_cost_usd: %r\n" % budget)
+    fixed = os.path.join(d, "big-fixed.json")
+    subprocess.run([BIN, "fix", "--policy", pol, "-o", fixed, src], capture_output=True, timeout=60)
+    out = json.load(open(fixed))
+    check(out.get("EnableManagedSpotTraining") is True and
+          out["StoppingCondition"].get("MaxWaitTimeInSeconds") == 72000, "fix turned spot on: %r" % out)
+    for f in (src, fixed):
+        p = subprocess.run([BIN, "check", "--policy", pol, "--format", "json", f], capture_output=True,
+                           text=True, timeout=60)
+        rules = [x["rule"] for x in json.loads(p.stdout)["findings"]]
+        check("budget.max-cost" not in rules, "%s: budget.max-cost after spot on: %r" % (f, rules))
+    rep = json.loads(run(["estimate", "--policy", pol, "--format", "json", src, fixed], 0).stdout)
+    a, b = rep["specs"]
+    check(math.isclose(a["worst_case_usd"], on_demand, rel_tol=1e-12), "on demand %r" % a["worst_case_usd"])
+    check(b["spot"] and math.isclose(b["worst_case_usd"], on_demand, rel_tol=1e-12) and
+          b["worst_case_usd"] <= a["worst_case_usd"], "spot bound %r" % b["worst_case_usd"])
+    check(math.isclose(b["on_demand_max_usd"], on_demand, rel_tol=1e-12) and
+          math.isclose(b["spot_max_usd"], on_demand, rel_tol=1e-12), "both bounds in JSON: %r" % b)
+    txt = run(["estimate", "--policy", pol, fixed], 0).stdout
+    line = [x for x in txt.splitlines() if "on demand:" in x]
+    check(line and "with spot:" in line[0] and "MaxWait 72000 s is not billed" in line[0],
+          "text shows on-demand and spot side by side: %r" % txt)
+
+
+def footer_keeps_whole_words(spec):
+    """The footer states the price table's source in full, broken between words."""
+    table = json.load(open(os.path.join(SRC, "data", "prices_us_east_1.json")))
+    txt = run(["estimate", spec], 0).stdout
+    lines = txt.splitlines()
+    start = [i for i, x in enumerate(lines) if x.startswith("  source: ")]
+    check(len(start) == 1, "one source line in the footer: %r" % txt)
+    if start:
+        words = []
+        for x in lines[start[0]:]:
+            if not x.startswith("  "):
+                break
+            words += x.replace("  source: ", "", 1).split()
+        check(words == table["source"].split(), "footer source %r != %r" % (" ".join(words), table["source"]))
+
+
+def offer_file_generator(d):
+    """tools/gen_prices.py on an offer-file fixture (documented shape, made-up
+    rates): the table it writes prices specs exactly as sageguard's own
+    offer-file reader does on the same file."""
+    fixture = os.path.join(SRC, "tests", "integration", "cost_support", "offer_sagemaker_fixture.json")
+    table = os.path.join(d, "generated.json")
+    g = subprocess.run([sys.executable, os.path.join(SRC, "tools", "gen_prices.py"), "-o", table, fixture],
+                       capture_output=True, text=True, timeout=60)
+    check(g.returncode == 0, "gen_prices: %s" % g.stderr)
+    got = json.load(open(table))
+    check(got["regions"] == {"us-east-1": {"training": {"ml.m4.xlarge": 0.24, "ml.p2.xlarge": 1.2, "ml.m5.xlarge": 0.23},
+                                           "hosting": {"ml.m4.xlarge": 0.28},
+                                           "batch_transform": {"ml.c4.xlarge": 0.239}},
+                             "eu-west-1": {"processing": {"ml.c4.xlarge": 0.27}}},
+          "generated table %r" % got["regions"])
+    check(got["date"] == "2024-06-01" and "offer_sagemaker_fixture.json" in got["source"], "date/source %r" % got)
+    spec = dict(TRAIN, TrainingJobName="p2", EnableManagedSpotTraining=False,
+                StoppingCondition={"MaxRuntimeInSeconds": 7200})
+    spec["ResourceConfig"] = dict(TRAIN["ResourceConfig"], InstanceType="ml.p2.xlarge", InstanceCount=3)
+    sf = os.path.join(d, "p2.json")
+    json.dump(spec, open(sf, "w"))
+    a = json.loads(run(["estimate", "--price-list", fixture, "--format", "json", sf], 0).stdout)
+    b = json.loads(run(["estimate", "--price-list", table, "--format", "json", sf], 0).stdout)
+    check(a["specs"][0]["worst_case_usd"] == b["specs"][0]["worst_case_usd"] and
+          math.isclose(a["specs"][0]["worst_case_usd"], 1.2 * 3 * 2, rel_tol=1e-12),
+          "offer file %r vs generated table %r" % (a["specs"][0]["worst_case_usd"], b["specs"][0]["worst_case_usd"]))
+
+
+def bundled_table_has_older_families(d):
+    """Real jobs on ml.m4 / ml.c4 / ml.p2 used to be refused as "not priced"."""
+    table = json.load(open(os.path.join(SRC, "data", "prices_us_east_1.json")))
+    check(table["date"] and "by hand" in table["source"], "the bundled table says where it came from")
+    for itype in ("ml.m4.xlarge", "ml.c4.2xlarge", "ml.p2.xlarge", "ml.m5.large", "ml.c5.xlarge", "ml.g4dn.xlarge",
+                  "ml.g5.xlarge", "ml.p3.2xlarge", "ml.p4d.24xlarge", "ml.r5.large"):
+        spec = dict(TRAIN, TrainingJobName="old", EnableManagedSpotTraining=False,
+                    StoppingCondition={"MaxRuntimeInSeconds": 3600})
+        spec["ResourceConfig"] = dict(TRAIN["ResourceConfig"], InstanceType=itype, InstanceCount=1)
+        sf = os.path.join(d, "old.json")
+        json.dump(spec, open(sf, "w"))
+        rep = json.loads(run(["estimate", "--format", "json", sf], 0).stdout)
+        want = table["regions"]["us-east-1"]["training"][itype]
+        check(math.isclose(rep["specs"][0]["worst_case_usd"] or 0, want, rel_tol=1e-12), "%s priced %r != %r" % (itype, rep["specs"][0]["worst_case_usd"], want))
+    for comp in ("training", "hosting", "processing", "batch_transform"):
+        check(all(k in table["regions"]["us-east-1"][comp] for k in ("ml.m4.xlarge", "ml.c4.xlarge", "ml.p2.xlarge")),
+              "%s has the older families" % comp)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         train = os.path.join(d, "train.json")
@@ -62,7 +165,8 @@ def main():
         open(bundle, "w").write(BUNDLE)
         rep = json.loads(run(["estimate", "--format", "json", train, bundle], 0).stdout)
         exp = {
-            "t1": (PRICES["training"]["ml.p3.2xlarge"] * 2 * 7200 / 3600,
+            # Spot with MaxRuntime 3600 s and MaxWait 7200 s: billed for the run only.
+            "t1": (PRICES["training"]["ml.p3.2xlarge"] * 2 * 3600 / 3600,
                    PRICES["training"]["ml.p3.2xlarge"] * 2 * 3600 / 3600),
             "p1": (PRICES["processing"]["ml.m5.xlarge"] * 3 * 1800 / 3600, None),
             "h1": (PRICES["training"]["ml.g5.xlarge"] * 1 * 3600 / 3600 * 10, None),
@@ -92,7 +196,14 @@ def main():
         open(pol, "w").write("version: 1\nlimits:\n  max_job_cost_usd: 10\n")
         rep = json.loads(run(["estimate", "--policy", pol, "--format", "json", train, bundle], 1).stdout)
         over = sorted(s["name"] for s in rep["specs"] if s["over_budget"])
-        check(over == ["h1", "t1"], "over budget %r" % over)
+        # t1 (spot, 2 x 3.825 USD/h x MaxRuntime 1 h = 7.65) is within 10 USD;
+        # priced at MaxWait it used to be 15.30 and over.
+        check(over == ["h1"], "over budget %r" % over)
+
+        spot_on_never_raises_the_bound(d)
+        footer_keeps_whole_words(train)
+        offer_file_generator(d)
+        bundled_table_has_older_families(d)
 
         bad = os.path.join(d, "bad.yaml")
         open(bad, "w").write("nope: 1\n")

@@ -124,8 +124,9 @@ def main():
         check(rc == 0, f"dry run failed ({rc}): {err}")
         req = json.loads(out)
         check(req["TrainingJobName"] == "lt-dry" and "VpcConfig" in req, f"dry-run request: {req}")
-        # ml.m5.large x 1 x MaxWait 7200 s at the bundled 0.115 USD/h
-        check("worst-case cost: 0.23 USD" in err, f"no worst-case cost: {err}")
+        # ml.m5.large x 1 x MaxRuntime 3600 s at the bundled 0.115 USD/h (fix
+        # turns spot on with MaxWait 7200 s, which is not billed)
+        check("worst-case cost: 0.12 USD" in err, f"no worst-case cost: {err}")
         check("lt-dry" not in job_names(moto), "dry run created a job")
 
         # An unknown instance type is reported, never priced as zero.

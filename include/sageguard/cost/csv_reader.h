@@ -33,12 +33,21 @@ class CsvReader {
   // Line numbers start at `first_line`; a UTF-8 BOM is skipped only when
   // `at_file_start`. The input must begin at a record boundary.
   static constexpr std::size_t kPad = 64;
+  // A quoted field may hold newlines, but a record spanning more than this
+  // many lines is taken for a stray quote: an Error at the quote, since every
+  // row inside it would be lost.
+  static constexpr uint64_t kMaxRecordLines = 1000;
   CsvReader(char* data, std::size_t len, std::size_t capacity, uint64_t first_line, bool at_file_start);
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
 
   // Reads the next record into `fields`; the views stay valid until the next
-  // call. Returns false at end of input. Blank lines are skipped.
+  // call. Returns false at end of input. Blank lines are skipped. A quoted
+  // field still open at the end of the input, a record over kMaxRecordLines
+  // lines, or a record that breaks the quoting rules across lines (a stray
+  // quote swallowing the rows after it) is an Error(input) at the opening
+  // quote, so malformed rows never hide the rows after them. In memory mode
+  // the Error's file is empty: the caller names it.
   Result<bool> next(std::vector<std::string_view>& fields);
 
   // The same without the copy: the record's fields are record() until the
@@ -48,10 +57,9 @@ class CsvReader {
 
   // 1-based physical line on which the last returned record started.
   uint64_t record_line() const { return record_line_; }
-  // Non-empty when the last record broke the quoting rules (text after a
-  // closing quote, a quote inside an unquoted field, a quote left open at
-  // end of input); its fields are a best effort and callers should count the
-  // row as malformed.
+  // Non-empty when the last record, on one line, broke the quoting rules
+  // (text after a closing quote, a quote inside an unquoted field); its
+  // fields are a best effort and callers should count the row as malformed.
   const std::string& record_problem() const { return problem_; }
   // Offset of the first byte after the last record returned (memory mode:
   // into `data`), and the line it is on.
@@ -67,6 +75,16 @@ class CsvReader {
   // Field [a, e), which contains a quote: unquoted in place, or kept as is
   // with a problem when the quote is not at its start.
   std::string_view unquote(std::size_t a, std::size_t e);
+  // Errors for a stray quote, located on the raw input: unquoting moves the
+  // bytes of fields already read, so positions are taken before it does.
+  Error located(std::size_t quote, uint64_t line, std::size_t line_start, std::string text,
+                const std::string& what) const;
+  // The record runs on from the quote that opened its first quoted newline.
+  Error run_on(const std::string& what) const;
+  // The input ends inside the quoted field [fstart, end_) opened.
+  Error left_open(std::size_t fstart, const std::string& what) const;
+  // The raw text of the line from line_start, when no unquoting moved it.
+  std::string raw_line(std::size_t line_start, std::size_t quote) const;
 
   ByteSource* src_ = nullptr;  // nullptr in memory mode
   std::size_t max_record_;
@@ -93,6 +111,16 @@ class CsvReader {
   uint64_t line_ = 1;
   uint64_t record_line_ = 0;
   uint64_t embedded_newlines_ = 0;  // inside quoted fields of the current record
+  // For stray-quote errors, per record: where its first quoted newline was
+  // opened (raw offset; -1 none yet) and that line's text (empty when
+  // unquoting had already moved it); the raw offset of the last newline in
+  // the fields read so far (-1 none); whether unquoting moved bytes; and the
+  // start of the field being read when fill() runs.
+  std::ptrdiff_t run_quote_ = -1;
+  std::string run_text_;
+  std::ptrdiff_t last_nl_ = -1;
+  bool moved_ = false;
+  std::size_t field_start_ = 0;
   std::string problem_;
   std::vector<std::string_view> out_;  // the current record's fields: [0, nfields_)
   std::size_t nfields_ = 0;

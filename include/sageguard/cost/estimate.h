@@ -1,6 +1,8 @@
 // Worst-case cost of a SageMaker request before it is launched (`estimate`,
-// budget.max-cost): price x instances x (MaxWait if spot else MaxRuntime) /
-// 3600, times MaxNumberOfTrainingJobs for tuning. Pure function; thread-safe.
+// budget.max-cost): on-demand price x instances x billed hours, where the
+// billed time is bounded by MaxRuntime (all retry attempts together) and,
+// with spot, also by MaxWait; times MaxNumberOfTrainingJobs for tuning.
+// Pure function; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -34,13 +36,19 @@ struct Estimate {
   bool spot = false;
   double max_runtime_seconds = 0;              // as used (default applied if absent)
   std::optional<double> max_wait_seconds;      // spot only
+  // RetryStrategy.MaximumRetryAttempts when given. MaxRuntimeInSeconds bounds
+  // all attempts together (SageMaker API reference), so it adds nothing.
+  std::optional<int64_t> max_retry_attempts;
+  // Billed seconds per job the bound uses: MaxRuntime, or with spot the
+  // smaller of MaxRuntime and MaxWait (waiting for capacity is not billed).
+  double billed_seconds_bound = 0;
   std::optional<int64_t> max_jobs;             // tuning: ResourceLimits.MaxNumberOfTrainingJobs
   // Sum of price x count over items: cost of one job per hour.
   std::optional<double> hourly_usd;
   // Bound if the job runs on demand for its whole MaxRuntime (x max_jobs).
   std::optional<double> on_demand_max_usd;
-  // Spot only: the product's conservative spot bound, MaxWait instead of
-  // MaxRuntime (billable spot time never exceeds it).
+  // Spot only: the bound with spot on, at the on-demand price (a spot hour
+  // never costs more): min(MaxRuntime, MaxWait). Never above on_demand_max_usd.
   std::optional<double> spot_max_usd;
   // What budget.max-cost compares: spot_max_usd if spot, else on_demand_max_usd.
   // nullopt when a price is unknown or the runtime is unbounded (see notes).

@@ -4,6 +4,7 @@
 // thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +31,21 @@ struct JobRecord {
   std::string instance_type;  // "a+b" for heterogeneous clusters
   int64_t instance_count = 0;
   std::optional<std::string> start;  // ISO-8601 UTC start of the billed interval
+  // The billed interval in wall-clock time, epoch seconds (training: start to
+  // TrainingEndTime; others: start to end, or to now when running). The
+  // warm pool follows it. Used to split cost across calendar months.
+  std::optional<double> interval_start, interval_end;
+  // Index, in the descriptions given to job_records, of the one it came from.
+  std::size_t source = 0;
+  // Still running when described (InProgress, Stopping, InService,
+  // Updating, ...). priced_to_now: its cost runs up to
+  // JobCostOptions::now_epoch (a running processing or transform job, an
+  // endpoint in service); a running training job has no billable time yet.
+  bool running = false;
+  bool priced_to_now = false;
+  // The latest time the description states (LastModifiedTime, an end or a
+  // start), epoch seconds: how old the record of a running resource is.
+  std::optional<double> described_at;
   std::string tuning_job;            // parent tuning job, if any
   std::string experiment;            // ExperimentConfig.ExperimentName
   std::string trial;                 // ExperimentConfig.TrialName
@@ -68,12 +84,38 @@ struct JobCostOptions {
   std::optional<std::string> until;  // YYYY-MM-DD inclusive
 };
 
+// Recorded descriptions and the file each came from (files[i] for items[i]).
+struct Describes {
+  std::vector<nlohmann::json> items;
+  std::vector<std::string> files;
+};
+
 // Reads recorded Describe* responses: a JSON file holding one response or an
 // array of them, a JSON-lines file, or a folder of such files (*.json,
-// *.jsonl, recursively, sorted). Tags from ListTags go in "Tags" as
-// [{"Key","Value"}]; an endpoint may carry its DescribeEndpointConfig
-// response as "EndpointConfig". Error(input/io) naming the file.
+// *.jsonl, *.ndjson, recursively, sorted), as `aws sagemaker describe-...`
+// prints them. Put together after reading:
+//  - an endpoint gets the DescribeEndpointConfig response whose
+//    EndpointConfigName it names (unless it carries one as "EndpointConfig");
+//  - tags: "Tags" in a description, a ListTags response ({"Tags": [...]})
+//    in a file named after the resource (NAME.json or NAME.tags.json), or
+//    JSON lines of {"arn": ARN, "tags": [{"Key","Value"}] or {KEY: VALUE}}
+//    (also "ResourceArn"/"Tags"); recorded tags win over those in the
+//    description. A ListTags file or ARN that matches nothing is an
+//    Error(input) naming it, so a typo never leaves spend untagged silently.
+// Error(input/io) naming the file.
+Result<Describes> load_describe_files(const std::vector<std::string>& paths);
+// The same, descriptions only.
 Result<std::vector<nlohmann::json>> load_describes(const std::vector<std::string>& paths);
+
+// Offline (recorded descriptions), what `now` means must be said: the cost
+// of a record priced up to now depends on when it is read. Error(usage)
+// naming the files of records priced_to_now when `as_of` is not given; else
+// warnings for running records described more than 30 days before as_of
+// (or `now`, epoch seconds, without one): they have most likely finished
+// since. `files`: Describes::files.
+Result<std::vector<std::string>> check_offline_records(const std::vector<JobRecord>& records,
+                                                       const std::vector<std::string>& files,
+                                                       std::optional<double> as_of, double now);
 
 // Turns descriptions into records: training jobs counted once by name (a
 // tuning job's description only lends its tags and name), processing and
@@ -85,6 +127,10 @@ std::vector<JobRecord> job_records(const std::vector<nlohmann::json>& describes,
 // Groups records by tag keys and the pseudo-keys "job" (tuning job name for
 // its training jobs, else the job's name), "kind", "instance-type", "month".
 // source = "jobs"; untagged = a null key; groups by cost, highest first.
+// "month" (and by_month) splits each record's cost across the UTC calendar
+// months of its billed interval (and of its warm pool after it), in
+// proportion to the time in each; a record counts as an item in every month
+// it has cost in, its unbilled/unpriced flags in its start month.
 CostReport aggregate_jobs(const std::vector<JobRecord>& records, const std::vector<std::string>& group_by);
 
 // Parses "2024-05-01T10:00:00Z", "...+00:00", fractions, or a JSON number of

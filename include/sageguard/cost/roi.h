@@ -26,7 +26,8 @@ struct RoiExperiment {
   std::string name;
   double cost = 0;                 // all priced jobs of the experiment
   uint64_t jobs = 0;
-  uint64_t unpriced_jobs = 0;      // not in cost
+  uint64_t unpriced_jobs = 0;      // instance price unknown: not in cost
+  uint64_t unbilled_jobs = 0;      // no billable time reported (running, not started)
   std::optional<double> metric;    // best final value among its jobs
   std::string best_job;            // the job that reached it
   bool pareto = false;
@@ -39,7 +40,13 @@ struct RoiReport {
   std::string metric;
   Goal goal = Goal::max;
   std::string grouped_by;  // the tag key, or "experiment"
-  std::vector<RoiExperiment> experiments;  // by cost, cheapest first
+  // Experiments whose every job is priced and billed, by cost, cheapest
+  // first: only these are ranked and plotted.
+  std::vector<RoiExperiment> experiments;
+  // Experiments with a job of unknown price or without billable time: their
+  // cost is not known, so they are listed apart, never ranked, plotted or on
+  // the frontier (a partial cost would look cheap). By name.
+  std::vector<RoiExperiment> incomplete;
   // Frontier names, cheapest first: no other experiment is at most as
   // expensive and at least as good with one of the two strictly.
   std::vector<std::string> frontier;
@@ -47,7 +54,7 @@ struct RoiReport {
   // expensive frontier point vs the one before it); nullopt with < 2 points.
   std::optional<double> marginal_cost_per_unit;
   std::optional<std::string> marginal_from, marginal_to;
-  double total_cost = 0;
+  double total_cost = 0;  // of the ranked experiments
   uint64_t jobs_without_group = 0;  // jobs that fell in no experiment
   std::vector<std::string> warnings;
 };
@@ -57,7 +64,8 @@ struct RoiReport {
 // else the job name. Endpoints are never part of an experiment; jobs in no
 // experiment (tag missing, processing without ExperimentConfig) are counted
 // in jobs_without_group.
-// Error(usage) on an empty metric or value_per_unit with goal min.
+// Error(usage) on an empty metric or value_per_unit with goal min, and when
+// no job reports the metric (the message lists the metrics jobs do report).
 Result<RoiReport> roi_report(const std::vector<JobRecord>& records, const RoiOptions& options);
 
 const char* to_string(Goal g);  // "max", "min"

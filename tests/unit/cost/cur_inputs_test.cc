@@ -197,6 +197,65 @@ TEST(CurInputs, DataExportsManifestErrors) {
   EXPECT_NE(r.error().message.find("dataFiles"), std::string::npos) << r.error().message;
 }
 
+// Keys that leave the manifest's report folder: never read, one message
+// whether or not the outside file exists.
+TEST(CurInputs, ManifestKeysStayInsideTheReportFolder) {
+  sgtest::TempDir dir;
+  fs::path period = dir / "rep/20240501-20240601";
+  sgtest::write_file(period / "a1/rep-1.csv", csv(1));
+  sgtest::write_file(dir / "outside.csv", csv(1000));  // would be summed if reached
+  auto message = [&](const std::string& key) {
+    sgtest::write_file(period / "rep-Manifest.json", R"({"assemblyId":"a1","reportKeys":[")" + key + R"("]})");
+    auto r = read_cur({(period / "rep-Manifest.json").string()}, {});
+    EXPECT_FALSE(r.ok()) << key;
+    if (r.ok()) return std::string("read: total ") + std::to_string(r->total);
+    EXPECT_EQ(r.error().code, ErrorCode::input) << key;
+    std::string m = r.error().message;
+    auto q = m.find(key);  // the message names the key; compare the rest
+    if (q != std::string::npos) m.erase(q, key.size());
+    return m;
+  };
+  const std::string a = message("../../outside.csv");
+  EXPECT_NE(a.find("outside the report folder"), std::string::npos) << a;
+  EXPECT_EQ(message("../../no-such-file.csv"), a);
+  EXPECT_EQ(message("a1/../../../outside.csv"), a);
+  EXPECT_EQ(message("/etc/passwd"), a);
+  EXPECT_EQ(message("/no/such/file"), a);
+  // A symbolic link inside the folder that leads out: the same, existing or not.
+  fs::create_symlink(dir / "outside.csv", period / "a1/link.csv");
+  fs::create_symlink(dir / "missing.csv", period / "a1/dangling.csv");
+  EXPECT_EQ(message("rep/20240501-20240601/a1/link.csv").find("outside the report folder") != std::string::npos,
+            true);
+  EXPECT_EQ(message("rep/20240501-20240601/a1/link.csv"), message("rep/20240501-20240601/a1/dangling.csv"));
+  // Keys inside still work.
+  sgtest::write_file(period / "rep-Manifest.json",
+                     R"({"assemblyId":"a1","reportKeys":["rep/20240501-20240601/a1/./rep-1.csv"]})");
+  auto ok = read_cur({(period / "rep-Manifest.json").string()}, {});
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_DOUBLE_EQ(ok->total, 1);
+}
+
+TEST(CurInputs, DataExportsKeysStayInsideTheExportFolder) {
+  sgtest::TempDir dir;
+  fs::path exp = dir / "reports/exp";
+  fs::path meta = exp / "metadata/BILLING_PERIOD=2024-05";
+  sgtest::write_file(exp / "data/BILLING_PERIOD=2024-05/exp-00001.csv.gz", costtest::gzip(cur2(10)));
+  // A data/ tree above the export folder: the ancestor search used to reach it.
+  sgtest::write_file(dir / "data/BILLING_PERIOD=2024-05/evil.csv.gz", costtest::gzip(cur2(1000)));
+  sgtest::write_file(meta / "exp-Manifest.json",
+                     data_exports_manifest("e", {"data/BILLING_PERIOD=2024-05/exp-00001.csv.gz",
+                                                 "data/BILLING_PERIOD=2024-05/evil.csv.gz"}));
+  auto r = resolve_cur_inputs({(meta / "exp-Manifest.json").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("evil.csv.gz"), std::string::npos) << r.error().message;
+  sgtest::write_file(meta / "exp-Manifest.json",
+                     R"({"dataFiles":["s3://bucket/pfx/exp/data/../../../../outside.csv"]})");
+  r = resolve_cur_inputs({(meta / "exp-Manifest.json").string()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::input);
+  EXPECT_NE(r.error().message.find("outside the report folder"), std::string::npos) << r.error().message;
+}
+
 TEST(CurInputs, NonexistentPathIsIoError) {
   auto r = resolve_cur_inputs({"/no/such/path"});
   ASSERT_FALSE(r.ok());

@@ -38,7 +38,7 @@ std::string make_cur(uint32_t seed, int rows) {
                        (k == 50 ? "N/A" : cost) + "," + cost + "," + desc + "," + projects[rng() % 6];
     if (k == 60) line = "too,few,fields";
     if (k == 70) line += ",extra";
-    if (k == 80) line = "li-x,2024-05-01T00:00:00Z,AmazonSageMaker,t,Usage,1,1,bad\"quote,alpha";
+    if (k == 80) line = "li-x,2024-05-01T00:00:00Z,AmazonSageMaker,t,Usage,1,1,bad\"quo\"te,alpha";  // one line
     out += line + (rng() % 2 ? "\r\n" : "\n");
     if (rng() % 50 == 0) out += "\n";  // blank line
   }
@@ -125,12 +125,21 @@ TEST(CurParallel, EdgeInputs) {
   o.group_by = {"Project"};
   const std::string header = "lineItem/UnblendedCost,lineItem/ProductCode,resourceTags/user:Project";
   for (const std::string& text :
-       {std::string(), header, header + "\n", header + "\n1,AmazonSageMaker,a", header + "\r\n\r\n2,AmazonSageMaker,\"a\nb\"\r\n",
-        header + "\n3,AmazonSageMaker,\"open"}) {
+       {std::string(), header, header + "\n", header + "\n1,AmazonSageMaker,a", header + "\r\n\r\n2,AmazonSageMaker,\"a\nb\"\r\n"}) {
     CostReport want = sequential(text, o);
     auto got = parallel(text, o, 2, 64);
     ASSERT_TRUE(got.ok()) << got.error().describe();
     expect_same(*got, want, "input: " + text);
+  }
+  // A quote left open at the end: the same error at the same quote.
+  for (const std::string& text : {header + "\n3,AmazonSageMaker,\"open", header + "\n3,AmazonSageMaker,\"open\n4,x,y\n"}) {
+    auto src = open_memory(text, "f.csv");
+    auto want = read_cur_source(*src, o);
+    ASSERT_FALSE(want.ok());
+    EXPECT_EQ(want.error().describe().rfind("f.csv:2:19: ", 0), 0u) << want.error().describe();
+    auto got = parallel(text, o, 2, 64);
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().describe(), want.error().describe());
   }
   // Corrupt gzip and a bad header are errors naming the file.
   std::string z = costtest::gzip(make_cur(4, 2000));

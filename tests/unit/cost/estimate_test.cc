@@ -42,13 +42,55 @@ TEST(Estimate, OnDemandTrainingUsesMaxRuntime) {
   EXPECT_TRUE(e->unknown_instance_types.empty());
 }
 
-TEST(Estimate, SpotTrainingUsesMaxWait) {
+TEST(Estimate, SpotIsBilledForTheRunNotTheWait) {
+  // MaxWait = waiting for spot capacity + the run; only the run (at most
+  // MaxRuntime) is billed, so spot never raises the bound.
   auto e = estimate_request(training(true), "us-east-1", prices());
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->spot);
-  EXPECT_DOUBLE_EQ(*e->spot_max_usd, 3.825 * 2 * 14400 / 3600);
+  EXPECT_DOUBLE_EQ(*e->spot_max_usd, 3.825 * 2 * 7200 / 3600);
   EXPECT_DOUBLE_EQ(*e->worst_case_usd, *e->spot_max_usd);
   EXPECT_DOUBLE_EQ(*e->on_demand_max_usd, 3.825 * 2 * 7200 / 3600);
+  EXPECT_DOUBLE_EQ(e->billed_seconds_bound, 7200);
+}
+
+TEST(Estimate, TurningSpotOnNeverRaisesTheWorstCase) {
+  // The case: 4 x ml.p3.2xlarge within a budget on demand; fix sets
+  // MaxWait = 2 x MaxRuntime when it turns spot on.
+  json od = training(false);
+  od["ResourceConfig"]["InstanceCount"] = 4;
+  od["StoppingCondition"]["MaxRuntimeInSeconds"] = 36000;
+  json spot = od;
+  spot["EnableManagedSpotTraining"] = true;
+  for (int wait : {36000, 72000, 2419200}) {
+    spot["StoppingCondition"]["MaxWaitTimeInSeconds"] = wait;
+    auto a = estimate_request(od, "us-east-1", prices());
+    auto b = estimate_request(spot, "us-east-1", prices());
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_LE(*b->worst_case_usd, *a->worst_case_usd) << "MaxWait " << wait;
+    EXPECT_DOUBLE_EQ(*b->worst_case_usd, 3.825 * 4 * 10);
+  }
+  // A MaxWait below MaxRuntime (which the API rejects) caps the run.
+  spot["StoppingCondition"]["MaxWaitTimeInSeconds"] = 3600;
+  auto c = estimate_request(spot, "us-east-1", prices());
+  ASSERT_TRUE(c.ok());
+  EXPECT_DOUBLE_EQ(*c->worst_case_usd, 3.825 * 4 * 1);
+}
+
+TEST(Estimate, RetriesShareMaxRuntime) {
+  // StoppingCondition: with a RetryStrategy, MaxRuntimeInSeconds (and
+  // MaxWaitTimeInSeconds) bound all attempts in total.
+  json r = training(true);
+  r["RetryStrategy"] = {{"MaximumRetryAttempts", 3}};
+  auto e = estimate_request(r, "us-east-1", prices());
+  ASSERT_TRUE(e.ok()) << e.error().describe();
+  EXPECT_EQ(e->max_retry_attempts, 3);
+  EXPECT_DOUBLE_EQ(*e->worst_case_usd, 3.825 * 2 * 7200 / 3600);
+  bool noted = false;
+  for (const auto& n : e->notes) noted |= n.find("all attempts") != std::string::npos;
+  EXPECT_TRUE(noted);
+  r["RetryStrategy"]["MaximumRetryAttempts"] = "three";
+  EXPECT_FALSE(estimate_request(r, "us-east-1", prices()).ok());
 }
 
 TEST(Estimate, TuningMultipliesByMaxNumberOfTrainingJobs) {
@@ -63,7 +105,7 @@ TEST(Estimate, TuningMultipliesByMaxNumberOfTrainingJobs) {
   ASSERT_TRUE(e.ok()) << e.error().describe();
   EXPECT_EQ(e->kind, RequestKind::tuning);
   EXPECT_EQ(*e->max_jobs, 20);
-  EXPECT_DOUBLE_EQ(*e->worst_case_usd, 3.825 * 2 * 14400 / 3600 * 20);
+  EXPECT_DOUBLE_EQ(*e->worst_case_usd, 3.825 * 2 * 7200 / 3600 * 20);  // MaxRuntime, not MaxWait
   // Without a job limit the bound does not exist.
   r["HyperParameterTuningJobConfig"]["ResourceLimits"].erase("MaxNumberOfTrainingJobs");
   auto u = estimate_request(r, "us-east-1", prices());

@@ -3,6 +3,7 @@
 
 #include "sageguard/cost/job_cost.h"
 #include "sageguard/cost/price_table.h"
+#include "test_support.h"
 
 namespace sc = sageguard::cost;
 using nlohmann::json;
@@ -15,6 +16,7 @@ sc::PriceTable prices() {
   t.set("us-east-1", sc::Component::training, "ml.p3.2xlarge", 3.6);
   t.set("us-east-1", sc::Component::hosting, "ml.m5.large", 0.2);
   t.set("us-east-1", sc::Component::processing, "ml.m5.large", 0.3);
+  t.set("us-east-1", sc::Component::batch_transform, "ml.m5.large", 0.4);
   return t;
 }
 
@@ -156,4 +158,105 @@ TEST(JobCost, WarmPoolRetainedTimeIsBilledPerInstanceAndShownApart) {
   EXPECT_TRUE(u[0].warm_pool_seconds);
   EXPECT_FALSE(u[0].warm_pool_cost_usd);
   EXPECT_FALSE(u[0].cost_usd);
+}
+
+// An endpoint in service from 2024-04-30T12:00Z to now (2024-06-01T00:00Z)
+// used to land wholly in April.
+TEST(JobCost, MonthsSplitTimeBasedCostAcrossCalendarMonths) {
+  json ep = {{"EndpointName", "e"}, {"EndpointConfigName", "c"}, {"EndpointStatus", "InService"},
+             {"CreationTime", "2024-04-30T12:00:00Z"},
+             {"ProductionVariants", json::array({{{"VariantName", "v"}, {"CurrentInstanceCount", 1}}})},
+             {"EndpointConfig", {{"ProductionVariants", json::array({{{"VariantName", "v"},
+                                                                      {"InstanceType", "ml.m5.large"}}})}}}};
+  // A training job over midnight of 05-31, with a warm pool after it into June.
+  json tj = training("t", "ml.m5.large", 2, 7200, 7200, false);
+  tj["TrainingStartTime"] = "2024-05-31T23:00:00Z";
+  tj["TrainingEndTime"] = "2024-06-01T01:00:00Z";
+  tj["WarmPoolStatus"] = {{"Status", "Terminated"}, {"ResourceRetainedBillableTimeInSeconds", 3600}};
+  auto recs = sc::job_records({ep, tj}, prices(), opts());
+  ASSERT_EQ(recs.size(), 2u);
+  auto rep = sc::aggregate_jobs(recs, {"month"});
+  std::map<std::string, double> got;
+  for (const auto& g : rep.groups) got[*g.key.at("month")] = g.cost;
+  // Endpoint: 12 h in April, 31 x 24 h in May at 0.2/h; training: 1 h each
+  // side of midnight x 2 instances at 0.1/h; warm pool 1 h x 2 in June.
+  EXPECT_NEAR(got["2024-04"], 12 * 0.2, 1e-9);
+  EXPECT_NEAR(got["2024-05"], 744 * 0.2 + 1 * 2 * 0.1, 1e-9);
+  EXPECT_NEAR(got["2024-06"], 1 * 2 * 0.1 + 1 * 2 * 0.1, 1e-9);
+  EXPECT_EQ(got.size(), 3u);
+  EXPECT_NEAR(rep.total, *recs[0].cost_usd + *recs[1].cost_usd, 1e-9);
+  EXPECT_NEAR(rep.by_month.at("2024-04"), got["2024-04"], 1e-9);
+  EXPECT_NEAR(rep.by_month.at("2024-06"), got["2024-06"], 1e-9);
+  EXPECT_EQ(rep.items, 2u);
+  // Not grouped by month: one group, the same total, each record once.
+  auto flat = sc::aggregate_jobs(recs, {"kind"});
+  EXPECT_EQ(flat.groups.size(), 2u);
+  EXPECT_NEAR(flat.total, rep.total, 1e-9);
+  EXPECT_NEAR(flat.by_month.at("2024-05"), got["2024-05"], 1e-9);
+}
+
+TEST(JobCost, OfflineRunningRecordsNeedAsOfAndOldOnesAreFlagged) {
+  json tr = {{"TransformJobName", "old-transform"}, {"TransformJobStatus", "InProgress"},
+             {"TransformResources", {{"InstanceType", "ml.m5.large"}, {"InstanceCount", 1}}},
+             {"CreationTime", "2022-03-01T00:00:00Z"}, {"TransformStartTime", "2022-03-01T00:00:00Z"}};
+  json done = training("done", "ml.m5.large", 1, 60, 60, false);
+  std::vector<std::string> files = {"rec/old-transform.json", "rec/done.json"};
+  auto o = opts();
+  auto recs = sc::job_records({tr, done}, prices(), o);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_TRUE(recs[0].running && recs[0].priced_to_now);
+  EXPECT_EQ(recs[0].source, 0u);
+  EXPECT_FALSE(recs[1].running);
+  auto need = sc::check_offline_records(recs, files, std::nullopt, o.now_epoch);
+  ASSERT_FALSE(need.ok());
+  EXPECT_EQ(need.error().code, sageguard::ErrorCode::usage);
+  EXPECT_NE(need.error().message.find("rec/old-transform.json"), std::string::npos) << need.error().message;
+  EXPECT_NE(need.error().message.find("--as-of"), std::string::npos);
+  // With --as-of it is priced up to then, and flagged as more than a month old.
+  o.now_epoch = *sc::parse_time(json("2022-03-02T00:00:00Z"));
+  recs = sc::job_records({tr, done}, prices(), o);
+  EXPECT_NEAR(*recs[0].cost_usd, 24 * 0.4, 1e-9);
+  auto ok = sc::check_offline_records(recs, files, o.now_epoch, 0);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->empty());  // recorded a day before --as-of: fine
+  auto late = sc::check_offline_records(recs, files, *sc::parse_time(json("2022-05-01T00:00:00Z")), 0);
+  ASSERT_TRUE(late.ok());
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_NE((*late)[0].find("rec/old-transform.json"), std::string::npos) << (*late)[0];
+  EXPECT_NE((*late)[0].find("more than a month"), std::string::npos) << (*late)[0];
+}
+
+// What `aws sagemaker describe-endpoint`, `describe-endpoint-config` and
+// `list-tags` print, recorded into files: paired by name, tags merged.
+TEST(JobCost, PlainRecordedDescribeOutputIsPairedAndTagged) {
+  sgtest::TempDir dir;
+  sgtest::write_file(dir / "ep.json", R"({"EndpointName": "live", "EndpointArn": "arn:aws:sagemaker:us-east-1:1:endpoint/live",
+    "EndpointConfigName": "live-cfg", "EndpointStatus": "OutOfService",
+    "ProductionVariants": [{"VariantName": "AllTraffic", "CurrentInstanceCount": 2}],
+    "CreationTime": "2024-05-01T00:00:00Z", "LastModifiedTime": "2024-05-02T00:00:00Z"})");
+  sgtest::write_file(dir / "ep-config.json", R"({"EndpointConfigName": "live-cfg",
+    "ProductionVariants": [{"VariantName": "AllTraffic", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}]})");
+  sgtest::write_file(dir / "job.json", R"({"TrainingJobName": "job-1", "TrainingJobStatus": "Completed",
+    "TrainingJobArn": "arn:aws:sagemaker:us-east-1:1:training-job/job-1",
+    "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
+    "TrainingStartTime": "2024-05-02T00:00:00Z", "BillableTimeInSeconds": 3600})");
+  sgtest::write_file(dir / "tags/live.tags.json", R"({"Tags": [{"Key": "Project", "Value": "web"}]})");
+  sgtest::write_file(dir / "tags/all.jsonl",
+                     "{\"arn\": \"arn:aws:sagemaker:us-east-1:1:training-job/job-1\", \"tags\": {\"Project\": \"ml\"}}\n");
+  auto d = sc::load_describe_files({dir.path().string()});
+  ASSERT_TRUE(d.ok()) << d.error().describe();
+  ASSERT_EQ(d->items.size(), d->files.size());
+  auto recs = sc::job_records(d->items, prices(), opts());
+  auto rep = sc::aggregate_jobs(recs, {"Project"});
+  std::map<std::string, double> got;
+  for (const auto& g : rep.groups) got[g.key.at("Project").value_or("(untagged)")] = g.cost;
+  EXPECT_NEAR(got["web"], 24 * 2 * 0.2, 1e-9);  // priced from the config's instance type
+  EXPECT_NEAR(got["ml"], 0.1, 1e-9);
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(rep.unpriced_items, 0u);
+  // Tags for a resource that is not recorded: an error naming the file.
+  sgtest::write_file(dir / "tags/typo.tags.json", R"({"Tags": []})");
+  auto bad = sc::load_describe_files({dir.path().string()});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().file.find("typo.tags.json"), std::string::npos) << bad.error().describe();
 }

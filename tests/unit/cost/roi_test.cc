@@ -70,3 +70,50 @@ TEST(Roi, GroupByTagSkipsUntaggedAndEndpoints) {
   EXPECT_DOUBLE_EQ(r->experiments[0].cost, 1);
   EXPECT_EQ(r->jobs_without_group, 1u);
 }
+
+// An unpriced job used to make its experiment cost 0.00 USD and put it first
+// on the frontier; one with no billable time likewise.
+TEST(Roi, UnpricedAndUnbilledExperimentsAreListedApartNeverRanked) {
+  auto priced = job("a", "priced", 3, 0.80);
+  auto unpriced = job("u", "unpriced", 0, 0.95);
+  unpriced.hourly_usd.reset();
+  unpriced.cost_usd.reset();
+  auto running = job("r", "running", 0, 0.90);
+  running.billed_seconds.reset();
+  running.cost_usd.reset();
+  auto zero = job("z", "zero", 0, 0.99);  // BillableTimeInSeconds: 0
+  auto partial_a = job("p1", "partial", 1, 0.70);
+  auto partial_b = job("p2", "partial", 0, 0.97);
+  partial_b.billed_seconds.reset();
+  partial_b.cost_usd.reset();
+  sc::RoiOptions o;
+  o.metric = "auc";
+  auto r = sc::roi_report({priced, unpriced, running, zero, partial_a, partial_b}, o);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  ASSERT_EQ(r->experiments.size(), 1u);
+  EXPECT_EQ(r->experiments[0].name, "priced");
+  EXPECT_EQ(r->frontier, (std::vector<std::string>{"priced"}));
+  EXPECT_DOUBLE_EQ(r->total_cost, 3);
+  std::vector<std::string> apart;
+  for (const auto& e : r->incomplete) {
+    apart.push_back(e.name);
+    EXPECT_FALSE(e.pareto) << e.name;
+  }
+  EXPECT_EQ(apart, (std::vector<std::string>{"partial", "running", "unpriced", "zero"}));
+  EXPECT_EQ(r->incomplete[0].unbilled_jobs, 1u);
+  EXPECT_EQ(r->incomplete[2].unpriced_jobs, 1u);
+}
+
+TEST(Roi, AMetricNoJobReportsIsAnErrorListingTheFoundOnes) {
+  auto a = job("a", "x", 1, 0.5);
+  a.final_metrics["validation:rmse"] = 2;
+  sc::RoiOptions o;
+  o.metric = "validation:auc";
+  auto r = sc::roi_report({a, job("b", "y", 1, std::nullopt)}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, sageguard::ErrorCode::usage);
+  EXPECT_NE(r.error().message.find("metrics found: auc, validation:rmse"), std::string::npos) << r.error().message;
+  auto none = sc::roi_report({job("b", "y", 1, std::nullopt)}, o);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("no job reports any final metric"), std::string::npos);
+}

@@ -122,7 +122,7 @@ TEST(Launch, UniqueNameIsAppliedToTheRequestAndCheckpoint) {
             "s3://ml-checkpoints/fraud-v7-2024-03-05-07-08-09-042/");
 }
 
-TEST(Launch, EstimateIsWorstCaseWithSpotMaxWait) {
+TEST(Launch, EstimateOfASpotJobIsBoundedByMaxRuntimeNotMaxWait) {
   auto plan = plan_launch(request_for(spec()), test_policy());
   ASSERT_TRUE(plan.ok());
   ASSERT_TRUE(plan->estimate.has_value());
@@ -131,8 +131,9 @@ TEST(Launch, EstimateIsWorstCaseWithSpotMaxWait) {
   ASSERT_TRUE(table.ok());
   auto price = table->hourly("us-east-1", cost::Component::training, "ml.m5.xlarge");
   ASSERT_TRUE(price.has_value());
-  // 2 instances x MaxWait 7200 s (fix: 2 x MaxRuntime).
-  EXPECT_NEAR(*plan->estimate->worst_case_usd, *price * 2 * 2.0, 1e-9);
+  // fix turns spot on with MaxWait = 2 x MaxRuntime; MaxWait is the wait for
+  // capacity plus the run and is not billed: 2 instances x MaxRuntime 3600 s.
+  EXPECT_NEAR(*plan->estimate->worst_case_usd, *price * 2 * 1.0, 1e-9);
 }
 
 TEST(Launch, BudgetOverTheLimitIsRefused) {
