@@ -49,7 +49,12 @@ CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> price
           region = std::move(region)](const Resource& r) -> std::optional<CostEstimate> {
     auto kind = request_kind(r.kind);
     if (!kind || !prices || r.root == nullptr) return std::nullopt;
-    auto est = cost::estimate_request(to_json(*r.root), region, *prices, kind);
+    // A pipeline step's parameters are priced at their declared defaults
+    // (and the basis says so); one without a default stays unresolved, and
+    // the estimate then has nothing to compare.
+    std::vector<std::string> defaults;
+    auto est = cost::estimate_request(to_json_with_defaults(*r.root, r, defaults), region,
+                                      *prices, kind);
     if (!est.ok()) return std::nullopt;  // request.invalid reports malformed fields
     CostEstimate out;
     out.unpriced = est->unknown_instance_types;
@@ -57,6 +62,11 @@ CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> price
     if (!est->worst_case_usd) return std::nullopt;  // unbounded: nothing to compare
     out.worst_case_usd = *est->worst_case_usd;
     out.basis = describe_basis(*est);
+    if (!defaults.empty()) {
+      std::string list;
+      for (const auto& d : defaults) list += (list.empty() ? "" : ", ") + d;
+      out.basis += fmt::format(" (with the parameters' defaults {})", list);
+    }
     return out;
   };
 }

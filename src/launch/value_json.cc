@@ -5,7 +5,18 @@
 
 namespace sageguard::launch {
 
-nlohmann::json to_json(const Value& v) {
+namespace {
+
+// One walk for both faces: `r` is null for plain conversion.
+nlohmann::json convert(const Value& v, const Resource* r, std::vector<std::string>* used) {
+  if (r != nullptr && v.is_object()) {
+    if (auto d = parameter_default(*r, v)) {
+      nlohmann::json value = convert(*d->value, nullptr, nullptr);
+      used->push_back(std::string(d->name) + "=" +
+                      (value.is_string() ? value.get<std::string>() : value.dump()));
+      return value;
+    }
+  }
   switch (v.type()) {
     case ValueType::null:
       return nullptr;
@@ -24,16 +35,25 @@ nlohmann::json to_json(const Value& v) {
       return std::string(v.as_string());
     case ValueType::array: {
       nlohmann::json a = nlohmann::json::array();
-      for (const auto& item : v.items()) a.push_back(to_json(item));
+      for (const auto& item : v.items()) a.push_back(convert(item, r, used));
       return a;
     }
     case ValueType::object: {
       nlohmann::json o = nlohmann::json::object();
-      for (const auto& [key, value] : v.members()) o[key] = to_json(value);
+      for (const auto& [key, value] : v.members()) o[key] = convert(value, r, used);
       return o;
     }
   }
   return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Value& v) { return convert(v, nullptr, nullptr); }
+
+nlohmann::json to_json_with_defaults(const Value& v, const Resource& r,
+                                     std::vector<std::string>& used) {
+  return convert(v, &r, &used);
 }
 
 }  // namespace sageguard::launch

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sageguard/document.h"
+#include "sageguard/resource.h"
 
 namespace sageguard::launch {
 
@@ -13,5 +14,12 @@ namespace sageguard::launch {
 // integer is modelled); other numbers stay doubles. Key order is not kept
 // (nlohmann::json sorts members), which the wire format does not care about.
 nlohmann::json to_json(const Value& v);
+
+// The same, with every pipeline parameter reference (`{"Get":
+// "Parameters.X"}`) that has a declared default replaced by that default
+// (see parameter_default in resource.h); each one replaced is appended to
+// `used` as "X=value" so a message can say which defaults it assumed.
+nlohmann::json to_json_with_defaults(const Value& v, const Resource& r,
+                                     std::vector<std::string>& used);
 
 }  // namespace sageguard::launch

@@ -255,6 +255,46 @@ TEST(CostEstimator, ConvertsTheResourceAndPricesIt) {
   EXPECT_NE(e->basis.find("ml.m5.xlarge x 2"), std::string::npos);
 }
 
+// A pipeline training step whose instance type is a parameter: priced at the
+// parameter's declared default, and the basis says so; without a default the
+// step has no price to compare (no guess).
+TEST(CostEstimator, PricesPipelineParametersAtTheirDefaults) {
+  auto prices = builtin_prices();
+  ASSERT_TRUE(prices.ok());
+  auto est = make_cost_estimator(*prices, "us-east-1");
+  auto pipeline = [](const json& params) {
+    json args = {
+        {"AlgorithmSpecification", {{"TrainingImage", "img"}, {"TrainingInputMode", "File"}}},
+        {"RoleArn", "arn:aws:iam::111122223333:role/r"},
+        {"OutputDataConfig", {{"S3OutputPath", "s3://b/o"}}},
+        {"ResourceConfig",
+         {{"InstanceType", {{"Get", "Parameters.TrainType"}}},
+          {"InstanceCount", 2},
+          {"VolumeSizeInGB", 10}}},
+        {"StoppingCondition", {{"MaxRuntimeInSeconds", 3600}}}};
+    json step = {{"Name", "Train"}, {"Type", "Training"}, {"Arguments", args}};
+    return json{{"Version", "2020-12-01"}, {"Parameters", params}, {"Steps", json::array({step})}}
+        .dump();
+  };
+  auto estimate_of = [&](const json& params) -> std::optional<CostEstimate> {
+    auto doc = parse_document("p.json", pipeline(params));
+    if (!doc.ok()) return std::nullopt;
+    auto ex = extract_resources(**doc);
+    if (!ex.ok() || ex->resources.size() != 1) return std::nullopt;
+    return est(ex->resources[0]);
+  };
+  auto with_default = estimate_of(json::array(
+      {{{"Name", "TrainType"}, {"Type", "String"}, {"DefaultValue", "ml.m5.xlarge"}}}));
+  ASSERT_TRUE(with_default.has_value());
+  auto p = (*prices)->hourly("us-east-1", cost::Component::training, "ml.m5.xlarge");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_NEAR(with_default->worst_case_usd, *p * 2, 1e-9);
+  EXPECT_NE(with_default->basis.find("TrainType=ml.m5.xlarge"), std::string::npos)
+      << with_default->basis;
+  auto without = estimate_of(json::array({{{"Name", "TrainType"}, {"Type", "String"}}}));
+  EXPECT_FALSE(without.has_value()) << "a parameter without a default must not be priced";
+}
+
 TEST(ValueJson, KeepsTypes) {
   auto doc = parse_document("v.yaml", "a: 3\nb: 2.5\nc: 'x'\nd: [true, null]\n");
   ASSERT_TRUE(doc.ok());
