@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/common.h"
 #include "util/strings.h"
 
 namespace sageguard::cli {
@@ -62,7 +63,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     return 2;
   }
   for (auto& [sub, handler] : handlers) {
-    if (sub->parsed()) return handler(io);
+    if (!sub->parsed()) continue;
+    const int code = handler(io);
+    // A report lost to a full disk or a closed pipe behind stdout is a
+    // failure, whatever the command. (A command that failed already said why.)
+    if (code < 2) {
+      if (Status s = check_output(io); !s.ok()) return report_error(io, s.error());
+    }
+    return code;
   }
   err << "sageguard: error: no command given\n";
   return 2;
