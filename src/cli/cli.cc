@@ -43,7 +43,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
       std::find(names.begin(), names.end(), argv[1]) == names.end()) {
     std::string msg = fmt::format("unknown command '{}'", argv[1]);
     if (auto near = closest_match(argv[1], names)) msg += fmt::format(" (did you mean '{}'?)", *near);
-    err << "sageguard: error: " << msg << "\nRun 'sageguard --help' for usage.\n";
+    err << "sageguard: error: " << terminal_safe(msg) << "\nRun 'sageguard --help' for usage.\n";
     return 2;
   }
   try {
@@ -58,7 +58,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     out << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    err << "sageguard: error: " << e.what() << "\n";
+    err << "sageguard: error: " << terminal_safe(e.what()) << "\n";
     err << "Run 'sageguard --help' for usage.\n";
     return 2;
   }

@@ -150,6 +150,14 @@ TEST_F(CheckCli, ErrorsAreTerminalSafeAndTheCaretFollows) {
   EXPECT_NE(c.err.find("\n  {\"\\u009b\":\t1,, }\n            \t  ^\n"), std::string::npos)
       << c.err;
   EXPECT_EQ(c.err.find("\xc2\x9b"), std::string::npos);
+  // Command-line mistakes quote the argument: escaped too.
+  for (auto args : {std::vector<std::string>{"check", "--bogus\x1b[2J", "x.json"},
+                    std::vector<std::string>{"chek\x1b]0;t\x07"}}) {
+    CliRun u = run_cli(args);
+    EXPECT_EQ(u.code, 2);
+    EXPECT_EQ(u.err.find('\x1b'), std::string::npos) << u.err;
+    EXPECT_NE(u.err.find("\\x1b"), std::string::npos) << u.err;
+  }
 }
 
 TEST_F(CheckCli, ErrorsAreExit2WithLocationAndCaret) {
