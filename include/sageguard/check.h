@@ -35,9 +35,14 @@ struct CheckOptions {
   size_t threads = 0;
 };
 
-// Check files and folders (folders are walked for *.json, *.yaml, *.yml).
-// Input errors (unreadable, invalid, unrecognised file named explicitly)
-// stop the run with an Error.
+// Check files and folders (folders are walked for *.json, *.yaml, *.yml,
+// *.jsonl, *.ndjson). An input error in one file (missing, unreadable,
+// invalid, unrecognised though named explicitly, not of --kind) does not
+// stop the others: it is listed in CheckResult::errors and as a parse.error
+// finding at the file's place; the caller decides the exit status. Files
+// found by walking that hold no SageMaker document (or none of --kind) are
+// listed in CheckResult::skipped. Named FIFOs and devices are read once, as
+// a stream, within ReadOptions::max_file_size.
 Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
                                 const CheckOptions& opts);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sageguard/policy.h"
+#include "sageguard/result.h"
 
 namespace sageguard {
 
@@ -40,7 +41,8 @@ struct WaivedFinding {
 struct CheckSummary {
   int files = 0;
   int resources = 0;
-  int skipped = 0;  // files found by walking a folder that hold no known kind
+  int skipped = 0;  // files found by walking a folder that hold no known kind (or not --kind)
+  int unreadable = 0;  // files that could not be read or parsed (each a parse.error finding)
   int error = 0;
   int warning = 0;
   int note = 0;
@@ -56,10 +58,19 @@ struct CheckSummary {
   void add_counts(const CheckSummary& o) {
     resources += o.resources;
     skipped += o.skipped;
+    unreadable += o.unreadable;
     error += o.error;
     warning += o.warning;
     note += o.note;
   }
+};
+
+// A file found by walking a folder and left unchecked, and why ("not a
+// SageMaker document", or what it looks like instead of the --kind asked for).
+struct SkippedFile {
+  std::string file;
+  std::string reason;
+  bool not_sagemaker = true;  // false: a SageMaker document, not of the --kind asked for
 };
 
 struct CheckResult {
@@ -67,6 +78,11 @@ struct CheckResult {
   std::vector<Finding> findings;
   std::vector<WaivedFinding> waived;
   CheckSummary summary;
+  std::vector<SkippedFile> skipped;
+  // Files that could not be read, parsed or recognised, in input order, with
+  // the source line for a caret. Each is also a parse.error finding in
+  // `findings`, at its file's place.
+  std::vector<Error> errors;
 };
 
 // Highest severity present (Severity::off if none).

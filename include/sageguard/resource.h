@@ -29,6 +29,8 @@ enum class ResourceKind : uint8_t {
 const char* kind_name(ResourceKind k);
 // The CreateXxx operation whose request this kind is ("" for pipeline).
 const char* create_operation(ResourceKind k);
+// The --kind value naming it: "training-job", ..., "pipeline".
+const char* kind_flag(ResourceKind k);
 // Parses a --kind / --kinds value: training-job, tuning-job, ..., pipeline.
 std::optional<ResourceKind> parse_kind_flag(std::string_view flag);
 // The member holding the resource name ("TrainingJobName", ...).
@@ -63,14 +65,22 @@ std::optional<ParameterDefault> parameter_default(const Resource& r, const Value
 
 struct ExtractResult {
   std::vector<Resource> resources;
-  bool recognised = false;  // false: nothing in the file is a known kind
+  bool recognised = false;  // false: nothing in the file is a known kind (or not `forced`)
+  // When not recognised: why, for the user ("it looks like a TrainingJob"),
+  // and whether the document is a SageMaker one of another kind.
+  std::string reason;
+  bool other_kind = false;
 };
 
 // Find the resources in a document. With `forced`, the top level (or each
-// bundle item) is taken to be that kind. An unrecognised item inside a bundle
-// is an input error; an unrecognised whole file returns recognised=false and
-// the caller decides (error if named on the command line, skipped if found
-// by walking a folder).
+// bundle item) is taken to be that kind, when it may be one: an object that
+// detection gives another kind, that looks like another format (a Step
+// Functions or CloudFormation definition, ...), or that has none of the
+// kind's own members, is not. An unrecognised item inside a bundle is an
+// input error (a bundle whose first item is not the forced kind is not that
+// kind); an unrecognised whole file returns recognised=false and the caller
+// decides (error if named on the command line, skipped if found by walking a
+// folder).
 Result<ExtractResult> extract_resources(const Document& doc,
                                         std::optional<ResourceKind> forced = std::nullopt);
 
@@ -80,6 +90,12 @@ Result<ExtractResult> extract_resources(const Document& doc,
 // every item; check calls it on items read one at a time (JsonItemStream).
 Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
                            std::optional<ResourceKind> forced, std::vector<Resource>& out);
+// Why `v` cannot be taken for a `forced` kind ("it looks like a
+// TrainingJob", "it has none of the members of a CreateModel request (it has
+// foo)"); "" when it can. `other_kind` is set when it is a SageMaker
+// document of another kind.
+std::string forced_kind_mismatch(const Value& v, ResourceKind forced, bool* other_kind = nullptr);
+
 // The same without a Document to name in the error: false if the item is
 // not recognised (nothing is appended then).
 bool add_bundle_item(const Value& item, size_t index, std::optional<ResourceKind> forced,

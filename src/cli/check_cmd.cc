@@ -25,6 +25,7 @@ struct CheckFlags {
   std::optional<std::string> kind;
   std::string max_file_size = "256M";
   std::optional<std::string> price_list;
+  bool verbose = false;
   std::vector<std::string> paths;
 };
 
@@ -67,29 +68,32 @@ int run_check(Io& io, const CheckFlags& f) {
   auto result = check_paths(f.paths, *policy, opts);
   if (!result.ok()) return report_error(io, result.error());
 
+  // Files that could not be read are reported (stderr, and as parse.error
+  // findings in the report) without hiding the others' findings; they make
+  // the exit status 2, which wins over 1.
+  for (const Error& e : result->errors) report_error(io, e);
   const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
-  const int status = has_findings_at_or_above(*result, threshold) ? 1 : 0;
-  std::string body;
-  if (f.format == "json" && (!f.output || f.output->empty() || *f.output == "-")) {
-    // Straight to stdout in pieces: a large report is never held whole.
-    report::check_json(*result, [&](std::string_view piece) {
-      io.out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  const int status = !result->errors.empty()                       ? 2
+                     : has_findings_at_or_above(*result, threshold) ? 1
+                                                                    : 0;
+  Status written;
+  if (f.format == "json" || f.format == "sarif") {
+    // In pieces, to stdout or the -o file: a large report is never held whole.
+    written = emit_streamed(io, f.output, [&](const PieceSink& sink) {
+      if (f.format == "json") {
+        report::check_json(*result, sink);
+      } else {
+        report::check_sarif(*result, sink);
+      }
     });
-    io.out.flush();
-    bury(std::move(result).value());  // freeing 100,000 strings is exit's job
-    return status;
-  }
-  if (f.format == "json") {
-    body = report::check_json(*result);
-  } else if (f.format == "sarif") {
-    body = report::check_sarif(*result);
   } else {
     report::TextOptions t;
     t.color = io.out_is_tty && !f.output && std::getenv("NO_COLOR") == nullptr;
-    body = report::check_text(*result, t);
+    t.verbose = f.verbose;
+    written = emit_output(io, f.output, report::check_text(*result, t));
   }
-  if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
-  bury(std::move(result).value());
+  if (!written.ok()) return report_error(io, written.error());
+  bury(std::move(result).value());  // freeing 100,000 strings is exit's job
   return status;
 }
 
@@ -114,6 +118,8 @@ Command check_command() {
             sub.add_option("--price-list", f->price_list,
                            "AWS Price List offer file for budget.max-cost (default: the bundled "
                            "table)");
+            sub.add_flag("--verbose", f->verbose,
+                         "Name every file skipped while walking folders (else the first few)");
             sub.add_option("paths", f->paths, "Files or folders")->required();
             return [f](Io& io) { return run_check(io, *f); };
           }};

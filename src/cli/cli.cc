@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/common.h"
 #include "util/strings.h"
 
 namespace sageguard::cli {
@@ -42,7 +43,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
       std::find(names.begin(), names.end(), argv[1]) == names.end()) {
     std::string msg = fmt::format("unknown command '{}'", argv[1]);
     if (auto near = closest_match(argv[1], names)) msg += fmt::format(" (did you mean '{}'?)", *near);
-    err << "sageguard: error: " << msg << "\nRun 'sageguard --help' for usage.\n";
+    err << "sageguard: error: " << terminal_safe(msg) << "\nRun 'sageguard --help' for usage.\n";
     return 2;
   }
   try {
@@ -57,12 +58,19 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     out << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    err << "sageguard: error: " << e.what() << "\n";
+    err << "sageguard: error: " << terminal_safe(e.what()) << "\n";
     err << "Run 'sageguard --help' for usage.\n";
     return 2;
   }
   for (auto& [sub, handler] : handlers) {
-    if (sub->parsed()) return handler(io);
+    if (!sub->parsed()) continue;
+    const int code = handler(io);
+    // A report lost to a full disk or a closed pipe behind stdout is a
+    // failure, whatever the command. (A command that failed already said why.)
+    if (code < 2) {
+      if (Status s = check_output(io); !s.ok()) return report_error(io, s.error());
+    }
+    return code;
   }
   err << "sageguard: error: no command given\n";
   return 2;

@@ -3,8 +3,10 @@
 // stdout or atomically to -o FILE, and shared flag validators.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/command.h"
 #include "sageguard/policy.h"
@@ -18,6 +20,17 @@ int report_error(Io& io, const Error& e);
 
 // Write `content` to `path` atomically, or to io.out when path is empty.
 Status emit_output(Io& io, const std::optional<std::string>& path, const std::string& content);
+
+// A report written in pieces by `produce` (which calls the sink it is
+// given): to io.out when `path` is empty or "-", else atomically to the
+// file, so a large report is never held whole. A failed write is an error.
+using PieceSink = std::function<void(std::string_view)>;
+Status emit_streamed(Io& io, const std::optional<std::string>& path,
+                     const std::function<void(const PieceSink&)>& produce);
+
+// Checks that everything written to io.out reached it (flushing it): a
+// full disk or closed pipe behind stdout is an error, not a lost report.
+Status check_output(Io& io);
 
 // --policy / $SAGEGUARD_POLICY / ./sageguard.yaml / built-in.
 Result<Policy> load_effective_policy(const std::optional<std::string>& explicit_path);

@@ -10,6 +10,7 @@
 #include "sageguard/fix/fix.h"
 #include "sageguard/report/check_report.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 namespace sageguard::cli {
 
@@ -86,14 +87,18 @@ int run_fix(Io& io, const FixFlags& f) {
     io.out << fix::unified_diff(outcome->original, outcome->fixed, f.path,
                                 to_file ? *f.output : f.path);
   }
-  io.out.flush();
+  // A document or diff lost on stdout: nothing claims success.
+  if (Status s = check_output(io); !s.ok()) return report_error(io, s.error());
 
+  // File names and values come from the input: terminal-safe, as findings are.
   for (const auto& c : outcome->changes) {
-    report << c.file << ":" << c.line << ": " << c.rule << ": " << c.what << "\n";
+    report << terminal_safe(c.file) << ":" << c.line << ": " << c.rule << ": "
+           << terminal_safe(c.what) << "\n";
   }
   for (const auto& c : outcome->not_applied) {
-    report << c.file << ":" << c.line << ": " << c.rule << ": not applied (cannot edit this "
-           << "part of the file safely, e.g. flow-style YAML): " << c.what << "\n";
+    report << terminal_safe(c.file) << ":" << c.line << ": " << c.rule
+           << ": not applied (cannot edit this part of the file safely, e.g. flow-style YAML): "
+           << terminal_safe(c.what) << "\n";
   }
   for (const auto& c : outcome->withheld) {
     report << c.file << ":" << c.line << ": " << c.rule << ": not fixed (it could break the job): "

@@ -10,6 +10,7 @@
 
 #include "fix/json_editor.h"
 #include "fix/planner.h"
+#include "fix/verify.h"
 #include "fix/yaml_editor.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
@@ -182,6 +183,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
     fixed_doc = *reparsed;
     SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind));
     SG_TRY(same_resources(ex.resources, ex2.resources, path));
+    SG_TRY(same_untouched_values(doc->root(), fixed_doc->root(), all, path));
   }
   out.remaining.policy = policy.source;
   rules::expired_waiver_findings(policy, co.today, out.remaining);

@@ -42,6 +42,48 @@ bool only_item_indent(std::string_view t, uint64_t from, uint64_t to) {
   return true;
 }
 
+// A block scalar with the keep indicator (|+, >+, |2+, ...): its trailing
+// blank lines are part of its value.
+bool is_keep_block_scalar(std::string_view t, const Value& v) {
+  if (!v.is_string()) return false;
+  const uint64_t off = skip_properties(t, v.offset());
+  if (off >= t.size() || (t[off] != '|' && t[off] != '>')) return false;
+  for (uint64_t i = off + 1; !is_space_or_eol(t, i) && t[i] != '#'; ++i) {
+    if (t[i] == '+') return true;
+  }
+  return false;
+}
+
+// The value a block ends with: the last member or item, all the way down.
+const Value& last_leaf(const Value& v) {
+  const Value* at = &v;
+  for (;;) {
+    if (at->is_object() && !at->members().empty()) {
+      at = &at->members().back().second;
+    } else if (at->is_array() && !at->items().empty()) {
+      at = &at->items().back();
+    } else {
+      return *at;
+    }
+  }
+}
+
+// Where text added after a block that ends with `last` goes: at `end`,
+// unless the block ends with a kept block scalar, whose trailing blank
+// lines (which block_end leaves to what follows) belong to its value;
+// then after them, or the scalar would lose them.
+uint64_t after_kept_lines(std::string_view t, uint64_t end, const Value& last) {
+  if (!is_keep_block_scalar(t, last_leaf(last))) return end;
+  uint64_t pos = end;
+  while (pos < t.size()) {
+    uint64_t i = pos;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    if (i < t.size() && t[i] != '\n' && t[i] != '\r') break;
+    pos = next_line(t, pos);
+  }
+  return pos;
+}
+
 }  // namespace
 
 std::string yaml_scalar(const std::string& s) {
@@ -293,7 +335,8 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
         render_member(op.key, op.value, column_of(text_, op.obj->members()[0].second.key_off()));
   }
   for (auto& [obj, body] : by_obj) {
-    const uint64_t at = member_end(*obj, obj->members().size() - 1);
+    const uint64_t at = after_kept_lines(text_, member_end(*obj, obj->members().size() - 1),
+                                         obj->members().back().second);
     const uint64_t col = column_of(text_, obj->members()[0].second.key_off());
     out.push_back(TextEdit{at, 0, std::move(body), 2 * col});
   }
@@ -316,7 +359,8 @@ std::vector<TextEdit> YamlEditor::render(const OpList& ops) const {
   }
   for (auto& [arr, body] : by_arr) {
     const uint64_t dash_col = column_of(text_, skip_properties(text_, arr->offset()));
-    const uint64_t at = block_end(arr->items().back().offset(), dash_col, false);
+    const uint64_t at = after_kept_lines(
+        text_, block_end(arr->items().back().offset(), dash_col, false), arr->items().back());
     // An indentless sequence ends where its parent mapping does: items first.
     out.push_back(TextEdit{at, 0, std::move(body), 2 * dash_col + 1});
   }

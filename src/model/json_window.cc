@@ -51,9 +51,13 @@ std::unique_ptr<JsonWindowItems> JsonWindowItems::open(const std::string& path,
                                                        const Options& opts) {
   std::unique_ptr<JsonWindowItems> r(new JsonWindowItems());
   r->path_ = path;
-  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (r->fd_ < 0) return nullptr;
+  // Only regular files: opening a FIFO would wait for a writer and take
+  // what it writes from the reader that comes after this one gives up.
+  // (O_NONBLOCK: no wait should one replace the file after the stat.)
   struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (r->fd_ < 0) return nullptr;
   if (::fstat(r->fd_, &st) != 0 || !S_ISREG(st.st_mode) ||
       static_cast<uint64_t>(st.st_size) > opts.max_file_size ||
       static_cast<uint64_t>(st.st_size) < opts.min_file_size) {
@@ -199,7 +203,9 @@ std::vector<JsonWindowItems::Cut> JsonWindowItems::split_points(const std::strin
   constexpr size_t kFirstLook = size_t{16} << 10;
   constexpr size_t kLookAhead = size_t{1} << 20;
   std::vector<Cut> cuts;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat path_st {};
+  if (::stat(path.c_str(), &path_st) != 0 || !S_ISREG(path_st.st_mode)) return cuts;  // see open()
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return cuts;
   struct stat st {};
   const uint64_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;

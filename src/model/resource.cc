@@ -1,8 +1,10 @@
 #include "sageguard/resource.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
+#include <span>
 
 namespace sageguard {
 namespace {
@@ -53,6 +55,65 @@ std::optional<ResourceKind> detect(const Value& v) {
   const Value* steps = v.find("Steps");
   if (steps && steps->is_array() && v.find("Version")) return ResourceKind::pipeline;
   return std::nullopt;
+}
+
+// Members that only a request (or Describe* response) of the kind has, or
+// that it is unlikely to lack: the evidence --kind needs when detection
+// finds no kind (a request without its name, a pipeline's step arguments).
+std::span<const char* const> own_members(ResourceKind k) {
+  static constexpr const char* kTraining[] = {
+      "TrainingJobName", "AlgorithmSpecification", "RoleArn", "OutputDataConfig",
+      "ResourceConfig", "StoppingCondition", "InputDataConfig", "HyperParameters",
+      "EnableManagedSpotTraining", "CheckpointConfig"};
+  static constexpr const char* kTuning[] = {
+      "HyperParameterTuningJobName", "HyperParameterTuningJobConfig", "TrainingJobDefinition",
+      "TrainingJobDefinitions", "WarmStartConfig"};
+  static constexpr const char* kProcessing[] = {"ProcessingJobName", "ProcessingResources",
+                                                "AppSpecification", "ProcessingInputs",
+                                                "ProcessingOutputConfig"};
+  static constexpr const char* kTransform[] = {"TransformJobName", "TransformInput",
+                                               "TransformOutput", "TransformResources"};
+  static constexpr const char* kModel[] = {"ModelName", "PrimaryContainer", "Containers",
+                                           "ExecutionRoleArn", "InferenceExecutionConfig"};
+  static constexpr const char* kEndpointConfig[] = {"EndpointConfigName", "ProductionVariants",
+                                                    "DataCaptureConfig", "AsyncInferenceConfig"};
+  static constexpr const char* kEndpoint[] = {"EndpointName", "EndpointConfigName",
+                                              "DeploymentConfig"};
+  static constexpr const char* kPipeline[] = {"Steps", "Parameters", "PipelineExperimentConfig"};
+  switch (k) {
+    case ResourceKind::training_job: return kTraining;
+    case ResourceKind::tuning_job: return kTuning;
+    case ResourceKind::processing_job: return kProcessing;
+    case ResourceKind::transform_job: return kTransform;
+    case ResourceKind::model: return kModel;
+    case ResourceKind::endpoint_config: return kEndpointConfig;
+    case ResourceKind::endpoint: return kEndpoint;
+    case ResourceKind::pipeline: return kPipeline;
+  }
+  return {};
+}
+
+// Other formats people keep next to SageMaker definitions, by the members
+// that give them away.
+const char* other_format(const Value& v) {
+  if (v.find("States") && v.find("StartAt")) {
+    return "an AWS Step Functions state machine definition (it has States and StartAt)";
+  }
+  if (v.find("AWSTemplateFormatVersion") || (v.find("Resources") && v.find("Resources")->is_object())) {
+    return "a CloudFormation template (it has Resources)";
+  }
+  if (v.find("resource_changes") || v.find("planned_values") || v.find("terraform_version")) {
+    return "a Terraform plan";
+  }
+  if (v.find("apiVersion") && v.find("kind")) return "a Kubernetes manifest (it has apiVersion and kind)";
+  return nullptr;
+}
+
+const char* type_name(const Value& v) {
+  if (v.is_array()) return "a list";
+  if (v.is_string()) return "a string";
+  if (v.is_null()) return "null";
+  return "a scalar";
 }
 
 std::string string_member(const Value& v, const char* key) {
@@ -148,6 +209,40 @@ std::optional<ParameterDefault> parameter_default(const Resource& r, const Value
 }
 
 const char* kind_name(ResourceKind k) { return info(k).name; }
+const char* kind_flag(ResourceKind k) { return info(k).flag; }
+
+std::string forced_kind_mismatch(const Value& v, ResourceKind forced, bool* other_kind) {
+  if (other_kind != nullptr) *other_kind = false;
+  if (!v.is_object()) return fmt::format("it is {}, not an object", type_name(v));
+  if (auto detected = detect(v)) {
+    if (*detected == forced) return "";
+    if (other_kind != nullptr) *other_kind = true;
+    if (*detected == ResourceKind::pipeline) {
+      return "it looks like a SageMaker Pipelines definition (it has Steps and Version)";
+    }
+    return fmt::format("it looks like a {} (it has {})", kind_name(*detected),
+                       name_member(*detected));
+  }
+  if (const char* other = other_format(v)) return fmt::format("it looks like {}", other);
+  for (const char* m : own_members(forced)) {
+    if (v.find(m)) return "";
+  }
+  std::string keys;
+  size_t shown = 0;
+  for (const auto& m : v.members()) {
+    if (shown == 5) {
+      keys += ", ...";
+      break;
+    }
+    keys += fmt::format("{}{}", shown++ == 0 ? "" : ", ", m.first);
+  }
+  const std::string what = forced == ResourceKind::pipeline
+                               ? std::string("a Pipelines definition")
+                               : fmt::format("a {} request", create_operation(forced));
+  return fmt::format("it has none of the members {} has ({}, ...){}", what,
+                     fmt::join(own_members(forced).first(2), ", "),
+                     keys.empty() ? std::string("; it is empty") : "; its members: " + keys);
+}
 const char* create_operation(ResourceKind k) { return info(k).operation; }
 const char* name_member(ResourceKind k) { return info(k).name_member; }
 
@@ -160,7 +255,8 @@ std::optional<ResourceKind> parse_kind_flag(std::string_view flag) {
 
 bool add_bundle_item(const Value& item, size_t index, std::optional<ResourceKind> forced,
                      std::vector<Resource>& out) {
-  auto kind = forced ? (item.is_object() ? forced : std::nullopt) : detect(item);
+  auto kind = forced ? (forced_kind_mismatch(item, *forced).empty() ? forced : std::nullopt)
+                     : detect(item);
   if (!kind) return false;
   add_one(item, *kind, fmt::format("/{}", index), out);
   return true;
@@ -169,6 +265,11 @@ bool add_bundle_item(const Value& item, size_t index, std::optional<ResourceKind
 Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
                            std::optional<ResourceKind> forced, std::vector<Resource>& out) {
   if (!add_bundle_item(item, index, forced, out)) {
+    if (forced) {
+      return error_at_offset(ErrorCode::input, doc.path(), doc.text(), item.offset(),
+                             fmt::format("bundle item {} is not what --kind {} says: {}", index,
+                                         kind_flag(*forced), forced_kind_mismatch(item, *forced)));
+    }
     return error_at_offset(ErrorCode::input, doc.path(), doc.text(), item.offset(),
                            fmt::format("bundle item {} is not a recognised SageMaker resource "
                                        "(no TrainingJobName, ModelName, EndpointConfigName, ... "
@@ -183,6 +284,16 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
   const Value& root = doc.root();
   if (root.is_array()) {
     const auto items = root.items();
+    // A list whose first item is not the kind asked for is not a bundle of
+    // that kind (a folder walk skips it); a later item that is not is an
+    // error in the bundle.
+    if (forced && !items.empty()) {
+      out.reason = forced_kind_mismatch(items[0], *forced, &out.other_kind);
+      if (!out.reason.empty()) {
+        out.reason = "its first item: " + out.reason;
+        return out;
+      }
+    }
     out.resources.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
       SG_TRY(extract_bundle_item(doc, items[i], i, forced, out.resources));
@@ -190,7 +301,11 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
     out.recognised = true;
     return out;
   }
-  auto kind = forced ? (root.is_object() ? forced : std::nullopt) : detect(root);
+  if (forced) {
+    out.reason = forced_kind_mismatch(root, *forced, &out.other_kind);
+    if (!out.reason.empty()) return out;
+  }
+  auto kind = forced ? forced : detect(root);
   if (!kind) return out;
   add_one(root, *kind, "", out.resources);
   out.recognised = true;

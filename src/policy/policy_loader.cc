@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -28,6 +29,19 @@ using policy_internal::PolicyYaml;
 // A policy never needs more than a handful of levels; anything deeper is
 // refused before yaml-cpp (which recurses per level) sees it.
 constexpr uint32_t kMaxNesting = 32;
+
+// Tag patterns: RE2's memory budget for one (program and match-time DFA
+// cache: RE2's default, so every pattern that compiled before still does)
+// and for all of a policy's compiled programs together. An ordinary tag
+// pattern is a few hundred instructions; AWS's own tag-value pattern,
+// [\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}, is the costly kind (~5.5 MiB, ~0.25 s):
+// the budget has room for six of those, one per required tag.
+constexpr int64_t kPatternMaxMem = int64_t{8} << 20;
+constexpr uint64_t kPatternsMaxMem = uint64_t{40} << 20;
+// Enough to parse, not to compile: a syntax check.
+constexpr int64_t kSyntaxOnlyMem = 1024;
+// RE2's accounting per program instruction (max_mem / 4 / 16-byte Inst).
+constexpr uint64_t kBytesPerInstruction = 16;
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -198,16 +212,39 @@ class Loader {
     opt.set_log_errors(false);
     // Validate the pattern as written first: once it is known to be a
     // well-formed regex, wrapping it in ^(?:...)$ cannot change its meaning,
-    // so any RE2 match call on `regex` checks the whole value.
+    // so any RE2 match call on `regex` checks the whole value. Only the
+    // syntax matters here, so RE2 is given no room to compile: "too large"
+    // means it parsed.
+    opt.set_max_mem(kSyntaxOnlyMem);
     RE2 raw(pattern, opt);
-    if (!raw.ok()) {
+    if (!raw.ok() && raw.error_code() != RE2::ErrorPatternTooLarge) {
       return y_.error_at(at, fmt::format("invalid pattern for tag '{}': {}", rule.key, raw.error()));
     }
+    // RE2 stops compiling once a program outgrows max_mem (2/3 of which is
+    // the program's), so a pattern built to be huge fails in milliseconds
+    // rather than seconds and hundreds of MB; and the policy's patterns
+    // together get a budget, since their programs live as long as it does.
+    const uint64_t left = pattern_bytes_ < kPatternsMaxMem ? kPatternsMaxMem - pattern_bytes_ : 0;
+    // Never 0, which RE2 reads as "no limit".
+    opt.set_max_mem(std::max<int64_t>(
+        kSyntaxOnlyMem, static_cast<int64_t>(std::min<uint64_t>(kPatternMaxMem, left / 2 * 3))));
     auto anchored = std::make_shared<const RE2>("^(?:" + pattern + ")$", opt);
     if (!anchored->ok()) {
-      return y_.error_at(at, fmt::format("invalid pattern for tag '{}': {}", rule.key,
-                                         anchored->error()));
+      if (anchored->error_code() != RE2::ErrorPatternTooLarge) {
+        return y_.error_at(at, fmt::format("invalid pattern for tag '{}': {}", rule.key,
+                                           anchored->error()));
+      }
+      if (left / 2 * 3 < static_cast<uint64_t>(kPatternMaxMem)) {
+        return y_.error_at(at, fmt::format("pattern for tag '{}' takes the policy's tag patterns "
+                                           "over their budget of {} MiB compiled; use simpler "
+                                           "patterns (or an allowed list)",
+                                           rule.key, kPatternsMaxMem >> 20));
+      }
+      return y_.error_at(at, fmt::format("pattern for tag '{}' is too large: over {} MiB "
+                                         "compiled; use a simpler pattern (or an allowed list)",
+                                         rule.key, kPatternMaxMem >> 20));
     }
+    pattern_bytes_ += static_cast<uint64_t>(anchored->ProgramSize()) * kBytesPerInstruction;
     rule.pattern = pattern;
     rule.regex = std::move(anchored);
     return Status::success();
@@ -353,6 +390,7 @@ class Loader {
 
   PolicyYaml y_;
   Policy policy_;
+  uint64_t pattern_bytes_ = 0;  // compiled size of the tag patterns so far
 };
 
 }  // namespace

@@ -96,6 +96,12 @@ constexpr std::array kRules = {
              "Grant sagemaker:Describe* and sagemaker:ListTags to the auditing role, or rerun "
              "with a lower --max-tps if the service kept throttling.",
              "", "", false},
+    RuleInfo{"parse.error", Severity::error,
+             "Every file `sageguard check` is given can be read and parsed, and holds the "
+             "SageMaker documents it is said to hold.",
+             "Correct the file at the line and column named (JSON or YAML syntax, encoding, "
+             "size), or check it with the right --kind; the other files are still checked.",
+             "", "", false},
 };
 
 }  // namespace

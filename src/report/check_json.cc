@@ -67,6 +67,19 @@ void write_check_document(JsonWriter& w, const CheckResult& r,
   w.member("files", r.summary.files);
   w.member("resources", r.summary.resources);
   w.member("skipped", r.summary.skipped);
+  w.key("skipped_files");
+  w.begin_array();
+  for (const auto& sk : r.skipped) {
+    w.begin_object();
+    w.member("file", sk.file);
+    w.member("reason", sk.reason);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("unreadable_files");
+  w.begin_array();
+  for (const auto& e : r.errors) w.value(e.file);
+  w.end_array();
   w.member("error", r.summary.error);
   w.member("warning", r.summary.warning);
   w.member("note", r.summary.note);

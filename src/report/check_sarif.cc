@@ -1,17 +1,18 @@
 // SARIF 2.1.0 for code-scanning upload: one run, the rule catalogue as
 // tool.driver.rules, one result per finding (waived ones as suppressed).
-#include <nlohmann/json.hpp>
+// Written in one pass with the streaming JsonWriter (nlohmann's dump(2)
+// layout), so a report of many findings is never held whole: building the
+// nlohmann tree first took ~44 times the input in memory.
+#include <algorithm>
+#include <string>
 
-#include <map>
-
+#include "report/json_writer.h"
 #include "sageguard/report/check_report.h"
 #include "sageguard/rule_catalog.h"
 
 namespace sageguard::report {
 
 namespace {
-
-using json = nlohmann::ordered_json;
 
 const char* level(Severity s) {
   switch (s) {
@@ -23,89 +24,156 @@ const char* level(Severity s) {
   return "none";
 }
 
-json rules_json(std::map<std::string, size_t>& index) {
-  json rules = json::array();
-  for (const auto& r : rule_catalog()) {
-    index[std::string(r.id)] = rules.size();
-    json j;
-    j["id"] = r.id;
-    j["name"] = r.id;
-    j["shortDescription"] = {{"text", r.description}};
-    j["fullDescription"] = {{"text", r.description}};
-    std::string help = std::string(r.remediation);
-    if (!r.sdk_parameter.empty()) help += " SageMaker Python SDK: " + std::string(r.sdk_parameter) + ".";
-    if (!r.iam_condition_key.empty()) {
-      help += " Enforce in IAM with " + std::string(r.iam_condition_key) + ".";
-    }
-    j["help"] = {{"text", help}};
-    j["defaultConfiguration"] = {{"level", level(r.default_severity)}};
-    json props;
-    props["remediation"] = r.remediation;
-    props["sdkParameter"] = r.sdk_parameter;
-    props["iamConditionKey"] = r.iam_condition_key;
-    props["fixable"] = r.fixable;
-    props["tags"] = json::array({"sagemaker", "mlops"});
-    j["properties"] = std::move(props);
-    rules.push_back(std::move(j));
-  }
-  return rules;
+void text_object(JsonWriter& w, std::string_view key, std::string_view text) {
+  w.key(key);
+  w.begin_object();
+  w.member("text", text);
+  w.end_object();
 }
 
-json result_json(const Finding& f, const std::map<std::string, size_t>& index) {
-  json j;
-  j["ruleId"] = f.rule;
-  if (auto it = index.find(f.rule); it != index.end()) j["ruleIndex"] = it->second;
-  j["level"] = level(f.severity);
-  j["message"] = {{"text", f.message}};
-  json loc;
-  if (!f.file.empty()) {
-    loc["physicalLocation"] = {
-        {"artifactLocation", {{"uri", f.file}}},
-        {"region", {{"startLine", std::max<uint32_t>(f.line, 1)},
-                    {"startColumn", std::max<uint32_t>(f.column, 1)}}}};
+void write_rule(JsonWriter& w, const RuleInfo& r) {
+  w.begin_object();
+  w.member("id", r.id);
+  w.member("name", r.id);
+  text_object(w, "shortDescription", r.description);
+  text_object(w, "fullDescription", r.description);
+  std::string help(r.remediation);
+  if (!r.sdk_parameter.empty()) help += " SageMaker Python SDK: " + std::string(r.sdk_parameter) + ".";
+  if (!r.iam_condition_key.empty()) {
+    help += " Enforce in IAM with " + std::string(r.iam_condition_key) + ".";
   }
-  std::string fq = f.resource.kind + "/" + f.resource.name + f.path;
-  loc["logicalLocations"] = json::array(
-      {{{"name", f.resource.name}, {"kind", "resource"}, {"fullyQualifiedName", fq}}});
-  j["locations"] = json::array({std::move(loc)});
-  json props;
-  props["resourceKind"] = f.resource.kind;
-  props["jsonPointer"] = f.path;
-  if (!f.resource.arn.empty()) props["arn"] = f.resource.arn;
-  if (!f.resource.region.empty()) props["region"] = f.resource.region;
-  props["fixable"] = f.fixable;
-  j["properties"] = std::move(props);
-  return j;
+  text_object(w, "help", help);
+  w.key("defaultConfiguration");
+  w.begin_object();
+  w.member("level", level(r.default_severity));
+  w.end_object();
+  w.key("properties");
+  w.begin_object();
+  w.member("remediation", r.remediation);
+  w.member("sdkParameter", r.sdk_parameter);
+  w.member("iamConditionKey", r.iam_condition_key);
+  w.member("fixable", r.fixable);
+  w.key("tags");
+  w.begin_array();
+  w.value("sagemaker");
+  w.value("mlops");
+  w.end_array();
+  w.end_object();
+  w.end_object();
+}
+
+// One result; `suppression` is the waiver's justification, or null.
+void write_result(JsonWriter& w, const Finding& f, const std::string* suppression) {
+  w.begin_object();
+  w.member("ruleId", f.rule);
+  if (const int index = rule_index(f.rule); index >= 0) {
+    w.member("ruleIndex", static_cast<uint64_t>(index));
+  }
+  w.member("level", level(f.severity));
+  text_object(w, "message", f.message);
+  w.key("locations");
+  w.begin_array();
+  w.begin_object();
+  if (!f.file.empty()) {
+    w.key("physicalLocation");
+    w.begin_object();
+    w.key("artifactLocation");
+    w.begin_object();
+    w.member("uri", f.file);
+    w.end_object();
+    w.key("region");
+    w.begin_object();
+    w.member("startLine", std::max<uint32_t>(f.line, 1));
+    w.member("startColumn", std::max<uint32_t>(f.column, 1));
+    w.end_object();
+    w.end_object();
+  }
+  w.key("logicalLocations");
+  w.begin_array();
+  w.begin_object();
+  w.member("name", f.resource.name);
+  w.member("kind", "resource");
+  w.member("fullyQualifiedName", f.resource.kind + "/" + f.resource.name + f.path);
+  w.end_object();
+  w.end_array();
+  w.end_object();
+  w.end_array();
+  w.key("properties");
+  w.begin_object();
+  w.member("resourceKind", f.resource.kind);
+  w.member("jsonPointer", f.path);
+  if (!f.resource.arn.empty()) w.member("arn", f.resource.arn);
+  if (!f.resource.region.empty()) w.member("region", f.resource.region);
+  w.member("fixable", f.fixable);
+  w.end_object();
+  if (suppression != nullptr) {
+    w.key("suppressions");
+    w.begin_array();
+    w.begin_object();
+    w.member("kind", "external");
+    w.member("justification", *suppression);
+    w.end_object();
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_sarif(JsonWriter& w, const CheckResult& r) {
+  w.begin_object();
+  w.member("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  w.member("version", "2.1.0");
+  w.key("runs");
+  w.begin_array();
+  w.begin_object();
+  w.key("tool");
+  w.begin_object();
+  w.key("driver");
+  w.begin_object();
+  w.member("name", "sageguard");
+  w.member("version", SAGEGUARD_VERSION);
+  w.member("semanticVersion", SAGEGUARD_VERSION);
+  w.member("informationUri", "https://github.com/sageguard/sageguard");
+  w.key("rules");
+  w.begin_array();
+  for (const auto& rule : rule_catalog()) write_rule(w, rule);
+  w.end_array();
+  w.end_object();
+  w.end_object();
+  w.member("columnKind", "unicodeCodePoints");
+  w.key("results");
+  w.begin_array();
+  for (const auto& f : r.findings) write_result(w, f, nullptr);
+  for (const auto& wf : r.waived) {
+    const std::string why = wf.reason + " (waiver expires " + wf.expires + ")";
+    write_result(w, wf.finding, &why);
+  }
+  w.end_array();
+  w.key("properties");
+  w.begin_object();
+  w.member("policy", r.policy);
+  w.end_object();
+  w.end_object();
+  w.end_array();
+  w.end_object();
 }
 
 }  // namespace
 
 std::string check_sarif(const CheckResult& r) {
-  std::map<std::string, size_t> index;
-  json driver;
-  driver["name"] = "sageguard";
-  driver["version"] = SAGEGUARD_VERSION;
-  driver["semanticVersion"] = SAGEGUARD_VERSION;
-  driver["informationUri"] = "https://github.com/sageguard/sageguard";
-  driver["rules"] = rules_json(index);
-  json results = json::array();
-  for (const auto& f : r.findings) results.push_back(result_json(f, index));
-  for (const auto& w : r.waived) {
-    json j = result_json(w.finding, index);
-    j["suppressions"] = json::array(
-        {{{"kind", "external"}, {"justification", w.reason + " (waiver expires " + w.expires + ")"}}});
-    results.push_back(std::move(j));
-  }
-  json run;
-  run["tool"] = {{"driver", std::move(driver)}};
-  run["columnKind"] = "unicodeCodePoints";
-  run["results"] = std::move(results);
-  run["properties"] = {{"policy", r.policy}};
-  json out;
-  out["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-  out["version"] = "2.1.0";
-  out["runs"] = json::array({std::move(run)});
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  std::string out;
+  JsonWriter w(out);
+  write_sarif(w, r);
+  out += '\n';
+  return out;
+}
+
+void check_sarif(const CheckResult& r, const std::function<void(std::string_view)>& sink) {
+  std::string buf;
+  buf.reserve(128 * 1024);
+  JsonWriter w(buf, sink);
+  write_sarif(w, r);
+  buf += '\n';
+  sink(buf);
 }
 
 }  // namespace sageguard::report

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sageguard/report/check_report.h"
 #include "util/strings.h"
 
@@ -16,6 +18,9 @@ const char* colour(Severity s) {
   }
   return "";
 }
+
+// Skipped files named without --verbose.
+constexpr size_t kSkippedShown = 5;
 
 std::string plural(int n, const char* word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
@@ -52,10 +57,27 @@ std::string check_text(const CheckResult& r, const TextOptions& opts) {
                      plural(r.summary.resources, "resource"), plural(r.summary.error, "error"),
                      plural(r.summary.warning, "warning"), plural(r.summary.note, "note"));
   if (!r.waived.empty()) out += fmt::format(", {} waived", r.waived.size());
+  if (r.summary.unreadable > 0) {
+    out += fmt::format(", {} unreadable", plural(r.summary.unreadable, "file"));
+  }
   if (r.summary.skipped > 0) {
-    out += fmt::format(" ({} skipped: not SageMaker documents)", plural(r.summary.skipped, "file"));
+    // "not SageMaker documents" only when that is what every one is.
+    const bool all_foreign = std::all_of(r.skipped.begin(), r.skipped.end(),
+                                         [](const SkippedFile& s) { return s.not_sagemaker; });
+    out += fmt::format(" ({} skipped{})", plural(r.summary.skipped, "file"),
+                       all_foreign ? ": not SageMaker documents" : "");
   }
   out += "\n";
+  // Name the skipped files: every one with --verbose, else the first few.
+  const size_t shown = opts.verbose ? r.skipped.size() : std::min(r.skipped.size(), kSkippedShown);
+  for (size_t i = 0; i < shown; ++i) {
+    out += fmt::format("skipped {}: {}\n", terminal_safe(r.skipped[i].file),
+                       terminal_safe(r.skipped[i].reason));
+  }
+  if (shown < r.skipped.size()) {
+    out += fmt::format("... and {} more skipped (--verbose lists every one)\n",
+                       r.skipped.size() - shown);
+  }
   return out;
 }
 

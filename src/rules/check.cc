@@ -82,33 +82,62 @@ Finding to_finding(const std::string& path, LineCol lc, const Resource& r,
   return f;
 }
 
+// One input of check_paths: a file named on the command line or found by
+// walking a folder, or a named path that cannot be read (its error).
+struct Input {
+  std::string path;
+  bool named = false;
+  bool regular = false;  // a regular file: may be read through a window (never a FIFO)
+  std::optional<Error> error;
+};
+
 // Collect files: explicit files are "named"; folders are walked (sorted, so
 // output order is stable) for *.json, *.yaml, *.yml and JSON lines
-// (*.jsonl, *.ndjson, as `audit --save` writes).
-Result<std::vector<std::pair<std::string, bool>>> collect_inputs(
-    const std::vector<std::string>& paths) {
+// (*.jsonl, *.ndjson, as `audit --save` writes). A path that does not exist
+// or a folder that cannot be walked is an input of its own that fails.
+std::vector<Input> collect_inputs(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
-  std::vector<std::pair<std::string, bool>> files;
+  std::vector<Input> files;
   for (const auto& p : paths) {
     std::error_code ec;
     auto st = fs::status(p, ec);
     if (ec || !fs::exists(st)) {
       Error e = Error::make(ErrorCode::io, "no such file or directory");
       e.file = p;
-      return e;
-    }
-    if (!fs::is_directory(st)) {
-      files.emplace_back(p, true);
+      files.push_back({.path = p, .named = true, .error = std::move(e)});
       continue;
     }
-    SG_ASSIGN_OR_RETURN(auto found, list_files_sorted(p, [](const fs::path& f) {
+    if (!fs::is_directory(st)) {
+      files.push_back({.path = p, .named = true, .regular = fs::is_regular_file(st)});
+      continue;
+    }
+    auto found = list_files_sorted(p, [](const fs::path& f) {
       const std::string ext = f.extension().string();
       return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".jsonl" ||
              ext == ".ndjson";
-    }));
-    for (auto& f : found) files.emplace_back(std::move(f), false);
+    });
+    if (!found.ok()) {
+      files.push_back({.path = p, .named = true, .error = std::move(found).error()});
+      continue;
+    }
+    for (auto& f : *found) files.push_back({.path = std::move(f), .regular = true});
   }
   return files;
+}
+
+// An input that could not be read, parsed or recognised, as the finding
+// JSON and SARIF reports list it (so code scanning shows it).
+Finding parse_error_finding(const Error& e, const std::string& path) {
+  Finding f;
+  f.rule = "parse.error";
+  f.severity = Severity::error;
+  f.file = e.file.empty() ? path : e.file;
+  f.line = std::max<uint32_t>(e.line, 1);
+  f.column = std::max<uint32_t>(e.column, 1);
+  f.resource.kind = "File";
+  f.resource.name = f.file;
+  f.message = e.message;
+  return f;
 }
 
 }  // namespace
@@ -294,21 +323,23 @@ Result<bool> check_items(Items& items, const std::string& path, const Policy& po
   return true;
 }
 
-Status check_deferred(const Document& doc, const Policy& policy,
+Status check_deferred(const Document& doc, bool named, const Policy& policy,
                       const rules::Severities& severities, const CheckOptions& opts,
                       const std::string& today, CheckResult& out) {
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
   const CheckSummary summary_before = out.summary;
   DocumentItems items(doc, opts);
-  SG_ASSIGN_OR_RETURN(bool done,
-                      check_items(items, doc.path(), policy, severities, opts, today, out));
-  if (done) return Status::success();
+  auto done = check_items(items, doc.path(), policy, severities, opts, today, out);
+  // Under --kind, an item that is not of the kind may mean the whole file
+  // is not (its first item): the whole-document path tells which.
+  if (!done.ok() && !opts.kind) return std::move(done).error();
+  if (done.ok() && *done) return Status::success();
   out.findings.resize(findings_before);
   out.waived.resize(waived_before);
   out.summary = summary_before;
   SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
-  return check_document(*whole, /*named=*/true, policy, opts, out);
+  return check_document(*whole, named, policy, opts, out);
 }
 
 }  // namespace
@@ -426,17 +457,25 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out) {
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
   const rules::Severities severities(policy);
-  if (doc.deferred()) return check_deferred(doc, policy, severities, opts, today, out);
+  if (doc.deferred()) return check_deferred(doc, named, policy, severities, opts, today, out);
   SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind));
   out.summary.files += 1;
   if (!ex.recognised) {
     if (named) {
-      return Error::at(ErrorCode::input, doc.path(), 1, 1,
-                       "not a recognised SageMaker document (expected a Create*/Describe* "
-                       "request, a Pipelines definition or a list of them; use --kind to say "
-                       "which)");
+      Error e = Error::at(
+          ErrorCode::input, doc.path(), 1, 1,
+          opts.kind ? fmt::format("not what --kind {} says: {}", kind_flag(*opts.kind), ex.reason)
+                    : "not a recognised SageMaker document (expected a Create*/Describe* "
+                      "request, a Pipelines definition or a list of them; use --kind to say "
+                      "which)");
+      return e;
     }
     out.summary.skipped += 1;
+    out.skipped.push_back({.file = doc.path(),
+                           .reason = opts.kind ? fmt::format("not what --kind {} says: {}",
+                                                             kind_flag(*opts.kind), ex.reason)
+                                               : "not a SageMaker document",
+                           .not_sagemaker = !ex.other_kind});
     return Status::success();
   }
   std::vector<std::vector<rules::RawFinding>> raw(ex.resources.size());
@@ -457,7 +496,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
 
 Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
                                 const CheckOptions& opts) {
-  SG_ASSIGN_OR_RETURN(auto files, collect_inputs(paths));
+  std::vector<Input> files = collect_inputs(paths);
   CheckResult result;
   result.policy = policy.source;
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
@@ -479,33 +518,52 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   std::vector<std::optional<Result<CheckResult>>> partial(files.size());
   std::atomic<size_t> next{0};
   // A large bundle is read through a window; anything that reader does not
-  // take, input errors included, is read whole below.
+  // take, input errors included, is read whole below. Only regular files:
+  // a FIFO or device is read once, as a stream (opening it twice would
+  // lose what the first open read and wait for a writer that has gone).
   const JsonWindowItems::Options window{.window = kCheckWindow,
                                         .min_file_size = kWindowedFrom,
                                         .max_file_size = opts.read.max_file_size,
                                         .max_depth = opts.read.max_depth};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      if (auto r = check_file_windowed(files[i].first, policy, opts, window,
-                                       pieces_for(files[i].first))) {
-        partial[i].emplace(std::move(*r));
+      const Input& in = files[i];
+      if (in.error) {
+        partial[i].emplace(*in.error);
         continue;
       }
-      auto doc = load_document_deferred(files[i].first, opts.read);
+      if (in.regular) {
+        if (auto r = check_file_windowed(in.path, policy, opts, window, pieces_for(in.path))) {
+          partial[i].emplace(std::move(*r));
+          continue;
+        }
+      }
+      auto doc = load_document_deferred(in.path, opts.read);
       if (!doc.ok()) {
         partial[i].emplace(std::move(doc).error());
         continue;
       }
       CheckResult r;
-      Status s = check_document(**doc, files[i].second, policy, opts, r);
+      Status s = check_document(**doc, in.named, policy, opts, r);
       partial[i].emplace(s.ok() ? Result<CheckResult>(std::move(r))
                                 : Result<CheckResult>(std::move(s).error()));
     }
   };
   run_on_threads(workers, work);
 
-  for (auto& p : partial) {
-    if (!p->ok()) return std::move(*p).error();
+  // A file that cannot be read does not hide the others: it becomes an
+  // error of its own (and a parse.error finding at its place).
+  for (size_t i = 0; i < partial.size(); ++i) {
+    auto& p = partial[i];
+    if (!p->ok()) {
+      Error e = std::move(*p).error();
+      if (e.file.empty()) e.file = files[i].path;
+      result.findings.push_back(parse_error_finding(e, files[i].path));
+      result.summary.add(Severity::error);
+      result.summary.unreadable += 1;
+      result.errors.push_back(std::move(e));
+      continue;
+    }
     CheckResult& r = p->value();
     result.summary.files += r.summary.files;
     result.summary.add_counts(r.summary);
@@ -519,6 +577,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
       std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
     }
     std::move(r.waived.begin(), r.waived.end(), std::back_inserter(result.waived));
+    std::move(r.skipped.begin(), r.skipped.end(), std::back_inserter(result.skipped));
   }
   return result;
 }

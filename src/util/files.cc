@@ -197,74 +197,178 @@ Result<std::vector<std::string>> list_files_sorted(
   return files;
 }
 
-Status write_file_atomic(const std::string& path, const std::string& content) {
+namespace {
+
+// `path` with every symlink in its last component followed (a link to a
+// link to a file: the file). A path that does not exist is returned as is.
+Result<std::string> resolve_final_target(const std::string& path) {
   namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl =
-      (dir / fmt::format(".{}.sageguard-XXXXXX", target.filename().string())).string();
-  auto fail = [&](const std::string& what, int err) {
-    Error e = Error::make(ErrorCode::io, fmt::format("{}: {}", what, errno_text(err)));
-    e.file = path;
-    return e;
-  };
+  std::string at = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat lst {};
+    if (::lstat(at.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return at;
+    std::string link(static_cast<size_t>(lst.st_size > 0 ? lst.st_size : 4096) + 1, '\0');
+    const ssize_t n = ::readlink(at.c_str(), link.data(), link.size());
+    if (n < 0 || static_cast<size_t>(n) >= link.size()) {
+      Error e = Error::make(ErrorCode::io, fmt::format("cannot read symbolic link: {}",
+                                                       errno_text(n < 0 ? errno : ENAMETOOLONG)));
+      e.file = path;
+      return e;
+    }
+    link.resize(static_cast<size_t>(n));
+    const fs::path p(link);
+    at = p.is_absolute() ? link : (fs::path(at).parent_path() / p).string();
+  }
+  Error e = Error::make(ErrorCode::io, fmt::format("cannot write: {}", errno_text(ELOOP)));
+  e.file = path;
+  return e;
+}
+
+// ".NAME.sg-XXXXXX" in the target's folder, with NAME cut so that the whole
+// stays well under NAME_MAX (255) whatever the target's name.
+std::string temp_template(const std::string& target) {
+  namespace fs = std::filesystem;
+  const fs::path t(target);
+  const fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
+  std::string name = t.filename().string();
+  if (name.size() > 64) name.resize(64);
+  return (dir / fmt::format(".{}.sg-XXXXXX", name)).string();
+}
+
+Status write_all(int fd, std::string_view data, const std::function<Error(int)>& fail) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Error AtomicWriter::fail(const std::string& what, int err) const {
+  Error e = Error::make(ErrorCode::io, fmt::format("{}: {}", what, errno_text(err)));
+  e.file = path_;
+  return e;
+}
+
+Result<AtomicWriter> AtomicWriter::open(const std::string& path) {
+  AtomicWriter w;
+  w.path_ = path;
   // A device or pipe (-o /dev/stdout, /dev/null) cannot be replaced by a
   // rename, and must not be: as root that would swap the device node for a
   // regular file. Write to it directly.
   struct stat existing {};
-  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
-    Fd out(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (out.fd < 0) return fail("cannot open", errno);
-    const char* p = content.data();
-    size_t left = content.size();
-    while (left > 0) {
-      ssize_t n = ::write(out.fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail("write failed", errno);
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-    return Status::success();
+  const bool exists = ::stat(path.c_str(), &existing) == 0;
+  if (exists && !S_ISREG(existing.st_mode)) {
+    w.mode_ = Mode::direct;
+    w.fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (w.fd_ < 0) return w.fail("cannot open", errno);
+    return w;
   }
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return fail("cannot create temporary file", errno);
-  Fd guard(fd);
-  auto cleanup_fail = [&](const std::string& what) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    return fail(what, err);
-  };
-  struct stat st {};
-  mode_t mode = 0644;
-  if (::stat(path.c_str(), &st) == 0) {
-    mode = st.st_mode & 07777;
+  SG_ASSIGN_OR_RETURN(w.target_, resolve_final_target(path));
+  if (exists && existing.st_nlink > 1) {
+    // A rename would leave the other names with the old content.
+    w.mode_ = Mode::in_place;
+    w.fd_ = ::open(w.target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (w.fd_ < 0) return w.fail("cannot open", errno);
+    return w;
+  }
+  w.temp_ = temp_template(w.target_);
+  w.fd_ = ::mkstemp(w.temp_.data());
+  if (w.fd_ < 0) {
+    const int err = errno;
+    w.temp_.clear();
+    return w.fail("cannot create temporary file", err);
+  }
+  ::fcntl(w.fd_, F_SETFD, FD_CLOEXEC);
+  mode_t mode = 0;
+  if (exists) {
+    mode = existing.st_mode & 07777;
+    // Keep owner and group (root fixing a user's file must not take it).
+    // Who cannot give the new file the original's owner writes in place.
+    if ((existing.st_uid != ::geteuid() || existing.st_gid != ::getegid()) &&
+        ::fchown(w.fd_, existing.st_uid, existing.st_gid) != 0) {
+      ::close(w.fd_);
+      ::unlink(w.temp_.c_str());
+      w.temp_.clear();
+      w.mode_ = Mode::in_place;
+      w.fd_ = ::open(w.target_.c_str(), O_WRONLY | O_CLOEXEC);
+      if (w.fd_ < 0) return w.fail("cannot open", errno);
+      return w;
+    }
   } else {
-    mode_t um = ::umask(0);
+    const mode_t um = ::umask(0);
     ::umask(um);
     mode = 0666 & ~um;
   }
-  if (::fchmod(fd, mode) != 0) return cleanup_fail("cannot set permissions");
-  const char* p = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return cleanup_fail("write failed");
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return cleanup_fail("fsync failed");
-  if (::close(fd) != 0) {
-    guard.fd = -1;
-    return cleanup_fail("close failed");
-  }
-  guard.fd = -1;
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) return cleanup_fail("cannot replace file");
+  // After fchown, which may clear set-user-ID bits.
+  if (::fchmod(w.fd_, mode) != 0) return w.fail("cannot set permissions", errno);
+  return w;
+}
+
+AtomicWriter::AtomicWriter(AtomicWriter&& o) noexcept
+    : path_(std::move(o.path_)),
+      target_(std::move(o.target_)),
+      temp_(std::move(o.temp_)),
+      mode_(o.mode_),
+      fd_(o.fd_),
+      written_(o.written_),
+      committed_(o.committed_) {
+  o.fd_ = -1;
+  o.temp_.clear();
+}
+
+AtomicWriter::~AtomicWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status AtomicWriter::reserve(uint64_t size) {
+  if (mode_ == Mode::direct || size == 0) return Status::success();
+  const int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(size));
+  // Not every file system can; a full disk must stop us.
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) return fail("cannot make room", err);
   return Status::success();
+}
+
+Status AtomicWriter::write(std::string_view piece) {
+  SG_TRY(write_all(fd_, piece, [&](int err) { return fail("write failed", err); }));
+  written_ += piece.size();
+  return Status::success();
+}
+
+Status AtomicWriter::commit() {
+  if (mode_ == Mode::direct) {
+    committed_ = true;
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return fail("close failed", errno);
+    return Status::success();
+  }
+  if (mode_ == Mode::in_place &&
+      ::ftruncate(fd_, static_cast<off_t>(written_)) != 0) {
+    return fail("cannot truncate", errno);
+  }
+  if (::fsync(fd_) != 0) return fail("fsync failed", errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return fail("close failed", errno);
+  if (mode_ == Mode::temp && ::rename(temp_.c_str(), target_.c_str()) != 0) {
+    return fail("cannot replace file", errno);
+  }
+  committed_ = true;
+  return Status::success();
+}
+
+Status write_file_atomic(const std::string& path, std::string_view content) {
+  SG_ASSIGN_OR_RETURN(AtomicWriter w, AtomicWriter::open(path));
+  SG_TRY(w.reserve(content.size()));
+  SG_TRY(w.write(content));
+  return w.commit();
 }
 
 }  // namespace sageguard

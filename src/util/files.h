@@ -61,9 +61,45 @@ Result<FileText> read_file_text(const std::string& path, uint64_t max_size);
 Result<std::vector<std::string>> list_files_sorted(
     const std::string& dir, const std::function<bool(const std::filesystem::path&)>& keep);
 
-// Replace `path` with `content` atomically. The original (if any) keeps its
-// permission bits. On failure the original is untouched and no temp file is
-// left behind.
-Status write_file_atomic(const std::string& path, const std::string& content);
+// Replace `path` with `content` atomically: a temporary file in the same
+// folder, fsync, rename. A symlink is written through (its final target is
+// replaced, the link kept); the original's owner, group and mode are kept.
+// A file with other hard links is rewritten in place instead (after making
+// room for the content), since a rename would split it from its other
+// names; so is one whose owner this process cannot give a new file.
+// Devices and pipes are written directly. On failure the original is
+// untouched (except in place, where a failed write can leave it partly
+// written) and no temp file is left behind.
+Status write_file_atomic(const std::string& path, std::string_view content);
+
+// write_file_atomic's file, written in pieces: nothing replaces the
+// original before commit(); a writer destroyed without a successful
+// commit() removes its temporary file. Not thread-safe; move-only.
+class AtomicWriter {
+ public:
+  static Result<AtomicWriter> open(const std::string& path);
+  AtomicWriter(AtomicWriter&& o) noexcept;
+  AtomicWriter& operator=(AtomicWriter&&) = delete;
+  AtomicWriter(const AtomicWriter&) = delete;
+  ~AtomicWriter();
+
+  // Reserves `size` bytes up front (in place: so that a full disk fails
+  // before the original is overwritten).
+  Status reserve(uint64_t size);
+  Status write(std::string_view piece);
+  Status commit();
+
+ private:
+  enum class Mode { temp, in_place, direct };
+  AtomicWriter() = default;
+  Error fail(const std::string& what, int err) const;
+  std::string path_;    // as given, for errors
+  std::string target_;  // symlinks resolved: the file replaced
+  std::string temp_;    // Mode::temp only
+  Mode mode_ = Mode::temp;
+  int fd_ = -1;
+  uint64_t written_ = 0;
+  bool committed_ = false;
+};
 
 }  // namespace sageguard

@@ -145,19 +145,56 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+size_t utf8_char_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t need = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+  }
+  if (need == 0 || i + need >= s.size()) return 1;
+  for (size_t k = 1; k <= need; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return need + 1;
+}
+
 std::string terminal_safe(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    const size_t len = utf8_char_length(s, i);
+    if (len == 1) {
+      // Not UTF-8: a lone byte, which some terminals read as a C1 control.
       out += "\\x";
       out += kHex[c >> 4];
       out += kHex[c & 0xf];
+    } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      // U+0080..U+009F: the C1 controls (U+009B is CSI).
+      const auto cp = static_cast<unsigned char>(s[i + 1]);
+      out += "\\u00";
+      out += kHex[cp >> 4];
+      out += kHex[cp & 0xf];
     } else {
-      out += ch;
+      out.append(s.substr(i, len));
     }
+    i += len;
   }
   return out;
 }

@@ -77,8 +77,13 @@ constexpr int hex_digit_value(char c) {
 std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // For text meant for a terminal: control characters (C0 and DEL), which
-// could move the cursor or recolour the screen when a finding quotes a
-// hostile value, are shown as \xNN instead. Everything else is unchanged.
+// could move the cursor or recolour the screen when a finding or an error
+// quotes a hostile value, are shown as \xNN instead; so are bytes that are
+// not UTF-8 (8-bit terminals read 0x9B as CSI), and the C1 controls
+// U+0080..U+009F as \u00NN. Everything else is unchanged.
 std::string terminal_safe(std::string_view s);
+// Bytes in the UTF-8 character at s[i] (1 for ASCII and for a byte that
+// does not start a whole sequence).
+size_t utf8_char_length(std::string_view s, size_t i);
 
 }  // namespace sageguard

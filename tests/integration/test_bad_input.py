@@ -3,9 +3,12 @@
 
 Every malformed, hostile or oversized input below must give exit status 2,
 an error on stderr that starts `sageguard: error: FILE:LINE:COL: ` (exact
-line and column where the position means something), nothing on stdout and
-no report file left behind when `-o` was given; never a signal (exit >= 128
-or negative) and never a hang (each run has a 30 s timeout).
+line and column where the position means something) and a report (stdout,
+or the `-o` file) whose only finding is that error as `parse.error` at the
+same place: one unreadable file never hides the others' findings, so the
+report is written. An invalid policy still stops the run before any report.
+Never a signal (exit >= 128 or negative) and never a hang (each run has a
+30 s timeout).
 
 Environment: SAGEGUARD_BIN (set by CTest) is the CLI under test.
 """
@@ -102,11 +105,11 @@ class BadInput(unittest.TestCase):
         stderr = None
         for variant in (("--format", "text"), ("--format", "json", "-o", "report.out")):
             report = os.path.join(self.dir, "report.out")
+            if os.path.exists(report):
+                os.remove(report)
             p = self.run_cli(*extra, *variant, file)
             err = p.stderr.decode("utf-8", errors="replace")
             self.assertEqual(p.returncode, 2, f"{variant}: stderr: {err[:2000]}")
-            self.assertEqual(p.stdout, b"", f"{variant}: stdout not empty")
-            self.assertFalse(os.path.exists(report), f"{variant}: -o file left behind")
             where = [r"\d+" if v is None else str(v) for v in (line, col)]
             pattern = rf"sageguard: error: {re.escape(file)}:{where[0]}:{where[1]}: "
             self.assertRegex(err.splitlines()[0], "^" + pattern, err[:2000])
@@ -114,8 +117,31 @@ class BadInput(unittest.TestCase):
                 self.assertIn(message, err.splitlines()[0])
             # A bounded error: never the whole (possibly huge) input echoed back.
             self.assertLess(len(err), 4096)
+            if "-o" in variant:
+                self.assertEqual(p.stdout, b"", f"{variant}: stdout not empty")
+                with open(report, encoding="utf-8") as fh:
+                    doc = json.load(fh)
+                self.expect_parse_error_finding(doc, file, line, col, message)
+            else:
+                out = p.stdout.decode("utf-8", errors="replace")
+                self.assertIn("[parse.error]", out)
+                self.assertIn("1 file unreadable", out)
+                self.assertLess(len(out), 4096)
             stderr = err
         return stderr
+
+    def expect_parse_error_finding(self, doc, file, line=None, col=None, message=None):
+        errors = [f for f in doc["findings"] if f["rule"] == "parse.error"]
+        self.assertEqual(len(errors), 1, doc["findings"])
+        f = errors[0]
+        self.assertEqual((f["file"], f["severity"]), (file, "error"))
+        if line is not None:
+            self.assertEqual(f["line"], line)
+        if col is not None:
+            self.assertEqual(f["column"], col)
+        if message:
+            self.assertIn(message, f["message"])
+        self.assertEqual(doc["summary"]["unreadable_files"], [file])
 
     # -- malformed documents --------------------------------------------
 
@@ -244,10 +270,11 @@ class BadInput(unittest.TestCase):
         self.assertEqual(os.path.getsize(os.path.join(self.dir, f)), 2048)
         # No line/column for a file refused before it is read.
         for extra in (("--max-file-size", "1K"), ("--max-file-size", "1024")):
-            p = self.run_cli(*extra, "-o", "report.out", f)
+            p = self.run_cli(*extra, "--format", "json", "-o", "report.out", f)
             self.assertEqual(p.returncode, 2)
             self.assertEqual(p.stdout, b"")
-            self.assertFalse(os.path.exists(os.path.join(self.dir, "report.out")))
+            with open(os.path.join(self.dir, "report.out"), encoding="utf-8") as fh:
+                self.expect_parse_error_finding(json.load(fh), f, 1, 1, "over the limit")
             self.assertTrue(p.stderr.decode().startswith(
                 f"sageguard: error: {f}: file is 2048 bytes, over the limit of 1024 bytes"),
                 p.stderr)
@@ -261,10 +288,11 @@ class BadInput(unittest.TestCase):
         with open(path, "wb") as fh:
             fh.truncate(64 << 30)
         for extra in ((), ("--max-file-size", "1M")):
-            p = self.run_cli(*extra, "-o", "report.out", "huge.json")
+            p = self.run_cli(*extra, "--format", "json", "-o", "report.out", "huge.json")
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertEqual(p.stdout, b"")
-            self.assertFalse(os.path.exists(os.path.join(self.dir, "report.out")))
+            with open(os.path.join(self.dir, "report.out"), encoding="utf-8") as fh:
+                self.expect_parse_error_finding(json.load(fh), "huge.json", 1, 1)
             self.assertRegex(p.stderr.decode(),
                              r"^sageguard: error: huge\.json: file is 68719476736 bytes, "
                              r"over the limit of \d+ bytes")
@@ -291,14 +319,21 @@ class BadInput(unittest.TestCase):
         report = json.loads(p.stdout)
         self.assertEqual(report["summary"]["skipped"], 1)
         self.assertIn("network.isolation", {f["rule"] for f in report["findings"]})
-        # An invalid file found by walking is still an input error.
+        # An invalid file found by walking is still an input error (exit 2),
+        # and it hides nothing: the other files' findings are reported.
         self.write("jobs/broken.yaml", "a: [\n")
-        p = self.run_cli("-o", "report.out", "jobs")
+        p = self.run_cli("--format", "json", "-o", "report.out", "jobs")
         self.assertEqual(p.returncode, 2)
         self.assertEqual(p.stdout, b"")
-        self.assertFalse(os.path.exists(os.path.join(self.dir, "report.out")))
         self.assertTrue(p.stderr.decode().startswith(
             f"sageguard: error: {os.path.join('jobs', 'broken.yaml')}:"), p.stderr)
+        with open(os.path.join(self.dir, "report.out"), encoding="utf-8") as fh:
+            report = json.load(fh)
+        self.expect_parse_error_finding(report, os.path.join("jobs", "broken.yaml"))
+        self.assertIn("network.isolation", {f["rule"] for f in report["findings"]})
+        self.assertEqual(report["summary"]["skipped_files"],
+                         [{"file": os.path.join("jobs", "other.yaml"),
+                           "reason": "not a SageMaker document"}])
 
     # -- invalid policies -----------------------------------------------
 

@@ -128,12 +128,51 @@ TEST_F(CheckCli, SarifShape) {
   }
 }
 
+// Errors quote the input: control characters are shown escaped, in the
+// message and in the source line, and the caret still points at the column.
+TEST_F(CheckCli, ErrorsAreTerminalSafeAndTheCaretFollows) {
+  sgtest::TempDir dir;
+  sgtest::write_file(dir / "esc.yaml", "TrainingJobName: a\n\t\"\x1b[2J\": 1\n\"\\e[2J\": 2\n");
+  CliRun r = run_cli({"check", (dir / "esc.yaml").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  const std::string bad = (dir / "bad\x1b]0;x\x07.json").string();
+  // U+009B (CSI, a C1 control) is valid in a JSON string; the tab is kept.
+  sgtest::write_file(bad, "{\"\xc2\x9b\":\t1,, }\n");
+  CliRun c = run_cli({"check", bad});
+  EXPECT_EQ(c.code, 2);
+  const std::string shown = (dir / "bad\\x1b]0;x\\x07.json").string();
+  EXPECT_EQ(c.err.substr(0, 18 + shown.size()), "sageguard: error: " + shown) << c.err;
+  // The line shows \u009b (six columns) where the character was, and the
+  // caret is still under the second comma.
+  EXPECT_NE(c.err.find(":1:9: "), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("\n  {\"\\u009b\":\t1,, }\n            \t  ^\n"), std::string::npos)
+      << c.err;
+  EXPECT_EQ(c.err.find("\xc2\x9b"), std::string::npos);
+  // Command-line mistakes quote the argument: escaped too.
+  for (auto args : {std::vector<std::string>{"check", "--bogus\x1b[2J", "x.json"},
+                    std::vector<std::string>{"chek\x1b]0;t\x07"}}) {
+    CliRun u = run_cli(args);
+    EXPECT_EQ(u.code, 2);
+    EXPECT_EQ(u.err.find('\x1b'), std::string::npos) << u.err;
+    EXPECT_NE(u.err.find("\\x1b"), std::string::npos) << u.err;
+  }
+}
+
 TEST_F(CheckCli, ErrorsAreExit2WithLocationAndCaret) {
   sgtest::TempDir dir;
   sgtest::write_file(dir / "bad.json", "{\n  \"TrainingJobName\": \"x\",\n  \"Tags\": [,]\n}\n");
   CliRun r = run_cli({"check", (dir / "bad.json").string()});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "");
+  // The report is still written: the unreadable file is a parse.error finding.
+  EXPECT_NE(r.out.find((dir / "bad.json").string() +
+                       ":3:12: error: expected a value, found ',' [parse.error]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0 files, 0 resources: 1 error, 0 warnings, 0 notes, 1 file unreadable"),
+            std::string::npos)
+      << r.out;
   EXPECT_EQ(r.err, "sageguard: error: " + (dir / "bad.json").string() +
                        ":3:12: expected a value, found ','\n    \"Tags\": [,]\n             ^\n");
 
@@ -155,7 +194,7 @@ TEST_F(CheckCli, ErrorsAreExit2WithLocationAndCaret) {
   EXPECT_NE(usage.err.find("did you mean 'check'"), std::string::npos) << usage.err;
 }
 
-TEST_F(CheckCli, OutputFileIsWrittenAtomicallyAndOnlyOnSuccess) {
+TEST_F(CheckCli, OutputFileIsWrittenAtomically) {
   sgtest::TempDir dir;
   const auto out = (dir / "report.json").string();
   CliRun r = run_cli({"check", "--format", "json", "-o", out, "examples/jobs/train-compliant.json"});
@@ -168,10 +207,22 @@ TEST_F(CheckCli, OutputFileIsWrittenAtomicallyAndOnlyOnSuccess) {
   sgtest::write_file(dir / "bad.json", "{");
   CliRun bad = run_cli({"check", "--format", "json", "-o", out2, (dir / "bad.json").string()});
   EXPECT_EQ(bad.code, 2);
-  EXPECT_FALSE(std::filesystem::exists(out2));
+  // An unreadable file is reported, not hidden: the report names it.
+  ASSERT_TRUE(std::filesystem::exists(out2));
+  auto b = nlohmann::json::parse(sgtest::read_file(out2));
+  EXPECT_EQ(b["findings"][0]["rule"], "parse.error");
+  EXPECT_EQ(b["summary"]["unreadable_files"][0], (dir / "bad.json").string());
+  // A policy error writes no report at all.
+  const auto out3 = (dir / "report3.json").string();
+  sgtest::write_file(dir / "bad-policy.yaml", "version: 2\n");
+  CliRun pol = run_cli({"check", "--policy", (dir / "bad-policy.yaml").string(), "-o", out3,
+                        "examples/jobs/train-compliant.json"});
+  EXPECT_EQ(pol.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(out3));
   // No temp files left behind.
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
     EXPECT_EQ(e.path().filename().string().find(".sageguard-"), std::string::npos);
+    EXPECT_EQ(e.path().filename().string().find(".sg-"), std::string::npos);
   }
 }
 

@@ -296,3 +296,49 @@ TEST(FixYaml, RemovesMaxWaitLineWithoutSpot) {
 }
 
 }  // namespace
+
+namespace {
+
+// A kept block scalar (|+) owns the blank lines after it: text fix adds
+// after the mapping it ends must go after them, or the value loses them.
+TEST(FixYaml, KeptBlockScalarAtTheEndOfAMappingKeepsItsValue) {
+  const std::string text =
+      "TrainingJobName: churn-1\n"
+      "RoleArn: arn:aws:iam::111122223333:role/SageMakerTraining\n"
+      "HyperParameters:\n"
+      "  notes: |+\n"
+      "    first line\n"
+      "\n"
+      "\n";
+  auto before = sageguard::parse_document("in.yaml", text, {});
+  ASSERT_TRUE(before.ok());
+  const std::string want(
+      (*before)->root().find("HyperParameters")->find("notes")->as_string());
+  ASSERT_EQ(want, "first line\n\n\n");
+  auto out = run_fix(text, full_policy(), {}, "in.yaml");
+  ASSERT_NE(out.fixed, text);
+  ASSERT_TRUE(changed_rules(out).count("vpc.required")) << out.fixed;
+  auto after = sageguard::parse_document("in.yaml", out.fixed, {});
+  ASSERT_TRUE(after.ok()) << after.error().describe();
+  EXPECT_EQ((*after)->root().find("HyperParameters")->find("notes")->as_string(), want)
+      << out.fixed;
+  const size_t kept = out.fixed.find("    first line\n\n\n");
+  ASSERT_NE(kept, std::string::npos) << out.fixed;
+  EXPECT_NE(out.fixed[kept + 17], ' ') << "the new keys follow the kept lines:\n" << out.fixed;
+  // The same inside a list item that gains a tag after it.
+  const std::string in_list =
+      "TrainingJobName: churn-1\n"
+      "Tags:\n"
+      "- Key: Project\n"
+      "  Value: |+\n"
+      "    churn\n"
+      "\n"
+      "Environment: {}\n";
+  auto listed = run_fix(in_list, full_policy(), {}, "in.yaml");
+  auto reparsed = sageguard::parse_document("in.yaml", listed.fixed, {});
+  ASSERT_TRUE(reparsed.ok()) << listed.fixed;
+  EXPECT_EQ((*reparsed)->root().find("Tags")->items()[0].find("Value")->as_string(), "churn\n\n")
+      << listed.fixed;
+}
+
+}  // namespace

@@ -273,10 +273,28 @@ TEST(Resources, ForcedKindAndUnrecognised) {
   auto none = extract_resources(*d);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->recognised);
-  auto forced = extract_resources(*d, ResourceKind::endpoint);
+  // --kind needs at least one of the kind's own members.
+  auto refused = extract_resources(*d, ResourceKind::endpoint);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->recognised);
+  EXPECT_FALSE(refused->other_kind);
+  EXPECT_NE(refused->reason.find("none of the members a CreateEndpoint request has"),
+            std::string::npos)
+      << refused->reason;
+  EXPECT_NE(refused->reason.find("its members: Something"), std::string::npos);
+  auto nameless = parse_ok(R"({"EndpointConfigName": "c", "Tags": []})");
+  auto forced = extract_resources(*nameless, ResourceKind::endpoint);
   ASSERT_TRUE(forced.ok());
   ASSERT_EQ(forced->resources.size(), 1u);
   EXPECT_EQ(forced->resources[0].kind, ResourceKind::endpoint);
+  // Detected as another kind: that is what it looks like.
+  auto model = parse_ok(R"({"ModelName": "m", "PrimaryContainer": {}})");
+  auto other = extract_resources(*model, ResourceKind::training_job);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->recognised);
+  EXPECT_TRUE(other->other_kind);
+  EXPECT_EQ(other->reason, "it looks like a Model (it has ModelName)");
+  EXPECT_EQ(forced_kind_mismatch(model->root(), ResourceKind::model), "");
   EXPECT_EQ(parse_kind_flag("endpoint-config"), ResourceKind::endpoint_config);
   EXPECT_EQ(parse_kind_flag("bogus"), std::nullopt);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <chrono>
 #include <string>
 
 #include "sageguard/policy.h"
@@ -110,6 +111,51 @@ TEST(PolicyLoader, BadRegexPointsAtThePattern) {
   // A pattern RE2 rejects for its own reasons (backreferences).
   expect_error("version: 1\ntags:\n  values:\n    Contact: { pattern: '(a)\\1' }\n", {4, 25},
                "invalid pattern");
+}
+
+// AWS's own tag-value pattern: the costliest kind of pattern a real policy
+// uses (~5.5 MiB compiled, as \p{L} is hundreds of UTF-8 ranges).
+constexpr const char* kAwsTagValuePattern = R"([\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256})";
+
+std::string policy_with_patterns(size_t tags, const std::string& pattern) {
+  std::string text = "version: 1\ntags:\n  values:\n";
+  for (size_t i = 0; i < tags; ++i) {
+    text += "    T" + std::to_string(i) + ":\n      pattern: '" + pattern + "'\n";
+  }
+  return text;
+}
+
+TEST(PolicyLoader, ManyHeavyPatternsFailFastOnTheBudget) {
+  // ~17 KB of policy: before the budget, 400 of these compiled for minutes
+  // and held hundreds of MB.
+  const std::string text = policy_with_patterns(400, R"([\p{L}\p{N}_.:/=+\-@]{0,200})");
+  const auto start = std::chrono::steady_clock::now();
+  auto r = parse_policy("p.yaml", text);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::policy);
+  EXPECT_NE(r.error().message.find("over their budget"), std::string::npos) << r.error().message;
+  EXPECT_GT(r.error().line, 5u);  // some patterns fit; the one over the budget is named
+  // ~1.5 s on an idle core (a budget's worth of compiling); before, minutes.
+  // Generous for loaded CI machines.
+  EXPECT_LT(seconds, 30.0);
+}
+
+TEST(PolicyLoader, OneOversizedPatternFailsFastAndSaysSo) {
+  const auto start = std::chrono::steady_clock::now();
+  expect_error(policy_with_patterns(1, R"([\p{L}]{1000})"), {5, 16}, "is too large");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+}
+
+TEST(PolicyLoader, RealPatternsStillFitTheBudget) {
+  // One AWS tag-value pattern per required tag of the built-in policy.
+  auto r = parse_policy("p.yaml", policy_with_patterns(6, kAwsTagValuePattern));
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  const TagValueRule* rule = r->value_rule("T5");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_TRUE(RE2::FullMatch("Caf\xC3\xA9 team: ml-ops@example.com", *rule->regex));
+  EXPECT_FALSE(RE2::FullMatch("semi;colon", *rule->regex));
 }
 
 TEST(PolicyLoader, PatternIsWholeValueMatch) {

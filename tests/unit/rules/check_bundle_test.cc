@@ -104,6 +104,13 @@ Outcome streamed(const std::string& path, const Policy& policy, const CheckOptio
     out.error = r.error().describe();
     return out;
   }
+  // An unreadable file is an error of its own (and a parse.error finding).
+  if (!r->errors.empty()) {
+    EXPECT_EQ(r->errors.size(), 1u);
+    EXPECT_EQ(r->summary.unreadable, 1);
+    out.error = r->errors.front().describe();
+    return out;
+  }
   bool seen_file = false;
   for (const auto& f : r->findings) {
     if (f.file == path) {

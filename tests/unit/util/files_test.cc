@@ -1,5 +1,6 @@
 // Size-checked reads and atomic writes: the original survives every failure.
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,6 +115,121 @@ TEST(Files, AtomicWriteFailureLeavesOriginalAndNoTempFile) {
   ::chmod(d.path().c_str(), 0700);
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(sgtest::read_file(p), "original");
+}
+
+// Files in `dir` other than `keep` (leftover temporaries).
+std::vector<std::string> others_in(const std::filesystem::path& dir,
+                                   const std::vector<std::string>& keep) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (std::find(keep.begin(), keep.end(), name) == keep.end()) out.push_back(name);
+  }
+  return out;
+}
+
+TEST(Files, AtomicWriteGoesThroughSymlinksAndKeepsThem) {
+  sgtest::TempDir d;
+  std::filesystem::create_directory(d / "real");
+  const auto target = d / "real" / "job.yaml";
+  sgtest::write_file(target, "old");
+  ::chmod(target.c_str(), 0600);
+  // A relative link to a relative link to the file.
+  std::filesystem::create_symlink("real/job.yaml", d / "hop");
+  std::filesystem::create_symlink("hop", d / "job.yaml");
+  ASSERT_TRUE(write_file_atomic((d / "job.yaml").string(), "new").ok());
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "job.yaml"));
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "hop"));
+  EXPECT_EQ(std::filesystem::read_symlink(d / "job.yaml"), "hop");
+  EXPECT_EQ(sgtest::read_file(target), "new");
+  struct stat st {};
+  ASSERT_EQ(::stat(target.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_TRUE(others_in(d.path(), {"real", "hop", "job.yaml"}).empty());
+  EXPECT_TRUE(others_in(d / "real", {"job.yaml"}).empty());
+  // A dangling link: the file it names is created, the link kept.
+  std::filesystem::create_symlink("real/new.yaml", d / "dangling");
+  ASSERT_TRUE(write_file_atomic((d / "dangling").string(), "made").ok());
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "dangling"));
+  EXPECT_EQ(sgtest::read_file(d / "real" / "new.yaml"), "made");
+  // A loop is an error, not a hang.
+  std::filesystem::create_symlink("loop-b", d / "loop-a");
+  std::filesystem::create_symlink("loop-a", d / "loop-b");
+  EXPECT_FALSE(write_file_atomic((d / "loop-a").string(), "x").ok());
+}
+
+TEST(Files, AtomicWriteKeepsHardLinksTogether) {
+  sgtest::TempDir d;
+  const auto a = d / "a.json";
+  sgtest::write_file(a, std::string(100, 'o'));  // longer than the new content
+  std::filesystem::create_hard_link(a, d / "b.json");
+  struct stat before {};
+  ASSERT_EQ(::stat(a.c_str(), &before), 0);
+  ASSERT_TRUE(write_file_atomic(a.string(), "new").ok());
+  EXPECT_EQ(sgtest::read_file(a), "new");
+  EXPECT_EQ(sgtest::read_file(d / "b.json"), "new");
+  struct stat after {};
+  ASSERT_EQ(::stat(a.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(after.st_nlink, 2u);
+  EXPECT_TRUE(others_in(d.path(), {"a.json", "b.json"}).empty());
+}
+
+TEST(Files, AtomicWriteKeepsOwnerGroupAndMode) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving a file another owner needs root";
+  sgtest::TempDir d;
+  const auto p = d / "job.json";
+  sgtest::write_file(p, "old");
+  ASSERT_EQ(::chown(p.c_str(), 4321, 8765), 0);
+  ASSERT_EQ(::chmod(p.c_str(), 0640), 0);
+  ASSERT_TRUE(write_file_atomic(p.string(), "new").ok());
+  EXPECT_EQ(sgtest::read_file(p), "new");
+  struct stat st {};
+  ASSERT_EQ(::stat(p.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 4321u);
+  EXPECT_EQ(st.st_gid, 8765u);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
+TEST(Files, AtomicWriteHandlesTheLongestNames) {
+  sgtest::TempDir d;
+  for (size_t len : {200u, 240u, 255u}) {
+    const std::string name = std::string(len - 5, 'n') + ".yaml";
+    const auto p = d / name;
+    sgtest::write_file(p, "old");
+    const auto s = write_file_atomic(p.string(), "new");
+    ASSERT_TRUE(s.ok()) << len << ": " << s.error().describe();
+    EXPECT_EQ(sgtest::read_file(p), "new");
+    std::filesystem::remove(p);
+  }
+}
+
+TEST(Files, AtomicWriterInPiecesReplacesOnlyOnCommit) {
+  sgtest::TempDir d;
+  const auto p = d / "report.sarif";
+  sgtest::write_file(p, "original");
+  {
+    auto w = AtomicWriter::open(p.string());
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w->write("half ").ok());
+    EXPECT_EQ(sgtest::read_file(p), "original");
+  }  // dropped without commit
+  EXPECT_EQ(sgtest::read_file(p), "original");
+  EXPECT_TRUE(others_in(d.path(), {"report.sarif"}).empty());
+  auto w = AtomicWriter::open(p.string());
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(w->write("one ").ok());
+  ASSERT_TRUE(w->write("two").ok());
+  ASSERT_TRUE(w->commit().ok());
+  EXPECT_EQ(sgtest::read_file(p), "one two");
+  EXPECT_TRUE(others_in(d.path(), {"report.sarif"}).empty());
+}
+
+TEST(Strings, TerminalSafeEscapesC1AndStrayBytes) {
+  EXPECT_EQ(terminal_safe("a\xc2\x9b" "31mb"), "a\\u009b31mb");  // CSI as U+009B
+  EXPECT_EQ(terminal_safe("\x9b[2J"), "\\x9b[2J");            // a lone 0x9B byte
+  EXPECT_EQ(terminal_safe("caf\xc3\xa9 \xe2\x82\xac \xc2\xa0"), "caf\xc3\xa9 \xe2\x82\xac \xc2\xa0");
+  EXPECT_EQ(terminal_safe("\xe2\x82"), "\\xe2\\x82");  // cut short
 }
 
 TEST(Strings, ClosestMatch) {
