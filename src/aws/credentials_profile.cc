@@ -3,6 +3,8 @@
 // and IAM Identity Center. Each resolution starts from the files and the
 // token file again, so a refresh sees rotated tokens and keys.
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -242,10 +244,14 @@ Result<Credentials> assume_role(const ProfileContext& ctx, const std::string& pr
   if (p.session_name.empty()) p.session_name = default_role_session_name(ctx.now);
   p.external_id = get(s, "external_id");
   if (auto d = get(s, "duration_seconds"); !d.empty()) {
-    // As botocore: a value that is not a number is not sent.
+    // As botocore: a value that is not a whole number is not sent; STS
+    // itself judges the range.
     char* end = nullptr;
+    errno = 0;
     const long v = std::strtol(d.c_str(), &end, 10);
-    if (end != nullptr && *end == '\0' && v > 0 && v <= 43200) p.duration_seconds = static_cast<int>(v);
+    if (errno == 0 && end != d.c_str() && *end == '\0' && v >= INT_MIN && v <= INT_MAX) {
+      p.duration_seconds = static_cast<int>(v);
+    }
   }
   SG_ASSIGN_OR_RETURN(Credentials source, source_credentials(ctx, profile, s, visited));
   p.serial_number = get(s, "mfa_serial");

@@ -1,8 +1,7 @@
-// The standard credentials chain as the AWS CLI v2 resolves it (environment,
-// assume-role profiles, web identity, IAM Identity Center, shared files,
-// credential_process, container endpoint, IMDSv2) and each source on its own.
-// The chain provider caches what it found and refreshes it before expiry, one
-// refresh at a time; it is thread-safe.
+// The credentials chain as the AWS CLI v2 resolves it (environment, assume-role,
+// web identity, IAM Identity Center, shared files, credential_process,
+// container, IMDSv2) and each source on its own. The chain provider caches and
+// refreshes before expiry, one refresh at a time; it is thread-safe.
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,7 @@
 // AWS STS over the Query protocol: AssumeRole (signed with the source
-// credentials), AssumeRoleWithWebIdentity (unsigned) and GetCallerIdentity.
-// Endpoint as botocore resolves it: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
-// else regional (sts_regional_endpoints=legacy keeps the global host for the
-// legacy regions). Stateless functions over an StsConfig; thread-safe.
+// credentials), AssumeRoleWithWebIdentity (unsigned), GetCallerIdentity, at
+// the endpoint botocore would use. Stateless functions over an StsConfig;
+// thread-safe.
 #pragma once
 
 #include <memory>
@@ -29,8 +28,9 @@ struct StsConfig {
 };
 
 // `region` empty = the global endpoint https://sts.amazonaws.com (as
-// botocore without a region). `regional_mode` is sts_regional_endpoints:
-// "" or "regional" (the default since botocore 1.36) or "legacy".
+// botocore without a region). `regional_mode` is sts_regional_endpoints: ""
+// or "regional" (the AWS CLI v2's default, botocore's since 1.40) or "legacy",
+// which keeps the global host for the sixteen regions botocore lists.
 Result<StsConfig> resolve_sts_config(const Env& env, const std::string& region,
                                      const std::string& regional_mode,
                                      std::shared_ptr<HttpTransport> transport);

@@ -146,6 +146,16 @@ TEST(AssumeRole, CredentialSourceEnvironmentAndItsErrors) {
   }
 }
 
+TEST(AssumeRole, DurationThatIsNotANumberIsNotSent) {
+  Harness h;
+  sgtest::write_file(h.dir / "credentials", "[base]\naws_access_key_id = K\naws_secret_access_key = S\n");
+  sgtest::write_file(h.dir / "config",
+                     "[profile d]\nrole_arn = arn:aws:iam::1:role/d\nsource_profile = base\n"
+                     "duration_seconds = an hour\n");
+  ASSERT_TRUE(h.chain("d")->credentials().ok());
+  EXPECT_EQ(h.form(0).count("DurationSeconds"), 0u);
+}
+
 TEST(AssumeRole, MfaCodeIsAskedAndSent) {
   Harness h;
   sgtest::write_file(h.dir / "credentials", "[base]\naws_access_key_id = K\naws_secret_access_key = S\n");
