@@ -1,4 +1,4 @@
-// Credentials from the environment, the shared files and credential_process.
+// Credentials from the environment and credential_process.
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -50,6 +50,8 @@ Result<std::optional<Credentials>> credentials_from_env(const Env& env) {
   c.secret_access_key = secret;
   c.session_token = env.get_or("AWS_SESSION_TOKEN");
   c.source = "environment";
+  c.method = "env";
+  c.chain = {{"env", "", "", std::nullopt}};
   return std::optional<Credentials>(std::move(c));
 }
 
@@ -92,52 +94,8 @@ Result<Credentials> credentials_from_process(const std::string& command) {
     }
   }
   c.source = "credential_process";
+  c.method = "custom-process";
   return c;
-}
-
-Result<std::optional<Credentials>> credentials_from_profile(const Env& env,
-                                                            const SharedConfig& config,
-                                                            const std::string& profile) {
-  (void)env;
-  if (!config.has_profile(profile)) return std::optional<Credentials>();
-  ProfileSettings s = config.profile(profile);
-  auto get = [&](const char* k) {
-    auto it = s.find(k);
-    return it == s.end() ? std::string() : it->second;
-  };
-  std::string id = get("aws_access_key_id");
-  std::string secret = get("aws_secret_access_key");
-  if (!id.empty() || !secret.empty()) {
-    if (id.empty() || secret.empty()) {
-      return Error::make(ErrorCode::aws, "profile '" + profile +
-                                             "' has only one of aws_access_key_id and "
-                                             "aws_secret_access_key");
-    }
-    Credentials c;
-    c.access_key_id = id;
-    c.secret_access_key = secret;
-    c.session_token = get("aws_session_token");
-    c.source = "shared-credentials (profile " + profile + ")";
-    return std::optional<Credentials>(std::move(c));
-  }
-  if (auto cmd = get("credential_process"); !cmd.empty()) {
-    auto r = credentials_from_process(cmd);
-    if (!r.ok()) {
-      Error e = r.error();
-      e.message = "profile '" + profile + "': " + e.message;
-      return e;
-    }
-    r->source = "credential_process (profile " + profile + ")";
-    return std::optional<Credentials>(std::move(r).value());
-  }
-  for (const char* unsupported : {"role_arn", "sso_session", "sso_start_url", "web_identity_token_file"}) {
-    if (!get(unsupported).empty()) {
-      return Error::make(ErrorCode::aws, "profile '" + profile + "' uses " + unsupported +
-                                             ", which sageguard does not support; use "
-                                             "credential_process or exported credentials");
-    }
-  }
-  return std::optional<Credentials>();
 }
 
 }  // namespace sageguard::aws

@@ -36,7 +36,8 @@ Result<std::string> read_optional_file(const std::string& path) {
 }  // namespace
 
 std::map<std::string, ProfileSettings> parse_profile_file(const std::string& text,
-                                                          bool is_config_file) {
+                                                          bool is_config_file,
+                                                          const std::string& section_prefix) {
   std::map<std::string, ProfileSettings> out;
   std::istringstream in(text);
   std::string raw;
@@ -51,9 +52,10 @@ std::map<std::string, ProfileSettings> parse_profile_file(const std::string& tex
       std::string name = trim(line.substr(1, line.size() - 2));
       current = nullptr;
       if (is_config_file) {
-        if (name.starts_with("profile ") || name.starts_with("profile\t")) {
-          name = trim(name.substr(8));
-        } else if (name != "default") {
+        const std::string tab_prefix = section_prefix.substr(0, section_prefix.size() - 1) + "\t";
+        if (name.starts_with(section_prefix) || name.starts_with(tab_prefix)) {
+          name = trim(name.substr(section_prefix.size()));
+        } else if (name != "default" || section_prefix != "profile ") {
           continue;  // sso-session, services, ...: not profiles
         }
       }
@@ -94,6 +96,7 @@ Result<SharedConfig> load_shared_config(const Env& env) {
   SG_ASSIGN_OR_RETURN(std::string conf_text, read_optional_file(conf_path));
   cfg.credentials = parse_profile_file(cred_text, false);
   cfg.config = parse_profile_file(conf_text, true);
+  cfg.sso_sessions = parse_profile_file(conf_text, true, "sso-session ");
   return cfg;
 }
 

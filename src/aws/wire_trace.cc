@@ -23,9 +23,9 @@ std::string lower(std::string_view s) {
 }
 
 bool sensitive_header(const std::string& name) {
-  static constexpr std::array<std::string_view, 6> kNames = {
+  static constexpr std::array<std::string_view, 7> kNames = {
       "authorization", "x-amz-security-token", "x-aws-ec2-metadata-token", "cookie",
-      "set-cookie", "proxy-authorization"};
+      "set-cookie", "proxy-authorization", "x-amz-sso_bearer_token"};
   std::string l = lower(name);
   return std::find(kNames.begin(), kNames.end(), l) != kNames.end();
 }
@@ -52,10 +52,58 @@ void redact_json(nlohmann::json& j) {
   }
 }
 
+// STS (Query protocol) answers carry credentials in XML elements and its
+// requests carry the web identity token and MFA code as form fields.
+constexpr std::array<std::string_view, 5> kSecretFields = {
+    "SecretAccessKey", "SessionToken", "WebIdentityToken", "TokenCode", "SAMLAssertion"};
+
+std::string redact_xml_elements(std::string body) {
+  for (std::string_view name : kSecretFields) {
+    const std::string open = "<" + std::string(name) + ">";
+    const std::string close = "</" + std::string(name) + ">";
+    for (auto pos = body.find(open); pos != std::string::npos; pos = body.find(open, pos)) {
+      const auto start = pos + open.size();
+      const auto end = body.find(close, start);
+      // An unclosed element: hide everything after it rather than risk a leak.
+      body.replace(start, end == std::string::npos ? std::string::npos : end - start, kRedacted);
+      pos = start + std::char_traits<char>::length(kRedacted);
+    }
+  }
+  return body;
+}
+
+std::string redact_form_fields(const std::string& body) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= body.size()) {
+    size_t amp = body.find('&', pos);
+    if (amp == std::string::npos) amp = body.size();
+    std::string_view field(body.data() + pos, amp - pos);
+    const auto eq = field.find('=');
+    const std::string_view key = field.substr(0, eq);
+    if (!out.empty() || pos > 0) out += '&';
+    if (eq != std::string_view::npos &&
+        std::find(kSecretFields.begin(), kSecretFields.end(), key) != kSecretFields.end()) {
+      out += std::string(key) + "=" + kRedacted;
+    } else {
+      out += field;
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
 std::string render_body(const std::string& body) {
   if (body.empty()) return body;
   auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded()) return body;
+  if (j.is_discarded()) {
+    const auto first = body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && body[first] == '<') return redact_xml_elements(body);
+    if (body.starts_with("Action=") || body.find("&Action=") != std::string::npos) {
+      return redact_form_fields(body);
+    }
+    return body;
+  }
   redact_json(j);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -41,6 +41,7 @@ struct AuditFlags {
   std::string profile;
   std::string endpoint_url;
   bool debug = false;
+  AwsFlags aws;  // --mfa-code, and the credentials chain every region shares
   std::optional<std::string> since;
   std::optional<std::string> status;
   std::optional<std::string> name;
@@ -98,7 +99,7 @@ std::vector<std::string> split_regions(const std::vector<std::string>& flags) {
 Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, const std::string& region,
                                                        std::shared_ptr<aws::HttpTransport> transport,
                                                        Io& io) {
-  AwsFlags flags;
+  AwsFlags flags = f.aws;
   flags.region = region;
   flags.profile = f.profile;
   flags.endpoint_url = f.endpoint_url;
@@ -114,6 +115,10 @@ Result<std::vector<std::string>> enabled_regions(const AuditFlags& f,
   aws::Ec2RegionsOptions o;
   o.profile = f.profile;
   o.transport = std::move(transport);
+  AwsFlags flags = f.aws;
+  flags.profile = f.profile;
+  flags.debug = f.debug;
+  o.credentials = credentials_for(flags, io);
   if (f.debug) {
     std::ostream* err = &io.err;
     o.trace = [err](const std::string& block) {
@@ -288,6 +293,7 @@ Command audit_command() {
             sub.add_option("--endpoint-url", f->endpoint_url,
                            "SageMaker endpoint (default: AWS_ENDPOINT_URL_SAGEMAKER, "
                            "AWS_ENDPOINT_URL)");
+            add_mfa_flag(sub, f->aws.mfa_code);
             sub.add_flag("--debug", f->debug, "Print the wire trace to stderr (secrets redacted)");
             sub.add_option("--since", f->since, "Only resources created after DATE (YYYY-MM-DD)");
             sub.add_option("--status", f->status,

@@ -16,7 +16,8 @@ namespace sageguard::cli {
 std::vector<Command> commands() {
   // Commands not built yet are simply absent from this table.
   return {check_command(), fix_command(),  estimate_command(), launch_command(), deploy_command(),
-          audit_command(), cost_command(), roi_command(),      policy_command()};
+          audit_command(), cost_command(), roi_command(),      policy_command(),
+          whoami_command()};
 }
 
 int run(int argc, char** argv) {

@@ -41,5 +41,6 @@ Command deploy_command();
 Command audit_command();
 Command cost_command();
 Command roi_command();
+Command whoami_command();
 
 }  // namespace sageguard::cli

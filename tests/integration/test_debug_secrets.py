@@ -3,12 +3,18 @@ deploy, and audit / cost --jobs when this build has them) runs with --debug
 against moto_server using temporary credentials from sts:AssumeRole (a known
 secret key and a session token that moto verifies), and neither the secret
 nor the token appears in stdout, stderr or any file the command wrote. The
-wire trace must really be there (redacted), or the test proves nothing."""
+wire trace must really be there (redacted), or the test proves nothing.
+
+Then the same through the profile paths: an assume-role chain, web identity
+and IAM Identity Center (a loopback portal): no credential STS or the portal
+handed out, no SSO access token and no web identity token may appear."""
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from aws_support.identity_fakes import SsoPortal, StsFront  # noqa: E402
 from aws_support.moto_env import Moto  # noqa: E402
 from aws_support.tools import fail  # noqa: E402
 from test_launch_moto import Workspace, check, compliant_spec  # noqa: E402
@@ -32,6 +38,96 @@ def files_under(root):
     for dirpath, _, names in os.walk(root):
         for n in names:
             yield os.path.join(dirpath, n)
+
+
+def profile_paths(moto, ws, out_dir):
+    """--debug through assume-role, web identity and IAM Identity Center."""
+    import tempfile
+    from botocore.utils import JSONFileCache, SSOTokenLoader
+    iam = moto.boto("iam")
+    for name in ("dbg-top", "dbg-ci", "dbg-sso"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+                {"Effect": "Allow", "Principal": {"Federated": "ci"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}))
+        iam.put_role_policy(RoleName=name, PolicyName="all", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+
+    def issue():
+        c = moto.boto("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/dbg-sso",
+                                         RoleSessionName="dbg-sso")["Credentials"]
+        return c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]
+
+    sso_token = "sso-access-" + "q" * 48
+    web_token = "eyJhbGciOiJSUzI1NiJ9.debug-web-identity.signature"
+    front = StsFront(moto.url, moto.access_key, moto.secret_key)
+    portal = SsoPortal(sso_token, "123456789012", "Debug", issue)
+    home = tempfile.TemporaryDirectory()
+    try:
+        token_file = os.path.join(home.name, "token")
+        with open(token_file, "w") as f:
+            f.write(web_token)
+        config = os.path.join(home.name, "config")
+        with open(config, "w") as f:
+            f.write(f"""[profile base]
+aws_access_key_id = {moto.access_key}
+aws_secret_access_key = {moto.secret_key}
+[profile chain]
+role_arn = arn:aws:iam::123456789012:role/dbg-top
+source_profile = base
+[profile webid]
+role_arn = arn:aws:iam::123456789012:role/dbg-ci
+web_identity_token_file = {token_file}
+[profile sso]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = Debug
+[sso-session corp]
+sso_start_url = https://d-dbg.awsapps.com/start
+sso_region = eu-central-1
+""")
+        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        SSOTokenLoader(cache=JSONFileCache(os.path.join(home.name, ".aws", "sso", "cache"))).save_token(
+            "https://d-dbg.awsapps.com/start", {"accessToken": sso_token, "expiresAt": expires}, session_name="corp")
+        env = {k: v for k, v in ws.env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+        env.update(HOME=home.name, AWS_CONFIG_FILE=config, AWS_ENDPOINT_URL_STS=front.url,
+                   AWS_ENDPOINT_URL_SSO=portal.url)
+        runs = [
+            ("whoami chain", ["whoami", "--profile", "chain", "--debug"], "> POST"),
+            ("audit webid", ["audit", "--policy", ws.policy, "--profile", "webid", "--endpoint-url", moto.url,
+                             "--debug", "--format", "json", "-o", os.path.join(out_dir, "audit-webid.json")],
+             "WebIdentityToken=<redacted>"),
+            ("cost --jobs sso", ["cost", "--jobs", "--profile", "sso", "--endpoint-url", moto.url, "--debug",
+                                 "--format", "json", "-o", os.path.join(out_dir, "cost-sso.json")],
+             "x-amz-sso_bearer_token: <redacted>"),
+            ("launch chain", ["launch", "--policy", ws.policy, "--profile", "chain", "--endpoint-url", moto.url,
+                              "--debug", ws.write("dbg-chain.json", compliant_spec("dbg-chain"))], "> POST"),
+        ]
+        outputs = []
+        for label, args, marker in runs:
+            rc, out, err = ws.sg(*args, env=env)
+            check(rc in (0, 1), f"{label}: exit {rc}: {err[-2000:]}")
+            check(marker in err and "<redacted>" in err, f"{label}: no redacted trace ({marker}): {err[:800]}")
+            outputs.append((label, out, err))
+        secrets = {"moto user secret": moto.secret_key, "SSO access token": sso_token,
+                   "web identity token": web_token}
+        for i, value in enumerate(front.issued + portal.issued):
+            secrets[f"issued secret/token #{i}"] = value
+        check(len(front.issued) >= 4 and len(portal.issued) >= 2, "no temporary credentials were issued")
+        for label, out, err in outputs:
+            for what, value in secrets.items():
+                check(value not in out and value not in err, f"{label}: the {what} is in the output")
+        for path in files_under(ws.dir):
+            with open(path, "rb") as f:
+                data = f.read()
+            for what, value in secrets.items():
+                if value.encode() in data:
+                    fail(f"the {what} was written to {path}")
+        print("debug: nothing leaked through assume-role, web identity or IAM Identity Center")
+    finally:
+        portal.stop()
+        front.stop()
+        home.cleanup()
 
 
 def main():
@@ -88,6 +184,7 @@ def main():
                     fail(f"the {what} was written to {path}")
         check({"launch", "deploy"} <= set(ran), f"core commands did not run: {ran}")
         print("debug: no secret or token in output or files for: " + ", ".join(ran))
+        profile_paths(moto, ws, out_dir)
     finally:
         ws.close()
         moto.stop()

@@ -14,13 +14,17 @@ namespace sageguard::aws {
 using ProfileSettings = std::map<std::string, std::string>;
 
 // INI text -> section name -> key -> value. In config files "[profile x]"
-// becomes "x"; nested sub-sections (indented lines) are skipped.
+// becomes "x"; nested sub-sections (indented lines) are skipped. With
+// `section_prefix` "sso-session ", a config file's "[sso-session x]"
+// sections are read instead (and [default] is not).
 std::map<std::string, ProfileSettings> parse_profile_file(const std::string& text,
-                                                          bool is_config_file);
+                                                          bool is_config_file,
+                                                          const std::string& section_prefix = "profile ");
 
 struct SharedConfig {
   std::map<std::string, ProfileSettings> credentials;  // credentials file
   std::map<std::string, ProfileSettings> config;       // config file
+  std::map<std::string, ProfileSettings> sso_sessions;  // config file [sso-session NAME]
   // Settings of one profile: the credentials file wins over the config file.
   ProfileSettings profile(const std::string& name) const;
   bool has_profile(const std::string& name) const;

@@ -75,11 +75,15 @@ TEST(SharedConfig, CredentialsFileWinsOverConfigFile) {
   MapEnv env = isolated_env(dir);
   auto cfg = aws::load_shared_config(env);
   ASSERT_TRUE(cfg.ok());
-  auto c = aws::credentials_from_profile(env, *cfg, "dev");
+  aws::ProfileContext ctx;
+  ctx.env = &env;
+  ctx.config = &*cfg;
+  auto c = aws::credentials_from_profile(ctx, "dev");
   ASSERT_TRUE(c.ok());
   ASSERT_TRUE(c->has_value());
   EXPECT_EQ((*c)->access_key_id, "FROMCREDS");
   EXPECT_EQ((*c)->secret_access_key, "S1");
+  EXPECT_EQ((*c)->method, "shared-credentials-file");
 }
 
 TEST(SharedConfig, DefaultPathsUnderHome) {
