@@ -24,6 +24,7 @@
 #include "sageguard/report/audit_html.h"
 #include "sageguard/report/audit_report.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 namespace sageguard::cli {
 
@@ -251,7 +252,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   }
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
   for (const auto& l : inv.list_failures) {
-    io.err << "sageguard: error: " << l.error << "\n";
+    io.err << "sageguard: error: " << terminal_safe(l.error) << "\n";  // server text
   }
   if (result->incomplete()) {
     io.err << fmt::format("sageguard: error: audit incomplete: {} resource(s) unreadable, {} list "

@@ -17,6 +17,7 @@
 #include "sageguard/cost/job_fetch.h"
 #include "sageguard/cost/price_table.h"
 #include "sageguard/report/cost_reports.h"
+#include "util/strings.h"
 
 namespace sageguard::cli {
 
@@ -83,7 +84,9 @@ int run_cur(Io& io, const CostFlags& f, const cost::CurOptions& o) {
   if (rep->malformed_rows > 0) {
     io.err << "sageguard: warning: " << rep->malformed_rows << " malformed row(s) skipped\n";
     for (const auto& m : rep->malformed_samples) {
-      io.err << "  " << m.file << ":" << m.line << ": " << m.reason << "\n";
+      // The reason may quote the billing file's own bytes.
+      io.err << "  " << terminal_safe(m.file) << ":" << m.line << ": " << terminal_safe(m.reason)
+             << "\n";
     }
     if (rep->malformed_rows > rep->malformed_samples.size()) {
       io.err << "  ... and " << rep->malformed_rows - rep->malformed_samples.size() << " more\n";
