@@ -4,6 +4,7 @@
 // budget.max-cost), so Python and the CLI report the same findings.
 #include "engine.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -263,13 +264,23 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
       }
     }
     const std::string today = utc_today();
+    // Nothing fixable (a compliant request, the common case in a gate): fix
+    // would plan no edit, so its answer is check's. One parse instead of
+    // fix's parse, check, plan and second check.
+    CheckOut checked = check_impl(json, k, p, region, label, today);
+    const bool any_fixable = std::any_of(checked.findings.begin(), checked.findings.end(),
+                                         [](const OutFinding& f) { return f.fixable; });
+    if (!checked.error.empty() || !any_fixable) {
+      out.remaining = std::move(checked);
+      return out;
+    }
     fix::FixOptions fo;
     fo.kind = k;
     fo.today = today;
     auto fixed = fix::fix_text(label, json, p.policy, fo);
     if (!fixed.ok()) {
-      // Unreadable or unrecognised: nothing to fix; check says why.
-      out.remaining = check_impl(json, k, p, region, label, today);
+      // Unreadable or unrecognised: nothing to fix; check said why.
+      out.remaining = std::move(checked);
       return out;
     }
     for (const auto& c : fixed->changes) out.changes.push_back(c.rule + ": " + c.what);
@@ -282,8 +293,7 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
       out.remaining = check_impl(out.text, k, p, region, label, today);
       return out;
     }
-    add_expired_waivers(p.policy, today, out.remaining);
-    take_findings(fixed->remaining, out.remaining);
+    take_findings(fixed->remaining, out.remaining);  // expired waivers included
     return out;
   });
 }

@@ -161,11 +161,6 @@ def _to_json(request):
 def _prepare(request, kind):
     """(text, kind for the engine, label, invalid) for `request`; text is None
     when there is nothing to check (a pipeline whose definition is in S3)."""
-    if kind is not None and not isinstance(kind, str):
-        raise TypeError("kind must be an operation name such as 'CreateTrainingJob'")
-    if kind is not None and kind not in _PIPELINE_OPERATIONS and not _native.known_kind(kind):
-        raise ValueError(f"unknown kind {kind!r} (expected an operation name such as "
-                         "'CreateTrainingJob')")
     pipeline_request = kind in _PIPELINE_OPERATIONS or (
         kind is None and isinstance(request, dict) and "PipelineDefinition" in request)
     if pipeline_request:
@@ -179,6 +174,14 @@ def _prepare(request, kind):
     return text, kind or "", kind or "request", why
 
 
+def _check_kind(kind):
+    if kind is not None and not isinstance(kind, str):
+        raise TypeError("kind must be an operation name such as 'CreateTrainingJob'")
+    if kind is not None and kind not in _PIPELINE_OPERATIONS and not _native.known_kind(kind):
+        raise ValueError(f"unknown kind {kind!r} (expected an operation name such as "
+                         "'CreateTrainingJob')")
+
+
 def _invalid(kind, why):
     return Finding("request.invalid", "error", why, "", "", "", False, kind or "", "")
 
@@ -188,16 +191,25 @@ def check(request, kind=None, policy=None, *, region=None):
     Policy, a path, YAML text, or None for the CLI's lookup order). `kind`
     is an operation name ("CreateTrainingJob", ...; detected when None).
     A request of the wrong shape gives request.invalid findings."""
-    handle = _policy(policy)._handle
-    text, engine_kind, label, why = _prepare(request, kind)
+    _check_kind(kind)
+    return _check(request, kind, _policy(policy), region)
+
+
+def _check(request, kind, policy, region):
+    if kind is not None and kind not in _PIPELINE_OPERATIONS:
+        # The gate's path: one operation, a dict; no detection needed.
+        text, why = _to_json(request)
+        label = kind
+    else:
+        text, kind, label, why = _prepare(request, kind)
     if why is not None:
-        return [_invalid(engine_kind, why)]
+        return [_invalid(kind, why)]
     if text is None:
         return []
-    rows, error = _native.check(text, engine_kind, handle, region or "", label)
+    rows, error = _native.check(text, kind or "", policy._handle, region or "", label)
     if error:
         raise SageguardError(error)
-    return _findings(rows)
+    return _findings(rows) if rows else []
 
 
 def _restore_types(original, fixed):
@@ -239,6 +251,7 @@ def fix(request, kind=None, policy=None, *, region=None):
     """(a new request with what the policy supplies filled in, the findings
     that remain), with the same edits as `sageguard fix`. `request` is never
     modified."""
+    _check_kind(kind)
     fixed, _changes, findings = _fix(request, kind, _policy(policy), region)
     if fixed is None:
         fixed = copy.deepcopy(request)

@@ -164,11 +164,12 @@ class Guard:
         if self.mode == "fix":
             findings = self._fix_in_place(client, op, params, region)
         else:
-            findings = _api.check(params, op, self.policy, region=region)
-        blocking = _api.at_or_above(findings, self.fail_on)
-        logger.debug("%s %r: %s, %d finding(s) [%s], %d at or above %s", op, name, self.mode,
-                     len(findings), ", ".join(f"{f.rule} {f.path}" for f in findings),
-                     len(blocking), self.fail_on)
+            findings = _api._check(params, op, self.policy, region)
+        blocking = _api.at_or_above(findings, self.fail_on) if findings else findings
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %r: %s, %d finding(s) [%s], %d at or above %s", op, name, self.mode,
+                         len(findings), ", ".join(f"{f.rule} {f.path}" for f in findings),
+                         len(blocking), self.fail_on)
         if self.mode == "warn":
             for f in blocking:
                 logger.warning("%s %r: %s%s", op, name, f,
@@ -194,7 +195,7 @@ class Guard:
             # caller's nested objects are left untouched).
             params.clear()
             params.update(fixed)
-        if changes:
+        if changes and logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %r fixed: %s", op, params.get(_NAME_MEMBER.get(op, ""), ""),
                          "; ".join(changes))
         return findings

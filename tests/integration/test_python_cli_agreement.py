@@ -4,7 +4,7 @@
 fixed request, over every example and test request in the repository
 (examples/, the unit-test fixtures, the fuzz corpus of documents, and the
 requests the integration tests build), under the built-in policy, the
-example policy and the test policy. Files that cannot be a Python value
+example policy, the test policy and one with an expired waiver. Files that cannot be a Python value
 (duplicate keys, invalid UTF-8, several YAML documents) are counted and
 skipped; a file the CLI rejects as input must be a request.invalid finding
 in Python, not an exception."""
@@ -93,8 +93,14 @@ def main():
         test_policy = os.path.join(tmp, "test-policy.yaml")
         with open(test_policy, "w") as f:
             f.write(POLICY)
+        # An expired waiver: its waiver.expired finding comes with every check.
+        expired_policy = os.path.join(tmp, "expired-policy.yaml")
+        with open(expired_policy, "w") as f:
+            # No budget, so fix's own re-check is what Python reports.
+            f.write(POLICY.replace("limits:\n  max_job_cost_usd: 500\n", "") + "waivers:\n  - {rule: network.isolation, resource: 'legacy-*', "
+                    "reason: old containers, expires: 2020-01-31}\n")
         policies = {"built-in": None, "example": os.path.join(ROOT, "examples/sageguard.yaml"),
-                    "test": test_policy}
+                    "test": test_policy, "expired waiver": expired_policy}
         files = request_files()
         for i, req in enumerate([training_job("agree-1"), compliant_training_job("agree-2"),
                                  moto_training_job("agree-3")]):
