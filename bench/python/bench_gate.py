@@ -5,10 +5,14 @@ signing still run), without a guard and under sageguard.guard() in enforce
 and fix mode, in one run. The peer is botocore's own validate_parameters on
 the same request, timed on its own.
 
-    PYTHONPATH=build/python python3 bench/python/bench_gate.py [--calls N] [--rounds R]
+    PYTHONPATH=build/python python3 bench/python/bench_gate.py [--calls N] [--rounds R] [--budget]
 
-Each configuration runs R rounds (interleaved, so drift in the machine
-touches all alike); the best round is reported.
+"guard added" is the time of the gate's event (before-parameter-build, on
+which the guard runs) minus the same event on an ungated client; the
+difference between whole calls with and without the guard is printed too,
+but carries the noise of everything else a call does. Each configuration
+runs R rounds (interleaved, so drift in the machine touches all alike); the
+best round is reported.
 """
 import argparse
 import json
@@ -101,6 +105,19 @@ def time_calls(client, request, n):
     return (time.perf_counter() - start) / n
 
 
+def time_gate_event(client, request, n):
+    """The gate alone: the event botocore emits for each call, with the
+    fresh params dict each call gets (an ungated client: the floor)."""
+    emit = client.meta.events.emit
+    model = client.meta.service_model.operation_model("CreateTrainingJob")
+    context = {"client_region": "us-east-1"}
+    event = "before-parameter-build.sagemaker.CreateTrainingJob"
+    start = time.perf_counter()
+    for _ in range(n):
+        emit(event, params=dict(request), model=model, context=context)
+    return (time.perf_counter() - start) / n
+
+
 def time_validate(client, request, n):
     shape = client.meta.service_model.operation_model("CreateTrainingJob").input_shape
     start = time.perf_counter()
@@ -113,17 +130,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=10000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--budget", action="store_true",
+                    help="add limits.max_job_cost_usd to the policy (budget.max-cost prices each job)")
     args = ap.parse_args()
-    policy = sageguard.Policy.load(POLICY)
+    policy = sageguard.Policy.load(POLICY + ("limits:\n  max_job_cost_usd: 500\n" if args.budget else ""))
     good, bad = compliant(), needs_fix()
     assert sageguard.check(good, "CreateTrainingJob", policy) == []
     fixed, rest = sageguard.fix(bad, "CreateTrainingJob", policy)
     assert rest == [] and sageguard.check(fixed, "CreateTrainingJob", policy) == []
+    n = args.calls
 
-    def plain(req):
-        return time_calls(stub_client(), req, args.calls)
-
-    def guarded(mode, req):
+    def gated(mode, measure, req):
         with sageguard.guard(policy=policy, mode=mode):
             client = stub_client()
             if mode == "enforce":  # the gate really is in the path
@@ -132,42 +149,39 @@ def main():
                     raise SystemExit("enforce let a non-compliant request through")
                 except sageguard.PolicyViolation:
                     pass
-            return time_calls(client, req, args.calls)
+            return measure(client, req, n)
 
     configs = {
-        "no guard, compliant request": lambda: plain(good),
-        "no guard, request needing fixes": lambda: plain(bad),
-        "enforce, compliant request": lambda: guarded("enforce", good),
-        "fix, compliant request": lambda: guarded("fix", good),
-        "fix, request needing fixes": lambda: guarded("fix", bad),
-        "botocore validate_parameters, compliant request": lambda: time_validate(stub_client(), good, args.calls),
-        "botocore validate_parameters, request needing fixes": lambda: time_validate(stub_client(), bad, args.calls),
-        "sageguard.check alone, compliant request": lambda: _time(lambda: sageguard.check(good, "CreateTrainingJob", policy), args.calls),
+        "botocore validate_parameters (compliant)": lambda: time_validate(stub_client(), good, n),
+        "botocore validate_parameters (needs fixes)": lambda: time_validate(stub_client(), bad, n),
+        "gate event, no guard (compliant)": lambda: time_gate_event(stub_client(), good, n),
+        "gate event, enforce (compliant)": lambda: gated("enforce", time_gate_event, good),
+        "gate event, fix (compliant)": lambda: gated("fix", time_gate_event, good),
+        "gate event, fix (needs fixes)": lambda: gated("fix", time_gate_event, bad),
+        "whole call, no guard (compliant)": lambda: time_calls(stub_client(), good, n),
+        "whole call, enforce (compliant)": lambda: gated("enforce", time_calls, good),
+        "whole call, fix (compliant)": lambda: gated("fix", time_calls, good),
+        "whole call, no guard (needs fixes)": lambda: time_calls(stub_client(), bad, n),
+        "whole call, fix (needs fixes)": lambda: gated("fix", time_calls, bad),
     }
     best = {name: float("inf") for name in configs}
     for _ in range(args.rounds):
         for name, run in configs.items():
             best[name] = min(best[name], run())
     us = {k: v * 1e6 for k, v in best.items()}
-    print(f"python {sys.version.split()[0]}, botocore {botocore.__version__}, {args.calls} calls, "
-          f"best of {args.rounds} rounds, per call:")
+    print(f"python {sys.version.split()[0]}, botocore {botocore.__version__}, {n} calls per figure, "
+          f"best of {args.rounds} rounds, policy {'with' if args.budget else 'without'} a budget; "
+          "per call:")
     for name, v in us.items():
-        print(f"  {name:55s} {v:8.1f} us")
-    validate = us["botocore validate_parameters, compliant request"]
-    for mode, base, peer in (("enforce, compliant request", "no guard, compliant request", validate),
-                             ("fix, compliant request", "no guard, compliant request", validate),
-                             ("fix, request needing fixes", "no guard, request needing fixes",
-                              us["botocore validate_parameters, request needing fixes"])):
-        added = us[mode] - us[base]
-        print(f"guard added ({mode}): {added:.1f} us = {added / peer:.2f} x validate_parameters "
-              f"({peer:.1f} us)")
-
-
-def _time(fn, n):
-    start = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return (time.perf_counter() - start) / n
+        print(f"  {name:45s} {v:8.1f} us")
+    floor = us["gate event, no guard (compliant)"]
+    for mode, peer in (("enforce (compliant)", "compliant"), ("fix (compliant)", "compliant"),
+                       ("fix (needs fixes)", "needs fixes")):
+        added = us[f"gate event, {mode}"] - floor
+        whole = us[f"whole call, {mode}"] - us[f"whole call, no guard ({peer})"]
+        v = us[f"botocore validate_parameters ({peer})"]
+        print(f"guard added, {mode:20s} {added:6.1f} us = {added / v:.2f} x validate_parameters "
+              f"({v:.1f} us); whole-call difference {whole:.1f} us")
 
 
 if __name__ == "__main__":

@@ -150,15 +150,21 @@ def _encode(value):
     raise TypeError(f"a value of type {type(value).__name__} cannot be sent to SageMaker")
 
 
-def _to_json(request):
-    """(json text, None) or (None, why it cannot be sent)."""
+def _to_json(request, converted=None):
+    """(json text, None) or (None, why it cannot be sent). `converted`, a
+    list, gets an entry for each datetime or bytes value encoded."""
+    encode = _encode
+    if converted is not None:
+        def encode(value):
+            converted.append(value)
+            return _encode(value)
     try:
-        return json.dumps(request, default=_encode, separators=(",", ":"), allow_nan=False), None
+        return json.dumps(request, default=encode, separators=(",", ":"), allow_nan=False), None
     except (TypeError, ValueError, RecursionError) as e:
         return None, str(e)
 
 
-def _prepare(request, kind):
+def _prepare(request, kind, converted=None):
     """(text, kind for the engine, label, invalid) for `request`; text is None
     when there is nothing to check (a pipeline whose definition is in S3)."""
     pipeline_request = kind in _PIPELINE_OPERATIONS or (
@@ -170,7 +176,7 @@ def _prepare(request, kind):
         if not isinstance(definition, str):
             return None, "Pipeline", "PipelineDefinition", "PipelineDefinition must be a string"
         return definition, "Pipeline", "PipelineDefinition", None
-    text, why = _to_json(request)
+    text, why = _to_json(request, converted)
     return text, kind or "", kind or "request", why
 
 
@@ -229,7 +235,8 @@ def _restore_types(original, fixed):
 
 def _fix(request, kind, policy, region):
     """(fixed request or None when unchanged, changes, findings)."""
-    text, engine_kind, label, why = _prepare(request, kind)
+    converted = []
+    text, engine_kind, label, why = _prepare(request, kind, converted)
     if why is not None:
         return None, [], [_invalid(engine_kind, why)]
     if text is None:
@@ -244,7 +251,10 @@ def _fix(request, kind, policy, region):
         out = dict(request)
         out["PipelineDefinition"] = fixed
         return out, changes, _findings(rows)
-    return _restore_types(request, json.loads(fixed)), changes, _findings(rows)
+    out = json.loads(fixed)  # new objects throughout: the caller's are never shared
+    if converted:
+        out = _restore_types(request, out)
+    return out, changes, _findings(rows)
 
 
 def fix(request, kind=None, policy=None, *, region=None):

@@ -6,7 +6,8 @@ With SAGEGUARD_GUARD unset the engine is never loaded and calls go
 through; when set, it is loaded only once botocore is imported; with
 enforce a non-compliant create is refused before it reaches moto (SigV4
 checking on); with fix it reaches moto compliant; a bad policy or setting is
-one stderr line at start-up and every gated call then raises PolicyError."""
+one stderr line at start-up and every gated call then raises PolicyError.
+`pip install ./python` (offline) installs the same files."""
 import os
 import shutil
 import subprocess
@@ -75,6 +76,37 @@ def run(python, tmp, moto, job, extra):
     return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
 
 
+def files_under(root):
+    out = set()
+    for d, dirs, names in os.walk(root):
+        dirs[:] = [x for x in dirs if x != "__pycache__" and not x.endswith(".dist-info")]
+        out |= {os.path.relpath(os.path.join(d, n), root) for n in names}
+    return out
+
+
+def test_wheel(tmp):
+    """`pip install ./python` offline (the in-tree backend, no PyPI) installs
+    exactly what <build>/python holds; SAGEGUARD_BUILD_DIR reuses this build."""
+    target = os.path.join(tmp, "pip-target")
+    source = os.path.join(os.environ.get("SG_SOURCE_DIR") or os.getcwd(), "python")
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-index", "--no-deps",
+                           "--disable-pip-version-check", "--target", target, source],
+                          env=clean_env({"SAGEGUARD_BUILD_DIR": os.environ["SG_BUILD_DIR"],
+                                         "PIP_NO_CACHE_DIR": "1"}),
+                          capture_output=True, text=True, timeout=600)
+    check(proc.returncode == 0, f"pip install ./python failed: {proc.stdout}\n{proc.stderr}")
+    check(files_under(target) == files_under(package_dir()),
+          f"the wheel installs {sorted(files_under(target))}, build/python has {sorted(files_under(package_dir()))}")
+    check(any(n.startswith("sageguard-") and n.endswith(".dist-info") for n in os.listdir(target)),
+          "no dist-info")
+    proc = subprocess.run([sys.executable, "-c", "import sageguard; print(sageguard.__file__); "
+                           "print(sageguard.check({'TrainingJobName': 'w'}, 'CreateTrainingJob')[0].rule)"],
+                          env=clean_env({"PYTHONPATH": target}), capture_output=True, text=True, cwd=tmp)
+    check(proc.returncode == 0 and proc.stdout.splitlines() == [os.path.join(target, "sageguard", "__init__.py"),
+                                                               "request.invalid"],
+          f"installed package: {proc.stdout} {proc.stderr}")
+
+
 def main():
     moto = Moto()
     try:
@@ -129,6 +161,7 @@ def main():
             proc = subprocess.run([python, "-c", "print('up')"], capture_output=True, text=True,
                                   env=clean_env({"SAGEGUARD_GUARD": "enforce", "SAGEGUARD_POLICY": bad}))
             check(proc.returncode == 0 and proc.stdout == "up\n", f"start-up: {proc.stdout} {proc.stderr}")
+            test_wheel(tmp)
     finally:
         moto.stop()
     print("python .pth activation: unset, enforce, fix, ./sageguard.yaml, bad policy/setting ok")
