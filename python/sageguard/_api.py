@@ -299,3 +299,8 @@ class PolicyViolation(SageguardError):
         lines.append("Nothing was sent to AWS. Set the parameters above and run again, or ask "
                      "your platform team for a waiver.")
         return "\n".join(lines)
+
+
+# Tracebacks and reprs name the public module, not this one.
+for _cls in (SageguardError, PolicyError, PolicyViolation, Finding, Policy):
+    _cls.__module__ = "sageguard"

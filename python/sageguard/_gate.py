@@ -237,3 +237,6 @@ def _install(policy, mode, kinds, client, fail_on, scan, error=None):
         for c in _existing_sagemaker_clients():
             g._attach(c)
     return g
+
+
+Guard.__module__ = "sageguard"

@@ -2,14 +2,18 @@
 directory: check/fix findings and their fields, policies from paths, text
 and objects (bad ones raise PolicyError with FILE:LINE:COL), requests of the
 wrong shape as request.invalid findings (never exceptions), datetime and
-bytes sent as botocore sends them, inputs never mutated, and 8 threads
-making the same decisions as one."""
+bytes sent as botocore sends them, inputs never mutated, every gated
+operation understood, 8 threads (through check/fix and through one gated
+client whose HTTP is answered in-process) making the same decisions as one,
+and the GIL released while the engine works."""
 import copy
 import datetime
+import json
 import os
 import sys
 import tempfile
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from py_support import POLICY, check, compliant_training_job, import_sageguard, training_job  # noqa: E402
@@ -176,6 +180,111 @@ def test_threads(policy):
     check(not errors, f"threads disagree with one thread: {errors[:5]}")
 
 
+def test_every_gated_operation(policy):
+    for op in sageguard.GATED_OPERATIONS:
+        step = {"Name": "T", "Type": "Training", "Arguments": {}}
+        definition = json.dumps({"Version": "2020-12-01", "Steps": [step]})
+        request = {"PipelineName": "p", "PipelineDefinition": definition} if "Pipeline" in op else {}
+        findings = sageguard.check(request, kind=op, policy=policy)
+        check(any(f.rule == "request.invalid" for f in findings), f"{op}: {rules(findings)}")
+
+
+class _Raw:
+    def __init__(self, body):
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body
+
+
+def stub_client(sent):
+    """A SageMaker client whose HTTP answers in-process (before-send), recording
+    each request body that would have been sent; the gate runs before that."""
+    import botocore.session
+    from botocore.awsrequest import AWSResponse
+
+    client = botocore.session.get_session().create_client(
+        "sagemaker", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    lock = threading.Lock()
+
+    def answer(request, **_):
+        body = json.loads(request.body)
+        with lock:
+            sent.setdefault(body["TrainingJobName"], []).append(body)
+        return AWSResponse(request.url, 200, {}, _Raw(b'{"TrainingJobArn": "arn:x"}'))
+
+    client.meta.events.register("before-send.sagemaker.CreateTrainingJob", answer)
+    return client
+
+
+def test_gate_threads(policy):
+    """8 threads calling through one gated client decide as one thread does."""
+    requests = []
+    for i in range(12):
+        r = compliant_training_job(f"gt-{i}") if i % 3 == 0 else training_job(f"gt-{i}")
+        if i % 3 == 2:
+            r["ResourceConfig"]["InstanceType"] = "ml.nope"  # not fixable: refused in fix mode too
+        requests.append(r)
+
+    def decide(client, r):
+        try:
+            client.create_training_job(**r)
+            return ("sent",)
+        except sageguard.PolicyViolation as e:
+            return ("refused", tuple(sorted((f.rule, f.path) for f in e.findings)))
+
+    for mode in ("enforce", "fix"):
+        sent_one, sent_many = {}, {}
+        one = stub_client(sent_one)
+        with sageguard.guard(policy=policy, mode=mode, client=one):
+            want = [decide(one, r) for r in requests]
+        check(("sent",) in want and any(w[0] == "refused" for w in want), f"{mode}: {want}")
+        many = stub_client(sent_many)
+        errors = []
+        start = threading.Barrier(8)
+        with sageguard.guard(policy=policy, mode=mode, client=many):
+            def worker():
+                start.wait()
+                for _ in range(4):
+                    for r, w in zip(requests, want):
+                        got = decide(many, r)
+                        if got != w:
+                            errors.append((r["TrainingJobName"], got, w))
+
+            threads = [threading.Thread(target=worker) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        check(not errors, f"{mode}: threads decided otherwise: {errors[:3]}")
+        for name, bodies in sent_many.items():
+            check(all(b == sent_one[name][0] for b in bodies), f"{mode}: {name} sent differently")
+        check(sorted(sent_many) == sorted(sent_one) and
+              all(len(v) == 32 for v in sent_many.values()), f"{mode}: calls sent {len(sent_many)}")
+
+
+def test_gil_released(policy):
+    """The engine runs without the GIL: another Python thread keeps running
+    during a long native check (with the GIL held it would stall for all of it)."""
+    from sageguard import _native
+    bundle = [training_job(f"gil-{i}") for i in range(4000)]
+    text = json.dumps(bundle)
+    t0 = time.perf_counter()
+    _native.check(text, "", policy._handle, "", "bundle")
+    alone = time.perf_counter() - t0
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (_native.check(text, "", policy._handle, "", "bundle"), done.set()))
+    stamps = [time.perf_counter()]
+    worker.start()
+    while not done.is_set():
+        stamps.append(time.perf_counter())
+    worker.join()
+    gap = max(b - a for a, b in zip(stamps, stamps[1:]))
+    check(alone > 0.05, f"native check too short to tell ({alone:.3f} s)")
+    check(gap < alone / 2, f"the main thread stalled {gap:.3f} s during a {alone:.3f} s check")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)  # no ./sageguard.yaml of the checkout
@@ -187,6 +296,9 @@ def main():
         test_fix(policy)
         test_types(policy)
         test_threads(policy)
+        test_every_gated_operation(policy)
+        test_gate_threads(policy)
+        test_gil_released(policy)
     print("python api: check, fix, policies, wrong shapes, types, threads ok")
 
 
