@@ -1,8 +1,8 @@
 """check / fix of one request held in memory, over sageguard's C++ engine.
 
-A request is a dict as boto3 takes it. It is turned into JSON the way
-botocore's JSON protocol sends it (datetime -> epoch seconds, bytes ->
-base64) and handed to the engine, which checks it with the same code as
+A request is a dict as boto3 takes it. The extension writes it as JSON the
+way botocore's JSON protocol sends it (datetime -> epoch seconds, bytes ->
+base64, through _encode) and hands it to the engine, which checks it with the same code as
 `sageguard check` and fixes it with the same planner as `sageguard fix`.
 Thread-safe: the engine runs without the GIL and shares nothing mutable.
 """
@@ -150,34 +150,26 @@ def _encode(value):
     raise TypeError(f"a value of type {type(value).__name__} cannot be sent to SageMaker")
 
 
-def _to_json(request, converted=None):
-    """(json text, None) or (None, why it cannot be sent). `converted`, a
-    list, gets an entry for each datetime or bytes value encoded."""
-    encode = _encode
-    if converted is not None:
-        def encode(value):
-            converted.append(value)
-            return _encode(value)
+def _to_json(request):
+    """(json text, None) or (None, why it cannot be sent). The engine writes
+    a request's JSON itself (check_request/fix_request); this is the same
+    conversion with json.dumps, which the tests hold it to."""
     try:
-        return json.dumps(request, default=encode, separators=(",", ":"), allow_nan=False), None
+        return json.dumps(request, default=_encode, separators=(",", ":"), allow_nan=False), None
     except (TypeError, ValueError, RecursionError) as e:
         return None, str(e)
 
 
-def _prepare(request, kind, converted=None):
-    """(text, kind for the engine, label, invalid) for `request`; text is None
-    when there is nothing to check (a pipeline whose definition is in S3)."""
-    pipeline_request = kind in _PIPELINE_OPERATIONS or (
-        kind is None and isinstance(request, dict) and "PipelineDefinition" in request)
-    if pipeline_request:
-        definition = request.get("PipelineDefinition") if isinstance(request, dict) else None
-        if definition is None:
-            return None, "Pipeline", "PipelineDefinition", None
-        if not isinstance(definition, str):
-            return None, "Pipeline", "PipelineDefinition", "PipelineDefinition must be a string"
-        return definition, "Pipeline", "PipelineDefinition", None
-    text, why = _to_json(request, converted)
-    return text, kind or "", kind or "request", why
+def _prepare(request, kind):
+    """(definition text, engine kind, label, why it is invalid) for a
+    Create/UpdatePipeline request; text is None when there is nothing to
+    check (a definition given only as PipelineDefinitionS3Location)."""
+    definition = request.get("PipelineDefinition") if isinstance(request, dict) else None
+    if definition is None:
+        return None, "Pipeline", "PipelineDefinition", None
+    if not isinstance(definition, str):
+        return None, "Pipeline", "PipelineDefinition", "PipelineDefinition must be a string"
+    return definition, "Pipeline", "PipelineDefinition", None
 
 
 def _check_kind(kind):
@@ -201,18 +193,25 @@ def check(request, kind=None, policy=None, *, region=None):
     return _check(request, kind, _policy(policy), region)
 
 
+def _is_pipeline(request, kind):
+    return kind in _PIPELINE_OPERATIONS or (
+        kind is None and isinstance(request, dict) and "PipelineDefinition" in request)
+
+
 def _check(request, kind, policy, region):
-    if kind is not None and kind not in _PIPELINE_OPERATIONS:
-        # The gate's path: one operation, a dict; no detection needed.
-        text, why = _to_json(request)
-        label = kind
-    else:
+    if _is_pipeline(request, kind):
         text, kind, label, why = _prepare(request, kind)
-    if why is not None:
-        return [_invalid(kind, why)]
-    if text is None:
-        return []
-    rows, error = _native.check(text, kind or "", policy._handle, region or "", label)
+        if why is not None:
+            return [_invalid(kind, why)]
+        if text is None:
+            return []
+        rows, error = _native.check(text, kind, policy._handle, region or "", label)
+    else:
+        # The request object goes to the engine as it is; it writes the JSON.
+        rows, error, why = _native.check_request(request, kind or "", policy._handle, region or "",
+                                                 kind or "request", _encode)
+        if why:
+            return [_invalid(kind, why)]
     if error:
         raise SageguardError(error)
     return _findings(rows) if rows else []
@@ -235,22 +234,29 @@ def _restore_types(original, fixed):
 
 def _fix(request, kind, policy, region):
     """(fixed request or None when unchanged, changes, findings)."""
-    converted = []
-    text, engine_kind, label, why = _prepare(request, kind, converted)
-    if why is not None:
-        return None, [], [_invalid(engine_kind, why)]
-    if text is None:
-        return None, [], []
-    fixed, changes, _not_applied, rows, error = _native.fix(text, engine_kind, policy._handle,
-                                                            region or "", label)
+    if _is_pipeline(request, kind):
+        text, engine_kind, label, why = _prepare(request, kind)
+        if why is not None:
+            return None, [], [_invalid(engine_kind, why)]
+        if text is None:
+            return None, [], []
+        fixed, changes, _not_applied, rows, error = _native.fix(text, engine_kind, policy._handle,
+                                                                region or "", label)
+        if error:
+            raise SageguardError(error)
+        if fixed is None:
+            return None, changes, _findings(rows)
+        out = dict(request)
+        out["PipelineDefinition"] = fixed
+        return out, changes, _findings(rows)
+    fixed, changes, _not_applied, rows, error, why, converted = _native.fix_request(
+        request, kind or "", policy._handle, region or "", kind or "request", _encode)
+    if why:
+        return None, [], [_invalid(kind, why)]
     if error:
         raise SageguardError(error)
     if fixed is None:
         return None, changes, _findings(rows)
-    if engine_kind == "Pipeline":
-        out = dict(request)
-        out["PipelineDefinition"] = fixed
-        return out, changes, _findings(rows)
     out = json.loads(fixed)  # new objects throughout: the caller's are never shared
     if converted:
         out = _restore_types(request, out)

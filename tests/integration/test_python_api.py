@@ -144,6 +144,23 @@ def test_types(policy):
     check(f'"t":{ser._timestamp_unixtimestamp(when)}' in text, f"datetime: {text}")
     check(f'"b":"{ser._get_base64(blob)}"' in text, f"bytes: {text}")
     check('"n":[[1,2],[3]]' in text, f"nested lists: {text}")
+    # The engine's own JSON writer against json.dumps with the same encoder.
+    from sageguard import _native
+    samples = [
+        {"s": 'quote " backslash \\ nl \n tab \t ctl \x01\x1f del \x7f', "u": "déjà vu ✓ 𝄞"},
+        {"i": [0, -1, 2**63 - 1, -2**63, 2**64, -(10**30)], "f": [0.1, 1e300, -2.5e-8, 3.0, 1e16]},
+        {"b": [True, False, None], "t": (1, (2, 3)), "e": {}, "l": []},
+        {"when": when, "blob": blob, "nested": [{"x": when}]},
+    ]
+    for sample in samples:
+        text, why = _native.request_json(sample, _api._encode)
+        check(why == "" and json.loads(text) == json.loads(_api._to_json(sample)[0]),
+              f"engine JSON differs for {sample!r}: {text}")
+    for bad in ({"x": float("nan")}, {"x": "\ud800"}, {1: "int key"}, {"x": object()}, {"x": {1, 2}}):
+        text, why = _native.request_json(bad, _api._encode)
+        check(why != "", f"{bad!r} accepted: {text}")  # int keys: json.dumps would turn them into strings
+        check(any(f.rule == "request.invalid" for f in sageguard.check(bad, "CreateModel", policy)),
+              f"{bad!r}: no request.invalid")
     request["Extra"] = {"When": when, "Blob": b"\x01"}
     fixed, _ = sageguard.fix(request, kind="CreateModel", policy=policy)
     check(fixed["Extra"]["When"] is when and fixed["Extra"]["Blob"] == b"\x01",
