@@ -7,6 +7,9 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libre2-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  # The Python package (python/): pybind11 and the headers of Debian's python3
+  # (optional in CMake: without them the package is not built).
+  pybind11-dev python3-dev
   # isa-l: gzip inflate for `cost --cur`, ~3x zlib (optional in CMake; zlib otherwise).
   libisal-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAGEGUARD_TESTS=OFF -DSAGEGUARD_BENCH=OFF >/dev/null
 cmake --build build --target sageguard
+# The Python package (build/python/), when pybind11 and Python's headers were found.
+if cmake --build build --target help | grep -q '^sg_python:'; then
+  cmake --build build --target sg_python
+fi
 echo
 echo "\$ build/sageguard check examples/"
 set +e
