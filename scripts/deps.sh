@@ -8,7 +8,9 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   # isa-l: gzip inflate for `cost --cur`, ~3x zlib (optional in CMake; zlib otherwise).
-  libisal-dev)
+  libisal-dev
+  # SNAPPY and ZSTD pages of Parquet billing exports.
+  libsnappy-dev libzstd-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
 # reference implementations, Chromium for the HTML reports, patch for diffs.
 test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml chromium patch

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "cost_number.h"
+#include "cur_measure.h"
 #include "cur_scan.h"
 #include "sageguard/cost/csv_reader.h"
 
@@ -135,12 +136,37 @@ Result<std::optional<CurSchema>> CurAggregator::begin_file(CsvReader& reader, co
     return Error::at(ErrorCode::input, file, static_cast<uint32_t>(reader.record_line()), 0,
                      "bad CSV header: " + reader.record_problem());
   }
-  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(header, opts_, file));
+  SG_ASSIGN_OR_RETURN(CurSchema s, begin_header(header, file, false));
+  return std::optional<CurSchema>(std::move(s));
+}
+
+Result<CurSchema> CurAggregator::begin_header(const std::vector<std::string_view>& header, const std::string& file,
+                                              bool athena_names) {
+  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(header, opts_, file, athena_names));
   formats_.insert(s.format);
   for (const auto& w : s.warnings) {
     if (warnings_.size() < 100) warnings_.insert(w);
   }
-  return std::optional<CurSchema>(std::move(s));
+  return s;
+}
+
+std::vector<uint8_t> CurAggregator::needed_columns(const CurSchema& s) {
+  std::vector<uint8_t> need(s.columns, 0);
+  auto mark = [&](int c) {
+    if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
+  };
+  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.sp_effective, s.ri_effective, s.start,
+                s.pricing_category, s.usage_type, s.public_od, s.unblended, s.currency, s.sp_total_commitment,
+                s.sp_used_commitment, s.sp_offering_type, s.ri_unused_upfront, s.ri_unused_recurring, s.ri_arn,
+                s.charge_category, s.commitment_status, s.commitment_type}) {
+    mark(c);
+  }
+  if (s.needs_json) mark(s.tags);
+  for (const KeySource& k : s.keys) {
+    if (k.kind == KeySource::Kind::column) mark(k.column);
+    if (k.kind == KeySource::Kind::resource) mark(s.resource);
+  }
+  return need;
 }
 
 Status CurAggregator::add_rows(CsvReader& reader, const CurSchema& s, const std::string& file,
@@ -159,19 +185,7 @@ Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacit
                                 const CurSchema& s, const std::string& file, std::size_t file_index) {
   begin_rows(s);
   // The columns add_row reads; the scanner skips the others.
-  std::vector<uint8_t> need(s.columns, 0);
-  auto mark = [&](int c) {
-    if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
-  };
-  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.sp_effective, s.ri_effective, s.start,
-                s.pricing_category, s.usage_type, s.public_od, s.unblended, s.currency}) {
-    mark(c);
-  }
-  if (s.needs_json) mark(s.tags);
-  for (const KeySource& k : s.keys) {
-    if (k.kind == KeySource::Kind::column) mark(k.column);
-    if (k.kind == KeySource::Kind::resource) mark(s.resource);
-  }
+  std::vector<uint8_t> need = needed_columns(s);
   RecordScanner scanner(data, len, capacity, first_line, std::move(need));
   return scanner.scan([&](const std::string_view* f, std::size_t count, uint64_t line, const std::string& problem) {
     return add_row(s, f, count, line, problem, file, file_index);
@@ -196,7 +210,8 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
     return malformed(file, file_index, line,
                      "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(count));
   }
-  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count))) {
+  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count)) &&
+      !(opts_.measure == Measure::amortized && is_sagemaker_plan_fee(s, f))) {
     return Status::success();
   }
 
@@ -212,19 +227,12 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
   }
 
   // The measured cost.
-  std::string_view line_type = s.line_type >= 0 ? at(s.line_type) : std::string_view();
-  int col = s.measure;
-  bool zero = false;
-  if (opts_.measure == Measure::net && s.format != CurFormat::focus) {
-    if (line_type == "SavingsPlanCoveredUsage" && s.sp_effective >= 0) col = s.sp_effective;
-    else if (line_type == "DiscountedUsage" && s.ri_effective >= 0) col = s.ri_effective;
-    else if (line_type == "SavingsPlanNegation") zero = true;
+  const RowCost measured = measure_row(opts_.measure, s, f);
+  if (!measured.cost) {
+    return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
   }
-  std::optional<double> cost = parse_cost(at(col));
-  if (!cost) {
-    return malformed(file, file_index, line, "non-numeric cost '" + std::string(at(col).substr(0, 40)) + "'");
-  }
-  if (zero) cost = 0.0;
+  std::optional<double> cost = measured.cost;
+  const Coverage cover = coverage_row(s, f);
 
   // Spot savings (see CostGroup::spot_savings).
   std::optional<double> spot;
@@ -296,6 +304,8 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
   }
   acc->cost += *cost;
   acc->items += 1;
+  acc->sp_eligible += cover.eligible;
+  acc->sp_covered += cover.covered;
   if (dated) add_month(start.substr(0, 7), *cost);
   if (spot) {
     acc->spot += *spot;
@@ -313,6 +323,8 @@ void CurAggregator::merge(CurAggregator&& o) {
     }
     it->second.cost += acc.cost;
     it->second.items += acc.items;
+    it->second.sp_eligible += acc.sp_eligible;
+    it->second.sp_covered += acc.sp_covered;
     it->second.spot += acc.spot;
     it->second.has_spot = it->second.has_spot || acc.has_spot;
   }
@@ -354,6 +366,7 @@ CostReport CurAggregator::finish(std::vector<std::string> files) && {
     g.cost = static_cast<double>(a->cost);
     g.items = a->items;
     if (a->has_spot) g.spot_savings = static_cast<double>(a->spot);
+    if (a->sp_eligible > 0) g.sp_coverage = static_cast<double>(a->sp_covered / a->sp_eligible);
     total += a->cost;
     r.items += a->items;
     r.groups.push_back(std::move(g));

@@ -39,6 +39,19 @@ class CurAggregator {
   // RecordScanner: only the columns the aggregation uses are extracted.
   Status add_chunk(char* data, std::size_t len, std::size_t capacity, uint64_t first_line, const CurSchema& schema,
                    const std::string& file, std::size_t file_index);
+  // For readers that decode rows themselves (Parquet): the schema from a
+  // header of column names (`athena_names`: the legacy CUR as its Athena
+  // integration names columns), the columns add_fields reads, then one
+  // call per row (after begin_rows) with `count` == schema.columns fields;
+  // `line` is the row's number, for messages.
+  Result<CurSchema> begin_header(const std::vector<std::string_view>& header, const std::string& file,
+                                 bool athena_names);
+  static std::vector<uint8_t> needed_columns(const CurSchema& schema);
+  void begin_rows(const CurSchema& s);
+  Status add_fields(const CurSchema& s, const std::string_view* f, uint64_t line, const std::string& file,
+                    std::size_t file_index) {
+    return add_row(s, f, s.columns, line, no_problem_, file, file_index);
+  }
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 
@@ -49,13 +62,13 @@ class CurAggregator {
     uint64_t items = 0;
     long double spot = 0;
     bool has_spot = false;
+    long double sp_eligible = 0;  // Savings Plans coverage (cur_measure.h)
+    long double sp_covered = 0;
   };
   struct Sample {
     std::size_t file_index;
     MalformedRow row;
   };
-  // Per-file state for add_row.
-  void begin_rows(const CurSchema& s);
   // One data row: `count` fields; f[c] is valid for the columns the schema
   // uses when count == s.columns. `problem`: CsvReader::record_problem().
   Status add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
@@ -66,6 +79,7 @@ class CurAggregator {
   bool read_json_tags(const CurSchema& s, std::string_view text);
 
   const CurOptions& opts_;
+  const std::string no_problem_;
   std::unordered_map<std::string, Acc> groups_;
   uint64_t rows_ = 0;
   uint64_t malformed_ = 0;
