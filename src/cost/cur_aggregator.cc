@@ -104,7 +104,24 @@ bool CurAggregator::read_json_tags(const CurSchema& s, std::string_view text) {
   return true;
 }
 
-void CurAggregator::add_month(std::string_view month, double cost) {
+void CurAggregator::read_tag_pairs(const CurSchema& s, const TagPairs& tags) {
+  std::fill(json_values_.begin(), json_values_.end(), std::nullopt);
+  std::fill(json_rank_.begin(), json_rank_.end(), 0);
+  for (const auto& [key, value] : tags) {
+    if (!value) continue;  // as a JSON null: ignored
+    for (std::size_t i = 0; i < s.keys.size(); ++i) {
+      if (s.keys[i].kind != KeySource::Kind::json_tag) continue;
+      int rank = json_tag_match(s.format, key, s.keys[i].user_key);
+      if (rank > json_rank_[i]) {
+        json_rank_[i] = rank;
+        json_values_[i] = non_empty(*value);
+      }
+    }
+  }
+}
+
+template <class Cost>
+void CurAggregator::add_month(std::string_view month, const Cost& cost) {
   if (last_month_ < months_.size() && months_[last_month_].first.size() == month.size() &&
       std::memcmp(months_[last_month_].first.data(), month.data(), month.size()) == 0) {
     months_[last_month_].second += cost;
@@ -118,7 +135,8 @@ void CurAggregator::add_month(std::string_view month, double cost) {
     }
   }
   last_month_ = months_.size();
-  months_.emplace_back(std::string(month), cost);
+  months_.emplace_back(std::string(month), ExactSum());
+  months_.back().second += cost;
 }
 
 Status CurAggregator::add(ByteSource& source, std::size_t file_index) {
@@ -232,6 +250,9 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
     return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
   }
   std::optional<double> cost = measured.cost;
+  if (std::fabs(*cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
+    return malformed(file, file_index, line, "cost out of range (" + std::to_string(*cost) + ")");
+  }
   const Coverage cover = coverage_row(s, f);
 
   // Spot savings (see CostGroup::spot_savings).
@@ -245,7 +266,9 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
     if (od && paid) spot = *od - *paid;
   }
 
-  if (s.needs_json && !read_json_tags(s, at(s.tags))) {
+  if (s.needs_json && row_tags_) {
+    read_tag_pairs(s, *row_tags_);
+  } else if (s.needs_json && !read_json_tags(s, at(s.tags))) {
     return malformed(file, file_index, line, "tags column is not a JSON object");
   }
   std::string& key = key_;
@@ -328,7 +351,7 @@ void CurAggregator::merge(CurAggregator&& o) {
     it->second.spot += acc.spot;
     it->second.has_spot = it->second.has_spot || acc.has_spot;
   }
-  for (const auto& [m, c] : o.months_) add_month(m, static_cast<double>(c));
+  for (const auto& [m, c] : o.months_) add_month(m, c);
   rows_ += o.rows_;
   malformed_ += o.malformed_;
   for (auto& smp : o.samples_) samples_.push_back(std::move(smp));
@@ -359,14 +382,16 @@ CostReport CurAggregator::finish(std::vector<std::string> files) && {
     if (a->cost != b->cost) return a->cost > b->cost;
     return a->key < b->key;
   });
-  long double total = 0;
+  ExactSum total;
   for (Acc* a : accs) {
     CostGroup g;
     for (std::size_t i = 0; i < r.group_by.size() && i < a->key.size(); ++i) g.key[r.group_by[i]] = a->key[i];
     g.cost = static_cast<double>(a->cost);
     g.items = a->items;
     if (a->has_spot) g.spot_savings = static_cast<double>(a->spot);
-    if (a->sp_eligible > 0) g.sp_coverage = static_cast<double>(a->sp_covered / a->sp_eligible);
+    if (static_cast<double>(a->sp_eligible) > 0) {
+      g.sp_coverage = static_cast<double>(a->sp_covered) / static_cast<double>(a->sp_eligible);
+    }
     total += a->cost;
     r.items += a->items;
     r.groups.push_back(std::move(g));

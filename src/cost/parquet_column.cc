@@ -146,6 +146,11 @@ class Formatter {
   }
 
   void integer(int64_t v, std::vector<std::string_view>& dst) {
+    // Billing rows come in runs of one hour: a repeated value reuses its text.
+    if (have_last_ && v == last_int_) {
+      dst.push_back(last_text_);
+      return;
+    }
     std::string s;
     switch (leaf_.logical) {
       case Logical::decimal: s = format_decimal(v, leaf_.scale); break;
@@ -155,7 +160,10 @@ class Formatter {
       case Logical::timestamp_nanos: s = format_timestamp(v, 1000000000, 9); break;
       default: s = std::to_string(v);
     }
-    dst.push_back(out_.text.add(s));
+    last_text_ = out_.text.add(s);
+    last_int_ = v;
+    have_last_ = true;
+    dst.push_back(last_text_);
   }
 
   void real(double v, std::vector<std::string_view>& dst) {
@@ -250,6 +258,9 @@ class Formatter {
   const std::string& file_;
   const Leaf& leaf_;
   ColumnValues& out_;
+  bool have_last_ = false;  // the last integer formatted, and its text
+  int64_t last_int_ = 0;
+  std::string_view last_text_;
 };
 
 }  // namespace
@@ -378,7 +389,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return column_error(file, leaf, err);
       }
       ByteCursor in{reinterpret_cast<const uint8_t*>(page.data()), reinterpret_cast<const uint8_t*>(page.data()) + page.size(), {}};
-      dict.reserve(static_cast<std::size_t>(std::min<int64_t>(h.num_values, 1 << 24)));
       SG_TRY(fmt.plain(in, static_cast<std::size_t>(h.num_values), dict));
       have_dict = true;
       continue;
@@ -388,6 +398,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     const bool v2 = h.type == PageType::data_v2;
     const std::size_t n = static_cast<std::size_t>(h.num_values);
     if (n == 0) continue;
+    // Levels can describe many values in few bytes; a page holding more
+    // than this is refused rather than allowed to take gigabytes.
+    if (n > (std::size_t{1} << 24)) return unsupported(file, leaf, "a page of more than 16777216 values");
     if (entries + n > static_cast<uint64_t>(c.num_values)) {
       return column_error(file, leaf, "corrupt Parquet file: pages hold more values than the column chunk states");
     }

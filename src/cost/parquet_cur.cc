@@ -112,25 +112,6 @@ struct Source {
 
 bool is_text(const Leaf& l) { return l.type == PhysicalType::byte_array; }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 // Everything about one file that the row group workers share.
 struct Plan {
   const ParquetFile* file;
@@ -190,9 +171,10 @@ class RowGroupReader {
 
     std::vector<std::string_view> fields(ncols);
     std::vector<std::size_t> value_at(ncols, 0), key_at(ncols, 0);
-    std::string json;
+    CurAggregator::TagPairs tags;
     agg.begin_rows(*p_.schema);
     for (std::size_t r = 0; r < rows; ++r) {
+      bool have_tags = false;
       for (std::size_t col = 0; col < ncols; ++col) {
         if (!p_.sources[col]) continue;
         const Source& s = *p_.sources[col];
@@ -203,26 +185,22 @@ class RowGroupReader {
           fields[col] = present ? kv.values[value_at[col]++] : std::string_view();
           continue;
         }
-        // A MAP<string,string> as the JSON object a CSV export holds.
+        // A MAP<string,string>: its entries, as pairs (the JSON a CSV holds).
         const ColumnValues& vv = values_[s.value_leaf];
         const Leaf& vl = p_.layout->leaves[s.value_leaf];
         std::size_t& e = cursor_[col];
         std::size_t& vi = value_at[col];
-        json.clear();
-        bool any = false;
+        tags.clear();
         for (std::size_t start = e; e < kv.entries && (e == start || kv.rep[e] != 0); ++e) {
           if (kv.def[e] != kl.max_def) continue;  // a null or empty map
-          json += any ? "," : "{";
-          any = true;
-          append_json_string(json, kv.values[key_at[col]++]);
-          json.push_back(':');
-          if (vv.def[e] == vl.max_def) append_json_string(json, vv.values[vi++]);
-          else json += "null";
+          const std::string_view key = kv.values[key_at[col]++];
+          if (vv.def[e] == vl.max_def) tags.emplace_back(key, vv.values[vi++]);
+          else tags.emplace_back(key, std::nullopt);
         }
-        if (any) json.push_back('}');
-        fields[col] = json;  // one map column per schema (tags), so one buffer suffices
+        fields[col] = std::string_view();
+        have_tags = true;
       }
-      SG_TRY(agg.add_fields(*p_.schema, fields.data(), first_row + r + 1, file, file_index));
+      SG_TRY(agg.add_fields(*p_.schema, fields.data(), first_row + r + 1, file, file_index, have_tags ? &tags : nullptr));
     }
     for (auto& v : values_) v.clear();
     return Status::success();
@@ -329,6 +307,9 @@ Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads,
 }  // namespace
 
 bool is_parquet_file(const std::string& path) {
+  // A .parquet name without the magic is still read as Parquet, so damage
+  // is reported as such instead of as an unknown CSV header.
+  if (path.size() >= 8 && path.compare(path.size() - 8, 8, ".parquet") == 0) return true;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   char head[4];

@@ -15,7 +15,7 @@
 
 namespace sageguard::cost {
 
-// True when the file starts with Parquet's magic "PAR1".
+// True when the file starts with Parquet's magic "PAR1" or is named *.parquet.
 bool is_parquet_file(const std::string& path);
 
 // Aggregates the Parquet file at `path` into `into` on up to `threads`

@@ -61,7 +61,6 @@ bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector
   if (width < 0 || width > 32) return in.fail("bit width " + std::to_string(width) + " out of range");
   const std::size_t value_bytes = static_cast<std::size_t>((width + 7) / 8);
   std::size_t done = 0;
-  out.reserve(out.size() + count);
   while (done < count) {
     uint64_t header;
     if (!in.varint(header)) return in.fail("truncated RLE run");
@@ -117,8 +116,8 @@ bool decode_delta_binary(ByteCursor& in, std::size_t count, int bits, std::vecto
   if (total == 0) return true;
   uint64_t prev = static_cast<uint64_t>(first);
   if (count > 0) out.push_back(wrap(prev));
-  // Values after the first are read even past `count` up to the miniblock's
-  // end, so the cursor lands where the stream ends.
+  // The cursor ends after the miniblock holding value `count` (the stream's
+  // end when count == total, as the byte array encodings need).
   uint64_t remaining = total - 1;
   std::size_t emitted = count > 0 ? 1 : 0;
   std::vector<uint8_t> widths(static_cast<std::size_t>(minis));
@@ -144,6 +143,7 @@ bool decode_delta_binary(ByteCursor& in, std::size_t count, int bits, std::vecto
       }
       in.p += bytes;
       remaining -= take;
+      if (emitted == count && count < total) return true;
     }
   }
   return true;
@@ -152,9 +152,10 @@ bool decode_delta_binary(ByteCursor& in, std::size_t count, int bits, std::vecto
 bool decode_delta_length(ByteCursor& in, std::size_t count, std::vector<std::string_view>& out) {
   uint64_t total;
   if (!delta_binary_total(in, total)) return in.fail("truncated DELTA_LENGTH_BYTE_ARRAY header");
+  if (total != count) return in.fail("DELTA_LENGTH_BYTE_ARRAY holds " + std::to_string(total) + " values, the page " +
+                                     std::to_string(count));
   std::vector<int64_t> lengths;
-  if (!decode_delta_binary(in, static_cast<std::size_t>(std::min<uint64_t>(total, count)), 32, lengths)) return false;
-  if (lengths.size() < count) return in.fail("DELTA_LENGTH_BYTE_ARRAY holds fewer values than the page");
+  if (!decode_delta_binary(in, count, 32, lengths)) return false;
   out.reserve(out.size() + count);
   for (int64_t n : lengths) {
     if (n < 0 || static_cast<uint64_t>(n) > in.left()) return in.fail("byte array length past the end of its page");
@@ -169,10 +170,11 @@ bool decode_delta_byte_array(ByteCursor& in, std::size_t count, std::vector<std:
   std::vector<int64_t> prefixes;
   uint64_t total;
   if (!delta_binary_total(in, total)) return in.fail("truncated DELTA_BYTE_ARRAY header");
-  if (!decode_delta_binary(in, static_cast<std::size_t>(std::min<uint64_t>(total, count)), 32, prefixes)) return false;
+  if (total != count) return in.fail("DELTA_BYTE_ARRAY holds " + std::to_string(total) + " values, the page " +
+                                     std::to_string(count));
+  if (!decode_delta_binary(in, count, 32, prefixes)) return false;
   std::vector<std::string_view> suffixes;
-  if (!decode_delta_length(in, prefixes.size(), suffixes)) return false;
-  if (prefixes.size() < count) return in.fail("DELTA_BYTE_ARRAY holds fewer values than the page");
+  if (!decode_delta_length(in, count, suffixes)) return false;
   storage.clear();
   storage.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -201,14 +203,14 @@ bool decode_byte_stream_split(ByteCursor& in, std::size_t count, std::size_t wid
 }
 
 bool decompress(Codec codec, std::string_view in, std::size_t size, std::string& out, std::string& error) {
-  out.resize(size);
+  // Sizes the data itself states are checked before the buffer is allocated.
   switch (codec) {
     case Codec::uncompressed:
       if (in.size() != size) {
         error = "uncompressed page of " + std::to_string(in.size()) + " bytes states " + std::to_string(size);
         return false;
       }
-      std::memcpy(out.data(), in.data(), size);
+      out.assign(in.data(), size);
       return true;
     case Codec::snappy: {
       std::size_t n = 0;
@@ -216,6 +218,7 @@ bool decompress(Codec codec, std::string_view in, std::size_t size, std::string&
         error = "SNAPPY page does not inflate to its stated " + std::to_string(size) + " bytes";
         return false;
       }
+      out.resize(size);
       if (snappy_uncompress(in.data(), in.size(), out.data(), &n) != SNAPPY_OK || n != size) {
         error = "corrupt SNAPPY page";
         return false;
@@ -223,6 +226,14 @@ bool decompress(Codec codec, std::string_view in, std::size_t size, std::string&
       return true;
     }
     case Codec::zstd: {
+      const unsigned long long stated = ZSTD_getFrameContentSize(in.data(), in.size());
+      if (stated != ZSTD_CONTENTSIZE_UNKNOWN && stated != size) {
+        error = stated == ZSTD_CONTENTSIZE_ERROR ? "corrupt ZSTD page"
+                                                 : "ZSTD page does not inflate to its stated " + std::to_string(size) +
+                                                       " bytes";
+        return false;
+      }
+      out.resize(size);
       const std::size_t n = ZSTD_decompress(out.data(), size, in.data(), in.size());
       if (ZSTD_isError(n)) {
         error = std::string("corrupt ZSTD page (") + ZSTD_getErrorName(n) + ")";
@@ -240,6 +251,7 @@ bool decompress(Codec codec, std::string_view in, std::size_t size, std::string&
         error = "GZIP page without the gzip magic bytes";
         return false;
       }
+      out.resize(size);
       auto src = open_memory(in, "page");
       std::size_t got = 0;
       for (;;) {
