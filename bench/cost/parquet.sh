@@ -33,23 +33,24 @@ fi
 EXPECTED=$(cat "$FILE.total")
 echo "file: $FILE ($(du -m "$FILE" | cut -f1) MB, $ROWS rows), expected total $EXPECTED, $CPUS CPUs" >&2
 
-measure() {  # measure LABEL CMD... -> best wall s, its peak RSS MB, the total printed
+measure() {  # measure LABEL CMD... -> best wall s, its CPU s (user+sys), peak RSS MB, the total printed
   local label=$1
   shift
-  local best="" rss="" total=""
+  local best="" rss="" cpu="" total=""
   for _ in $(seq "$REPS"); do
     /usr/bin/time -v -o "$OUT/time.txt" "$@" > "$OUT/out.json"
-    local wall rs
+    local wall rs c
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")
     rs=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$OUT/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$rs; fi
+    c=$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$OUT/time.txt")
+    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$rs; cpu=$c; fi
   done
   total=$(python3 -c "import json,sys; print(json.load(open('$OUT/out.json'))['total'])")
   python3 -c "
 import sys
 e, t = float('$EXPECTED'), float('$total')
 ok = abs(e - t) <= 1e-6 * max(1.0, abs(e))
-print('%-10s wall %6.2f s  peak RSS %7.1f MB  total %.4f %s' % ('$label', $best, $rss, t, 'ok' if ok else 'WRONG (expected %.4f)' % e))
+print('%-10s wall %6.2f s  cpu %6.2f s  peak RSS %7.1f MB  total %.4f %s' % ('$label', $best, $cpu, $rss, t, 'ok' if ok else 'WRONG (expected %.4f)' % e))
 sys.exit(0 if ok else 1)"
 }
 

@@ -109,9 +109,29 @@ void CurAggregator::read_tag_pairs(const CurSchema& s, const TagPairs& tags) {
   std::fill(json_rank_.begin(), json_rank_.end(), 0);
   for (const auto& [key, value] : tags) {
     if (!value) continue;  // as a JSON null: ignored
+    // A file has few distinct tag keys: each key's ranks are worked out once.
+    const std::vector<int>* ranks = nullptr;
+    for (const auto& [k, r] : tag_ranks_) {
+      if (k == key) {
+        ranks = &r;
+        break;
+      }
+    }
+    std::vector<int> fresh;
+    if (!ranks) {
+      for (std::size_t i = 0; i < s.keys.size(); ++i) {
+        fresh.push_back(s.keys[i].kind == KeySource::Kind::json_tag ? json_tag_match(s.format, key, s.keys[i].user_key)
+                                                                    : 0);
+      }
+      if (tag_ranks_.size() < 256) {
+        tag_ranks_.emplace_back(std::string(key), std::move(fresh));
+        ranks = &tag_ranks_.back().second;
+      } else {
+        ranks = &fresh;
+      }
+    }
     for (std::size_t i = 0; i < s.keys.size(); ++i) {
-      if (s.keys[i].kind != KeySource::Kind::json_tag) continue;
-      int rank = json_tag_match(s.format, key, s.keys[i].user_key);
+      const int rank = (*ranks)[i];
       if (rank > json_rank_[i]) {
         json_rank_[i] = rank;
         json_values_[i] = non_empty(*value);
@@ -211,6 +231,7 @@ Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacit
 }
 
 void CurAggregator::begin_rows(const CurSchema& s) {
+  tag_ranks_.clear();  // ranks depend on the file's format and keys
   json_values_.assign(s.keys.size(), std::nullopt);
   json_rank_.assign(s.keys.size(), 0);
   parts_.assign(s.keys.size(), std::nullopt);

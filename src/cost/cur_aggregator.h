@@ -87,6 +87,7 @@ class CurAggregator {
   // The same from key/value pairs.
   void read_tag_pairs(const CurSchema& s, const TagPairs& tags);
   const TagPairs* row_tags_ = nullptr;
+  std::vector<std::pair<std::string, std::vector<int>>> tag_ranks_;  // tag key -> rank per group key
 
   const CurOptions& opts_;
   const std::string no_problem_;
