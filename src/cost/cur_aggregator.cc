@@ -188,16 +188,22 @@ Result<CurSchema> CurAggregator::begin_header(const std::vector<std::string_view
   return s;
 }
 
-std::vector<uint8_t> CurAggregator::needed_columns(const CurSchema& s) {
+std::vector<uint8_t> CurAggregator::needed_columns(const CurSchema& s) const {
   std::vector<uint8_t> need(s.columns, 0);
   auto mark = [&](int c) {
     if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
   };
-  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.sp_effective, s.ri_effective, s.start,
-                s.pricing_category, s.usage_type, s.public_od, s.unblended, s.currency, s.sp_total_commitment,
-                s.sp_used_commitment, s.sp_offering_type, s.ri_unused_upfront, s.ri_unused_recurring, s.ri_arn,
-                s.charge_category, s.commitment_status, s.commitment_type}) {
+  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.start, s.pricing_category, s.usage_type,
+                s.public_od, s.unblended, s.currency, s.charge_category, s.commitment_status, s.commitment_type}) {
     mark(c);
+  }
+  // The columns only the Savings Plans / reservation measures read
+  // (cur_measure.cc): Parquet then leaves them undecoded.
+  if (opts_.measure != Measure::unblended && opts_.measure != Measure::public_on_demand) {
+    for (int c : {s.sp_effective, s.ri_effective, s.sp_total_commitment, s.sp_used_commitment, s.sp_offering_type,
+                  s.ri_unused_upfront, s.ri_unused_recurring, s.ri_arn}) {
+      mark(c);
+    }
   }
   if (s.needs_json) mark(s.tags);
   for (const KeySource& k : s.keys) {

@@ -47,7 +47,7 @@ class CurAggregator {
   // `line` is the row's number, for messages.
   Result<CurSchema> begin_header(const std::vector<std::string_view>& header, const std::string& file,
                                  bool athena_names);
-  static std::vector<uint8_t> needed_columns(const CurSchema& schema);
+  std::vector<uint8_t> needed_columns(const CurSchema& schema) const;
   void begin_rows(const CurSchema& s);
   // `tags`, when given, are the row's tags as key/value pairs (a Parquet
   // MAP; nullopt values are nulls) and stand for the tags column's JSON.

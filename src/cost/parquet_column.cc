@@ -352,6 +352,11 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
 
   std::vector<std::string_view> dict;
   bool have_dict = false;
+  // Byte arrays are views into their page; everything else is formatted
+  // into the arena, so its pages can go as soon as they are decoded.
+  const bool views_into_pages =
+      (leaf.type == PhysicalType::byte_array || leaf.type == PhysicalType::fixed_len_byte_array) &&
+      leaf.logical != Logical::decimal;
   std::vector<uint32_t> levels, indices;
   std::vector<int64_t> ints;
   std::vector<std::string_view> views;
@@ -391,6 +396,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       ByteCursor in{reinterpret_cast<const uint8_t*>(page.data()), reinterpret_cast<const uint8_t*>(page.data()) + page.size(), {}};
       SG_TRY(fmt.plain(in, static_cast<std::size_t>(h.num_values), dict));
       have_dict = true;
+      if (!views_into_pages) out.pages.pop_back();  // the values are text in the arena now
       continue;
     }
 
@@ -537,8 +543,12 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return unsupported(file, leaf, std::string("value encoding ") + to_string(h.encoding));
     }
     entries += n;
+    if (!views_into_pages) out.pages.pop_back();
   }
   out.entries = static_cast<std::size_t>(entries);
+  // No value points into the compressed chunk (every page was copied out
+  // of it), so it goes; a deque keeps the other pages where they are.
+  out.pages.pop_front();
   return Status::success();
 }
 

@@ -238,7 +238,7 @@ Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads,
   std::vector<std::string_view> header;
   for (const Field& fd : layout.fields) header.push_back(fd.name);
   SG_ASSIGN_OR_RETURN(CurSchema schema, into.begin_header(header, file, true));
-  const std::vector<uint8_t> need = CurAggregator::needed_columns(schema);
+  const std::vector<uint8_t> need = into.needed_columns(schema);
 
   Plan plan{&f, &meta, &layout, &schema, std::vector<std::optional<Source>>(header.size())};
   for (std::size_t col = 0; col < header.size(); ++col) {
