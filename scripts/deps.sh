@@ -11,7 +11,9 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   # (optional in CMake: without them the package is not built).
   pybind11-dev python3-dev
   # isa-l: gzip inflate for `cost --cur`, ~3x zlib (optional in CMake; zlib otherwise).
-  libisal-dev)
+  libisal-dev
+  # SNAPPY and ZSTD pages of Parquet billing exports.
+  libsnappy-dev libzstd-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
 # reference implementations, Chromium for the HTML reports, patch for diffs.
 test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml chromium patch

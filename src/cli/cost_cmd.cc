@@ -203,8 +203,8 @@ Command cost_command() {
             sub.add_option("--since", f->since, "First usage day, YYYY-MM-DD (inclusive)");
             sub.add_option("--until", f->until, "Last usage day, YYYY-MM-DD (inclusive)");
             sub.add_flag("--all-services", f->all_services, "--cur: all services, not only SageMaker");
-            sub.add_option("--measure", f->measure, "--cur: unblended, net or public-on-demand")
-                ->check(CLI::IsMember({"unblended", "net", "public-on-demand"}));
+            sub.add_option("--measure", f->measure, "--cur: unblended, net, amortized, effective or public-on-demand")
+                ->check(CLI::IsMember({"unblended", "net", "amortized", "effective", "public-on-demand"}));
             sub.add_flag("--strict", f->strict, "--cur: the first malformed row is an error");
             sub.add_option("--format", f->format, "Output format")
                 ->check(CLI::IsMember({"text", "json", "csv", "html"}));

@@ -66,6 +66,29 @@ Result<std::string> emit_cost_sql(const CurOptions& o, SqlDialect d, const std::
                 " WHEN 'SavingsPlanNegation' THEN 0"
                 " ELSE " + num("line_item_unblended_cost") + " END";
       break;
+    case Measure::amortized:
+    case Measure::effective: {
+      // The CUR query library's amortized cost; effective drops the unused
+      // commitment (the recurring and RI fee lines) as well.
+      const bool am = o.measure == Measure::amortized;
+      measure = "CASE line_item_line_item_type"
+                " WHEN 'SavingsPlanCoveredUsage' THEN " + num("savings_plan_savings_plan_effective_cost") +
+                " WHEN 'SavingsPlanRecurringFee' THEN " +
+                (am ? "(" + num("savings_plan_total_commitment_to_date") + " - " +
+                          num("savings_plan_used_commitment") + ")"
+                    : std::string("0")) +
+                " WHEN 'SavingsPlanNegation' THEN 0"
+                " WHEN 'SavingsPlanUpfrontFee' THEN 0"
+                " WHEN 'DiscountedUsage' THEN " + num("reservation_effective_cost") +
+                " WHEN 'RIFee' THEN " +
+                (am ? "(" + num("reservation_unused_amortized_upfront_fee_for_billing_period") + " + " +
+                          num("reservation_unused_recurring_fee") + ")"
+                    : std::string("0")) +
+                " ELSE CASE WHEN line_item_line_item_type = 'Fee' AND"
+                " COALESCE(reservation_reservation_a_r_n, '') <> '' THEN 0 ELSE " +
+                num("line_item_unblended_cost") + " END END";
+      break;
+    }
   }
 
   std::string select, group;
@@ -90,7 +113,12 @@ Result<std::string> emit_cost_sql(const CurOptions& o, SqlDialect d, const std::
 
   std::string where;
   auto add_where = [&](const std::string& c) { where += (where.empty() ? "WHERE " : "\n  AND ") + c; };
-  if (!o.all_services) add_where("line_item_product_code = 'AmazonSageMaker'");
+  if (!o.all_services) {
+    // Under amortized, a SageMaker Savings Plan's own fee lines are SageMaker spend.
+    add_where(o.measure == Measure::amortized
+                  ? "(line_item_product_code = 'AmazonSageMaker' OR savings_plan_offering_type = 'SageMakerSavingsPlans')"
+                  : "line_item_product_code = 'AmazonSageMaker'");
+  }
   if (o.since) add_where(day + " >= " + quote_literal(*o.since));
   if (o.until) add_where(day + " <= " + quote_literal(*o.until));
 

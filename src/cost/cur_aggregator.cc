@@ -9,6 +9,7 @@
 #include <span>
 
 #include "cost_number.h"
+#include "cur_measure.h"
 #include "cur_scan.h"
 #include "sageguard/cost/csv_reader.h"
 
@@ -103,7 +104,44 @@ bool CurAggregator::read_json_tags(const CurSchema& s, std::string_view text) {
   return true;
 }
 
-void CurAggregator::add_month(std::string_view month, double cost) {
+void CurAggregator::read_tag_pairs(const CurSchema& s, const TagPairs& tags) {
+  std::fill(json_values_.begin(), json_values_.end(), std::nullopt);
+  std::fill(json_rank_.begin(), json_rank_.end(), 0);
+  for (const auto& [key, value] : tags) {
+    if (!value) continue;  // as a JSON null: ignored
+    // A file has few distinct tag keys: each key's ranks are worked out once.
+    const std::vector<int>* ranks = nullptr;
+    for (const auto& [k, r] : tag_ranks_) {
+      if (k == key) {
+        ranks = &r;
+        break;
+      }
+    }
+    std::vector<int> fresh;
+    if (!ranks) {
+      for (std::size_t i = 0; i < s.keys.size(); ++i) {
+        fresh.push_back(s.keys[i].kind == KeySource::Kind::json_tag ? json_tag_match(s.format, key, s.keys[i].user_key)
+                                                                    : 0);
+      }
+      if (tag_ranks_.size() < 256) {
+        tag_ranks_.emplace_back(std::string(key), std::move(fresh));
+        ranks = &tag_ranks_.back().second;
+      } else {
+        ranks = &fresh;
+      }
+    }
+    for (std::size_t i = 0; i < s.keys.size(); ++i) {
+      const int rank = (*ranks)[i];
+      if (rank > json_rank_[i]) {
+        json_rank_[i] = rank;
+        json_values_[i] = non_empty(*value);
+      }
+    }
+  }
+}
+
+template <class Cost>
+void CurAggregator::add_month(std::string_view month, const Cost& cost) {
   if (last_month_ < months_.size() && months_[last_month_].first.size() == month.size() &&
       std::memcmp(months_[last_month_].first.data(), month.data(), month.size()) == 0) {
     months_[last_month_].second += cost;
@@ -117,7 +155,8 @@ void CurAggregator::add_month(std::string_view month, double cost) {
     }
   }
   last_month_ = months_.size();
-  months_.emplace_back(std::string(month), cost);
+  months_.emplace_back(std::string(month), ExactSum());
+  months_.back().second += cost;
 }
 
 namespace {
@@ -149,12 +188,43 @@ Result<std::optional<CurSchema>> CurAggregator::begin_file(CsvReader& reader, co
     return Error::at(ErrorCode::input, file, static_cast<uint32_t>(reader.record_line()), 0,
                      "bad CSV header: " + reader.record_problem());
   }
-  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(header, opts_, file));
+  SG_ASSIGN_OR_RETURN(CurSchema s, begin_header(header, file, false));
+  return std::optional<CurSchema>(std::move(s));
+}
+
+Result<CurSchema> CurAggregator::begin_header(const std::vector<std::string_view>& header, const std::string& file,
+                                              bool athena_names) {
+  SG_ASSIGN_OR_RETURN(CurSchema s, make_schema(header, opts_, file, athena_names));
   formats_.insert(s.format);
   for (const auto& w : s.warnings) {
     if (warnings_.size() < 100) warnings_.insert(w);
   }
-  return std::optional<CurSchema>(std::move(s));
+  return s;
+}
+
+std::vector<uint8_t> CurAggregator::needed_columns(const CurSchema& s) const {
+  std::vector<uint8_t> need(s.columns, 0);
+  auto mark = [&](int c) {
+    if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
+  };
+  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.start, s.pricing_category, s.usage_type,
+                s.public_od, s.unblended, s.currency, s.charge_category, s.commitment_status, s.commitment_type}) {
+    mark(c);
+  }
+  // The columns only the Savings Plans / reservation measures read
+  // (cur_measure.cc): Parquet then leaves them undecoded.
+  if (opts_.measure != Measure::unblended && opts_.measure != Measure::public_on_demand) {
+    for (int c : {s.sp_effective, s.ri_effective, s.sp_total_commitment, s.sp_used_commitment, s.sp_offering_type,
+                  s.ri_unused_upfront, s.ri_unused_recurring, s.ri_arn}) {
+      mark(c);
+    }
+  }
+  if (s.needs_json) mark(s.tags);
+  for (const KeySource& k : s.keys) {
+    if (k.kind == KeySource::Kind::column) mark(k.column);
+    if (k.kind == KeySource::Kind::resource) mark(s.resource);
+  }
+  return need;
 }
 
 Status CurAggregator::add_rows(CsvReader& reader, const CurSchema& s, const std::string& file,
@@ -173,19 +243,7 @@ Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacit
                                 const CurSchema& s, const std::string& file, std::size_t file_index) {
   begin_rows(s);
   // The columns add_row reads; the scanner skips the others.
-  std::vector<uint8_t> need(s.columns, 0);
-  auto mark = [&](int c) {
-    if (c >= 0 && static_cast<std::size_t>(c) < need.size()) need[static_cast<std::size_t>(c)] = 1;
-  };
-  for (int c : {s.product, s.service_code, s.measure, s.line_type, s.sp_effective, s.ri_effective, s.start,
-                s.pricing_category, s.usage_type, s.public_od, s.unblended, s.currency}) {
-    mark(c);
-  }
-  if (s.needs_json) mark(s.tags);
-  for (const KeySource& k : s.keys) {
-    if (k.kind == KeySource::Kind::column) mark(k.column);
-    if (k.kind == KeySource::Kind::resource) mark(s.resource);
-  }
+  std::vector<uint8_t> need = needed_columns(s);
   RecordScanner scanner(data, len, capacity, first_line, std::move(need));
   Status st = scanner.scan([&](const std::string_view* f, std::size_t count, uint64_t line, const std::string& problem) {
     return add_row(s, f, count, line, problem, file, file_index);
@@ -194,6 +252,7 @@ Status CurAggregator::add_chunk(char* data, std::size_t len, std::size_t capacit
 }
 
 void CurAggregator::begin_rows(const CurSchema& s) {
+  tag_ranks_.clear();  // ranks depend on the file's format and keys
   json_values_.assign(s.keys.size(), std::nullopt);
   json_rank_.assign(s.keys.size(), 0);
   parts_.assign(s.keys.size(), std::nullopt);
@@ -211,7 +270,8 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
     return malformed(file, file_index, line,
                      "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(count));
   }
-  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count))) {
+  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count)) &&
+      !(opts_.measure == Measure::amortized && is_sagemaker_plan_fee(s, f))) {
     return Status::success();
   }
 
@@ -227,19 +287,15 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
   }
 
   // The measured cost.
-  std::string_view line_type = s.line_type >= 0 ? at(s.line_type) : std::string_view();
-  int col = s.measure;
-  bool zero = false;
-  if (opts_.measure == Measure::net && s.format != CurFormat::focus) {
-    if (line_type == "SavingsPlanCoveredUsage" && s.sp_effective >= 0) col = s.sp_effective;
-    else if (line_type == "DiscountedUsage" && s.ri_effective >= 0) col = s.ri_effective;
-    else if (line_type == "SavingsPlanNegation") zero = true;
+  const RowCost measured = measure_row(opts_.measure, s, f);
+  if (!measured.cost) {
+    return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
   }
-  std::optional<double> cost = parse_cost(at(col));
-  if (!cost) {
-    return malformed(file, file_index, line, "non-numeric cost '" + std::string(at(col).substr(0, 40)) + "'");
+  std::optional<double> cost = measured.cost;
+  if (std::fabs(*cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
+    return malformed(file, file_index, line, "cost out of range (" + std::to_string(*cost) + ")");
   }
-  if (zero) cost = 0.0;
+  const Coverage cover = coverage_row(s, f);
 
   // Spot savings (see CostGroup::spot_savings).
   std::optional<double> spot;
@@ -252,7 +308,9 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
     if (od && paid) spot = *od - *paid;
   }
 
-  if (s.needs_json && !read_json_tags(s, at(s.tags))) {
+  if (s.needs_json && row_tags_) {
+    read_tag_pairs(s, *row_tags_);
+  } else if (s.needs_json && !read_json_tags(s, at(s.tags))) {
     return malformed(file, file_index, line, "tags column is not a JSON object");
   }
   std::string& key = key_;
@@ -311,6 +369,8 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
   }
   acc->cost += *cost;
   acc->items += 1;
+  acc->sp_eligible += cover.eligible;
+  acc->sp_covered += cover.covered;
   if (dated) add_month(start.substr(0, 7), *cost);
   if (spot) {
     acc->spot += *spot;
@@ -328,10 +388,12 @@ void CurAggregator::merge(CurAggregator&& o) {
     }
     it->second.cost += acc.cost;
     it->second.items += acc.items;
+    it->second.sp_eligible += acc.sp_eligible;
+    it->second.sp_covered += acc.sp_covered;
     it->second.spot += acc.spot;
     it->second.has_spot = it->second.has_spot || acc.has_spot;
   }
-  for (const auto& [m, c] : o.months_) add_month(m, static_cast<double>(c));
+  for (const auto& [m, c] : o.months_) add_month(m, c);
   rows_ += o.rows_;
   malformed_ += o.malformed_;
   for (auto& smp : o.samples_) samples_.push_back(std::move(smp));
@@ -362,13 +424,16 @@ CostReport CurAggregator::finish(std::vector<std::string> files) && {
     if (a->cost != b->cost) return a->cost > b->cost;
     return a->key < b->key;
   });
-  long double total = 0;
+  ExactSum total;
   for (Acc* a : accs) {
     CostGroup g;
     for (std::size_t i = 0; i < r.group_by.size() && i < a->key.size(); ++i) g.key[r.group_by[i]] = a->key[i];
     g.cost = static_cast<double>(a->cost);
     g.items = a->items;
     if (a->has_spot) g.spot_savings = static_cast<double>(a->spot);
+    if (static_cast<double>(a->sp_eligible) > 0) {
+      g.sp_coverage = static_cast<double>(a->sp_covered) / static_cast<double>(a->sp_eligible);
+    }
     total += a->cost;
     r.items += a->items;
     r.groups.push_back(std::move(g));

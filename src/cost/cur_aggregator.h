@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cur_schema.h"
+#include "exact_sum.h"
 #include "sageguard/cost/byte_source.h"
 #include "sageguard/cost/csv_reader.h"
 #include "sageguard/cost/cost_report.h"
@@ -39,23 +40,42 @@ class CurAggregator {
   // RecordScanner: only the columns the aggregation uses are extracted.
   Status add_chunk(char* data, std::size_t len, std::size_t capacity, uint64_t first_line, const CurSchema& schema,
                    const std::string& file, std::size_t file_index);
+  // For readers that decode rows themselves (Parquet): the schema from a
+  // header of column names (`athena_names`: the legacy CUR as its Athena
+  // integration names columns), the columns add_fields reads, then one
+  // call per row (after begin_rows) with `count` == schema.columns fields;
+  // `line` is the row's number, for messages.
+  Result<CurSchema> begin_header(const std::vector<std::string_view>& header, const std::string& file,
+                                 bool athena_names);
+  std::vector<uint8_t> needed_columns(const CurSchema& schema) const;
+  void begin_rows(const CurSchema& s);
+  // `tags`, when given, are the row's tags as key/value pairs (a Parquet
+  // MAP; nullopt values are nulls) and stand for the tags column's JSON.
+  using TagPairs = std::vector<std::pair<std::string_view, std::optional<std::string_view>>>;
+  Status add_fields(const CurSchema& s, const std::string_view* f, uint64_t line, const std::string& file,
+                    std::size_t file_index, const TagPairs* tags = nullptr) {
+    row_tags_ = tags;
+    Status st = add_row(s, f, s.columns, line, no_problem_, file, file_index);
+    row_tags_ = nullptr;
+    return st;
+  }
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 
  private:
   struct Acc {
     std::vector<std::optional<std::string>> key;
-    long double cost = 0;
+    ExactSum cost;
     uint64_t items = 0;
-    long double spot = 0;
+    ExactSum spot;
     bool has_spot = false;
+    ExactSum sp_eligible;  // Savings Plans coverage (cur_measure.h)
+    ExactSum sp_covered;
   };
   struct Sample {
     std::size_t file_index;
     MalformedRow row;
   };
-  // Per-file state for add_row.
-  void begin_rows(const CurSchema& s);
   // One data row: `count` fields; f[c] is valid for the columns the schema
   // uses when count == s.columns. `problem`: CsvReader::record_problem().
   Status add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
@@ -64,8 +84,13 @@ class CurAggregator {
   Status malformed(const std::string& file, std::size_t file_index, uint64_t line, std::string reason);
   // Fills tag values from a JSON object; false if the text is not JSON.
   bool read_json_tags(const CurSchema& s, std::string_view text);
+  // The same from key/value pairs.
+  void read_tag_pairs(const CurSchema& s, const TagPairs& tags);
+  const TagPairs* row_tags_ = nullptr;
+  std::vector<std::pair<std::string, std::vector<int>>> tag_ranks_;  // tag key -> rank per group key
 
   const CurOptions& opts_;
+  const std::string no_problem_;
   std::unordered_map<std::string, Acc> groups_;
   uint64_t rows_ = 0;
   uint64_t malformed_ = 0;
@@ -84,9 +109,10 @@ class CurAggregator {
   std::string json_scratch_;
   // Cost per YYYY-MM; few distinct months, so a small vector with the last
   // hit remembered beats a map lookup per row.
-  std::vector<std::pair<std::string, long double>> months_;
+  std::vector<std::pair<std::string, ExactSum>> months_;
   std::size_t last_month_ = 0;
-  void add_month(std::string_view month, double cost);
+  template <class Cost>  // double or ExactSum
+  void add_month(std::string_view month, const Cost& cost);
 };
 
 }  // namespace sageguard::cost

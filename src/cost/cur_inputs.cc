@@ -4,7 +4,7 @@
 //  - legacy CUR: <report>/<yyyymmdd-yyyymmdd>/<assemblyId>/<report>-N.csv.gz,
 //    with <report>-Manifest.json in the period folder naming the assembly;
 //  - CUR 2.0 (Data Exports): <export>/data/BILLING_PERIOD=YYYY-MM/[<executionId>/]
-//    <export>-N.csv.gz, with <export>/metadata/BILLING_PERIOD=YYYY-MM/...
+//    <export>-N.csv.gz (or .parquet), with <export>/metadata/BILLING_PERIOD=YYYY-MM/...
 //    /<export>-Manifest.json listing the current files in "dataFiles".
 #include <algorithm>
 #include <cctype>
@@ -29,7 +29,7 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 bool is_data_file(const fs::path& p) {
   std::string n = p.filename().string();
-  return ends_with(n, ".csv") || ends_with(n, ".csv.gz") || ends_with(n, ".gz");
+  return ends_with(n, ".csv") || ends_with(n, ".csv.gz") || ends_with(n, ".gz") || ends_with(n, ".parquet");
 }
 
 bool is_manifest(const fs::path& p) { return ends_with(p.filename().string(), "-Manifest.json"); }
@@ -167,10 +167,6 @@ Result<std::vector<std::string>> manifest_files(const fs::path& manifest) {
                        std::string(legacy ? "reportKeys" : "dataFiles") + " entries must be strings");
     }
     std::string key = k.get<std::string>();
-    if (ends_with(key, ".parquet")) {
-      return Error::at(ErrorCode::input, manifest.string(), 0, 0,
-                       "data file '" + key + "' is Parquet; export CSV (gzip) for sageguard");
-    }
     std::string path = key;
     if (!legacy && path.rfind("s3://", 0) == 0) {  // drop the scheme and the bucket
       auto slash = path.find('/', 5);

@@ -9,6 +9,7 @@
 
 #include "cur_aggregator.h"
 #include "cur_parallel.h"
+#include "parquet_cur.h"
 
 namespace sageguard::cost {
 namespace {
@@ -38,6 +39,8 @@ const char* to_string(Measure m) {
     case Measure::unblended: return "unblended";
     case Measure::net: return "net";
     case Measure::public_on_demand: return "public-on-demand";
+    case Measure::amortized: return "amortized";
+    case Measure::effective: return "effective";
   }
   return "unblended";
 }
@@ -45,6 +48,8 @@ const char* to_string(Measure m) {
 std::optional<Measure> measure_from_string(std::string_view s) {
   if (s == "unblended") return Measure::unblended;
   if (s == "net") return Measure::net;
+  if (s == "amortized") return Measure::amortized;
+  if (s == "effective") return Measure::effective;
   if (s == "public-on-demand" || s == "public_on_demand") return Measure::public_on_demand;
   return std::nullopt;
 }
@@ -81,6 +86,7 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
     // the other.
     for (std::size_t i = 0; i < files.size() && !first_error; ++i) {
       Status st = [&]() -> Status {
+        if (is_parquet_file(files[i])) return aggregate_parquet(files[i], i, options.threads, options, aggs[0]);
         SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
         return aggregate_file_parallel(*src, i, options.threads, options, aggs[0]);
       }();
@@ -98,6 +104,7 @@ Result<CostReport> read_cur(const std::vector<std::string>& paths, const CurOpti
         std::size_t i = next.fetch_add(1);
         if (i >= files.size()) return;
         Status st = [&]() -> Status {
+          if (is_parquet_file(files[i])) return aggregate_parquet(files[i], i, 1, options, agg);
           SG_ASSIGN_OR_RETURN(auto src, open_input(files[i]));
           return aggregate_file_parallel(*src, i, 1, options, agg);
         }();

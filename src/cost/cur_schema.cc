@@ -37,22 +37,34 @@ struct Names {
   const char* tags;
   const char* pricing_category;
   const char* currency;
+  const char* sp_total_commitment;
+  const char* sp_used_commitment;
+  const char* sp_offering_type;
+  const char* ri_unused_upfront;
+  const char* ri_unused_recurring;
+  const char* ri_arn;
 };
 
 constexpr Names kLegacy{"lineItem/ProductCode", "lineItem/UnblendedCost", nullptr,
                         "savingsPlan/SavingsPlanEffectiveCost", "reservation/EffectiveCost",
                         "lineItem/LineItemType", "pricing/publicOnDemandCost", "lineItem/UsageType", nullptr,
                         "lineItem/ResourceId", "lineItem/UsageStartDate", nullptr, nullptr,
-                        "lineItem/CurrencyCode"};
+                        "lineItem/CurrencyCode", "savingsPlan/TotalCommitmentToDate",
+                        "savingsPlan/UsedCommitment", "savingsPlan/OfferingType",
+                        "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod", "reservation/UnusedRecurringFee",
+                        "reservation/ReservationARN"};
 constexpr Names kCur2{"line_item_product_code", "line_item_unblended_cost", nullptr,
                       "savings_plan_savings_plan_effective_cost", "reservation_effective_cost",
                       "line_item_line_item_type", "pricing_public_on_demand_cost", "line_item_usage_type", nullptr,
                       "line_item_resource_id", "line_item_usage_start_date", "resource_tags", nullptr,
-                      "line_item_currency_code"};
+                      "line_item_currency_code", "savings_plan_total_commitment_to_date",
+                      "savings_plan_used_commitment", "savings_plan_offering_type",
+                      "reservation_unused_amortized_upfront_fee_for_billing_period",
+                      "reservation_unused_recurring_fee", "reservation_reservation_a_r_n"};
 constexpr Names kFocus{"ServiceName", "BilledCost", "EffectiveCost", nullptr, nullptr,
                        nullptr, "ListCost", "x_UsageType", "UsageType",
                        "ResourceId", "ChargePeriodStart", "Tags", "PricingCategory",
-                       "BillingCurrency"};
+                       "BillingCurrency", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 
@@ -70,20 +82,43 @@ int json_tag_match(CurFormat format, std::string_view stored, std::string_view u
   return 0;
 }
 
+std::string athena_column_name(std::string_view csv_name) {
+  std::string out;
+  for (char c : csv_name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x80 && std::isupper(u)) {
+      out.push_back('_');
+      out.push_back(static_cast<char>(std::tolower(u)));
+    } else if (u < 0x80 && std::isalnum(u)) {
+      out.push_back(c);
+    } else if (out.empty() || out.back() != '_') {
+      out.push_back('_');
+    }
+  }
+  std::string collapsed;
+  for (char c : out) {
+    if (c == '_' && (collapsed.empty() || collapsed.back() == '_')) continue;
+    collapsed.push_back(c);
+  }
+  while (!collapsed.empty() && collapsed.back() == '_') collapsed.pop_back();
+  return collapsed;
+}
+
 Result<CurSchema> make_schema(const std::vector<std::string_view>& header, const CurOptions& options,
-                              const std::string& file) {
+                              const std::string& file, bool athena_names) {
   std::unordered_map<std::string_view, int> index;
   for (std::size_t i = 0; i < header.size(); ++i) index.emplace(header[i], static_cast<int>(i));
+  const bool athena = athena_names && index.count("line_item_unblended_cost") && !index.count("resource_tags");
   auto col = [&](const char* name) -> int {
     if (!name) return -1;
-    auto it = index.find(name);
+    auto it = athena ? index.find(athena_column_name(name)) : index.find(name);
     return it == index.end() ? -1 : it->second;
   };
 
   CurSchema s;
   s.columns = header.size();
   const Names* n = nullptr;
-  if (index.count("lineItem/UnblendedCost")) {
+  if (index.count("lineItem/UnblendedCost") || athena) {
     s.format = CurFormat::legacy;
     n = &kLegacy;
   } else if (index.count("line_item_unblended_cost")) {
@@ -112,13 +147,26 @@ Result<CurSchema> make_schema(const std::vector<std::string_view>& header, const
   s.tags = col(n->tags);
   s.pricing_category = col(n->pricing_category);
   s.currency = col(n->currency);
+  s.sp_total_commitment = col(n->sp_total_commitment);
+  s.sp_used_commitment = col(n->sp_used_commitment);
+  s.sp_offering_type = col(n->sp_offering_type);
+  s.ri_unused_upfront = col(n->ri_unused_upfront);
+  s.ri_unused_recurring = col(n->ri_unused_recurring);
+  s.ri_arn = col(n->ri_arn);
+  if (s.format == CurFormat::focus) {
+    s.charge_category = col("ChargeCategory");
+    s.commitment_status = col("CommitmentDiscountStatus");
+    s.commitment_type = col("CommitmentDiscountType");
+  }
 
   auto missing = [&](const std::string& what) {
     return Error::at(ErrorCode::input, file, 1, 0, "missing column " + what);
   };
   switch (options.measure) {
     case Measure::unblended: s.measure = s.unblended; break;
-    case Measure::net: s.measure = s.format == CurFormat::focus ? s.effective : s.unblended; break;
+    case Measure::net:
+    case Measure::amortized:
+    case Measure::effective: s.measure = s.format == CurFormat::focus ? s.effective : s.unblended; break;
     case Measure::public_on_demand: s.measure = s.public_od; break;
   }
   if (s.measure < 0) {

@@ -39,6 +39,17 @@ struct CurSchema {
   int tags = -1;              // CUR 2.0 resource_tags / FOCUS Tags (JSON text)
   int pricing_category = -1;  // FOCUS
   int currency = -1;
+  // Savings Plans and reservations, for the amortized/effective measures
+  // and Savings Plans coverage.
+  int sp_total_commitment = -1;
+  int sp_used_commitment = -1;
+  int sp_offering_type = -1;
+  int ri_unused_upfront = -1;
+  int ri_unused_recurring = -1;
+  int ri_arn = -1;
+  int charge_category = -1;    // FOCUS
+  int commitment_status = -1;  // FOCUS CommitmentDiscountStatus
+  int commitment_type = -1;    // FOCUS CommitmentDiscountType
   int measure = -1;           // the column summed for the chosen measure
   std::vector<KeySource> keys;  // parallel to CurOptions::group_by
   bool needs_json = false;
@@ -47,8 +58,19 @@ struct CurSchema {
 
 // Builds the schema from a header row. Error(input) at FILE:1 when the format
 // is unknown or a column the options need is absent.
+// `athena_names`: a header without CUR 2.0's resource_tags map whose columns
+// are named the way the legacy CUR's Athena integration names them
+// (athena_column_name) is read as the legacy CUR.
 Result<CurSchema> make_schema(const std::vector<std::string_view>& header, const CurOptions& options,
-                              const std::string& file);
+                              const std::string& file, bool athena_names = false);
+
+// The column name the legacy CUR's Athena integration (and its Parquet
+// files) uses for a CSV column: an '_' before each upper-case letter, then
+// lower case, every character other than a-z and 0-9 as '_', runs of '_' as
+// one, none at either end ("resourceTags/user:Cost Center" ->
+// "resource_tags_user_cost_center", "reservation/ReservationARN" ->
+// "reservation_reservation_a_r_n").
+std::string athena_column_name(std::string_view csv_name);
 
 // Tag-key matching between what users write and what a format stores;
 // returns 2 for an exact match, 1 for a loose one, 0 for none.

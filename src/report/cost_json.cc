@@ -24,6 +24,7 @@ json cost_json_value(const cost::CostReport& r) {
       o["unpriced"] = g.unpriced;
     } else {
       o["spot_savings"] = g.spot_savings ? json(*g.spot_savings) : json(nullptr);
+      o["sp_coverage"] = g.sp_coverage ? json(*g.sp_coverage) : json(nullptr);
     }
     groups.push_back(std::move(o));
   }

@@ -12,15 +12,22 @@
 
 namespace sageguard::cost {
 
-// Which cost column is summed.
+// Which cost is summed (formulas per line item type: docs/cost-measures.md).
 //   unblended        legacy lineItem/UnblendedCost, CUR 2.0 line_item_unblended_cost, FOCUS BilledCost
-//   net              amortized/effective: Savings Plan covered usage at its
-//                    SavingsPlanEffectiveCost, SavingsPlanNegation as 0,
-//                    DiscountedUsage at reservation EffectiveCost, else
-//                    unblended; FOCUS EffectiveCost
+//   net              Savings Plan covered usage at its SavingsPlanEffectiveCost,
+//                    SavingsPlanNegation as 0, DiscountedUsage at reservation
+//                    EffectiveCost, everything else (fees included) as
+//                    billed; FOCUS EffectiveCost
+//   amortized        the CUR query library's amortized cost: covered usage at
+//                    its effective cost, a Savings Plan recurring fee only
+//                    for its unused commitment, negations and upfront fees 0,
+//                    an RI fee for its unused part; FOCUS EffectiveCost
+//   effective        amortized without the unused commitment (fees 0): what
+//                    the usage itself cost; FOCUS EffectiveCost of rows not
+//                    CommitmentDiscountStatus Unused
 //   public_on_demand pricing/publicOnDemandCost, pricing_public_on_demand_cost, FOCUS ListCost
-enum class Measure { unblended, net, public_on_demand };
-const char* to_string(Measure m);  // "unblended", "net", "public-on-demand"
+enum class Measure { unblended, net, public_on_demand, amortized, effective };
+const char* to_string(Measure m);  // "unblended", "net", "public-on-demand", "amortized", "effective"
 std::optional<Measure> measure_from_string(std::string_view s);  // also accepts "public_on_demand"
 
 enum class CurFormat { legacy, cur2, focus };
@@ -35,6 +42,9 @@ struct CostGroup {
   // PricingCategory "Dynamic"): public on-demand cost minus unblended cost.
   // nullopt when the group has no spot line item.
   std::optional<double> spot_savings;
+  // CUR only: Savings Plans coverage of the group's usage, in on-demand
+  // cost: covered / eligible (cur_measure.h); nullopt without eligible usage.
+  std::optional<double> sp_coverage;
   // Jobs only: 1 - sum(billable x count) / sum(training x count) over the
   // group's spot training jobs with both times known.
   std::optional<double> spot_savings_ratio;

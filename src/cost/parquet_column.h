@@ -1,0 +1,88 @@
+// One Parquet column chunk decoded into what the cost aggregation reads:
+// the definition and repetition levels of every entry and the non-null
+// values as text, formatted the way a CSV export writes them (numbers that
+// parse back to the same double, decimals exact, dates YYYY-MM-DD,
+// timestamps YYYY-MM-DDTHH:MM:SSZ). A ColumnValues is filled by one thread;
+// the file handle may be shared (positioned reads). Private to the cost module.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parquet_meta.h"
+#include "sageguard/result.h"
+
+namespace sageguard::cost::parquet {
+
+// A file read with positioned reads (pread): safe to share between threads.
+class ParquetFile {
+ public:
+  static Result<ParquetFile> open(const std::string& path);
+  // Bytes in memory (not copied: they must outlive the ParquetFile).
+  static ParquetFile memory(std::string_view bytes, std::string name) {
+    ParquetFile f(-1, bytes.size(), std::move(name));
+    f.mem_ = bytes.data();
+    return f;
+  }
+  ParquetFile(ParquetFile&& o) noexcept : fd_(o.fd_), size_(o.size_), name_(std::move(o.name_)), mem_(o.mem_) {
+    o.fd_ = -1;
+  }
+  ParquetFile& operator=(ParquetFile&&) = delete;
+  ~ParquetFile();
+  uint64_t size() const { return size_; }
+  const std::string& name() const { return name_; }
+  // Reads [offset, offset + n) into dst; Error when outside the file or on I/O failure.
+  Status read(uint64_t offset, std::size_t n, char* dst) const;
+
+ private:
+  ParquetFile(int fd, uint64_t size, std::string name) : fd_(fd), size_(size), name_(std::move(name)) {}
+  int fd_;
+  uint64_t size_;
+  std::string name_;
+  const char* mem_ = nullptr;
+};
+
+// A leaf of the schema with its place in the nesting.
+struct Leaf {
+  std::string name;  // dotted path, for messages
+  PhysicalType type = PhysicalType::byte_array;
+  int32_t type_length = 0;
+  Logical logical = Logical::none;
+  std::string logical_name;
+  int32_t scale = 0;
+  int max_def = 0;
+  int max_rep = 0;
+  std::size_t chunk = 0;  // index of its column chunk in every row group
+};
+
+// Text views that stay valid while the arena lives (blocks never move).
+class TextArena {
+ public:
+  std::string_view add(std::string_view s);
+  void clear() { blocks_.clear(); }
+
+ private:
+  std::deque<std::string> blocks_;
+};
+
+struct ColumnValues {
+  std::vector<uint16_t> def;  // one per entry; empty when max_def == 0
+  std::vector<uint16_t> rep;  // one per entry; empty when max_rep == 0
+  std::vector<std::string_view> values;  // the non-null values, in order
+  std::size_t entries = 0;
+  // Storage the views point into.
+  std::deque<std::string> pages;
+  TextArena text;
+
+  void clear();
+};
+
+// Decodes column chunk `c` of `leaf` (entries, levels, values). Error
+// (input, naming the file and the column) on corrupt data or an encoding,
+// codec or type outside what the reader supports.
+Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out);
+
+}  // namespace sageguard::cost::parquet

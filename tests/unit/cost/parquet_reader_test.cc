@@ -1,0 +1,272 @@
+// The Parquet reader on files made by parquet_test_writer.h: values, nulls,
+// dictionaries and every codec read back as the aggregation expects; each
+// kind of broken file (wrong magic, truncated footer, a page past its chunk,
+// a dictionary index out of range, a page that does not inflate to its
+// stated size, a level deeper than the schema) is an input error naming the
+// file and the column, never a number. Also the encodings' decoders on
+// hand-made streams and the Athena column naming rule.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cost/cur_aggregator.h"
+#include "cost/cur_schema.h"
+#include "cost/parquet_cur.h"
+#include "cost/parquet_decode.h"
+#include "cost/thrift_compact.h"
+#include "parquet_test_writer.h"
+
+namespace sageguard::cost {
+namespace {
+
+using costtest::Corruption;
+using costtest::TestColumn;
+using costtest::write_parquet;
+
+std::vector<TestColumn> cur2_columns(bool dictionary) {
+  TestColumn product{"line_item_product_code", false, {}, dictionary};
+  TestColumn cost{"line_item_unblended_cost", true, {}, dictionary};
+  TestColumn start{"line_item_usage_start_date", false, {}, dictionary};
+  TestColumn type{"line_item_line_item_type", false, {}, dictionary};
+  TestColumn tags{"resource_tags", false, {}, dictionary};
+  const char* projects[] = {"alpha", "beta", nullptr};
+  for (int i = 0; i < 30; ++i) {
+    product.values.push_back(i % 7 == 3 ? "AmazonEC2" : "AmazonSageMaker");
+    cost.values.push_back(i % 5 == 4 ? std::nullopt : std::optional<std::string>(std::to_string(0.25 * (i + 1))));
+    start.values.push_back(std::string("2024-0") + (i < 15 ? "5" : "6") + "-02T00:00:00Z");
+    type.values.push_back("Usage");
+    const char* p = projects[i % 3];
+    tags.values.push_back(p ? std::optional<std::string>(std::string("{\"user_project\":\"") + p + "\"}")
+                            : std::nullopt);
+  }
+  return {product, cost, start, type, tags};
+}
+
+struct Outcome {
+  bool ok = false;
+  std::string error;
+  CostReport report;
+};
+
+Outcome run(const std::string& bytes, std::vector<std::string> group_by = {"Project"}, unsigned threads = 1) {
+  CurOptions o;
+  o.group_by = std::move(group_by);
+  o.strict = true;
+  CurAggregator agg(o);
+  Status st = aggregate_parquet_memory(bytes, "mem.parquet", threads, o, agg);
+  Outcome out;
+  out.ok = st.ok();
+  if (!st.ok()) {
+    out.error = st.error().describe();
+    return out;
+  }
+  out.report = std::move(agg).finish({"mem.parquet"});
+  return out;
+}
+
+// Expected sums over the rows cur2_columns makes: SageMaker rows with a cost.
+std::map<std::string, double> expected_by_project() {
+  std::map<std::string, double> m;
+  const char* projects[] = {"alpha", "beta", ""};
+  for (int i = 0; i < 30; ++i) {
+    if (i % 7 == 3 || i % 5 == 4) continue;
+    m[projects[i % 3]] += 0.25 * (i + 1);
+  }
+  return m;
+}
+
+TEST(ParquetReader, EveryCodecAndDictionaryReadsTheSameSums) {
+  const auto want = expected_by_project();
+  for (int codec : {0, 1, 2, 6}) {
+    for (bool dict : {false, true}) {
+      SCOPED_TRACE("codec " + std::to_string(codec) + (dict ? " dictionary" : " plain"));
+      Outcome r = run(write_parquet(cur2_columns(dict), codec));
+      ASSERT_TRUE(r.ok) << r.error;
+      EXPECT_EQ(r.report.rows_read, 30u);
+      EXPECT_EQ(r.report.source, "cur2");
+      std::map<std::string, double> got;
+      for (const auto& g : r.report.groups) got[g.key.at("Project").value_or("")] = g.cost;
+      ASSERT_EQ(got.size(), want.size());
+      for (const auto& [k, v] : want) EXPECT_DOUBLE_EQ(got[k], v) << k;
+      EXPECT_EQ(r.report.by_month.size(), 2u);
+    }
+  }
+}
+
+TEST(ParquetReader, WrongMagicAndTruncatedFooterAreInputErrors) {
+  std::string good = write_parquet(cur2_columns(false));
+  std::string magic = good;
+  magic[0] = 'X';
+  Outcome r = run(magic);
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("mem.parquet"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("wrong magic"), std::string::npos) << r.error;
+
+  Outcome t = run(good.substr(0, good.size() - 3));
+  ASSERT_FALSE(t.ok);
+  EXPECT_NE(t.error.find("mem.parquet"), std::string::npos) << t.error;
+
+  // The footer cut short inside: its stated length no longer fits.
+  std::string cut = good.substr(0, good.size() - 40) + good.substr(good.size() - 8);
+  Outcome c = run(cut);
+  ASSERT_FALSE(c.ok);
+  EXPECT_NE(c.error.find("footer"), std::string::npos) << c.error;
+}
+
+Outcome corrupt(const Corruption& bad, bool dict = false, int codec = 0) {
+  return run(write_parquet(cur2_columns(dict), codec, bad));
+}
+
+TEST(ParquetReader, PageSizePastItsChunkNamesTheColumn) {
+  Corruption bad;
+  bad.corrupt_column = "line_item_unblended_cost";
+  bad.page_size_delta = 100000;
+  Outcome r = corrupt(bad);
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("mem.parquet"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("column line_item_unblended_cost"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("runs past"), std::string::npos) << r.error;
+}
+
+TEST(ParquetReader, DictionaryIndexOutOfRangeNamesTheColumn) {
+  Corruption bad;
+  bad.corrupt_column = "line_item_product_code";
+  bad.dict_index = 200;
+  Outcome r = corrupt(bad, true);
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("column line_item_product_code"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("dictionary index 200 out of range"), std::string::npos) << r.error;
+}
+
+TEST(ParquetReader, PagesThatDoNotInflateToTheirSizeNameTheColumn) {
+  for (int codec : {1, 2, 6}) {
+    SCOPED_TRACE(codec);
+    Corruption bad;
+    bad.corrupt_column = "line_item_usage_start_date";
+    bad.uncompressed_delta = 5;
+    Outcome r = corrupt(bad, false, codec);
+    ASSERT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("column line_item_usage_start_date"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("inflate"), std::string::npos) << r.error;
+  }
+  // Garbage where a snappy page should be.
+  std::string f = write_parquet(cur2_columns(false), 1);
+  const std::size_t at = f.find("AmazonSageMaker");
+  if (at != std::string::npos) {
+    // Snappy keeps literals: break the literal's length tag before it.
+    f[at - 1] = static_cast<char>(0xfc);
+    f[at - 2] = static_cast<char>(0xff);
+    Outcome r = run(f);
+    ASSERT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("column line_item_product_code"), std::string::npos) << r.error;
+  }
+}
+
+TEST(ParquetReader, LevelDeeperThanTheSchemaNamesTheColumn) {
+  Corruption bad;
+  bad.corrupt_column = "line_item_line_item_type";
+  bad.def_level = 2;
+  Outcome r = corrupt(bad);
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("column line_item_line_item_type"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("definition level 2 deeper than the schema's 1"), std::string::npos) << r.error;
+}
+
+TEST(ParquetReader, NestedGroupWhereOneValueIsNeededIsUnsupported) {
+  auto cols = cur2_columns(false);
+  cols[3].in_group = true;  // line_item_line_item_type inside a group
+  Outcome r = run(write_parquet(cols));
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("column line_item_line_item_type"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("unsupported Parquet feature"), std::string::npos) << r.error;
+}
+
+TEST(ParquetReader, ThreadsGiveTheSameReport) {
+  const std::string f = write_parquet(cur2_columns(true), 1);
+  Outcome one = run(f, {"Project", "month"}, 1), four = run(f, {"Project", "month"}, 4);
+  ASSERT_TRUE(one.ok && four.ok);
+  ASSERT_EQ(one.report.groups.size(), four.report.groups.size());
+  for (std::size_t i = 0; i < one.report.groups.size(); ++i) {
+    EXPECT_EQ(one.report.groups[i].key, four.report.groups[i].key);
+    EXPECT_EQ(one.report.groups[i].cost, four.report.groups[i].cost);
+  }
+}
+
+TEST(ParquetDecode, RleHybridRunsAndBitPacking) {
+  // RLE run of 3 x 5 (width 3), then one bit-packed group of 8: 0..7.
+  const uint8_t bytes[] = {3 << 1, 5, (1 << 1) | 1, 0x88, 0xc6, 0xfa};
+  parquet::ByteCursor in{bytes, bytes + sizeof bytes, {}};
+  std::vector<uint32_t> out;
+  ASSERT_TRUE(parquet::decode_rle_hybrid(in, 3, 11, out)) << in.error;
+  EXPECT_EQ(out, (std::vector<uint32_t>{5, 5, 5, 0, 1, 2, 3, 4, 5, 6, 7}));
+  parquet::ByteCursor short_in{bytes, bytes + 4, {}};
+  out.clear();
+  EXPECT_FALSE(parquet::decode_rle_hybrid(short_in, 3, 11, out));
+}
+
+TEST(ParquetDecode, DeltaBinaryPacked) {
+  // Block 128, 4 miniblocks, 5 values, first 7; min delta -2, widths 2,0,0,0;
+  // deltas (packed) 0,1,2,3 -> values 7, 5, 4, 4, 5.
+  std::vector<uint8_t> b = {0x80, 0x01, 4, 5, 14, 3, 2, 0, 0, 0};
+  std::vector<uint8_t> mini(32 * 2 / 8, 0);
+  mini[0] = 0b11100100;  // 0,1,2,3 in 2-bit fields, LSB first
+  b.insert(b.end(), mini.begin(), mini.end());
+  parquet::ByteCursor in{b.data(), b.data() + b.size(), {}};
+  std::vector<int64_t> out;
+  ASSERT_TRUE(parquet::decode_delta_binary(in, 5, 64, out)) << in.error;
+  EXPECT_EQ(out, (std::vector<int64_t>{7, 5, 4, 4, 5}));
+  EXPECT_EQ(in.p, b.data() + b.size());
+  // A miniblock cut short is an error, not a guess.
+  parquet::ByteCursor cut{b.data(), b.data() + b.size() - 1, {}};
+  out.clear();
+  EXPECT_FALSE(parquet::decode_delta_binary(cut, 5, 64, out));
+}
+
+TEST(ParquetDecode, ByteStreamSplit) {
+  const uint8_t b[] = {1, 2, 3, 4, 5, 6};  // two 3-byte values: 1,3,5 and 2,4,6
+  parquet::ByteCursor in{b, b + 6, {}};
+  std::string out;
+  ASSERT_TRUE(parquet::decode_byte_stream_split(in, 2, 3, out));
+  EXPECT_EQ(out, std::string("\x01\x03\x05\x02\x04\x06", 6));
+}
+
+TEST(ThriftCompact, SkipsNestedValuesAndRejectsTruncation) {
+  costtest::ThriftWriter w;
+  w.begin(1);
+  w.list(2, 8, 2);
+  w.raw_binary("ab");
+  w.raw_binary("c");
+  w.i64(3, -5);
+  w.end();
+  w.i32(4, 42);
+  w.out.push_back('\0');
+  ThriftReader r(reinterpret_cast<const uint8_t*>(w.out.data()), w.out.size());
+  r.begin_struct();
+  int16_t id;
+  uint8_t t;
+  ASSERT_TRUE(r.next_field(id, t));
+  EXPECT_EQ(id, 1);
+  r.skip(t);
+  ASSERT_TRUE(r.next_field(id, t));
+  EXPECT_EQ(id, 4);
+  EXPECT_EQ(r.read_i32(), 42);
+  EXPECT_FALSE(r.next_field(id, t));
+  EXPECT_TRUE(r.ok());
+  ThriftReader cut(reinterpret_cast<const uint8_t*>(w.out.data()), 5);
+  cut.begin_struct();
+  while (cut.next_field(id, t)) cut.skip(t);
+  EXPECT_FALSE(cut.ok());
+}
+
+TEST(AthenaNames, FollowTheCurAthenaRule) {
+  EXPECT_EQ(athena_column_name("lineItem/UnblendedCost"), "line_item_unblended_cost");
+  EXPECT_EQ(athena_column_name("reservation/ReservationARN"), "reservation_reservation_a_r_n");
+  EXPECT_EQ(athena_column_name("resourceTags/user:Cost Center"), "resource_tags_user_cost_center");
+  EXPECT_EQ(athena_column_name("resourceTags/user:project"), "resource_tags_user_project");
+  EXPECT_EQ(athena_column_name("savingsPlan/SavingsPlanEffectiveCost"), "savings_plan_savings_plan_effective_cost");
+  EXPECT_EQ(athena_column_name("resourceTags/aws:createdBy"), "resource_tags_aws_created_by");
+}
+
+}  // namespace
+}  // namespace sageguard::cost
