@@ -4,7 +4,6 @@
 // 2 on bad input (the file named), 3 when an AWS call fails.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
@@ -93,10 +92,8 @@ int run_cur(Io& io, const CostFlags& f, const cost::CurOptions& o) {
   return emit(io, f, *rep);
 }
 
-Result<double> as_of_epoch(const std::optional<std::string>& as_of) {
-  if (!as_of) {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
+Result<double> as_of_epoch(const std::optional<std::string>& as_of, const Clock& clock) {
+  if (!as_of) return clock.now_epoch();
   auto t = cost::parse_time(nlohmann::json(*as_of));
   if (!t) return Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time, got '" + *as_of + "'");
   return *t;
@@ -105,7 +102,7 @@ Result<double> as_of_epoch(const std::optional<std::string>& as_of) {
 int run_jobs(Io& io, const CostFlags& f) {
   auto prices = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
   if (!prices.ok()) return report_error(io, prices.error());
-  auto now = as_of_epoch(f.as_of);
+  auto now = as_of_epoch(f.as_of, io.clock);
   if (!now.ok()) return report_error(io, now.error());
   cost::JobCostOptions jo;
   jo.now_epoch = *now;
