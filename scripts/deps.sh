@@ -16,8 +16,8 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libsnappy-dev libzstd-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
 # reference implementations, Chromium for the HTML reports, patch for diffs.
-test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml chromium patch
-  ca-certificates)
+test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml python3-venv chromium
+  patch ca-certificates)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -49,9 +49,17 @@ if [[ "${1:-}" == "--test" ]]; then
     (cd "$duck" && npm ci --no-audit --no-fund)
   fi
   # moto (a real SageMaker/IAM emulator) and botocore are the oracles of the
-  # integration tests; they come from pip where a machine lacks them.
-  if ! python3 -c "import moto, boto3, botocore" 2>/dev/null; then
-    echo "installing moto[server] and boto3 with pip"
-    python3 -m pip install --quiet 'moto[server]>=5' boto3
+  # integration tests. A python3 that already has them is used as it is.
+  # Otherwise pip installs them into a virtual environment, .venv/ in the
+  # repository: Debian 12's system Python refuses `pip install` (PEP 668,
+  # "externally-managed-environment"), and a venv never touches the system.
+  # It sees the system's site-packages (Debian's pandas and PyYAML); the
+  # test build uses its python when it exists (tests/CMakeLists.txt).
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.venv"
+  want_py='import moto, boto3, botocore'
+  if ! python3 -c "$want_py" 2>/dev/null && ! { [[ -x "$venv/bin/python3" ]] && "$venv/bin/python3" -c "$want_py" 2>/dev/null; }; then
+    echo "installing moto[server] and boto3 with pip into $venv"
+    [[ -x "$venv/bin/python3" ]] || python3 -m venv --system-site-packages "$venv"
+    "$venv/bin/python3" -m pip install --quiet 'moto[server]>=5' boto3
   fi
 fi

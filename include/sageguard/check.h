@@ -31,8 +31,13 @@ struct CheckOptions {
   CostEstimator estimator;  // unset: budget.max-cost reports nothing
   // Threads check_paths may use: files are checked in parallel, and a
   // single large bundle is cut into pieces checked in parallel. 0: one per
-  // CPU this process may run on. Output is the same for any value.
-  size_t threads = 0;
+  // CPU this process may run on. Output is the same for any value. The
+  // default, 1, starts no thread: a library caller asks for them.
+  size_t threads = 1;
+  // Ask the kernel for transparent huge pages for large findings lists and
+  // thread heaps (madvise). A process-level choice, so off unless asked;
+  // the CLI asks. Output is the same either way.
+  bool memory_hints = false;
 };
 
 // Check files and folders (folders are walked for *.json, *.yaml, *.yml,

@@ -1,6 +1,7 @@
 // A policy violation as data (never an error): which rule, how severe, where
 // in which file and resource, and whether `fix` can repair it. Reporters turn
-// vectors of these into text, JSON, SARIF or HTML. Plain value types.
+// vectors of these into text, JSON, SARIF or HTML. Plain value types,
+// thread-safe as values are.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The team's policy (PRODUCT.md section 3, version 1): which rules apply at
+// The team's policy (docs/policy.md, version 1): which rules apply at
 // what severity, which tags and values are required, the allow-lists, limits,
 // defaults that `fix` may add, and waivers. A loaded Policy is immutable and
 // safe to share between threads.

@@ -20,7 +20,7 @@ inline constexpr size_t kIamManagedPolicyMaxChars = 6144;
 
 // An IAM policy document (JSON, Version 2012-10-17, pretty-printed) of Deny
 // statements, one per enforceable requirement, using only the SageMaker and
-// aws:RequestTag condition keys of AWS-REFERENCE.md. Only rules at severity
+// aws:RequestTag condition keys of docs/aws-notes.md. Only rules at severity
 // `error` become Deny statements (a warning or note is advisory; `off` is
 // off). If `unexpressible` is non-null it receives one line per rule or
 // setting IAM cannot enforce, as "<rule-id>: <why>" (spot, checkpoints,

@@ -1,7 +1,8 @@
-// SageMaker resource kinds and their detection in a document (PRODUCT.md
-// section 2): a request or Describe* response, a Pipelines definition (one
-// resource per step), or a bundle (a list of any of these). Resources point
-// into a Document they do not own; keep the Document alive while using them.
+// SageMaker resource kinds (as docs/output-formats.md names them) and their
+// detection in a document: a request or Describe* response, a Pipelines
+// definition (one resource per step), or a bundle (a list of any of these).
+// Resources point into a Document they do not own; keep it alive while using
+// them. Detection is a pure function; thread-safe.
 #pragma once
 
 #include <memory>

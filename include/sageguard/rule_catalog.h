@@ -1,6 +1,6 @@
-// The table of rule ids (PRODUCT.md section 4) with their default severity
-// and the texts that SARIF, `policy export` and the HTML report show. Static
-// data; thread-safe.
+// The table of rule ids (docs/rules.md is generated from it) with their
+// default severity and the texts that SARIF, `policy export`, the HTML
+// report and the rule reference show. Static data; thread-safe.
 #pragma once
 
 #include <span>
@@ -18,6 +18,9 @@ struct RuleInfo {
   std::string_view sdk_parameter;  // SageMaker Python SDK argument, or ""
   std::string_view iam_condition_key;  // IAM key that enforces it, or ""
   bool fixable;  // `fix` can repair it when the policy supplies the value
+  // The resource kinds it looks at, as JSON output names them
+  // ("TrainingJob, Model"), or what else it is about (the policy file).
+  std::string_view kinds;
 };
 
 std::span<const RuleInfo> rule_catalog();

@@ -1,4 +1,4 @@
-#include "sageguard/audit/described_view.h"
+#include "audit/described_view.h"
 
 #include <array>
 #include <string_view>

@@ -7,7 +7,7 @@
 
 #include "rules/waivers.h"
 #include "sageguard/audit/audit.h"
-#include "sageguard/audit/described_view.h"
+#include "audit/described_view.h"
 
 namespace sageguard::audit {
 namespace {

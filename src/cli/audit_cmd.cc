@@ -220,6 +220,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   }
   audit::Inventory inv = audit::collect_inventory(targets, co);
   CheckOptions opts;
+  opts.today = io.clock.today();
   auto result = audit::evaluate_inventory(inv, *policy, opts, estimators);
   if (show_progress) {
     io.err << fmt::format("\r\x1b[Kaudit: listed {}, read {}, evaluated {} in {:.1f} s\n",

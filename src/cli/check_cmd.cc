@@ -45,6 +45,9 @@ uint64_t large_named_input(const std::vector<std::string>& paths) {
 
 int run_check(Io& io, const CheckFlags& f) {
   CheckOptions opts;
+  opts.today = io.clock.today();
+  opts.threads = 0;  // the CLI asks for every usable CPU and for memory hints
+  opts.memory_hints = true;
   if (f.kind) {
     opts.kind = parse_kind_flag(*f.kind);
     if (!opts.kind) {

@@ -5,13 +5,37 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "sageguard/sageguard.h"
 #include "util/strings.h"
 
 namespace sageguard::cli {
+
+namespace {
+
+// "sageguard 0.1.0" and the build's optional features, one line.
+std::string version_text() {
+  std::string features;
+  for (const auto& f : sageguard::features()) features += (features.empty() ? "" : ", ") + f;
+  return fmt::format("sageguard {}\noptional features: {}", sageguard::version(),
+                     features.empty() ? "none" : features);
+}
+
+// --today on a command and on each of its own subcommands (policy show...),
+// all setting the one date.
+void add_today_option(CLI::App& command, std::optional<std::string>& today) {
+  command.add_option("--today", today,
+                     "Take this date (YYYY-MM-DD, UTC) as today: waiver expiry, cost's \"now\" "
+                     "(default: $SAGEGUARD_TODAY, else the system clock)");
+  for (CLI::App* sub : command.get_subcommands({})) add_today_option(*sub, today);
+}
+
+}  // namespace
 
 std::vector<Command> commands() {
   // Commands not built yet are simply absent from this table.
@@ -28,15 +52,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
   Io io{out, err, out_is_tty};
   CLI::App app{"sageguard: SageMaker best practices as the path of least resistance, and what "
                "every project and experiment costs."};
-  app.set_version_flag("--version", std::string("sageguard ") + SAGEGUARD_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.fallthrough(false);
 
   std::vector<std::pair<CLI::App*, Handler>> handlers;
   std::vector<std::string> names;
+  std::optional<std::string> today;
   for (auto& c : commands()) {
     CLI::App* sub = app.add_subcommand(c.name, c.summary);
     handlers.emplace_back(sub, c.setup(*sub));
+    add_today_option(*sub, today);
     names.emplace_back(c.name);
   }
   // An unknown first word is the commonest mistake; say what was meant.
@@ -63,6 +89,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, bool out_is
     err << "Run 'sageguard --help' for usage.\n";
     return 2;
   }
+  auto clock = clock_from(today, std::getenv("SAGEGUARD_TODAY"));
+  if (!clock.ok()) {
+    err << "sageguard: error: " << clock.error().message << "\n";
+    return 2;
+  }
+  io.clock = *clock;
   for (auto& [sub, handler] : handlers) {
     if (!sub->parsed()) continue;
     const int code = handler(io);

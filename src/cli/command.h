@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/clock.h"
+
 namespace CLI {
 class App;
 }
@@ -19,6 +21,9 @@ struct Io {
   std::ostream& out;
   std::ostream& err;
   bool out_is_tty = false;
+  // --today / SAGEGUARD_TODAY, resolved before a handler runs: handlers take
+  // dates from here, never from the system clock.
+  Clock clock;
 };
 
 using Handler = std::function<int(Io&)>;

@@ -4,7 +4,6 @@
 // 2 on bad input (the file named), 3 when an AWS call fails.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
@@ -110,8 +109,9 @@ int run_jobs(Io& io, const CostFlags& f) {
   auto as_of = as_of_epoch(f.as_of);
   if (!as_of.ok()) return report_error(io, as_of.error());
   cost::JobCostOptions jo;
-  jo.now_epoch = as_of->value_or(
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  // Running resources are priced up to --as-of, else up to the command's
+  // clock (--today / SAGEGUARD_TODAY pin it to the end of that day).
+  jo.now_epoch = as_of->value_or(io.clock.now_epoch());
   jo.since = f.since;
   jo.until = f.until;
   std::vector<nlohmann::json> describes;

@@ -41,6 +41,7 @@ int run_deploy(Io& io, const DeployFlags& f) {
 
   launch::DeployRequest req;
   req.training_job = f.training_job;
+  req.today = io.clock.today();
   req.endpoint_name = f.endpoint_name;
   req.instance_type = f.instance_type;
   req.instance_count = f.instance_count;

@@ -44,6 +44,7 @@ int run_fix(Io& io, const FixFlags& f) {
                         "alone to preview)"));
   }
   fix::FixOptions opts;
+  opts.today = io.clock.today();
   opts.only = f.only;
   opts.skip = f.skip;
   if (f.kind) {

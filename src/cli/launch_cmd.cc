@@ -137,6 +137,7 @@ int run_launch(Io& io, const LaunchFlags& f) {
 
   launch::LaunchRequest req;
   req.spec_path = f.spec;
+  req.today = io.clock.today();
   req.spec_text = std::move(text).value();
   req.fix = f.no_fix ? launch::FixMode::skip : launch::FixMode::apply;
   req.naming = f.unique_name ? launch::NameMode::unique : launch::NameMode::as_given;

@@ -4,7 +4,6 @@
 // Exit 0 on success, 2 on bad input, 3 when an AWS call fails.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
@@ -49,7 +48,7 @@ int run_roi(Io& io, const RoiFlags& f) {
     if (!as_of) return report_error(io, Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time"));
     jo.now_epoch = *as_of;
   } else {
-    jo.now_epoch = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    jo.now_epoch = io.clock.now_epoch();
   }
   std::vector<nlohmann::json> describes;
   std::vector<std::string> files;

@@ -1,5 +1,5 @@
 // Worst-case estimate of a Create*Job request from its instance groups and
-// stopping condition (PRODUCT.md section 6).
+// stopping condition (docs/aws-notes.md, "Cost data").
 #include "sageguard/cost/estimate.h"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Describe* responses -> JobRecord: the cost model of PRODUCT.md section 6
+// Describe* responses -> JobRecord: the cost model of docs/aws-notes.md ("Cost data")
 // applied to what the SageMaker API reports about each resource.
 #include <algorithm>
 #include <cmath>

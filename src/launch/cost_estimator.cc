@@ -7,7 +7,7 @@
 
 #include "sageguard/cost/estimate.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/launch/value_json.h"
+#include "launch/value_json.h"
 
 namespace sageguard::launch {
 

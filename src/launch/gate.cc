@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sageguard/launch/value_json.h"
+#include "launch/value_json.h"
 
 namespace sageguard::launch {
 

@@ -1,4 +1,4 @@
-#include "sageguard/launch/value_json.h"
+#include "launch/value_json.h"
 
 #include <cmath>
 #include <limits>

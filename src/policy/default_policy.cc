@@ -1,4 +1,4 @@
-// The built-in default policy (PRODUCT.md section 3): the seed practices with
+// The built-in default policy (docs/policy.md): the seed practices with
 // no account values. default_policy() builds it in code; default_policy_yaml()
 // is the commented text `policy init` writes, and a unit test checks that the
 // two agree.

@@ -22,7 +22,7 @@ constexpr const char* kEndpointConfig = "sagemaker:CreateEndpointConfig";
 constexpr const char* kEndpoint = "sagemaker:CreateEndpoint";
 constexpr const char* kAddTags = "sagemaker:AddTags";
 
-// Which actions carry each condition key (AWS-REFERENCE.md, "IAM condition
+// Which actions carry each condition key (docs/aws-notes.md, "IAM condition
 // keys"). A Null-is-true Deny goes only where the request field exists:
 // CreateEndpointConfig accepts the VPC keys but has no VpcConfig of its own,
 // so requiring them there would refuse every endpoint config.

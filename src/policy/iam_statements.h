@@ -1,6 +1,6 @@
 // The Deny statements behind `policy export --format iam|scp`: one per
 // requirement IAM can enforce, built from the policy with only the condition
-// keys and actions in AWS-REFERENCE.md. Pure functions; thread-safe.
+// keys and actions in docs/aws-notes.md. Pure functions; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// The policy file reader (PRODUCT.md section 3, version 1). yaml-cpp parses;
+// The policy file reader (docs/policy.md, version 1). yaml-cpp parses;
 // every exception it throws stops here and becomes an ErrorCode::policy Error
 // with file:line:col. Settings a file omits stay empty (nothing required,
 // no allow-list, no limit), except rule severities (catalogue defaults), the

@@ -1,4 +1,4 @@
-// `check --format json` (PRODUCT.md section 5), written in one pass.
+// `check --format json` (docs/output-formats.md), written in one pass.
 #include "report/check_json.h"
 
 namespace sageguard::report {

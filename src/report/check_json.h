@@ -9,7 +9,7 @@
 
 namespace sageguard::report {
 
-// Writes the whole check document (PRODUCT.md section 5). `more_summary`
+// Writes the whole check document (docs/output-formats.md). `more_summary`
 // writes extra members at the end of "summary"; `more` writes extra
 // top-level members after "summary". Either may be empty.
 void write_check_document(JsonWriter& w, const CheckResult& r,

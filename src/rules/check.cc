@@ -181,9 +181,9 @@ void emit_findings(const std::string& path, const Locate& locate, const Resource
 // Room for `more` findings. A large list asks for huge pages: touching it
 // page by page was ~10% of a large check on this VM (a hypervisor trap per
 // fresh 4 KiB page).
-void reserve_findings(std::vector<Finding>& findings, size_t more) {
+void reserve_findings(std::vector<Finding>& findings, size_t more, const CheckOptions& opts) {
   findings.reserve(findings.size() + more);
-  advise_huge_pages(findings.data(), findings.capacity() * sizeof(Finding));
+  if (opts.memory_hints) advise_huge_pages(findings.data(), findings.capacity() * sizeof(Finding));
 }
 
 // tags.propagation relates resources across a bundle; these are the ones
@@ -296,7 +296,7 @@ Result<bool> check_items(Items& items, const std::string& path, const Policy& po
   auto locate = [&](uint64_t off) { return items.locate(off); };
   // Room for a finding per KiB of input: reserving is free (pages are only
   // touched when used) and saves regrowth copies of a large findings list.
-  reserve_findings(out.findings, items.size() / 1024);
+  reserve_findings(out.findings, items.size() / 1024, opts);
   for (size_t index = 0;; ++index) {
     Value item;
     SG_ASSIGN_OR_RETURN(bool got, items.next(item));
@@ -423,7 +423,7 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   // usually takes piece 0 (a new thread takes a while to run).
   std::atomic<size_t> next_piece{0};
   run_on_threads(done.size(), [&] {
-    advise_thread_heap_huge_pages();  // a no-op on the main thread's heap
+    if (opts.memory_hints) advise_thread_heap_huge_pages();  // a no-op on the main thread's heap
     for (size_t j = next_piece++; j < done.size(); j = next_piece++) {
       JsonWindowItems::Options w = window;
       if (j > 0) w.start = cuts[j - 1].start;
@@ -486,7 +486,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   out.summary.resources += static_cast<int>(ex.resources.size());
   size_t total = 0;
   for (const auto& r : raw) total += r.size();
-  reserve_findings(out.findings, total);
+  reserve_findings(out.findings, total, opts);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     emit_findings(doc.path(), [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
                   severities, today, raw[i], out);

@@ -1,4 +1,4 @@
-// Where each practice lives in each kind of request (AWS-REFERENCE.md, "Where
+// Where each practice lives in each kind of request (docs/aws-notes.md, "Where
 // each practice lives"). Rules ask this table instead of hard-coding paths,
 // so a new kind (CloudFormation, Terraform) only adds a layout. Static data.
 #pragma once

@@ -7,7 +7,7 @@
 2. Independently of the generator, walks botocore's parsed service model
    (botocore.session -> OperationModel.input_shape) and compares every
    reachable shape's constraints with the committed table, and spot-checks
-   facts from the AWS documentation (docs/AWS-REFERENCE.md).
+   facts from the AWS documentation (docs/aws-notes.md).
 
 Run: python3 tests/integration/test_api_model_crosscheck.py (pyenv python3,
 botocore 1.43). Exit 77 (skip) only if botocore is missing and

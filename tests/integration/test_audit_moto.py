@@ -19,6 +19,7 @@ from aws_support.moto_env import Moto, tool_env  # noqa: E402
 from aws_support.tools import check, missing, sageguard  # noqa: E402
 from audit_support import oracle, seed  # noqa: E402
 from audit_support.proxies import AuditProxy  # noqa: E402
+from report_support import schema_check  # noqa: E402
 
 REGIONS = ["us-east-1", "eu-west-1"]
 
@@ -99,6 +100,8 @@ def main():
         p = audit(env, moto.url, policy, "--format", "json", "--save", save)
         check(p.returncode == 1, f"audit exit {p.returncode}, want 1: {p.stderr[-2000:]}")
         report = json.loads(p.stdout)
+        schema_errors = schema_check.errors(report, schema_check.load_schema("check-report.schema.json"))
+        check(not schema_errors, f"audit JSON breaks docs/schema/check-report.schema.json: {schema_errors[:10]}")
         actual = counter(report)
         check(actual == expected, "findings differ from the oracle: " + diff(expected, actual))
         for f in report["findings"]:

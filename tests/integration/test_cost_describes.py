@@ -1,7 +1,7 @@
 """`sageguard cost --jobs --from-describes` and `sageguard roi` against the
 recorded Describe* responses in examples/cost/describes, with every expected
-figure computed here independently from the formulas in AWS-REFERENCE.md /
-PRODUCT.md section 6 and the bundled price table:
+figure computed here independently from the formulas in docs/aws-notes.md
+("Cost data") and the bundled price table:
 
   training   = BillableTimeInSeconds x InstanceCount x price / 3600
   spot saved = (TrainingTimeInSeconds - BillableTimeInSeconds) x count x price / 3600
@@ -225,7 +225,7 @@ def test_cost(tmp):
 def test_warm_pool(tmp):
     """Warm pool time (WarmPoolStatus.ResourceRetainedBillableTimeInSeconds)
     is billed per instance at the on-demand price, on top of the job's
-    BillableTimeInSeconds: AWS-REFERENCE.md "Cost data"."""
+    BillableTimeInSeconds: docs/aws-notes.md "Cost data"."""
     docs = [json.load(open(os.path.join(WARM, f))) for f in sorted(os.listdir(WARM))]
     check(len(docs) == 2 and all("WarmPoolStatus" in d for d in docs), "warm pool fixtures")
     warm = train = 0.0

@@ -10,7 +10,7 @@ small driver sg_policy_tool (tests/unit/policy/policy_tool_main.cc) and:
       requests pass, each kind of violation is denied by the statement meant
       for it;
   (b) loads the SDK config with PyYAML and checks the key paths listed in
-      AWS-REFERENCE.md ("SageMaker Python SDK intelligent defaults").
+      docs/aws-notes.md ("SageMaker Python SDK intelligent defaults").
 
 Environment: SG_BUILD_DIR (CTest), or SG_POLICY_TOOL pointing at the driver;
 SG_SOURCE_DIR for the example policy. Runs with the pyenv python3 (moto 5.2,
@@ -149,7 +149,7 @@ def denied_by(doc, action, ctx):
     return sids
 
 
-# Request context AWS builds from a request (AWS-REFERENCE.md, IAM condition
+# Request context AWS builds from a request (docs/aws-notes.md, IAM condition
 # keys): what each SageMaker key would hold for that request.
 
 def put(ctx, key, value):

@@ -1,6 +1,7 @@
 // AwsError: a failed AWS call as data (service error code, message, request
 // id, HTTP status, whether the standard retry mode may retry it), and its
-// conversion to the library's Error (ErrorCode::aws). Plain value type.
+// conversion to the library's Error (ErrorCode::aws). Plain value type;
+// thread-safe as values are.
 #pragma once
 
 #include <string>
@@ -47,7 +48,7 @@ AwsError from_transport_error(const TransportError& e);
 // "SigningUnavailable", never retryable, nothing was sent.
 AwsError from_signing_error(const Error& e);
 
-// Standard-mode retry classification (see AWS-REFERENCE.md).
+// Standard-mode retry classification (see docs/aws-notes.md).
 bool is_throttling_code(const std::string& code);
 bool is_retryable(const std::string& code, long http_status);
 

@@ -1,6 +1,7 @@
 // Where requests to an AWS service go. Every client resolves its endpoint
 // the same way: the explicit URL (a flag), else the service's own variable
 // AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the regional host.
+// Pure functions of their arguments; thread-safe.
 #pragma once
 
 #include <string>

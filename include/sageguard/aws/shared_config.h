@@ -1,6 +1,7 @@
 // The shared AWS files: ~/.aws/credentials (sections [NAME]) and ~/.aws/config
 // (sections [profile NAME], and [default]), honouring AWS_SHARED_CREDENTIALS_FILE
-// and AWS_CONFIG_FILE. Plain values after loading; safe to share read-only.
+// and AWS_CONFIG_FILE. Plain values after loading; thread-safe to share
+// read-only.
 #pragma once
 
 #include <map>

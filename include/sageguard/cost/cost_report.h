@@ -1,6 +1,7 @@
 // The result of aggregating billing data (CUR, CUR 2.0, FOCUS): cost per group
 // of tag values / pseudo-keys, with the malformed rows that were skipped.
-// Plain data: reporters (text, JSON, CSV, HTML) convert it to bytes.
+// Plain data (thread-safe as values are): reporters (text, JSON, CSV, HTML)
+// convert it to bytes.
 #pragma once
 
 #include <cstdint>

@@ -51,7 +51,7 @@ struct TrainingSummary {
   std::vector<std::string> notes;           // why a figure is missing
 };
 
-// PRODUCT.md section 6: cost = billable x count x price / 3600, savings =
+// docs/aws-notes.md, "Cost data": cost = billable x count x price / 3600, savings =
 // 1 - billable / training. Missing inputs leave a figure unset with a note,
 // never a zero.
 TrainingSummary summarize_training_job(const nlohmann::json& describe,

@@ -1,5 +1,5 @@
 // Reporters for check and audit results: pure functions from a CheckResult
-// to bytes (PRODUCT.md section 5). Thread-safe; no I/O.
+// to bytes (docs/output-formats.md). Thread-safe; no I/O.
 #pragma once
 
 #include <functional>
@@ -18,7 +18,7 @@ struct TextOptions {
 // One line per finding, `file:line:col: severity: message [rule]`, grouped by
 // resource, then a summary line.
 std::string check_text(const CheckResult& r, const TextOptions& opts = {});
-// The JSON document of PRODUCT.md section 5 (with audit fields when set).
+// The JSON document of docs/output-formats.md (with audit fields when set).
 std::string check_json(const CheckResult& r);
 // The same bytes, handed to `sink` in pieces of about 64 KiB as they are
 // written (for large reports on stdout).

@@ -13,7 +13,7 @@
 
 namespace sageguard::report {
 
-// PRODUCT.md / the cost JSON contract: currency, source, measure, group_by,
+// the cost JSON contract: currency, source, measure, group_by,
 // groups[{key, cost, items, spot_savings}], total, malformed_rows, plus
 // extras (format, by_month, unallocated = groups missing a tag key,
 // malformed_samples, files, warnings, unbilled/unpriced).

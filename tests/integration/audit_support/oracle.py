@@ -1,5 +1,5 @@
 """An independent oracle for `sageguard audit`: reads what moto holds through
-boto3 (Describe* and ListTags) and applies the policy's rules, as PRODUCT.md
+boto3 (Describe* and ListTags) and applies the policy's rules, as docs/rules.md
 section 4 states them, in Python. Returns a Counter of (kind, name, region,
 rule) so the test can compare the audit's findings exactly."""
 import collections
@@ -24,7 +24,7 @@ KINDS = [
 ]
 
 # Instance families with local NVMe storage (no volume key): names with a 'd'
-# after the generation digit, and g5/g6/p5/trn1 (AWS-REFERENCE.md).
+# after the generation digit, and g5/g6/p5/trn1 (docs/aws-notes.md).
 def is_nvme(t):
     fam = t.split(".")[1] if t.count(".") >= 2 else t
     return fam in ("g5", "g6", "p5", "trn1") or (len(fam) >= 3 and "d" in fam[2:])

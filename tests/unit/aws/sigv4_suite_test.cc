@@ -1,5 +1,6 @@
-// Runs every case of AWS's SigV4 test suite (read from the shared testdata at
-// test time) through SigV4Signer, header and presigned-query variants.
+// Runs every case of AWS's SigV4 test suite (tests/testdata/aws-sigv4-suite,
+// Apache-2.0: see its LICENSE and NOTICE) through SigV4Signer, header and
+// presigned-query variants.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,7 +19,7 @@ using sageguard::aws::Credentials;
 using sageguard::aws::SigningParams;
 using sageguard::aws::SigV4Signer;
 
-const fs::path kSuite = fs::path(SG_SHARED_TESTDATA) / "aws-sigv4-suite";
+const fs::path kSuite = fs::path(SG_TESTDATA) / "aws-sigv4-suite";
 
 std::vector<std::string> suite_cases() {
   std::vector<std::string> names;

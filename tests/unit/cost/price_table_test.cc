@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-// A miniature offer file in the AWS Price List format (AWS-REFERENCE.md).
+// A miniature offer file in the AWS Price List format (docs/aws-notes.md).
 json offer_file() {
   auto product = [](const std::string& sku, const std::string& family, const std::string& inst,
                     const std::string& region, const std::string& plato) {

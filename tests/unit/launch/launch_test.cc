@@ -7,7 +7,7 @@
 #include "sageguard/cost/price_table.h"
 #include "sageguard/launch/cost_estimator.h"
 #include "sageguard/launch/launch.h"
-#include "sageguard/launch/value_json.h"
+#include "launch/value_json.h"
 
 namespace {
 

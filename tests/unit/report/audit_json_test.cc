@@ -1,4 +1,4 @@
-// audit_json: the check document (PRODUCT.md section 5) with arn and region
+// audit_json: the check document (docs/output-formats.md) with arn and region
 // on every resource entry, no file/line, and totals that agree with the
 // findings it lists (counted here, independently of the summary code).
 #include <gtest/gtest.h>

@@ -75,6 +75,7 @@ Outcome outcome_of(const CheckResult& r) {
 CheckOptions dated_options() {
   CheckOptions o;
   o.today = "2026-11-27";
+  o.threads = 0;  // as the CLI runs: one per usable CPU (the library's default is 1)
   return o;
 }
 

@@ -3,6 +3,7 @@
 // the table allows. A new include that breaks the layering fails here.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,7 +28,9 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"launch", {"util", "model", "policy", "rules", "fix", "aws", "cost"}},
     {"audit", {"util", "model", "policy", "rules", "aws", "cost"}},
     {"report", {"util", "model", "policy", "rules", "cost", "audit"}},
-    {"cli", {"util", "model", "policy", "rules", "aws", "cost", "fix", "launch", "audit", "report"}},
+    {"api", {"util", "model", "policy", "rules", "fix", "cost", "launch"}},
+    {"cli",
+     {"util", "model", "policy", "rules", "aws", "cost", "fix", "launch", "audit", "report", "api"}},
     {"main", {"cli"}},
 };
 
@@ -36,7 +39,7 @@ const std::map<std::string, std::string> kTopLevelHeaders = {
     {"result.h", "util"},         {"document.h", "model"}, {"resource.h", "model"},
     {"api_model.h", "model"},     {"policy.h", "policy"},  {"rule_catalog.h", "policy"},
     {"policy_export.h", "policy"}, {"finding.h", "rules"}, {"check.h", "rules"},
-    {"rules.h", "rules"},
+    {"rules.h", "rules"},         {"sageguard.h", "api"},
 };
 
 // Module of a repository-relative path, or "" if it is not library code.
@@ -111,6 +114,31 @@ TEST(Architecture, ModuleTableMatchesSourceFolders) {
     EXPECT_TRUE(kAllowed.count(e.path().filename().string()))
         << e.path().filename() << " is a module missing from the dependency table";
   }
+}
+
+// Each public header opens with a comment saying what it is for and whether
+// it is thread-safe (the first lines a user reads).
+TEST(Architecture, PublicHeadersSayWhatTheyAreAndIfThreadSafe) {
+  size_t headers = 0;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(sgtest::source_dir()) / "include")) {
+    if (!e.is_regular_file() || e.path().extension() != ".h") continue;
+    ++headers;
+    std::ifstream in(e.path());
+    std::string line, opening;
+    int comment_lines = 0;
+    while (std::getline(in, line) && line.starts_with("//")) {
+      ++comment_lines;
+      opening += line + " ";
+    }
+    const std::string rel = fs::relative(e.path(), sgtest::source_dir()).generic_string();
+    EXPECT_GE(comment_lines, 2) << rel << ": no opening comment on what it is for";
+    std::string lower;
+    for (char c : opening) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(lower.find("thread") != std::string::npos ||
+                lower.find("concurrent") != std::string::npos)
+        << rel << ": the opening comment does not say whether it is thread-safe";
+  }
+  EXPECT_GT(headers, 20u);
 }
 
 }  // namespace
