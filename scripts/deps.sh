@@ -15,9 +15,10 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   # SNAPPY and ZSTD pages of Parquet billing exports.
   libsnappy-dev libzstd-dev)
 # Tests: clang + sanitizer runtimes for the fuzzers, pandas/PyYAML as
-# reference implementations, Chromium for the HTML reports, patch for diffs.
+# reference implementations, Chromium for the HTML reports, patch for diffs,
+# ccache so that scripts/test.sh rebuilds only what changed.
 test_pkgs=(clang libclang-rt-14-dev python3 python3-pandas python3-yaml python3-venv chromium
-  patch ca-certificates)
+  patch ca-certificates ccache)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
