@@ -2,7 +2,10 @@
 #include "sageguard/aws/json_client.h"
 
 #include <random>
+#include <set>
 #include <thread>
+
+#include "util/json_depth.h"
 
 namespace sageguard::aws {
 
@@ -45,6 +48,8 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
       out.error.kind = AwsErrorKind::credentials;
       out.error.code = "NoCredentials";
       out.error.message = creds.error().message;
+      // None configured (usage) is exit 2; a source that failed stays exit 3.
+      out.error.error_code = creds.error().code;
       return out;
     }
     HttpRequest req;
@@ -72,11 +77,16 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
       const HttpResponse& resp = sent.response();
       if (config_.trace) trace(format_response_trace(resp, secrets));
       if (resp.status >= 200 && resp.status < 300) {
-        auto j = resp.body.empty() ? nlohmann::json::object()
-                                   : nlohmann::json::parse(resp.body, nullptr, false);
-        if (j.is_discarded()) {
+        // Every later walk over the answer (copies, comparisons, dumps, the
+        // audit's views) recurses once per level: refuse what the document
+        // readers would refuse before any of them sees it.
+        const bool too_deep = json_nesting_exceeds(resp.body);
+        auto j = resp.body.empty() || too_deep ? nlohmann::json::object()
+                                               : nlohmann::json::parse(resp.body, nullptr, false);
+        if (too_deep || j.is_discarded()) {
           err.code = "InvalidResponse";
-          err.message = "response is not JSON";
+          err.message = too_deep ? "response nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                                 : "response is not JSON";
           err.http_status = resp.status;
           err.request_id = resp.header("x-amzn-RequestId").value_or("");
           out.error = err;
@@ -101,6 +111,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
                                                        : config_.retry.retry_cost;
     if (!quota_.acquire(cost)) {
       out.error.message += " (retry quota exhausted)";
+      out.quota_exhausted = true;
       return out;
     }
     last_retry_cost = cost;
@@ -113,6 +124,12 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
   }
 }
 
+Status JsonClient::check_credentials() {
+  auto creds = credentials_->credentials();
+  if (!creds.ok()) return creds.error();
+  return Status::success();
+}
+
 Result<nlohmann::json> JsonClient::call(const std::string& operation, const nlohmann::json& body) {
   CallOutcome o = call_detailed(operation, body);
   // The ambiguity flag describes earlier attempts, not the final error.
@@ -123,21 +140,24 @@ Result<std::vector<nlohmann::json>> JsonClient::paginate(const std::string& oper
                                                          nlohmann::json body, std::size_t max_pages) {
   if (body.is_null()) body = nlohmann::json::object();
   std::vector<nlohmann::json> pages;
-  std::string previous;
+  std::set<std::string> seen;
   while (pages.size() < max_pages) {
     SG_ASSIGN_OR_RETURN(nlohmann::json page, call(operation, body));
     std::string next;
     if (page.contains("NextToken") && page["NextToken"].is_string()) next = page["NextToken"].get<std::string>();
     pages.push_back(std::move(page));
     if (next.empty()) return pages;
-    // A service echoing the same token would loop forever.
-    if (next == previous) {
-      return Error::make(ErrorCode::aws, operation + ": the service returned the same NextToken twice");
-    }
-    previous = next;
+    // A token seen before (A, B, A, B as well as A, A) would loop forever.
+    if (!seen.insert(next).second) return repeated_token_error(operation, pages.size());
     body["NextToken"] = next;
   }
   return Error::make(ErrorCode::aws, operation + ": more than " + std::to_string(max_pages) + " pages");
+}
+
+Error repeated_token_error(const std::string& operation, std::size_t page) {
+  return Error::make(ErrorCode::aws, operation + ": page " + std::to_string(page) +
+                                         " returned a NextToken an earlier page returned: the "
+                                         "pagination cycles, so the listing was stopped");
 }
 
 Result<nlohmann::json> JsonClient::list_all(const std::string& operation, nlohmann::json body,

@@ -44,6 +44,10 @@ struct CallOutcome {
   // broken connection or 5xx), so a create that now fails with ResourceInUse
   // may have been ours.
   bool earlier_attempt_ambiguous = false;
+  // A retryable failure was not retried because the client's retry quota
+  // was used up (many calls failing at once: the service or the network is
+  // down).
+  bool quota_exhausted = false;
   bool ok() const { return value.has_value(); }
   Result<nlohmann::json> to_result(const std::string& operation) const;
 };
@@ -78,6 +82,8 @@ class JsonClient {
   CallOutcome call_detailed(const std::string& operation, const nlohmann::json& body);
 
   // Follows NextToken until the last page (at most `max_pages`); every page.
+  // A NextToken that an earlier page already returned is an error
+  // (repeated_token_error), as is a page beyond `max_pages`.
   Result<std::vector<nlohmann::json>> paginate(const std::string& operation, nlohmann::json body,
                                                std::size_t max_pages = 10000);
   // The concatenation of the `list_key` arrays of every page.
@@ -87,6 +93,11 @@ class JsonClient {
   // Create; when a retry meets ResourceInUse after an ambiguous attempt,
   // describe the resource and accept it if it matches the request.
   Result<CreateResult> create_idempotent(const IdempotentCreate& spec);
+
+  // Asks the credentials provider (which caches) before any call: the
+  // provider's error when no request could be signed, with its code (usage
+  // for credentials that are not configured at all).
+  Status check_credentials();
 
   int retry_quota_available() const { return quota_.available(); }
   const JsonClientConfig& config() const { return config_; }
@@ -101,6 +112,10 @@ class JsonClient {
   SigV4Signer signer_;
   RetryQuota quota_;
 };
+
+// "<operation>: page N returned a NextToken an earlier page returned ...":
+// the error of a pagination that cycles (ErrorCode::aws).
+Error repeated_token_error(const std::string& operation, std::size_t page);
 
 // What the CLI knows: global flags plus seams for tests.
 struct SageMakerClientOptions {
