@@ -74,6 +74,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     HttpOutcome sent = transport_->send(req);
     AwsError err;
     if (sent.ok()) {
+      silent_attempts_.store(0);
       const HttpResponse& resp = sent.response();
       if (config_.trace) trace(format_response_trace(resp, secrets));
       if (resp.status >= 200 && resp.status < 300) {
@@ -100,6 +101,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     } else {
       err = from_transport_error(sent.error());
       if (config_.trace) trace("< transport error: " + err.describe() + "\n");
+      if (err.kind == AwsErrorKind::connection || err.kind == AwsErrorKind::timeout) ++silent_attempts_;
     }
     if (err.maybe_applied) out.earlier_attempt_ambiguous = true;
     out.error = err;
@@ -107,6 +109,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
       if (err.retryable) out.error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
       return out;
     }
+    if (endpoint_silent()) return give_up_silent(out);
     const int cost = err.kind == AwsErrorKind::timeout ? config_.retry.timeout_retry_cost
                                                        : config_.retry.retry_cost;
     if (!quota_.acquire(cost)) {
@@ -121,7 +124,20 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     } else {
       std::this_thread::sleep_for(delay);
     }
+    // Other calls may have found the endpoint gone meanwhile.
+    if (endpoint_silent()) return give_up_silent(out);
   }
+}
+
+bool JsonClient::endpoint_silent() const {
+  return config_.max_silent_attempts > 0 && silent_attempts_.load() >= config_.max_silent_attempts;
+}
+
+CallOutcome& JsonClient::give_up_silent(CallOutcome& out) const {
+  out.error.message += " (not retried: the last " + std::to_string(silent_attempts_.load()) +
+                       " attempts of this client got no answer)";
+  out.quota_exhausted = true;
+  return out;
 }
 
 Status JsonClient::check_credentials() {

@@ -4,6 +4,7 @@
 // once: its shared state (signing-key cache, retry quota) is synchronised.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -33,6 +34,11 @@ struct JsonClientConfig {
   RandomSource random;  // empty = a per-thread PRNG
   Clock clock;          // empty = system_clock::now (signing time)
   TraceSink trace;      // empty = no wire trace
+  // After this many attempts in a row (any calls of this client) got no HTTP
+  // answer at all, failed calls are no longer retried until an answer comes:
+  // an endpoint that went away then costs each in-flight call one more
+  // timeout, not its whole retry sequence. 0 = always retry.
+  int max_silent_attempts = 16;
 };
 
 // The full story of one call: value or error, and how many attempts it took.
@@ -45,8 +51,8 @@ struct CallOutcome {
   // may have been ours.
   bool earlier_attempt_ambiguous = false;
   // A retryable failure was not retried because the client's retry quota
-  // was used up (many calls failing at once: the service or the network is
-  // down).
+  // was used up, or its endpoint stopped answering (max_silent_attempts):
+  // many calls are failing at once.
   bool quota_exhausted = false;
   bool ok() const { return value.has_value(); }
   Result<nlohmann::json> to_result(const std::string& operation) const;
@@ -105,12 +111,15 @@ class JsonClient {
  private:
   void trace(const std::string& text) const;
   double random01() const;
+  bool endpoint_silent() const;
+  CallOutcome& give_up_silent(CallOutcome& out) const;
 
   JsonClientConfig config_;
   std::shared_ptr<CredentialsProvider> credentials_;
   std::shared_ptr<HttpTransport> transport_;
   SigV4Signer signer_;
   RetryQuota quota_;
+  std::atomic<int> silent_attempts_{0};  // attempts in a row without an HTTP answer
 };
 
 // "<operation>: page N returned a NextToken an earlier page returned ...":

@@ -5,6 +5,7 @@
 // larger than the transport's limit; missing configuration (exit 2).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 
 #include "loopback_http_server.h"
@@ -327,6 +328,33 @@ TEST(BodyLimit, ChunkedBodiesWithoutALengthAreCutToo) {
   auto out = aws::make_curl_transport(small)->send(req);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().kind, aws::TransportErrorKind::too_large);
+}
+
+TEST(SilentEndpoint, StopsRetryingOnceManyAttemptsInARowGotNoAnswer) {
+  struct Switch : aws::HttpTransport {
+    std::atomic<bool> alive{false};
+    std::atomic<int> sent{0};
+    aws::HttpOutcome send(const aws::HttpRequest&) override {
+      ++sent;
+      if (alive) return answer("{}");
+      return aws::TransportError{aws::TransportErrorKind::connection, "refused", false};
+    }
+  };
+  auto t = std::make_shared<Switch>();
+  auto c = client_over(t);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c->call_detailed("X", json::object()).attempts, 3);
+  ASSERT_EQ(t->sent.load(), 15);
+  // The 16th silent attempt: no more retries, for this call or the next.
+  auto o = c->call_detailed("X", json::object());
+  EXPECT_EQ(o.attempts, 1);
+  EXPECT_TRUE(o.quota_exhausted);
+  EXPECT_NE(o.error.message.find("got no answer"), std::string::npos) << o.error.message;
+  EXPECT_EQ(c->call_detailed("X", json::object()).attempts, 1);
+  // An answer makes the endpoint alive again: full retries once more.
+  t->alive = true;
+  EXPECT_TRUE(c->call_detailed("X", json::object()).ok());
+  t->alive = false;
+  EXPECT_EQ(c->call_detailed("X", json::object()).attempts, 3);
 }
 
 TEST(StallTimeout, AServerThatStopsAnsweringEndsTheAttemptEarly) {
