@@ -238,6 +238,13 @@ def hostile_server(env, work):
             check("leaked-if-shown" not in err and "hostile-test-secret-key" not in err
                   and "hostile-test-session-token" not in err, f"{args[0]}: a secret reached the trace")
 
+        # The same nesting in a recorded Describe* file: refused as input.
+        recorded = os.path.join(work, "deep-describe.json")
+        with open(recorded, "wb") as f:
+            f.write(deep)
+        rc, _, err, _ = run(["cost", "--jobs", "--from-describes", recorded], env)
+        check(rc == 2 and "deeper than 512" in err, f"deep recorded describe: exit {rc}: {err[-300:]}")
+
         # 2. A body over the 64 MiB limit.
         huge = b'{"TrainingJobName":"j","x":"' + b"a" * (65 << 20) + b'"}'
         standin.answer = lambda op, body: (200, huge, "application/x-amz-json-1.1")
