@@ -7,6 +7,17 @@
 // client's own attempts) goes back in the queue with a delay; the rate
 // limiter in the transport meanwhile slows everyone down.
 //
+// A region whose endpoint stops answering ends early: once `dead_after`
+// calls in a row got no HTTP answer at all (each after the attempts the
+// client's retry quota allowed; a spent quota allows one), no further call
+// is made there, and every resource not yet read is reported unreadable
+// (every list not finished, failed). A dead endpoint then costs a few
+// connect or stall timeouts, not several per resource.
+//
+// Pagination is bounded (kMaxPages) and a NextToken seen before in the same
+// listing stops it with an error naming the operation: a service cycling
+// A, B, A, B would otherwise be listed for ever.
+//
 // Waking: a new task wakes one idle worker; only the end of the work wakes
 // them all. (Waking every worker after every task made a 64-worker audit
 // spend most of its CPU time in the scheduler.)
@@ -62,6 +73,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// As many pages as JsonClient::paginate (and so `cost --jobs`) reads.
+constexpr int kMaxPages = 10000;
+
 enum class TaskType { list_page, describe, tags };
 
 struct Task {
@@ -69,6 +83,7 @@ struct Task {
   size_t target = 0;
   const AuditKindInfo* kind = nullptr;
   std::string token;  // list_page: NextToken of this page ("" = first)
+  size_t chain = 0;   // list_page: which listing (index into chains_)
   size_t item = 0;    // describe / tags
   int round = 0;
   Clock::time_point not_before{};
@@ -91,10 +106,27 @@ bool retryable(const aws::AwsError& e) {
          e.kind == aws::AwsErrorKind::timeout;
 }
 
+// No HTTP answer came back at all.
+bool no_answer(const aws::AwsError& e) {
+  return e.kind == aws::AwsErrorKind::connection || e.kind == aws::AwsErrorKind::timeout;
+}
+
+// One List* of one kind in one region: the tokens its pages returned.
+struct Chain {
+  std::set<std::string> tokens;
+  int pages = 0;
+};
+
+// What the collector knows about one region's endpoint.
+struct TargetHealth {
+  int silent_calls = 0;  // calls in a row that got no HTTP answer
+  std::string dead;      // why the region was given up; empty while alive
+};
+
 class Collector {
  public:
   Collector(const std::vector<RegionTarget>& targets, const CollectOptions& opts)
-      : targets_(targets), opts_(opts), start_(Clock::now()) {}
+      : targets_(targets), opts_(opts), start_(Clock::now()), health_(targets.size()) {}
 
   Inventory run() {
     std::vector<ResourceKind> kinds = opts_.kinds;
@@ -116,6 +148,8 @@ class Collector {
         task.type = TaskType::list_page;
         task.target = t;
         task.kind = info;
+        task.chain = chains_.size();
+        chains_.emplace_back();
         ready_.push_back(std::move(task));
         ++lists_outstanding_;
       }
@@ -215,16 +249,44 @@ class Collector {
 
   aws::CallOutcome call(const Task& t, const std::string& op, const nlohmann::json& body) {
     ++calls_;
-    return targets_[t.target].client->call_detailed(op, body);
+    aws::CallOutcome out = targets_[t.target].client->call_detailed(op, body);
+    std::lock_guard<std::mutex> lock(mu_);
+    TargetHealth& h = health_[t.target];
+    if (out.ok() || !no_answer(out.error)) {
+      h.silent_calls = 0;
+    } else if (++h.silent_calls >= std::max(1, opts_.dead_after) && h.dead.empty()) {
+      give_up_target(t.target, op + ": " + out.error.describe());
+    }
+    return out;
   }
 
+  // Caller holds mu_. From now on the region's tasks fail without a call;
+  // those waiting for another round fail at once.
+  void give_up_target(size_t target, const std::string& last_error) {
+    health_[target].dead = "not read: the endpoint of " + targets_[target].region +
+                           " stopped answering (" + last_error +
+                           "), so the audit of that region was ended";
+    for (Task& d : delayed_) {
+      if (d.target == target) d.not_before = Clock::time_point{};
+    }
+    cv_.notify_all();
+  }
+
+  // Caller holds mu_.
+  const std::string& dead_reason(const Task& t) const { return health_[t.target].dead; }
+
+  // Caller holds mu_.
   Verdict classify(const Task& t, const aws::AwsError& e) const {
     if (t.type != TaskType::list_page && is_not_found(e)) return Verdict::vanished;
-    if (retryable(e) && t.round < opts_.extra_rounds) return Verdict::retry;
+    if (retryable(e) && t.round < opts_.extra_rounds && dead_reason(t).empty()) return Verdict::retry;
     return Verdict::failed;
   }
 
   void run_task(Task& t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (const std::string& why = dead_reason(t); !why.empty()) return fail_unread(t, why);
+    }
     switch (t.type) {
       case TaskType::list_page: return list_page(t);
       case TaskType::describe: return describe(t);
@@ -258,18 +320,47 @@ class Collector {
     if (list != page.end() && list->is_array()) {
       for (const auto& s : *list) add_item(t, s);
     }
+    Chain& chain = chains_[t.chain];
+    ++chain.pages;
     auto next = page.find("NextToken");
-    if (next != page.end() && next->is_string() && !next->get<std::string>().empty() &&
-        next->get<std::string>() != t.token) {
-      Task more;
-      more.type = TaskType::list_page;
-      more.target = t.target;
-      more.kind = t.kind;
-      more.token = next->get<std::string>();
-      push_ready(std::move(more), /*front=*/true);
-    } else {
+    if (next == page.end() || !next->is_string() || next->get<std::string>().empty()) {
       --lists_outstanding_;
+      return;
     }
+    const std::string token = next->get<std::string>();
+    if (!chain.tokens.insert(token).second) {
+      list_failures_.push_back({targets_[t.target].region, k.kind,
+                                aws::repeated_token_error(op, static_cast<size_t>(chain.pages)).message});
+      --lists_outstanding_;
+      return;
+    }
+    if (chain.pages >= kMaxPages) {
+      list_failures_.push_back({targets_[t.target].region, k.kind,
+                                op + ": more than " + std::to_string(kMaxPages) + " pages"});
+      --lists_outstanding_;
+      return;
+    }
+    Task more;
+    more.type = TaskType::list_page;
+    more.target = t.target;
+    more.kind = t.kind;
+    more.chain = t.chain;
+    more.token = token;
+    push_ready(std::move(more), /*front=*/true);
+  }
+
+  // Caller holds mu_. A task of a region given up: a list fails, a
+  // resource is unreadable.
+  void fail_unread(const Task& t, const std::string& why) {
+    if (t.type == TaskType::list_page) {
+      list_failures_.push_back(
+          {targets_[t.target].region, t.kind->kind, std::string(t.kind->list_operation) + ": " + why});
+      --lists_outstanding_;
+      return;
+    }
+    Item& item = items_[t.item];
+    if (item.error.empty() && !item.vanished) item.error = why;
+    settle(item);
   }
 
   // Caller holds mu_.
@@ -346,7 +437,10 @@ class Collector {
       tags = item.tags.is_array() ? item.tags : nlohmann::json::array();
     }
     std::optional<aws::AwsError> failed;
-    for (int page = 0; page < 10000; ++page) {
+    std::string broken;  // a pagination that cycles or does not end
+    std::set<std::string> seen;
+    if (!token.empty()) seen.insert(token);
+    for (int page = 1;; ++page) {
       nlohmann::json body = {{"ResourceArn", arn}, {"MaxResults", 100}};
       if (!token.empty()) body["NextToken"] = token;
       aws::CallOutcome out = call(t, "ListTags", body);
@@ -358,18 +452,27 @@ class Collector {
         for (auto& tag : *it) tags.push_back(std::move(tag));
       }
       auto next = out.value->find("NextToken");
-      if (next == out.value->end() || !next->is_string() || next->get<std::string>().empty() ||
-          next->get<std::string>() == token) {
+      if (next == out.value->end() || !next->is_string() || next->get<std::string>().empty()) {
         token.clear();
         break;
       }
       token = next->get<std::string>();
+      if (!seen.insert(token).second) {
+        broken = aws::repeated_token_error("ListTags", static_cast<size_t>(page)).message;
+        break;
+      }
+      if (page >= kMaxPages) {
+        broken = "ListTags: more than " + std::to_string(kMaxPages) + " pages";
+        break;
+      }
     }
     std::lock_guard<std::mutex> lock(mu_);
     Item& item = items_[t.item];
     item.tags = std::move(tags);
     item.tags_token = token;
-    if (failed) {
+    if (!broken.empty()) {
+      item.error = broken;
+    } else if (failed) {
       switch (classify(t, *failed)) {
         case Verdict::retry: return requeue(std::move(t));
         case Verdict::vanished: item.vanished = true; break;
@@ -424,6 +527,8 @@ class Collector {
   const Clock::time_point start_;
 
   std::mutex mu_;
+  std::vector<TargetHealth> health_;  // per target
+  std::deque<Chain> chains_;          // per listing
   std::condition_variable cv_;
   std::deque<Task> ready_;
   std::vector<Task> delayed_;

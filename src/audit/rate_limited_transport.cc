@@ -5,8 +5,11 @@
 namespace sageguard::audit {
 
 RateLimitedTransport::RateLimitedTransport(std::shared_ptr<aws::HttpTransport> inner,
-                                           std::shared_ptr<RateLimiter> limiter)
-    : inner_(std::move(inner)), limiter_(std::move(limiter)) {}
+                                           std::shared_ptr<RateLimiter> limiter,
+                                           aws::RetryMode mode)
+    : inner_(std::move(inner)),
+      limiter_(std::move(limiter)),
+      adaptive_(mode == aws::RetryMode::adaptive) {}
 
 aws::HttpOutcome RateLimitedTransport::send(const aws::HttpRequest& request) {
   limiter_->acquire();
@@ -18,7 +21,7 @@ aws::HttpOutcome RateLimitedTransport::send(const aws::HttpRequest& request) {
   }
   const long status = out.response().status;
   if (status >= 200 && status < 300) {
-    limiter_->on_success();
+    if (adaptive_) limiter_->on_success();
   } else if (status >= 500) {
     ++server_errors_;
   } else if (status >= 400) {
@@ -27,7 +30,7 @@ aws::HttpOutcome RateLimitedTransport::send(const aws::HttpRequest& request) {
     const aws::AwsError e = aws::parse_json_error(out.response());
     if (aws::is_throttling_code(e.code) || status == 429) {
       ++throttled_;
-      limiter_->on_throttle();
+      if (adaptive_) limiter_->on_throttle();
     }
   }
   return out;

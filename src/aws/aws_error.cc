@@ -55,7 +55,7 @@ std::string AwsError::describe() const {
 }
 
 Error AwsError::to_error(const std::string& operation) const {
-  return Error::make(ErrorCode::aws, operation.empty() ? describe() : operation + ": " + describe());
+  return Error::make(error_code, operation.empty() ? describe() : operation + ": " + describe());
 }
 
 std::string normalize_error_code(const std::string& type) {
@@ -136,6 +136,11 @@ AwsError from_transport_error(const TransportError& t) {
     case TransportErrorKind::unavailable:
       e.kind = AwsErrorKind::config;
       e.code = "HttpClientUnavailable";
+      break;
+    case TransportErrorKind::too_large:
+      // Not retried: the same request would get the same answer.
+      e.kind = AwsErrorKind::service;
+      e.code = "ResponseTooLarge";
       break;
   }
   e.message = t.message;

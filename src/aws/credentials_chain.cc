@@ -97,7 +97,7 @@ class ChainProvider final : public CredentialsProvider {
     SG_ASSIGN_OR_RETURN(SharedConfig cfg, load_shared_config(env));
     const bool named = !opts_.profile.empty() || !env.get_or("AWS_PROFILE").empty();
     if (named && !cfg.has_profile(profile)) {
-      return Error::make(ErrorCode::aws, "AWS profile '" + profile + "' not found in the shared "
+      return Error::make(ErrorCode::usage, "AWS profile '" + profile + "' not found in the shared "
                                          "config or credentials file");
     }
     {
@@ -140,7 +140,8 @@ class ChainProvider final : public CredentialsProvider {
         return *c;
       }
     }
-    return Error::make(ErrorCode::aws,
+    // Missing configuration: exit 2, as a missing region is.
+    return Error::make(ErrorCode::usage,
                        "no AWS credentials found (tried environment variables, profile '" +
                            profile + "', container credentials, instance metadata)");
   }

@@ -19,9 +19,23 @@ namespace sageguard::aws {
 
 namespace {
 
+// Where a response body goes, and how much of it we accept.
+struct BodySink {
+  std::string* body = nullptr;
+  size_t limit = 0;
+  bool over_limit = false;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t bytes = size * n;
+  if (bytes > sink->limit - std::min(sink->limit, sink->body->size())) {
+    // Returning less than we were given makes curl stop with a write error.
+    sink->over_limit = true;
+    return 0;
+  }
+  sink->body->append(data, bytes);
+  return bytes;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -89,10 +103,16 @@ class CurlTransport final : public HttpTransport {
     if (!opts_.ca_bundle.empty()) c.easy_setopt(h, CURLOPT_CAINFO, opts_.ca_bundle.c_str());
     c.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
     c.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
+    // Below 1 byte/s for stall_timeout: curl ends the transfer as timed out.
+    c.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    c.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<long long>(1, opts_.stall_timeout.count())));
     c.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     c.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    BodySink sink{&resp.body, opts_.max_response_bytes, false};
+    // A declared length over the limit ends the transfer before the body.
+    c.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opts_.max_response_bytes));
     c.easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-    c.easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+    c.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     c.easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
     c.easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
     if (req.method == "GET" && req.body.empty()) {
@@ -112,6 +132,13 @@ class CurlTransport final : public HttpTransport {
     c.slist_free_all(hdrs);
     release(h);
     if (rc == CURLE_OK) return resp;
+    if (sink.over_limit || rc == CURLE_FILESIZE_EXCEEDED) {
+      return TransportError{TransportErrorKind::too_large,
+                            "the response body is larger than " +
+                                std::to_string(opts_.max_response_bytes >> 20) +
+                                " MiB (no AWS answer sageguard reads is that large)",
+                            true};
+    }
     return classify(c, rc, connect_us > 0);
   }
 

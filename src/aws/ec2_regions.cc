@@ -37,6 +37,9 @@ Result<std::vector<Ec2Region>> parse_describe_regions(std::string_view text) {
     r.endpoint = item->child_text("regionEndpoint");
     r.opt_in_status = item->child_text("optInStatus");
     if (r.name.empty()) return Error::make(ErrorCode::aws, "DescribeRegions: an item has no regionName");
+    // A listed name becomes a SageMaker host name: one that is not a region
+    // name stops the audit before anything is sent to it.
+    SG_TRY(check_region_name(r.name, "the EC2 DescribeRegions answer"));
     out.push_back(std::move(r));
   }
   return out;
@@ -74,17 +77,18 @@ Result<std::string> resolve_ec2_endpoint(const Env& env, const std::string& expl
 
 namespace {
 
-std::string asked_region(const Ec2RegionsOptions& o, const Env& env) {
-  if (!o.region.empty()) return o.region;
-  auto r = resolve_region(env, "", o.profile);
-  return r.ok() ? *r : "us-east-1";
+// The list is the same from every region of a partition, so with none
+// configured us-east-1 is asked; a configured but invalid one is an error.
+Result<std::string> asked_region(const Ec2RegionsOptions& o, const Env& env) {
+  SG_ASSIGN_OR_RETURN(std::optional<std::string> r, configured_region(env, o.region, o.profile));
+  return r ? *r : std::string("us-east-1");
 }
 
 }  // namespace
 
 Result<std::vector<std::string>> enabled_regions(Ec2RegionsOptions o) {
   const Env& env = o.env != nullptr ? *o.env : process_env();
-  o.region = asked_region(o, env);
+  SG_ASSIGN_OR_RETURN(o.region, asked_region(o, env));
   const std::string region = o.region;
   SG_ASSIGN_OR_RETURN(auto all, describe_regions(std::move(o)));
   std::vector<std::string> names = enabled_region_names(all, region);
@@ -97,7 +101,7 @@ Result<std::vector<std::string>> enabled_regions(Ec2RegionsOptions o) {
 
 Result<std::vector<Ec2Region>> describe_regions(Ec2RegionsOptions o) {
   const Env& env = o.env != nullptr ? *o.env : process_env();
-  const std::string region = asked_region(o, env);
+  SG_ASSIGN_OR_RETURN(const std::string region, asked_region(o, env));
   SG_ASSIGN_OR_RETURN(std::string endpoint, resolve_ec2_endpoint(env, o.endpoint_url, region));
   auto creds_provider = o.credentials;
   if (!creds_provider) {
@@ -107,14 +111,14 @@ Result<std::vector<Ec2Region>> describe_regions(Ec2RegionsOptions o) {
     creds_provider = make_default_credentials_chain(std::move(chain));
   }
   auto transport = o.transport ? o.transport : make_curl_transport(CurlTransportOptions::from_env(env));
-  const RetryConfig retry = RetryConfig::from_env(env);
+  SG_ASSIGN_OR_RETURN(const RetryConfig retry, resolve_retry_config(env, o.profile));
   RetryQuota quota(retry.quota_capacity);
   thread_local std::mt19937_64 rng{std::random_device{}()};
   SigV4Signer signer;
 
   for (int attempt = 1;; ++attempt) {
     auto creds = creds_provider->credentials();
-    if (!creds.ok()) return Error::make(ErrorCode::aws, "DescribeRegions: " + creds.error().message);
+    if (!creds.ok()) return Error::make(creds.error().code, "DescribeRegions: " + creds.error().message);
     HttpRequest req;
     req.method = "POST";
     req.url = endpoint + "/";

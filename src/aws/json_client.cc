@@ -2,7 +2,10 @@
 #include "sageguard/aws/json_client.h"
 
 #include <random>
+#include <set>
 #include <thread>
+
+#include "util/json_depth.h"
 
 namespace sageguard::aws {
 
@@ -45,6 +48,8 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
       out.error.kind = AwsErrorKind::credentials;
       out.error.code = "NoCredentials";
       out.error.message = creds.error().message;
+      // None configured (usage) is exit 2; a source that failed stays exit 3.
+      out.error.error_code = creds.error().code;
       return out;
     }
     HttpRequest req;
@@ -69,14 +74,20 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     HttpOutcome sent = transport_->send(req);
     AwsError err;
     if (sent.ok()) {
+      silent_attempts_.store(0);
       const HttpResponse& resp = sent.response();
       if (config_.trace) trace(format_response_trace(resp, secrets));
       if (resp.status >= 200 && resp.status < 300) {
-        auto j = resp.body.empty() ? nlohmann::json::object()
-                                   : nlohmann::json::parse(resp.body, nullptr, false);
-        if (j.is_discarded()) {
+        // Every later walk over the answer (copies, comparisons, dumps, the
+        // audit's views) recurses once per level: refuse what the document
+        // readers would refuse before any of them sees it.
+        const bool too_deep = json_nesting_exceeds(resp.body);
+        auto j = resp.body.empty() || too_deep ? nlohmann::json::object()
+                                               : nlohmann::json::parse(resp.body, nullptr, false);
+        if (too_deep || j.is_discarded()) {
           err.code = "InvalidResponse";
-          err.message = "response is not JSON";
+          err.message = too_deep ? "response nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                                 : "response is not JSON";
           err.http_status = resp.status;
           err.request_id = resp.header("x-amzn-RequestId").value_or("");
           out.error = err;
@@ -90,6 +101,7 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     } else {
       err = from_transport_error(sent.error());
       if (config_.trace) trace("< transport error: " + err.describe() + "\n");
+      if (err.kind == AwsErrorKind::connection || err.kind == AwsErrorKind::timeout) ++silent_attempts_;
     }
     if (err.maybe_applied) out.earlier_attempt_ambiguous = true;
     out.error = err;
@@ -97,10 +109,12 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
       if (err.retryable) out.error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
       return out;
     }
+    if (endpoint_silent()) return give_up_silent(out);
     const int cost = err.kind == AwsErrorKind::timeout ? config_.retry.timeout_retry_cost
                                                        : config_.retry.retry_cost;
     if (!quota_.acquire(cost)) {
       out.error.message += " (retry quota exhausted)";
+      out.quota_exhausted = true;
       return out;
     }
     last_retry_cost = cost;
@@ -110,7 +124,26 @@ CallOutcome JsonClient::call_detailed(const std::string& operation, const nlohma
     } else {
       std::this_thread::sleep_for(delay);
     }
+    // Other calls may have found the endpoint gone meanwhile.
+    if (endpoint_silent()) return give_up_silent(out);
   }
+}
+
+bool JsonClient::endpoint_silent() const {
+  return config_.max_silent_attempts > 0 && silent_attempts_.load() >= config_.max_silent_attempts;
+}
+
+CallOutcome& JsonClient::give_up_silent(CallOutcome& out) const {
+  out.error.message += " (not retried: the last " + std::to_string(silent_attempts_.load()) +
+                       " attempts of this client got no answer)";
+  out.quota_exhausted = true;
+  return out;
+}
+
+Status JsonClient::check_credentials() {
+  auto creds = credentials_->credentials();
+  if (!creds.ok()) return creds.error();
+  return Status::success();
 }
 
 Result<nlohmann::json> JsonClient::call(const std::string& operation, const nlohmann::json& body) {
@@ -123,21 +156,24 @@ Result<std::vector<nlohmann::json>> JsonClient::paginate(const std::string& oper
                                                          nlohmann::json body, std::size_t max_pages) {
   if (body.is_null()) body = nlohmann::json::object();
   std::vector<nlohmann::json> pages;
-  std::string previous;
+  std::set<std::string> seen;
   while (pages.size() < max_pages) {
     SG_ASSIGN_OR_RETURN(nlohmann::json page, call(operation, body));
     std::string next;
     if (page.contains("NextToken") && page["NextToken"].is_string()) next = page["NextToken"].get<std::string>();
     pages.push_back(std::move(page));
     if (next.empty()) return pages;
-    // A service echoing the same token would loop forever.
-    if (next == previous) {
-      return Error::make(ErrorCode::aws, operation + ": the service returned the same NextToken twice");
-    }
-    previous = next;
+    // A token seen before (A, B, A, B as well as A, A) would loop forever.
+    if (!seen.insert(next).second) return repeated_token_error(operation, pages.size());
     body["NextToken"] = next;
   }
   return Error::make(ErrorCode::aws, operation + ": more than " + std::to_string(max_pages) + " pages");
+}
+
+Error repeated_token_error(const std::string& operation, std::size_t page) {
+  return Error::make(ErrorCode::aws, operation + ": page " + std::to_string(page) +
+                                         " returned a NextToken an earlier page returned: the "
+                                         "pagination cycles, so the listing was stopped");
 }
 
 Result<nlohmann::json> JsonClient::list_all(const std::string& operation, nlohmann::json body,

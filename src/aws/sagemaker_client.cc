@@ -18,7 +18,7 @@ Result<std::unique_ptr<JsonClient>> make_sagemaker_client(SageMakerClientOptions
   JsonClientConfig cfg;
   cfg.region = region;
   cfg.endpoint = endpoint;
-  cfg.retry = RetryConfig::from_env(env);
+  SG_ASSIGN_OR_RETURN(cfg.retry, resolve_retry_config(env, o.profile));
   cfg.trace = std::move(o.trace);
   cfg.sleeper = std::move(o.sleeper);
   cfg.random = std::move(o.random);

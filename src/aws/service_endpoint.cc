@@ -1,6 +1,7 @@
 #include "sageguard/aws/service_endpoint.h"
 
 #include "sageguard/aws/http_transport.h"
+#include "sageguard/aws/shared_config.h"
 
 namespace sageguard::aws {
 
@@ -15,8 +16,10 @@ Result<std::string> resolve_service_endpoint(const Env& env, const std::string& 
   }
   if (url.empty()) {
     if (region.empty()) {
-      return Error::make(ErrorCode::aws, std::string("no AWS region for the ") + service.service + " endpoint");
+      return Error::make(ErrorCode::usage, std::string("no AWS region for the ") + service.service + " endpoint");
     }
+    // Checked again here, whatever the caller did: the region becomes the host.
+    SG_TRY(check_region_name(region, std::string("the ") + service.service + " endpoint's region"));
     return "https://" + std::string(service.host_prefix) + "." + region + ".amazonaws.com";
   }
   auto parts = parse_url(url);

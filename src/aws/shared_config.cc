@@ -6,6 +6,8 @@
 #include <system_error>
 #include <filesystem>
 
+#include "util/strings.h"
+
 namespace sageguard::aws {
 
 namespace {
@@ -27,7 +29,7 @@ Result<std::string> read_optional_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::string();
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::make(ErrorCode::aws, "cannot read AWS file " + path);
+  if (!in) return Error::make(ErrorCode::io, "cannot read AWS file " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -105,20 +107,57 @@ std::string resolve_profile_name(const Env& env, const std::string& explicit_pro
   return env.get_or("AWS_PROFILE", "default");
 }
 
-Result<std::string> resolve_region(const Env& env, const std::string& explicit_region,
-                                   const std::string& explicit_profile) {
-  if (!explicit_region.empty()) return explicit_region;
-  if (auto r = env.get_or("AWS_REGION"); !r.empty()) return r;
-  if (auto r = env.get_or("AWS_DEFAULT_REGION"); !r.empty()) return r;
+bool is_valid_region_name(std::string_view region) {
+  if (region.empty() || region.size() > 63) return false;
+  if (region.front() == '-' || region.back() == '-') return false;
+  bool all_digits = true;
+  for (char c : region) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!digit && !letter && c != '-') return false;
+    all_digits = all_digits && digit;
+  }
+  return !all_digits;
+}
+
+Status check_region_name(std::string_view region, std::string_view source) {
+  if (is_valid_region_name(region)) return Status::success();
+  return Error::make(ErrorCode::usage,
+                     "invalid AWS region '" + terminal_safe(region) + "' (from " +
+                         std::string(source) +
+                         "): a region name is 1 to 63 letters, digits and hyphens, such as "
+                         "us-east-1");
+}
+
+Result<std::optional<std::string>> configured_region(const Env& env,
+                                                     const std::string& explicit_region,
+                                                     const std::string& explicit_profile) {
+  auto checked = [](const std::string& r, const std::string& source) -> Result<std::optional<std::string>> {
+    SG_TRY(check_region_name(r, source));
+    return std::optional<std::string>(r);
+  };
+  if (!explicit_region.empty()) return checked(explicit_region, "--region");
+  if (auto r = env.get_or("AWS_REGION"); !r.empty()) return checked(r, "AWS_REGION");
+  if (auto r = env.get_or("AWS_DEFAULT_REGION"); !r.empty()) return checked(r, "AWS_DEFAULT_REGION");
   SG_ASSIGN_OR_RETURN(SharedConfig cfg, load_shared_config(env));
-  std::string profile = resolve_profile_name(env, explicit_profile);
+  const std::string profile = resolve_profile_name(env, explicit_profile);
   auto settings = cfg.profile(profile);
   if (auto it = settings.find("region"); it != settings.end() && !it->second.empty()) {
-    return it->second;
+    return checked(it->second, "`region` in profile '" + terminal_safe(profile) + "'");
   }
-  return Error::make(ErrorCode::aws,
+  return std::optional<std::string>();
+}
+
+Result<std::string> resolve_region(const Env& env, const std::string& explicit_region,
+                                   const std::string& explicit_profile) {
+  SG_ASSIGN_OR_RETURN(std::optional<std::string> region,
+                      configured_region(env, explicit_region, explicit_profile));
+  if (region) return *region;
+  // Missing configuration, not a failed AWS call: exit 2, like a bad flag.
+  return Error::make(ErrorCode::usage,
                      "no AWS region: pass --region or set AWS_REGION, AWS_DEFAULT_REGION or "
-                     "`region` in profile '" + profile + "'");
+                     "`region` in profile '" +
+                         terminal_safe(resolve_profile_name(env, explicit_profile)) + "'");
 }
 
 }  // namespace sageguard::aws

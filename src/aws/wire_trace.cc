@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_depth.h"
+
 namespace sageguard::aws {
 
 namespace {
@@ -95,6 +97,13 @@ std::string redact_form_fields(const std::string& body) {
 
 std::string render_body(const std::string& body) {
   if (body.empty()) return body;
+  // redact_json and dump recurse once per level: a hostile answer nested
+  // thousands deep would overflow the stack. Such a body is not shown at
+  // all (shown raw, a secret under a sensitive member name would escape).
+  if (json_nesting_exceeds(body)) {
+    return "<" + std::to_string(body.size()) + " bytes not shown: JSON nested deeper than " +
+           std::to_string(kMaxJsonDepth) + " levels>\n";
+  }
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded()) {
     const auto first = body.find_first_not_of(" \t\r\n");

@@ -19,6 +19,7 @@
 #include "sageguard/audit/rate_limited_transport.h"
 #include "sageguard/aws/ec2_regions.h"
 #include "sageguard/aws/env.h"
+#include "sageguard/aws/retry_strategy.h"
 #include "sageguard/cost/price_table.h"
 #include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/audit_html.h"
@@ -189,6 +190,10 @@ int run_audit(Io& io, const AuditFlags& f) {
     };
   }
 
+  // The SDKs' retry mode: standard unless AWS_RETRY_MODE / `retry_mode`
+  // says adaptive, which alone lets throttling cut the request rate.
+  auto retry = aws::resolve_retry_config(aws::process_env(), f.profile);
+  if (!retry.ok()) return report_error(io, retry.error());
   audit::RateLimiterConfig rl;
   rl.max_tps = f.max_tps;
   auto limiter = std::make_shared<audit::RateLimiter>(rl);
@@ -196,7 +201,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   // One pooled connection per worker, so none is closed and reopened.
   curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
   auto transport = std::make_shared<audit::RateLimitedTransport>(
-      aws::make_curl_transport(std::move(curl_options)), limiter);
+      aws::make_curl_transport(std::move(curl_options)), limiter, retry->mode);
   if (all_regions) {
     auto enabled = enabled_regions(f, transport, io);
     if (!enabled.ok()) return report_error(io, enabled.error());
@@ -209,6 +214,11 @@ int run_audit(Io& io, const AuditFlags& f) {
     if (!c.ok()) return report_error(io, c.error());
     targets.push_back({(*c)->config().region, c->get()});
     clients.push_back(std::move(*c));
+  }
+  // Credentials that are not configured at all are a set-up error (exit 2),
+  // not a resource after resource failing to be read.
+  if (!clients.empty()) {
+    if (Status s = clients.front()->check_credentials(); !s.ok()) return report_error(io, s.error());
   }
 
   const bool show_progress = f.progress && !f.debug && ::isatty(STDERR_FILENO) == 1;
@@ -256,8 +266,8 @@ int run_audit(Io& io, const AuditFlags& f) {
     io.err << "sageguard: error: " << terminal_safe(l.error) << "\n";  // server text
   }
   if (result->incomplete()) {
-    io.err << fmt::format("sageguard: error: audit incomplete: {} resource(s) unreadable, {} list "
-                          "call(s) failed\n",
+    io.err << fmt::format("sageguard: error: audit incomplete (the report is partial): {} "
+                          "resource(s) unreadable, {} list call(s) failed\n",
                           result->unreadable, result->list_failures);
     return 3;
   }

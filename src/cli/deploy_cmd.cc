@@ -1,6 +1,7 @@
 // `sageguard deploy`: model, endpoint config and endpoint from a finished
 // training job, carrying its tags, each request gated by the policy before
-// anything is created; --dry-run prints the three requests.
+// anything is created; --dry-run prints the three requests, and with
+// --from-describe plans them from a recorded DescribeTrainingJob without AWS.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -9,7 +10,9 @@
 
 #include "cli/aws_options.h"
 #include "cli/common.h"
+#include "sageguard/document.h"
 #include "sageguard/launch/deploy.h"
+#include "sageguard/launch/value_json.h"
 #include "sageguard/launch/job_watch.h"
 #include "sageguard/report/check_report.h"
 
@@ -27,8 +30,30 @@ struct DeployFlags {
   bool no_fix = false;
   bool dry_run = false;
   bool wait = false;
+  std::optional<std::string> from_describe;
   AwsFlags aws;
 };
+
+// A recorded DescribeTrainingJob (`aws sagemaker describe-training-job`
+// output, JSON or YAML) and the tags it carries, if any: Describe* answers
+// have none, so a `Tags` array added to the record is used when present.
+Result<std::pair<nlohmann::json, launch::TagList>> read_recorded_job(const std::string& path) {
+  SG_ASSIGN_OR_RETURN(auto doc, load_document(path));
+  const Value& root = doc->root();
+  const Value* name = root.is_object() ? root.find("TrainingJobName") : nullptr;
+  if (name == nullptr || !name->is_string() || name->as_string().empty()) {
+    const LineCol at = doc->locate(root.offset());
+    Error e = Error::at(ErrorCode::input, path, at.line, at.column,
+                        "not a DescribeTrainingJob response: no TrainingJobName (record one with "
+                        "`aws sagemaker describe-training-job --training-job-name NAME`)");
+    e.source_line = std::string(doc->line_text(at.line));
+    return e;
+  }
+  nlohmann::json job = launch::to_json(root);
+  launch::TagList tags;
+  if (auto it = job.find("Tags"); it != job.end()) tags = launch::tags_from_json(*it);
+  return std::make_pair(std::move(job), std::move(tags));
+}
 
 int run_deploy(Io& io, const DeployFlags& f) {
   auto policy = load_effective_policy(f.policy);
@@ -36,8 +61,16 @@ int run_deploy(Io& io, const DeployFlags& f) {
   if (f.instance_count < 1) {
     return report_error(io, Error::make(ErrorCode::usage, "--instance-count must be at least 1"));
   }
-  auto client = make_client(f.aws, io);
-  if (!client.ok()) return report_error(io, client.error());
+  if (f.from_describe && !f.dry_run) {
+    return report_error(io, Error::make(ErrorCode::usage,
+                                        "--from-describe only plans: add --dry-run (a deployment "
+                                        "reads the training job from SageMaker itself)"));
+  }
+  if (!f.from_describe && f.training_job.empty()) {
+    return report_error(io, Error::make(ErrorCode::usage,
+                                        "--training-job is required (or --dry-run "
+                                        "--from-describe FILE)"));
+  }
 
   launch::DeployRequest req;
   req.training_job = f.training_job;
@@ -48,8 +81,33 @@ int run_deploy(Io& io, const DeployFlags& f) {
   req.image = f.image;
   req.fix = f.no_fix ? launch::FixMode::skip : launch::FixMode::apply;
 
-  auto plan = launch::describe_and_plan(req, *policy, **client);
-  if (!plan.ok()) return report_error(io, plan.error());
+  std::unique_ptr<aws::JsonClient> client;
+  Result<launch::DeployPlan> plan = Error::make(ErrorCode::internal, "no plan");
+  if (f.from_describe) {
+    // No client at all: no region, credentials or network needed.
+    auto recorded = read_recorded_job(*f.from_describe);
+    if (!recorded.ok()) return report_error(io, recorded.error());
+    const std::string recorded_name = recorded->first.value("TrainingJobName", std::string());
+    if (!f.training_job.empty() && f.training_job != recorded_name) {
+      return report_error(io, Error::make(ErrorCode::usage,
+                                          "--training-job '" + f.training_job + "' but " +
+                                              *f.from_describe + " records training job '" +
+                                              recorded_name + "'"));
+    }
+    req.training_job = recorded_name;
+    plan = launch::plan_deployment(recorded->first, recorded->second, req, *policy);
+    if (!plan.ok()) {
+      Error e = plan.error();
+      if (e.file.empty() && e.code == ErrorCode::input) e.file = *f.from_describe;
+      return report_error(io, e);
+    }
+  } else {
+    auto c = make_client(f.aws, io);
+    if (!c.ok()) return report_error(io, c.error());
+    client = std::move(c).value();
+    plan = launch::describe_and_plan(req, *policy, *client);
+    if (!plan.ok()) return report_error(io, plan.error());
+  }
   for (const auto* g : {&plan->model, &plan->endpoint_config, &plan->endpoint}) {
     for (const auto& c : g->changes) {
       io.err << fmt::format("fixed (in memory): {}:{}: {}: {}\n", c.file, c.line, c.rule, c.what);
@@ -71,7 +129,7 @@ int run_deploy(Io& io, const DeployFlags& f) {
     io.err << "dry run: nothing was created\n";
     return 0;
   }
-  auto out = launch::submit_deployment(std::move(plan).value(), **client);
+  auto out = launch::submit_deployment(std::move(plan).value(), *client);
   if (!out.ok()) return report_error(io, out.error());
   io.out << fmt::format("created model {}\ncreated endpoint config {}\ncreated endpoint {}\n  arn: {}\n",
                         out->plan.model.name, out->plan.endpoint_config.name,
@@ -85,7 +143,7 @@ int run_deploy(Io& io, const DeployFlags& f) {
     if (st != last) io.err << fmt::format("{}  {}\n", out->plan.endpoint.name, st);
     last = st;
   };
-  auto w = launch::wait_for_endpoint(**client, out->plan.endpoint.name, wo);
+  auto w = launch::wait_for_endpoint(*client, out->plan.endpoint.name, wo);
   if (!w.ok()) return report_error(io, w.error());
   if (w->end != launch::WatchEnd::completed) {
     std::string reason = w->last.value("FailureReason", std::string());
@@ -105,8 +163,8 @@ Command deploy_command() {
             auto f = std::make_shared<DeployFlags>();
             sub.add_option("--policy", f->policy, "Policy file (default: $SAGEGUARD_POLICY, "
                                                   "./sageguard.yaml, built-in)");
-            sub.add_option("--training-job", f->training_job, "The Completed training job")
-                ->required();
+            sub.add_option("--training-job", f->training_job,
+                           "The Completed training job (required unless --from-describe)");
             sub.add_option("--endpoint-name", f->endpoint_name,
                            "Endpoint name (default: the training job's name)");
             sub.add_option("--instance-type", f->instance_type,
@@ -117,6 +175,9 @@ Command deploy_command() {
                            "Inference image (default: the job's training image)");
             sub.add_flag("--no-fix", f->no_fix, "Do not fill in policy defaults before checking");
             sub.add_flag("--dry-run", f->dry_run, "Print the three requests; create nothing");
+            sub.add_option("--from-describe", f->from_describe,
+                           "With --dry-run: plan from a recorded DescribeTrainingJob (JSON or "
+                           "YAML; a Tags array in it is used) instead of reading it from AWS");
             sub.add_flag("--wait", f->wait, "Wait until the endpoint is InService or Failed");
             add_aws_flags(sub, f->aws);
             return [f](Io& io) { return run_deploy(io, *f); };

@@ -146,9 +146,10 @@ int run_launch(Io& io, const LaunchFlags& f) {
   std::unique_ptr<aws::JsonClient> client;
   if (f.dry_run) {
     // A dry run sends nothing and must work without credentials; the region
-    // only picks prices.
-    auto region = aws::resolve_region(aws::process_env(), f.aws.region, f.aws.profile);
-    req.region = region.ok() ? *region : "us-east-1";
+    // only picks prices (us-east-1 when none is set; an invalid one is an error).
+    auto region = aws::configured_region(aws::process_env(), f.aws.region, f.aws.profile);
+    if (!region.ok()) return report_error(io, region.error());
+    req.region = region->value_or("us-east-1");
   } else {
     auto c = make_client(f.aws, io);
     if (!c.ok()) return report_error(io, c.error());

@@ -18,6 +18,7 @@
 
 #include "cur_paths.h"
 #include "sageguard/cost/cur_reader.h"
+#include "util/json_depth.h"
 
 namespace sageguard::cost {
 namespace fs = std::filesystem;
@@ -58,6 +59,11 @@ Result<nlohmann::json> read_manifest(const fs::path& manifest) {
   if (!in) return Error::at(ErrorCode::io, manifest.string(), 0, 0, "cannot read manifest");
   std::stringstream ss;
   ss << in.rdbuf();
+  // nlohmann's copies and dumps recurse per level: bounded as our readers are.
+  if (json_nesting_exceeds(ss.view())) {
+    return Error::at(ErrorCode::input, manifest.string(), 0, 0,
+                     "manifest nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   nlohmann::json m = nlohmann::json::parse(ss.str(), nullptr, false);
   if (m.is_discarded() || !m.is_object()) {
     return Error::at(ErrorCode::input, manifest.string(), 0, 0, "manifest is not a JSON object");

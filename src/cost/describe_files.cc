@@ -11,6 +11,7 @@
 
 #include "sageguard/cost/job_cost.h"
 #include "util/files.h"
+#include "util/json_depth.h"
 
 namespace sageguard::cost {
 namespace {
@@ -50,6 +51,12 @@ Status read_file(const std::string& path, Loaded& out) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
+  // The records are copied and walked later, recursively: a text nested
+  // deeper than our document readers accept is refused here.
+  if (json_nesting_exceeds(text)) {
+    return Error::at(ErrorCode::input, path, 0, 0,
+                     "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   json whole = json::parse(text, nullptr, false);
   if (!whole.is_discarded()) {
     add_value(std::move(whole), path, out);

@@ -1,7 +1,9 @@
 """`sageguard deploy` against moto_server with SigV4 checking on: from a job
 launched through sageguard, the model, endpoint config and endpoint are
 created carrying the job's tags; --dry-run prints the three requests and
-creates nothing; a deployment the policy refuses creates nothing."""
+creates nothing, and with --from-describe plans the same from a recorded
+DescribeTrainingJob with no AWS configuration at all; a missing region is
+exit 2; a deployment the policy refuses creates nothing."""
 import json
 import os
 import sys
@@ -41,6 +43,32 @@ def main():
         check(plan["CreateEndpoint"]["EndpointName"] == "dp-dry", "endpoint name flag ignored")
         check(created(moto) == ([], [], []), "dry run created something")
 
+        # --from-describe: the recorded answer (with the job's tags added, as
+        # a Describe* carries none) gives the same plan with no region, no
+        # credentials and no endpoint.
+        record = {k: v for k, v in job.items() if k != "ResponseMetadata"}
+        record["Tags"] = [{"Key": k, "Value": v} for k, v in job_tags.items()]
+        recorded = ws.write("dp-job.describe.json", json.dumps(record, default=str, indent=2))
+        bare = {k: v for k, v in ws.env.items() if not k.startswith("AWS_")}
+        bare.update(AWS_CONFIG_FILE=os.path.join(ws.dir, "none"),
+                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(ws.dir, "none"),
+                    AWS_EC2_METADATA_DISABLED="true")
+        rc, offline, err = ws.sg("deploy", "--policy", ws.policy, "--dry-run", "--from-describe", recorded,
+                                 "--endpoint-name", "dp-dry", env=bare)
+        check(rc == 0, f"deploy --dry-run --from-describe failed ({rc}): {err}")
+        check(json.loads(offline) == plan, f"offline plan differs:\n{offline}\nvs\n{out}")
+        rc, _, err = ws.sg("deploy", "--policy", ws.policy, "--from-describe", recorded, env=bare)
+        check(rc == 2 and "--dry-run" in err, f"--from-describe without --dry-run: {rc} {err}")
+        not_a_job = ws.write("not-a-job.json", '{"ModelName": "m"}')
+        rc, _, err = ws.sg("deploy", "--policy", ws.policy, "--dry-run", "--from-describe", not_a_job, env=bare)
+        check(rc == 2 and "not-a-job.json:1:1" in err, f"not a DescribeTrainingJob: {rc} {err}")
+        # Without --from-describe the job is read from AWS: no region is a
+        # set-up error (exit 2), not a failed AWS call (3).
+        rc, _, err = ws.sg("deploy", "--policy", ws.policy, "--dry-run", "--training-job", "dp-job",
+                           env=dict(bare, AWS_ACCESS_KEY_ID="AKIDX", AWS_SECRET_ACCESS_KEY="x"))
+        check(rc == 2 and "no AWS region" in err, f"deploy without a region: {rc} {err}")
+        check(created(moto) == ([], [], []), "an offline plan created something")
+
         # Refused: the policy wants a tag the job lacks and has no default for.
         strict = ws.write("strict.yaml", POLICY.replace('required: [Project, "Cost Center", Contact]',
                                                          'required: [Project, "Cost Center", Contact, Sponsor]'))
@@ -66,7 +94,7 @@ def main():
         for arn in (model["ModelArn"], config["EndpointConfigArn"], endpoint["EndpointArn"]):
             tags = tags_of(moto, arn)
             check(tags == job_tags, f"{arn} tags {tags} != job tags {job_tags}")
-        print("deploy: dry-run, refusal, model/config/endpoint with the job's tags ok")
+        print("deploy: dry-run (also offline), refusal, model/config/endpoint with the job's tags ok")
     finally:
         ws.close()
         moto.stop()

@@ -183,7 +183,8 @@ def main():
         check("lt-profile" in job_names(moto), "profile launch did not create the job")
         rc, out, err = ws.launch(ws.write("prof2.json", compliant_spec("lt-noprofile")), "--profile", "nobody",
                                  env=file_env)
-        check(rc == 3 and "lt-noprofile" not in job_names(moto), f"unknown profile: {rc} {err}")
+        # A profile that does not exist is missing configuration: exit 2.
+        check(rc == 2 and "lt-noprofile" not in job_names(moto), f"unknown profile: {rc} {err}")
 
         # 6. --unique-name: <base>-<UTC timestamp>, <= 63 characters.
         rc, out, err = ws.launch(ws.write("uniq.json", compliant_spec("lt-base")), "--unique-name")

@@ -3,7 +3,9 @@
 // worker threads. Every listed resource ends up exactly once in the
 // Inventory: described, vanished (deleted between list and describe) or
 // unreadable (still failing after the client's retries and our extra
-// rounds). collect_inventory is thread-safe; the clients must be too.
+// rounds, or not read because its region's endpoint stopped answering).
+// Listings are bounded and stop at a repeated NextToken (a list failure).
+// collect_inventory is thread-safe; the clients must be too.
 #pragma once
 
 #include <chrono>
@@ -48,6 +50,11 @@ struct CollectOptions {
   // round_backoff x round (the rate limiter meanwhile slows down).
   int extra_rounds = 4;
   std::chrono::milliseconds round_backoff{1000};
+  // A region is given up when this many calls in a row got no HTTP answer
+  // (connection refused or broken, timeouts), each after the attempts its
+  // client's retry quota allowed: what it had not read yet is reported
+  // unreadable at once. An endpoint that answers now and then is kept.
+  int dead_after = 16;
   // Called from worker threads (serialised), at most every progress_interval.
   std::function<void(const CollectProgress&)> progress;
   std::chrono::milliseconds progress_interval{200};

@@ -1,7 +1,9 @@
 // An HttpTransport decorator that sends every request (retries included)
-// through a shared RateLimiter and tells it about throttling answers, so the
-// audit's request rate stays under --max-tps and backs off when the service
-// pushes back. Counts what it saw. Thread-safe.
+// through a shared RateLimiter, so the audit's request rate stays under
+// --max-tps. In the adaptive retry mode it also tells the limiter about
+// throttling answers, which cut the rate; in the standard mode (the default)
+// a throttle is only retried, never a reason to slow everyone down. Counts
+// what it saw. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 
 #include "sageguard/audit/rate_limiter.h"
 #include "sageguard/aws/http_transport.h"
+#include "sageguard/aws/retry_strategy.h"
 
 namespace sageguard::audit {
 
@@ -23,7 +26,7 @@ struct TransportCounters {
 class RateLimitedTransport : public aws::HttpTransport {
  public:
   RateLimitedTransport(std::shared_ptr<aws::HttpTransport> inner,
-                       std::shared_ptr<RateLimiter> limiter);
+                       std::shared_ptr<RateLimiter> limiter, aws::RetryMode mode);
 
   aws::HttpOutcome send(const aws::HttpRequest& request) override;
   TransportCounters counters() const;
@@ -31,6 +34,7 @@ class RateLimitedTransport : public aws::HttpTransport {
  private:
   std::shared_ptr<aws::HttpTransport> inner_;
   std::shared_ptr<RateLimiter> limiter_;
+  const bool adaptive_;
   std::atomic<uint64_t> requests_{0}, throttled_{0}, server_errors_{0}, broken_{0};
 };
 

@@ -4,8 +4,9 @@
 // floor(max_tps) releases. The service counts a request when it arrives,
 // which is later than our release by a varying delay; as long as that delay
 // varies by less than delivery_jitter, no one-second window *at the service*
-// holds more than max_tps requests either. The rate adapts: cut when the
-// service throttles, then recovering slowly. Thread-safe.
+// holds more than max_tps requests either. The rate can adapt: cut when the
+// service throttles, then recovering slowly (RateLimitedTransport does so in
+// the adaptive retry mode only). Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -28,10 +28,14 @@ struct AwsError {
   bool retryable = false;
   // The request may have reached the service (so a create may have happened).
   bool maybe_applied = false;
+  // What to_error() reports: aws (exit 3) for failed calls; a credentials
+  // failure that is missing configuration keeps the provider's code (usage,
+  // exit 2).
+  ErrorCode error_code = ErrorCode::aws;
 
   // "ThrottlingException: Rate exceeded (HTTP 400, request id abc)".
   std::string describe() const;
-  // An Error with ErrorCode::aws whose message starts with "<operation>: ".
+  // An Error with `error_code` whose message starts with "<operation>: ".
   Error to_error(const std::string& operation) const;
 };
 

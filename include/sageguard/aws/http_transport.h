@@ -45,6 +45,7 @@ enum class TransportErrorKind {
   invalid,     // malformed URL or other request problem
   tls,         // certificate or handshake failure
   unavailable, // the HTTP library (libcurl, loaded on first use) is missing or too old
+  too_large,   // the response body exceeded the transport's limit (not kept)
 };
 
 struct TransportError {
@@ -79,6 +80,11 @@ class HttpTransport {
 struct CurlTransportOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{60000};
+  // An attempt during which nothing arrives for this long (a server that
+  // went away without closing the connection) ends as a timeout, so retries
+  // and the retry quota can act well before total_timeout. SageMaker
+  // answers its calls within a few seconds.
+  std::chrono::seconds stall_timeout{10};
   std::string ca_bundle;  // AWS_CA_BUNDLE; empty = system store
   // Hosts besides loopback that may be reached over plain http (the metadata
   // services at 169.254.169.254 and 169.254.170.2 only speak http).
@@ -86,6 +92,10 @@ struct CurlTransportOptions {
   // Idle easy handles (each keeps its keep-alive connection) the pool holds;
   // a caller with more threads in flight raises it so connections are reused.
   size_t max_idle_handles = 32;
+  // Response bodies larger than this are refused (TransportErrorKind::
+  // too_large) rather than held in memory: SageMaker's largest answers (a
+  // page of 100 summaries, a Describe*) are well under a megabyte.
+  size_t max_response_bytes = size_t{64} << 20;
 
   // Defaults plus AWS_CA_BUNDLE from `env`.
   static CurlTransportOptions from_env(const Env& env);

@@ -4,6 +4,7 @@
 // once: its shared state (signing-key cache, retry quota) is synchronised.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -33,6 +34,11 @@ struct JsonClientConfig {
   RandomSource random;  // empty = a per-thread PRNG
   Clock clock;          // empty = system_clock::now (signing time)
   TraceSink trace;      // empty = no wire trace
+  // After this many attempts in a row (any calls of this client) got no HTTP
+  // answer at all, failed calls are no longer retried until an answer comes:
+  // an endpoint that went away then costs each in-flight call one more
+  // timeout, not its whole retry sequence. 0 = always retry.
+  int max_silent_attempts = 16;
 };
 
 // The full story of one call: value or error, and how many attempts it took.
@@ -44,6 +50,10 @@ struct CallOutcome {
   // broken connection or 5xx), so a create that now fails with ResourceInUse
   // may have been ours.
   bool earlier_attempt_ambiguous = false;
+  // A retryable failure was not retried because the client's retry quota
+  // was used up, or its endpoint stopped answering (max_silent_attempts):
+  // many calls are failing at once.
+  bool quota_exhausted = false;
   bool ok() const { return value.has_value(); }
   Result<nlohmann::json> to_result(const std::string& operation) const;
 };
@@ -78,6 +88,8 @@ class JsonClient {
   CallOutcome call_detailed(const std::string& operation, const nlohmann::json& body);
 
   // Follows NextToken until the last page (at most `max_pages`); every page.
+  // A NextToken that an earlier page already returned is an error
+  // (repeated_token_error), as is a page beyond `max_pages`.
   Result<std::vector<nlohmann::json>> paginate(const std::string& operation, nlohmann::json body,
                                                std::size_t max_pages = 10000);
   // The concatenation of the `list_key` arrays of every page.
@@ -88,19 +100,31 @@ class JsonClient {
   // describe the resource and accept it if it matches the request.
   Result<CreateResult> create_idempotent(const IdempotentCreate& spec);
 
+  // Asks the credentials provider (which caches) before any call: the
+  // provider's error when no request could be signed, with its code (usage
+  // for credentials that are not configured at all).
+  Status check_credentials();
+
   int retry_quota_available() const { return quota_.available(); }
   const JsonClientConfig& config() const { return config_; }
 
  private:
   void trace(const std::string& text) const;
   double random01() const;
+  bool endpoint_silent() const;
+  CallOutcome& give_up_silent(CallOutcome& out) const;
 
   JsonClientConfig config_;
   std::shared_ptr<CredentialsProvider> credentials_;
   std::shared_ptr<HttpTransport> transport_;
   SigV4Signer signer_;
   RetryQuota quota_;
+  std::atomic<int> silent_attempts_{0};  // attempts in a row without an HTTP answer
 };
+
+// "<operation>: page N returned a NextToken an earlier page returned ...":
+// the error of a pagination that cycles (ErrorCode::aws).
+Error repeated_token_error(const std::string& operation, std::size_t page);
 
 // What the CLI knows: global flags plus seams for tests.
 struct SageMakerClientOptions {

@@ -1,5 +1,6 @@
-// The AWS SDK "standard" retry mode: attempt budget, jittered exponential
-// backoff and the client-wide retry quota (token bucket). RetryQuota is
+// The AWS SDK retry modes: "standard" (attempt budget, jittered exponential
+// backoff, the client-wide retry quota) and whether "adaptive" (standard plus
+// a client-side rate that falls on throttling) was asked for. RetryQuota is
 // thread-safe and meant to be shared by every call of one client.
 #pragma once
 
@@ -7,11 +8,24 @@
 #include <functional>
 #include <mutex>
 
+#include <string>
+
 #include "sageguard/aws/env.h"
+#include "sageguard/result.h"
 
 namespace sageguard::aws {
 
+// As the SDKs name them in AWS_RETRY_MODE / `retry_mode`. Standard is the
+// default: throttles are retried with backoff, and the request rate is never
+// cut on the client's side (one throttle in ten must not slow a whole run).
+enum class RetryMode { standard, adaptive };
+
+// The quota and backoff values are botocore's standard mode
+// (botocore/retries/standard.py, quota.py): capacity 500, 5 per retry, 10 per
+// retry after a timeout, 1 back per first-attempt success, the retry's cost
+// back when a retried call succeeds, backoff rand * min(2^(attempt-1), 20) s.
 struct RetryConfig {
+  RetryMode mode = RetryMode::standard;
   int max_attempts = 3;          // AWS_MAX_ATTEMPTS
   int quota_capacity = 500;
   int retry_cost = 5;
@@ -21,6 +35,13 @@ struct RetryConfig {
   // Defaults with AWS_MAX_ATTEMPTS applied when it is a positive integer.
   static RetryConfig from_env(const Env& env);
 };
+
+// The retry settings the SDKs would use: AWS_RETRY_MODE, else the profile's
+// `retry_mode`; AWS_MAX_ATTEMPTS, else the profile's `max_attempts`; else
+// the defaults. "legacy" is read as standard. An unknown mode or a
+// max_attempts that is not a positive integer is ErrorCode::usage.
+// `profile`: --profile, empty = AWS_PROFILE or "default".
+Result<RetryConfig> resolve_retry_config(const Env& env, const std::string& profile);
 
 class RetryQuota {
  public:

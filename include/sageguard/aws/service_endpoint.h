@@ -19,8 +19,8 @@ struct ServiceEndpoint {
 };
 
 // The URL without trailing slashes. Errors: a URL that is not http(s), plain
-// http to anything but a loopback host (exit 2, usage), or no region when
-// the regional host is needed.
+// http to anything but a loopback host (exit 2, usage), or no region, or an
+// invalid one, when the regional host is needed (usage as well).
 Result<std::string> resolve_service_endpoint(const Env& env, const std::string& explicit_url,
                                              const std::string& region, const ServiceEndpoint& service);
 

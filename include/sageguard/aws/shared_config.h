@@ -5,7 +5,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sageguard/aws/env.h"
 #include "sageguard/result.h"
@@ -37,8 +39,24 @@ Result<SharedConfig> load_shared_config(const Env& env);
 // --profile, else AWS_PROFILE, else "default".
 std::string resolve_profile_name(const Env& env, const std::string& explicit_profile);
 
-// Region: explicit, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
-// Error (ErrorCode::aws) when none is set.
+// A region name as the AWS SDKs accept one (botocore's validate_region_name):
+// 1 to 63 letters, digits and hyphens, neither starting nor ending with a
+// hyphen, not all digits. The region becomes part of the endpoint's host
+// name, so a '.', ':', '/' or '#' in it could send signed requests elsewhere.
+bool is_valid_region_name(std::string_view region);
+// An Error (ErrorCode::usage, exit 2) naming `source` ("--region",
+// "AWS_REGION", ...) when `region` is not a valid name.
+Status check_region_name(std::string_view region, std::string_view source);
+
+// The configured region: explicit, AWS_REGION, AWS_DEFAULT_REGION, the
+// profile's `region`; nullopt when none is set. Every value is validated
+// where it is found (ErrorCode::usage when invalid).
+Result<std::optional<std::string>> configured_region(const Env& env,
+                                                     const std::string& explicit_region,
+                                                     const std::string& explicit_profile);
+
+// configured_region, with no region being an Error too (ErrorCode::usage:
+// missing configuration is exit 2, not an AWS failure).
 Result<std::string> resolve_region(const Env& env, const std::string& explicit_region,
                                    const std::string& explicit_profile);
 

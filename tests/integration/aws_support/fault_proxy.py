@@ -12,6 +12,12 @@ Actions:
   forward_500      forward (the call takes effect), then answer 500
   delay:MS         wait MS milliseconds, then forward
 
+Besides the schedule, throttle_rate throttles that share of the remaining
+requests at random (a fixed seed: a shared account's quota), and
+hang_after=N makes every request after the Nth hang unanswered, on new and
+kept-alive connections alike (a server that went away without closing
+anything).
+
 moto does not reject a second CreateTrainingJob with a taken name (the real
 service answers ResourceInUse); with unique_names=True the proxy emulates that
 rule for the names it has seen created successfully.
@@ -23,16 +29,23 @@ import argparse
 import http.client
 import http.server
 import json
+import random
 import threading
 import time
 import urllib.parse
 
 
 class FaultProxy:
-    def __init__(self, target, schedule=None, unique_names=True, port=0):
+    def __init__(self, target, schedule=None, unique_names=True, port=0, throttle_rate=0.0, seed=1,
+                 hang_after=None):
         self.target = urllib.parse.urlsplit(target)
         self.schedule = {op: list(actions) for op, actions in (schedule or {}).items()}
         self.unique_names = unique_names
+        self.throttle_rate = throttle_rate
+        self.rng = random.Random(seed)
+        self.hang_after = hang_after
+        self.total = 0                # requests received, all operations
+        self.released = threading.Event()  # set by stop(): hung handlers return
         self.lock = threading.Lock()
         self.received = {}          # operation -> requests seen
         self.forwarded = {}         # operation -> requests forwarded
@@ -63,6 +76,7 @@ class FaultProxy:
         return self
 
     def stop(self):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -73,8 +87,15 @@ class FaultProxy:
     def _next_action(self, op):
         with self.lock:
             self.received[op] = self.received.get(op, 0) + 1
+            self.total += 1
+            if self.hang_after is not None and self.total > self.hang_after:
+                return "hang"
             actions = self.schedule.get(op)
-            return actions.pop(0) if actions else "forward"
+            if actions:
+                return actions.pop(0)
+            if self.throttle_rate and self.rng.random() < self.throttle_rate:
+                return "throttle"
+            return "forward"
 
     def _reply(self, h, status, obj, extra_headers=()):
         body = json.dumps(obj).encode()
@@ -105,6 +126,10 @@ class FaultProxy:
         target = h.headers.get("X-Amz-Target", "")
         op = target.split(".", 1)[1] if "." in target else target
         action = self._next_action(op)
+        if action == "hang":
+            self.released.wait()
+            h.close_connection = True
+            return
         if action == "throttle":
             return self._reply(h, 400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
         if action == "error500":

@@ -176,7 +176,7 @@ TEST(Collector, FaultsLoseNothingAndDuplicateNothing) {
   fake->vanished = {"job-7", "job-100"};
   fake->denied = {"job-42"};
   auto limiter = std::make_shared<RateLimiter>(RateLimiterConfig{.max_tps = 1e6});
-  auto transport = std::make_shared<RateLimitedTransport>(fake, limiter);
+  auto transport = std::make_shared<RateLimitedTransport>(fake, limiter, aws::RetryMode::adaptive);
   auto c = client_for(transport);
   CollectOptions o = fast_options();
   // The client's retry quota runs dry at this fault rate; our own rounds

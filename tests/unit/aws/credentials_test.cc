@@ -110,12 +110,12 @@ TEST(Region, ResolutionOrder) {
   EXPECT_EQ(aws::resolve_region(env, "explicit", "").value(), "explicit");
 }
 
-TEST(Region, MissingIsAnAwsError) {
+TEST(Region, MissingIsAConfigurationError) {
   sgtest::TempDir dir;
   MapEnv env = isolated_env(dir);
   auto r = aws::resolve_region(env, "", "");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::aws);
+  EXPECT_EQ(r.error().code, ErrorCode::usage);  // exit 2, not 3
   EXPECT_NE(r.error().message.find("--region"), std::string::npos);
 }
 
@@ -191,7 +191,7 @@ TEST(Chain, NothingConfiguredIsAClearError) {
   MapEnv env = isolated_env(dir);
   auto r = aws::make_default_credentials_chain(ChainOptions{"", &env, nullptr, {}})->credentials();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::aws);
+  EXPECT_EQ(r.error().code, ErrorCode::usage);  // missing configuration: exit 2
   EXPECT_NE(r.error().message.find("no AWS credentials found"), std::string::npos);
 }
 

@@ -141,8 +141,13 @@ class LoopbackHttpServer {
     if (resp.delay.count() > 0) std::this_thread::sleep_for(resp.delay);
     if (!resp.drop) {
       std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " X\r\n";
-      for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
-      out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
+      bool chunked = false;  // the handler framed the body itself
+      for (const auto& [k, v] : resp.headers) {
+        out += k + ": " + v + "\r\n";
+        chunked = chunked || lower(k) == "transfer-encoding";
+      }
+      if (!chunked) out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
+      out += "Connection: close\r\n\r\n";
       out += resp.body;
       std::size_t sent = 0;
       while (sent < out.size()) {
