@@ -36,7 +36,9 @@ bool has_assume_role(const ProfileSettings& s) {
   return has(s, "role_arn") && !has(s, "web_identity_token_file");
 }
 
-Error config_error(const std::string& message) { return Error::make(ErrorCode::aws, message); }
+// A profile that cannot work as written is a set-up error (exit 2), like a
+// missing region: nothing was asked of AWS yet.
+Error config_error(const std::string& message) { return Error::make(ErrorCode::usage, message); }
 
 std::string join_path(const Visited& visited, const std::string& last) {
   std::string out;

@@ -144,7 +144,7 @@ Result<StsConfig> resolve_sts_config(const Env& env, const std::string& region,
                                      const std::string& regional_mode,
                                      std::shared_ptr<HttpTransport> transport) {
   if (!regional_mode.empty() && regional_mode != "regional" && regional_mode != "legacy") {
-    return Error::make(ErrorCode::aws, "sts_regional_endpoints must be 'regional' or 'legacy', not '" +
+    return Error::make(ErrorCode::usage, "sts_regional_endpoints must be 'regional' or 'legacy', not '" +
                                            regional_mode + "'");
   }
   const bool global =

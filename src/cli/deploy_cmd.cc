@@ -12,7 +12,7 @@
 #include "cli/common.h"
 #include "sageguard/document.h"
 #include "sageguard/launch/deploy.h"
-#include "sageguard/launch/value_json.h"
+#include "launch/value_json.h"
 #include "sageguard/launch/job_watch.h"
 #include "sageguard/report/check_report.h"
 

@@ -238,14 +238,14 @@ def main():
         check(mfa_calls[-1][1].get("TokenCode") == "123456" and
               mfa_calls[-1][1].get("SerialNumber") == f"arn:aws:iam::{ACCOUNT}:mfa/me", "MFA fields not sent")
         rc, out, err = sg("whoami", "--profile", "mfa", stdin="654321\n")
-        check(rc == 3 and "--mfa-code" in err, f"piped MFA code: exit {rc}: {err}")
+        check(rc == 2 and "--mfa-code" in err, f"piped MFA code: exit {rc}: {err}")
         check(not any(c[1].get("TokenCode") == "654321" for c in front.actions("AssumeRole")),
               "an MFA code was read from a pipe")
 
         # 5. A cycle is an error naming the profiles (botocore refuses it too).
         check(oracle("cyc1").get("error") == "InfiniteLoopConfigError", "botocore accepted the cycle")
         rc, out, err = sg("whoami", "--profile", "cyc1")
-        check(rc == 3 and "cyc1 -> cyc2 -> cyc1" in err, f"cycle: exit {rc}: {err}")
+        check(rc == 2 and "cyc1 -> cyc2 -> cyc1" in err, f"cycle: exit {rc}: {err}")
 
         # 6. The commands that talk to SageMaker work through an assumed role,
         # a web identity and IAM Identity Center.
