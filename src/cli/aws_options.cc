@@ -14,13 +14,13 @@ namespace {
 // must pass --mfa-code, so it cannot hang or consume its own input.
 Result<std::string> ask_terminal(const std::string& serial) {
   if (::isatty(STDIN_FILENO) != 1) {
-    return Error::make(ErrorCode::aws, "an MFA code is needed for " + serial +
+    return Error::make(ErrorCode::usage, "an MFA code is needed for " + serial +
                                            ": pass --mfa-code (standard input is not a terminal)");
   }
   std::ofstream prompt("/dev/tty");
   std::ifstream answer("/dev/tty");
   if (!prompt || !answer) {
-    return Error::make(ErrorCode::aws, "an MFA code is needed for " + serial + ": pass --mfa-code");
+    return Error::make(ErrorCode::usage, "an MFA code is needed for " + serial + ": pass --mfa-code");
   }
   prompt << "Enter MFA code for " << serial << ": " << std::flush;
   std::string code;

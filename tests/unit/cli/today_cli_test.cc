@@ -115,32 +115,34 @@ TEST_F(TodayCli, EveryCommandTakesTheFlag) {
   EXPECT_NE(fix.code, 2) << fix.err;
 }
 
-// cost --jobs: an endpoint still in service is billed up to "now", which is
-// the end of the pinned day (and --as-of still wins).
-TEST_F(TodayCli, CostNowIsTheEndOfThePinnedDay) {
+// cost --jobs --from-describes: an endpoint recorded in service is billed up
+// to --as-of, which a pinned day does not replace (the day a test or a
+// script pins says nothing about when the files were recorded).
+TEST_F(TodayCli, RecordedRunningResourcesNeedAsOfEvenWithAPinnedDay) {
   sgtest::TempDir dir;
   auto ep = nlohmann::json::parse(sgtest::read_file("examples/cost/describes/churn-live.json"));
   ep["EndpointStatus"] = "InService";
   ep.erase("LastModifiedTime");
   sgtest::write_file(dir / "ep.json", ep.dump());
-  auto total = [&](std::vector<std::string> extra) {
+  auto run = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"cost", "--jobs", "--from-describes", dir.path().string(),
                                      "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
-    CliRun r = run_cli(args);
-    EXPECT_EQ(r.code, 0) << r.err;
-    return nlohmann::json::parse(r.out)["total"].get<double>();
+    return run_cli(args);
   };
-  const double day1 = total({"--today", "2024-06-01"});
-  const double day2 = total({"--today", "2024-06-02"});
-  EXPECT_GT(day1, 0);
-  // One more day of two instances.
-  const double per_day = day2 - day1;
-  // Created 2024-05-20 00:00: 13 days to the end of 2024-06-01.
-  EXPECT_NEAR(per_day * 13, day1, 1e-6 * day1);
-  setenv("SAGEGUARD_TODAY", "2024-06-02", 1);
-  EXPECT_DOUBLE_EQ(total({}), day2);
-  EXPECT_DOUBLE_EQ(total({"--as-of", "2024-06-02T00:00:00Z"}), day1);
+  CliRun pinned = run({"--today", "2024-06-01"});
+  EXPECT_EQ(pinned.code, 2);
+  EXPECT_NE(pinned.err.find("--as-of"), std::string::npos) << pinned.err;
+  auto total = [&](const std::string& as_of) {
+    CliRun r = run({"--today", "2030-01-01", "--as-of", as_of});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return r.code == 0 ? nlohmann::json::parse(r.out)["total"].get<double>() : 0.0;
+  };
+  const double day1 = total("2024-06-02T00:00:00Z");
+  const double day2 = total("2024-06-03T00:00:00Z");
+  ASSERT_GT(day1, 0);
+  // Created 2024-05-20 00:00: 13 days to 2024-06-02 00:00, one more to the next.
+  EXPECT_NEAR((day2 - day1) * 13, day1, 1e-6 * day1);
 }
 
 }  // namespace
