@@ -15,14 +15,14 @@ Environment: SAGEGUARD_BIN (set by CTest) is the CLI under test.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import BIN, CliCase  # noqa: E402
+
 TIMEOUT = 30
-BIN = os.environ.get("SAGEGUARD_BIN")
 
 DEPTH = 200_000
 MAX_DEPTH = 512  # ReadOptions::max_depth
@@ -63,29 +63,10 @@ def location_of(data: bytes, offset: int):
     return line, col
 
 
-class BadInput(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not BIN or not os.access(BIN, os.X_OK):
-            raise RuntimeError(f"SAGEGUARD_BIN is not an executable: {BIN!r}")
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="sg-bad-input-")
-        # A stray ./sageguard.yaml or $SAGEGUARD_POLICY must not change results.
-        self.env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true", NO_COLOR="1")
-        self.env.pop("SAGEGUARD_POLICY", None)
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+class BadInput(CliCase):
+    dir_prefix = "sg-bad-input-"
 
     # -- helpers ---------------------------------------------------------
-
-    def write(self, name, data):
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        return name
 
     def run_cli(self, *args):
         try:

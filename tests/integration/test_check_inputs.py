@@ -20,13 +20,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import BIN, CliCase  # noqa: E402
+
 TIMEOUT = 60
-BIN = os.environ.get("SAGEGUARD_BIN")
 SOURCE_DIR = os.environ.get("SG_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 
@@ -65,26 +66,8 @@ tags:
 """
 
 
-class CheckInputs(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not BIN or not os.access(BIN, os.X_OK):
-            raise RuntimeError(f"SAGEGUARD_BIN is not an executable: {BIN!r}")
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="sg-check-inputs-")
-        self.env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true", NO_COLOR="1")
-        self.env.pop("SAGEGUARD_POLICY", None)
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def write(self, name, data):
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        return name
+class CheckInputs(CliCase):
+    dir_prefix = "sg-check-inputs-"
 
     def run_cli(self, *args, stdout=subprocess.PIPE):
         start = time.monotonic()
