@@ -18,7 +18,6 @@ and is skipped with a message (exit 77) otherwise."""
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,11 +25,11 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cost_support import cur_gen  # noqa: E402
+from cost_support.duckdb_env import DUCKDB_DIR, require_duckdb  # noqa: E402
 
 SRC = os.environ.get("SG_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 BUILD = os.environ.get("SG_BUILD_DIR", os.path.join(SRC, "build"))
 BIN = os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard"))
-DUCKDB_DIR = os.path.join(HERE, "cost_support", "duckdb")
 RUNNER = os.path.join(DUCKDB_DIR, "run_sql.mjs")
 FAILURES = []
 
@@ -45,16 +44,6 @@ def check(cond, msg):
 
 def close(a, b):
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
-
-
-def missing_duckdb(why):
-    msg = ("DuckDB is not available (%s). Install it with: npm ci --prefix %s "
-           "(scripts/deps.sh --test does this)" % (why, os.path.relpath(DUCKDB_DIR, SRC)))
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        print("FAIL:", msg)
-        sys.exit(1)
-    print("skip:", msg)
-    sys.exit(77)
 
 
 # ------------------------------------------------------------- the data
@@ -156,10 +145,7 @@ def main():
     if not os.access(BIN, os.X_OK):
         print("sageguard not built at %s" % BIN)
         return 77 if os.environ.get("SAGEGUARD_ALLOW_SKIP") else 1
-    if not shutil.which("node"):
-        missing_duckdb("node is not installed")
-    if not os.path.isdir(os.path.join(DUCKDB_DIR, "node_modules", "@duckdb", "node-api")):
-        missing_duckdb("@duckdb/node-api is not in %s/node_modules" % os.path.relpath(DUCKDB_DIR, SRC))
+    require_duckdb(SRC)
     with tempfile.TemporaryDirectory(prefix="sg-cost-duckdb-") as tmp:
         exp, listed, rows = write_export(tmp)
         rep = compare("Project, Cost Center, month; unblended",

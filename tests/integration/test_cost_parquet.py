@@ -25,7 +25,6 @@ when CI is set and is skipped (exit 77) otherwise."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,11 +32,11 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cost_support import cur_gen  # noqa: E402
+from cost_support.duckdb_env import DUCKDB_DIR, require_duckdb  # noqa: E402
 
 SRC = os.environ.get("SG_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 BUILD = os.environ.get("SG_BUILD_DIR", os.path.join(SRC, "build"))
 BIN = os.path.abspath(os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard")))
-DUCKDB_DIR = os.path.join(HERE, "cost_support", "duckdb")
 EXEC = os.path.join(DUCKDB_DIR, "exec_sql.mjs")
 FAILURES = []
 MEASURES = ["unblended", "net", "amortized", "effective", "public-on-demand"]
@@ -67,16 +66,6 @@ def check(cond, msg):
     if not cond:
         FAILURES.append(msg)
         print("FAIL:", msg)
-
-
-def missing_duckdb(why):
-    msg = ("DuckDB is not available (%s). Install it with: npm ci --prefix %s "
-           "(scripts/deps.sh --test does this)" % (why, os.path.relpath(DUCKDB_DIR, SRC)))
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        print("FAIL:", msg)
-        sys.exit(1)
-    print("skip:", msg)
-    sys.exit(77)
 
 
 def athena_name(csv_name):
@@ -322,10 +311,7 @@ def main():
     if not os.access(BIN, os.X_OK):
         print("sageguard not built at %s" % BIN)
         return 77 if os.environ.get("SAGEGUARD_ALLOW_SKIP") else 1
-    if not shutil.which("node"):
-        missing_duckdb("node is not installed")
-    if not os.path.isdir(os.path.join(DUCKDB_DIR, "node_modules", "@duckdb", "node-api")):
-        missing_duckdb("@duckdb/node-api is not in %s/node_modules" % os.path.relpath(DUCKDB_DIR, SRC))
+    require_duckdb(SRC)
     with tempfile.TemporaryDirectory(prefix="sg-cost-parquet-") as tmp:
         rows = rows_with_commitments(7, 2500, "2024-05") + rows_with_commitments(8, 1500, "2024-06")
         name = "export-00001"  # no extension: the reader goes by content
