@@ -34,6 +34,7 @@ tags:
 vpc:
   subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
   security_groups: [sg-0123abcd]
+  subnets_reach_s3: true   # without it fix leaves the VPC out (it could cut a job off S3)
 kms:
   volume_key: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
   output_key: arn:aws:kms:us-east-1:123456789012:key/5678efab-34cd-56ef-78ab-0987654321fe
