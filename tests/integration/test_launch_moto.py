@@ -17,24 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aws_support.fault_proxy import FaultProxy  # noqa: E402
 from aws_support.moto_env import Moto, tool_env, training_job  # noqa: E402
 from aws_support.tools import check, missing  # noqa: E402
+from aws_support.policies import GATE_POLICY as POLICY  # noqa: E402,F401
 
-POLICY = """version: 1
-tags:
-  required: [Project, "Cost Center", Contact]
-  defaults:
-    Contact: ml-platform@example.com
-vpc:
-  subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
-  security_groups: [sg-0123abcd]
-  subnets_reach_s3: true
-kms:
-  volume_key: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
-  output_key: arn:aws:kms:us-east-1:123456789012:key/5678efab-34cd-56ef-78ab-0987654321fe
-spot:
-  checkpoint_s3_prefix: s3://ml-checkpoints/
-limits:
-  max_job_cost_usd: 500
-"""
 
 
 def sageguard_bin():
