@@ -46,11 +46,20 @@ struct ApiValidateOptions {
 bool validate_api_request(std::string_view operation, const Value& request,
                           const ApiValidateOptions& opts, std::vector<ApiViolation>& out);
 
-// True for SageMaker Pipelines expressions that are resolved at run time: an
-// object whose only member is "Get", or whose single key starts with "Std:"
-// (Std:Join, Std:JsonGet...). Validation never judges such a value (nor do
-// the rules).
+// True for a value only known at run or deploy time, which validation and
+// the rules never judge: an object with a single member named
+//  - "Get", or starting with "Std:" (SageMaker Pipelines: Std:Join, ...);
+//  - "Ref", "Condition", or starting with "Fn::" (CloudFormation intrinsic
+//    functions; the YAML reader gives `!Ref x` this long form);
+//  - kUnresolvedMember, which readers that translate another language into
+//    request shape (Step Functions paths and JSONata, Terraform
+//    expressions) put where the source holds an expression, with the
+//    expression's text as its value and the expression's offset.
 bool is_unresolved_expression(const Value& v);
+inline constexpr std::string_view kUnresolvedMember = "Fn::Unresolved";
+// The unresolved expressions in `v` and below (an expression's own inside
+// is not searched).
+uint32_t count_unresolved(const Value& v);
 
 // What the embedded table is: for `sageguard version`, reports and tests.
 struct ApiModelInfo {

@@ -18,6 +18,7 @@ struct ResourceRef {
   std::string name;
   std::string arn;     // audit only
   std::string region;  // audit only
+  std::string id;      // infrastructure as code: logical id, state name or Terraform address
 };
 
 struct Finding {
@@ -47,6 +48,7 @@ struct CheckSummary {
   int error = 0;
   int warning = 0;
   int note = 0;
+  int unresolved = 0;  // values the files cannot know, left unchecked (Resource::unresolved_values)
 
   // Counts one active finding.
   void add(Severity s) {
@@ -60,6 +62,7 @@ struct CheckSummary {
     resources += o.resources;
     skipped += o.skipped;
     unreadable += o.unreadable;
+    unresolved += o.unresolved;
     error += o.error;
     warning += o.warning;
     note += o.note;

@@ -43,6 +43,14 @@ struct Resource {
   const Value* root = nullptr; // the request object (step Arguments for pipeline steps)
   std::string pointer;         // JSON Pointer of `root` in the document ("" = whole file)
   bool describe_response = false;  // a Describe* response: output-only members allowed
+  // Infrastructure as code: the resource's id in its file (CloudFormation
+  // logical id, Step Functions state name, Terraform address such as
+  // `aws_sagemaker_model.churn`); empty for API requests and responses.
+  std::string resource_id;
+  // Values under `root` the file cannot know (pipeline and Step Functions
+  // expressions, CloudFormation intrinsics, Terraform references), counted
+  // by the extractor: the reports say how many were left unchecked.
+  uint32_t unresolved_values = 0;
 
   // Set for resources that come from a Pipelines definition.
   bool in_pipeline = false;
@@ -71,6 +79,9 @@ struct ExtractResult {
   // and whether the document is a SageMaker one of another kind.
   std::string reason;
   bool other_kind = false;
+  // Values built for resources translated from another shape (Step
+  // Functions parameters, Terraform blocks): `resources` may point into it.
+  std::shared_ptr<ValueArena> translated;
 };
 
 // Find the resources in a document. With `forced`, the top level (or each

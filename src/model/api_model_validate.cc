@@ -285,7 +285,19 @@ class Validator {
 bool is_unresolved_expression(const Value& v) {
   if (!v.is_object() || v.members().size() != 1) return false;
   const std::string_view key = v.members().front().first;
-  return key == "Get" || key.rfind("Std:", 0) == 0;
+  return key == "Get" || key.rfind("Std:", 0) == 0 || key == "Ref" || key == "Condition" ||
+         key.rfind("Fn::", 0) == 0;
+}
+
+uint32_t count_unresolved(const Value& v) {
+  if (is_unresolved_expression(v)) return 1;
+  uint32_t n = 0;
+  if (v.is_object()) {
+    for (const auto& m : v.members()) n += count_unresolved(m.second);
+  } else if (v.is_array()) {
+    for (const Value& item : v.items()) n += count_unresolved(item);
+  }
+  return n;
 }
 
 bool validate_api_request(std::string_view operation, const Value& request, const ApiValidateOptions& opts,

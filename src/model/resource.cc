@@ -1,5 +1,7 @@
 #include "sageguard/resource.h"
 
+#include "sageguard/api_model.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -155,6 +157,7 @@ void add_steps(const Value& steps, const std::string& steps_pointer, const Value
       r.step_type = std::move(type);
       r.step_offset = step.offset();
       r.pipeline_parameters = parameters;
+      r.unresolved_values = count_unresolved(*args);
       out.push_back(std::move(r));
       continue;
     }

@@ -10,6 +10,7 @@ void write_resource(JsonWriter& w, const ResourceRef& r) {
   w.begin_object();
   w.member("kind", r.kind);
   w.member("name", r.name);
+  if (!r.id.empty()) w.member("id", r.id);
   if (!r.arn.empty()) w.member("arn", r.arn);
   if (!r.region.empty()) w.member("region", r.region);
   w.end_object();
@@ -84,6 +85,7 @@ void write_check_document(JsonWriter& w, const CheckResult& r,
   w.member("warning", r.summary.warning);
   w.member("note", r.summary.note);
   w.member("waived", static_cast<uint64_t>(r.waived.size()));
+  w.member("unresolved_values", r.summary.unresolved);
   if (more_summary) more_summary(w);
   w.end_object();
   if (more) more(w);

@@ -102,6 +102,7 @@ void write_result(JsonWriter& w, const Finding& f, const std::string* suppressio
   w.begin_object();
   w.member("resourceKind", f.resource.kind);
   w.member("jsonPointer", f.path);
+  if (!f.resource.id.empty()) w.member("resourceId", f.resource.id);
   if (!f.resource.arn.empty()) w.member("arn", f.resource.arn);
   if (!f.resource.region.empty()) w.member("region", f.resource.region);
   w.member("fixable", f.fixable);

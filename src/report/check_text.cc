@@ -57,6 +57,9 @@ std::string check_text(const CheckResult& r, const TextOptions& opts) {
                      plural(r.summary.resources, "resource"), plural(r.summary.error, "error"),
                      plural(r.summary.warning, "warning"), plural(r.summary.note, "note"));
   if (!r.waived.empty()) out += fmt::format(", {} waived", r.waived.size());
+  if (r.summary.unresolved > 0) {
+    out += fmt::format(", {} unresolved", plural(r.summary.unresolved, "value"));
+  }
   if (r.summary.unreadable > 0) {
     out += fmt::format(", {} unreadable", plural(r.summary.unreadable, "file"));
   }

@@ -76,6 +76,7 @@ Finding to_finding(const std::string& path, LineCol lc, const Resource& r,
   f.column = lc.column;
   f.resource.kind = kind_name(r.kind);
   f.resource.name = r.name;
+  f.resource.id = r.resource_id;
   f.path = std::move(raw.pointer);
   f.message = std::move(raw.message);
   f.fixable = raw.fixable && index >= 0 && rule_catalog()[static_cast<size_t>(index)].fixable;
@@ -311,6 +312,7 @@ Result<bool> check_items(Items& items, const std::string& path, const Policy& po
       return false;
     }
     out.summary.resources += static_cast<int>(resources.size());
+    for (const Resource& r : resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
     items.advance(item.offset());
     for (const Resource& r : resources) {
       raw.clear();
@@ -484,6 +486,7 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   }
   rules::check_propagation(policy, ex.resources, raw);
   out.summary.resources += static_cast<int>(ex.resources.size());
+  for (const Resource& r : ex.resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
   size_t total = 0;
   for (const auto& r : raw) total += r.size();
   reserve_findings(out.findings, total, opts);
