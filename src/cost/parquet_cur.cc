@@ -246,7 +246,11 @@ class RowGroupReader {
     std::vector<std::size_t> value_at(ncols, 0), key_at(ncols, 0), entry_at(ncols, 0);
     CurAggregator::TagPairs tags;
     std::vector<std::pair<uint32_t, uint32_t>> pairs;  // the row's tags as (key id, value id + 1 or 0)
-    std::string signature;
+    std::vector<uint32_t> signature;  // the row's text cells as ids
+    std::vector<std::size_t> active;
+    for (std::size_t col = 0; col < ncols; ++col) {
+      if (p_.sources[col]) active.push_back(col);
+    }
     classes_.clear();
     index_.clear();
     Entry* last = nullptr;
@@ -256,8 +260,7 @@ class RowGroupReader {
       bool have_tags = false;
       std::size_t tag_col = 0;
       pairs.clear();
-      for (std::size_t col = 0; col < ncols; ++col) {
-        if (!p_.sources[col]) continue;
+      for (const std::size_t col : active) {
         const Source& s = *p_.sources[col];
         const ColumnValues& kv = values_[s.key_leaf];
         const Leaf& kl = p_.layout->leaves[s.key_leaf];
@@ -268,7 +271,7 @@ class RowGroupReader {
             continue;
           }
           const uint32_t id = present ? kv.ids[value_at[col]++] + 1 : 0;
-          append(signature, id && static_cast<int>(col) == start_col && !start_ids_.empty() ? start_ids_[id - 1] + 1 : id);
+          signature.push_back(id && static_cast<int>(col) == start_col && !start_ids_.empty() ? start_ids_[id - 1] + 1 : id);
           fields[col] = id ? kv.table[id - 1] : std::string_view();
           continue;
         }
@@ -289,18 +292,19 @@ class RowGroupReader {
           if (key_used_[key] < 0) key_used_[key] = agg.tag_key_used(*p_.schema, kv.table[key]) ? 1 : 0;
           if (key_used_[key]) pairs.emplace_back(key, value);
         }
-        append(signature, static_cast<uint32_t>(pairs.size()));
+        signature.push_back(static_cast<uint32_t>(pairs.size()));
         for (const auto& [k, v] : pairs) {
-          append(signature, k);
-          append(signature, v);
+          signature.push_back(k);
+          signature.push_back(v);
         }
         fields[col] = std::string_view();
         have_tags = true;
         tag_col = col;
       }
+      const std::string_view sig(reinterpret_cast<const char*>(signature.data()), signature.size() * sizeof(uint32_t));
       Entry* cls = last;
-      if (!cls || signature != cls->signature) {
-        auto it = index_.find(signature);
+      if (!cls || sig != cls->signature) {
+        auto it = index_.find(sig);
         if (it != index_.end()) {
           cls = &classes_[it->second];
         } else {
@@ -309,7 +313,7 @@ class RowGroupReader {
             index_.clear();
           }
           cls = &classes_.emplace_back();
-          cls->signature = signature;
+          cls->signature.assign(sig);
           cls->fields = fields;
           if (have_tags) {
             const Source& s = *p_.sources[tag_col];
@@ -321,7 +325,7 @@ class RowGroupReader {
             }
           }
           agg.classify(*p_.schema, cls->fields.data(), have_tags ? &tags : nullptr, cls->row_class);
-          index_.emplace(signature, static_cast<uint32_t>(classes_.size() - 1));
+          index_.emplace(cls->signature, static_cast<uint32_t>(classes_.size() - 1));
         }
         last = cls;
       }
@@ -361,7 +365,6 @@ class RowGroupReader {
     }
   };
 
-  static void append(std::string& sig, uint32_t v) { sig.append(reinterpret_cast<const char*>(&v), sizeof v); }
   // A null cell reads as an empty CSV cell would: 0.
   static Number parquet_null() { return Number{true, 0.0, {}}; }
   // A double as parse_cost() reads its shortest text: itself when finite;
@@ -378,7 +381,7 @@ class RowGroupReader {
   std::vector<Number> numbers_;                // per column: the row's number
   std::vector<std::array<char, 32>> text_;     // per column: a non-finite number's text
   std::deque<Entry> classes_;
-  std::unordered_map<std::string, uint32_t> index_;
+  std::unordered_map<std::string_view, uint32_t> index_;  // keys: the entries' signatures
   std::vector<uint32_t> start_ids_;  // per start cell id: the first id alike (start_class)
   std::vector<int8_t> key_used_;     // per tag key id: tag_key_used, -1 not yet known
 };
