@@ -224,7 +224,8 @@ class RowGroupReader {
     }
 
     // Classes stay few when what classify() ignores is left out of the
-    // signature: of a start timestamp all but its month (start_class), and
+    // signature: of a start timestamp all but its month (start_class; the
+    // start column is never a group-by column, those are tag columns), and
     // tags whose key no group-by key reads.
     agg.begin_rows(*p_.schema);
     const int start_col = p_.schema->start;
