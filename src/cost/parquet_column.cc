@@ -332,6 +332,7 @@ namespace {
 // `count` PLAIN doubles from `in`.
 bool plain_doubles(ByteCursor& in, std::size_t count, std::vector<double>& out) {
   if (count > in.left() / 8) return false;
+  if (count == 0) return true;  // (memcpy is not for null pointers, even for 0 bytes)
   const std::size_t at = out.size();
   out.resize(at + count);
   std::memcpy(out.data() + at, in.p, count * 8);
@@ -599,7 +600,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         if (as_numbers) {
           const std::size_t at = out.numbers.size();
           out.numbers.resize(at + present);
-          std::memcpy(out.numbers.data() + at, bss.data(), present * 8);
+          if (present > 0) std::memcpy(out.numbers.data() + at, bss.data(), present * 8);
           break;
         }
         const bool raw_bytes = leaf.type == PhysicalType::fixed_len_byte_array && leaf.logical != Logical::decimal;
