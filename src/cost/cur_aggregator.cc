@@ -255,66 +255,117 @@ void CurAggregator::begin_rows(const CurSchema& s) {
   tag_ranks_.clear();  // ranks depend on the file's format and keys
   json_values_.assign(s.keys.size(), std::nullopt);
   json_rank_.assign(s.keys.size(), 0);
-  parts_.assign(s.keys.size(), std::nullopt);
   since_ = opts_.since.value_or("");
   until_ = opts_.until.value_or("");
   last_acc_ = nullptr;
 }
 
+std::vector<uint8_t> CurAggregator::number_columns(const CurSchema& s) const {
+  std::vector<uint8_t> out(s.columns, 0);
+  auto mark = [&](int c, uint8_t v) {
+    if (c >= 0 && static_cast<std::size_t>(c) < out.size()) out[static_cast<std::size_t>(c)] = v;
+  };
+  for (int c : {s.measure, s.unblended, s.public_od, s.effective, s.sp_effective, s.ri_effective,
+                s.sp_total_commitment, s.sp_used_commitment, s.ri_unused_upfront, s.ri_unused_recurring}) {
+    mark(c, 1);
+  }
+  // A column also read as text (should a file name one column twice) is not.
+  for (int c : {s.product, s.service_code, s.line_type, s.start, s.pricing_category, s.usage_type, s.resource,
+                s.currency, s.charge_category, s.commitment_status, s.commitment_type, s.sp_offering_type, s.ri_arn,
+                s.tags}) {
+    mark(c, 0);
+  }
+  for (const KeySource& k : s.keys) {
+    if (k.kind == KeySource::Kind::column) mark(k.column, 0);
+  }
+  return out;
+}
+
+void CurAggregator::start_class(std::string_view start, std::string& out) const {
+  const bool filtered = !since_.empty() || !until_.empty();
+  out.clear();
+  if (!is_date(start)) {
+    out.push_back('\0');
+    if (filtered) out.append(start);  // named in the malformed row's reason
+    return;
+  }
+  out.push_back('\1');
+  out.append(start.substr(0, filtered ? 10 : 7));
+}
+
+bool CurAggregator::tag_key_used(const CurSchema& s, std::string_view key) const {
+  for (const KeySource& k : s.keys) {
+    if (k.kind == KeySource::Kind::json_tag && json_tag_match(s.format, key, k.user_key) > 0) return true;
+  }
+  return false;
+}
+
 Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
                               const std::string& problem, const std::string& file, std::size_t file_index) {
-  auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
-  ++rows_;
-  if (!problem.empty()) return malformed(file, file_index, line, problem);
+  if (!problem.empty()) {
+    ++rows_;
+    return malformed(file, file_index, line, problem);
+  }
   if (count != s.columns) {
+    ++rows_;
     return malformed(file, file_index, line,
                      "expected " + std::to_string(s.columns) + " fields, found " + std::to_string(count));
   }
-  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, count)) &&
+  classify(s, f, row_tags_, row_class_);
+  struct Text {
+    static Number number(const void* context, int c) {
+      const std::string_view v = static_cast<const std::string_view*>(context)[c];
+      const std::optional<double> d = parse_cost(v);
+      return d ? Number{true, *d, {}} : Number{false, 0, v};
+    }
+  };
+  return add_classified(s, row_class_, NumberSource{f, &Text::number}, line, file, file_index);
+}
+
+void CurAggregator::classify(const CurSchema& s, const std::string_view* f, const TagPairs* tags, RowClass& out) {
+  auto at = [&](int c) -> std::string_view { return f[static_cast<std::size_t>(c)]; };
+  out.kind = RowClass::Kind::counted;
+  out.reason.clear();
+  out.bad_tags = false;
+  out.acc = nullptr;
+  out.key.clear();
+  out.month = {};
+  out.currency = {};
+  if (!opts_.all_services && !is_sagemaker(s, std::span<const std::string_view>(f, s.columns)) &&
       !(opts_.measure == Measure::amortized && is_sagemaker_plan_fee(s, f))) {
-    return Status::success();
+    out.kind = RowClass::Kind::skipped;
+    return;
   }
 
   std::string_view start = s.start >= 0 ? at(s.start) : std::string_view();
   const bool dated = is_date(start);
   if (!since_.empty() || !until_.empty()) {
     if (!dated) {
-      return malformed(file, file_index, line, "bad usage start date '" + std::string(start.substr(0, 40)) + "'");
+      out.kind = RowClass::Kind::malformed;
+      out.reason = "bad usage start date '" + std::string(start.substr(0, 40)) + "'";
+      return;
     }
     std::string_view day = start.substr(0, 10);
-    if (!since_.empty() && day < since_) return Status::success();
-    if (!until_.empty() && day > until_) return Status::success();
+    if ((!since_.empty() && day < since_) || (!until_.empty() && day > until_)) {
+      out.kind = RowClass::Kind::skipped;
+      return;
+    }
   }
-
-  // The measured cost.
-  const RowCost measured = measure_row(opts_.measure, s, f);
-  if (!measured.cost) {
-    return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
-  }
-  std::optional<double> cost = measured.cost;
-  if (std::fabs(*cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
-    return malformed(file, file_index, line, "cost out of range (" + std::to_string(*cost) + ")");
-  }
-  const Coverage cover = coverage_row(s, f);
-
+  if (dated) out.month = start.substr(0, 7);
+  out.measure = measure_formula(opts_.measure, s, f);
+  out.coverage = coverage_formula(s, f);
   // Spot savings (see CostGroup::spot_savings).
-  std::optional<double> spot;
-  bool is_spot = s.format == CurFormat::focus
-                     ? (s.pricing_category >= 0 && at(s.pricing_category) == "Dynamic")
-                     : (s.usage_type >= 0 && at(s.usage_type).find("Spot") != std::string_view::npos);
-  if (is_spot && s.public_od >= 0 && s.unblended >= 0) {
-    auto od = parse_cost(at(s.public_od));
-    auto paid = parse_cost(at(s.unblended));
-    if (od && paid) spot = *od - *paid;
-  }
+  out.spot = (s.format == CurFormat::focus ? (s.pricing_category >= 0 && at(s.pricing_category) == "Dynamic")
+                                           : (s.usage_type >= 0 && at(s.usage_type).find("Spot") != std::string_view::npos)) &&
+             s.public_od >= 0 && s.unblended >= 0;
 
-  if (s.needs_json && row_tags_) {
-    read_tag_pairs(s, *row_tags_);
+  if (s.needs_json && tags) {
+    read_tag_pairs(s, *tags);
   } else if (s.needs_json && !read_json_tags(s, at(s.tags))) {
-    return malformed(file, file_index, line, "tags column is not a JSON object");
+    out.bad_tags = true;
+    return;
   }
-  std::string& key = key_;
-  key.clear();
+  out.parts.resize(s.keys.size());
   for (std::size_t i = 0; i < s.keys.size(); ++i) {
     const KeySource& k = s.keys[i];
     std::optional<std::string_view> v;
@@ -341,37 +392,73 @@ Status CurAggregator::add_row(const CurSchema& s, const std::string_view* f, std
       case KeySource::Kind::absent:
         break;
     }
-    parts_[i] = v;
-    append_key_part(key, v);
+    out.parts[i] = v;
+    append_key_part(out.key, v);
   }
+  if (s.currency >= 0) out.currency = at(s.currency);
+}
 
-  if (s.currency >= 0) {
-    std::string_view cur = at(s.currency);
-    if (!cur.empty() && cur != currency_) {
-      if (currency_.empty()) currency_ = std::string(cur);
-      else if (warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(cur));
+Status CurAggregator::add_classified(const CurSchema& s, RowClass& c, NumberSource numbers, uint64_t line,
+                                     const std::string& file, std::size_t file_index) {
+  ++rows_;
+  if (c.kind == RowClass::Kind::skipped) return Status::success();
+  if (c.kind == RowClass::Kind::malformed) return malformed(file, file_index, line, c.reason);
+  auto number = [&](int col) { return numbers.number(numbers.context, col); };
+
+  // The measured cost.
+  const RowCost measured = evaluate(c.measure, number);
+  if (!measured.cost) {
+    return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
+  }
+  const double cost = *measured.cost;
+  if (std::fabs(cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
+    return malformed(file, file_index, line, "cost out of range (" + std::to_string(cost) + ")");
+  }
+  Coverage cover;
+  if (c.coverage.column >= 0) {
+    const Number od = number(c.coverage.column);
+    if (od.ok) {
+      cover.eligible = od.value;
+      if (c.coverage.covered) cover.covered = od.value;
     }
+  }
+  std::optional<double> spot;
+  if (c.spot) {
+    const Number od = number(s.public_od);
+    const Number paid = number(s.unblended);
+    if (od.ok && paid.ok) spot = od.value - paid.value;
+  }
+  if (c.bad_tags) return malformed(file, file_index, line, "tags column is not a JSON object");
+
+  if (!c.currency.empty() && c.currency != currency_) {
+    if (currency_.empty()) currency_ = std::string(c.currency);
+    else if (warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(c.currency));
   }
 
   // Billing rows often come in runs of one group (one resource's hours):
   // the last group found is tried before the hash table.
-  Acc* acc = last_acc_;
-  if (!acc || key != last_key_) {
-    auto it = groups_.find(key);
-    if (it == groups_.end()) {
-      Acc fresh;
-      for (const auto& p : parts_) fresh.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
-      it = groups_.emplace(key, std::move(fresh)).first;
+  Acc* acc = c.acc;
+  if (!acc) {
+    acc = last_acc_;
+    if (!acc || c.key != last_key_) {
+      auto it = groups_.find(c.key);
+      if (it == groups_.end()) {
+        Acc fresh;
+        for (const auto& p : c.parts) fresh.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
+        it = groups_.emplace(c.key, std::move(fresh)).first;
+      }
+      acc = &it->second;  // stable: unordered_map never moves its elements
+      last_acc_ = acc;
+      last_key_ = c.key;
     }
-    acc = &it->second;  // stable: unordered_map never moves its elements
-    last_acc_ = acc;
-    last_key_ = key;
+    c.acc = acc;
   }
-  acc->cost += *cost;
+  acc->cost += cost;
   acc->items += 1;
-  acc->sp_eligible += cover.eligible;
-  acc->sp_covered += cover.covered;
-  if (dated) add_month(start.substr(0, 7), *cost);
+  // Most rows are not eligible usage: a zero adds nothing, so it is not added.
+  if (cover.eligible != 0) acc->sp_eligible += cover.eligible;
+  if (cover.covered != 0) acc->sp_covered += cover.covered;
+  if (!c.month.empty()) add_month(c.month, cost);
   if (spot) {
     acc->spot += *spot;
     acc->has_spot = true;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cur_measure.h"
 #include "cur_schema.h"
 #include "exact_sum.h"
 #include "sageguard/cost/byte_source.h"
@@ -59,6 +60,47 @@ class CurAggregator {
     row_tags_ = nullptr;
     return st;
   }
+
+  // add_fields in two steps, for readers that see many rows alike (Parquet
+  // dictionaries): classify() looks at a row's text cells only, and rows
+  // with the same text cells share its result; add_classified() then counts
+  // one row of the class with that row's numbers. The same sums as
+  // add_fields, row for row. The cells of number_columns() are never read
+  // by classify() (they may be empty); add_classified() reads them through
+  // `numbers`, as parse_cost() would read their text.
+ private:
+  struct Acc;
+
+ public:
+  struct RowClass {
+    enum class Kind : uint8_t { counted, skipped, malformed } kind = Kind::counted;
+    std::string reason;     // malformed: why (before any number is read)
+    bool bad_tags = false;  // malformed once the cost is known to be a number
+    Formula measure;
+    CoverageFormula coverage;
+    bool spot = false;  // spot usage: public on-demand minus unblended is saved
+    std::string_view month;  // YYYY-MM, empty without a date
+    std::string_view currency;
+    std::string key;  // the group, and its parts (views into the row's cells)
+    std::vector<std::optional<std::string_view>> parts;
+    Acc* acc = nullptr;  // the group's sums, once a row of the class counted
+  };
+  struct NumberSource {
+    const void* context;
+    Number (*number)(const void* context, int column);
+  };
+  std::vector<uint8_t> number_columns(const CurSchema& s) const;
+  // What of a start cell classify() looks at (whether it is a date, its
+  // month, its day when --since/--until are set, all of it when it is no
+  // date and they are): start cells with equal start_class() are alike.
+  void start_class(std::string_view start, std::string& out) const;
+  // Whether a tag key can give a group-by key its value; the pairs of keys
+  // that cannot may be left out of classify()'s tags.
+  bool tag_key_used(const CurSchema& s, std::string_view key) const;
+  void classify(const CurSchema& s, const std::string_view* f, const TagPairs* tags, RowClass& out);
+  Status add_classified(const CurSchema& s, RowClass& c, NumberSource numbers, uint64_t line, const std::string& file,
+                        std::size_t file_index);
+
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 
@@ -78,6 +120,7 @@ class CurAggregator {
   };
   // One data row: `count` fields; f[c] is valid for the columns the schema
   // uses when count == s.columns. `problem`: CsvReader::record_problem().
+  // Classified into row_class_, then counted.
   Status add_row(const CurSchema& s, const std::string_view* f, std::size_t count, uint64_t line,
                  const std::string& problem, const std::string& file, std::size_t file_index);
   // Records a malformed row; Error when strict.
@@ -102,8 +145,7 @@ class CurAggregator {
   std::vector<std::optional<std::string_view>> json_values_;  // per group key
   std::vector<int> json_rank_;
   std::string since_, until_;                          // opts_ as text, "" when unset
-  std::string key_;                                    // the row's group key (scratch)
-  std::vector<std::optional<std::string_view>> parts_;  // its parts (scratch)
+  RowClass row_class_;                                 // add_row's (scratch)
   std::string last_key_;                               // the last row's group...
   Acc* last_acc_ = nullptr;                            // ...and its accumulator
   std::string json_scratch_;

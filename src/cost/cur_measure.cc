@@ -3,8 +3,6 @@
 
 #include <cstring>
 
-#include "cost_number.h"
-
 namespace sageguard::cost {
 namespace {
 
@@ -17,95 +15,54 @@ std::string_view cell(const std::string_view* f, int c) {
   return c >= 0 ? f[static_cast<std::size_t>(c)] : std::string_view();
 }
 
-// The value of column c, or the RowCost error for it.
-bool number(const std::string_view* f, int c, double& out, RowCost& r) {
-  if (c < 0) {
-    r.cost.reset();
-    r.bad = "(column absent)";
-    return false;
-  }
-  auto v = parse_cost(cell(f, c));
-  if (!v) {
-    r.cost.reset();
-    r.bad = cell(f, c);
-    return false;
-  }
-  out = *v;
-  return true;
-}
-
-RowCost single(const std::string_view* f, int c) {
-  RowCost r;
-  double v;
-  if (number(f, c, v, r)) r.cost = v;
-  return r;
-}
-
-RowCost sum_or_difference(const std::string_view* f, int a, int b, double sign) {
-  RowCost r;
-  double x, y;
-  if (number(f, a, x, r) && number(f, b, y, r)) r.cost = x + sign * y;
-  return r;
-}
+Formula value(int c) { return Formula{Formula::Op::value, c, -1}; }
+constexpr Formula kZero{Formula::Op::zero, -1, -1};
 
 }  // namespace
 
-RowCost measure_row(Measure m, const CurSchema& s, const std::string_view* f) {
-  if (m == Measure::unblended || m == Measure::public_on_demand) return single(f, s.measure);
+Formula measure_formula(Measure m, const CurSchema& s, const std::string_view* f) {
+  if (m == Measure::unblended || m == Measure::public_on_demand) return value(s.measure);
   if (s.format == CurFormat::focus) {
     // EffectiveCost is already amortized; `effective` leaves out the unused
     // part of commitments, which no usage (and so no tag) carries.
-    if (m == Measure::effective && is(cell(f, s.commitment_status), "Unused")) return RowCost{0.0, {}};
-    return single(f, s.measure);
+    if (m == Measure::effective && is(cell(f, s.commitment_status), "Unused")) return kZero;
+    return value(s.measure);
   }
   const std::string_view type = cell(f, s.line_type);
   if (m == Measure::net) {  // usage at its effective rate, negations 0, the rest as billed
-    if (is(type, "SavingsPlanCoveredUsage") && s.sp_effective >= 0) return single(f, s.sp_effective);
-    if (is(type, "DiscountedUsage") && s.ri_effective >= 0) return single(f, s.ri_effective);
-    if (is(type, "SavingsPlanNegation")) {
-      RowCost r = single(f, s.measure);  // still checked, as before
-      if (r.cost) r.cost = 0.0;
-      return r;
-    }
-    return single(f, s.measure);
+    if (is(type, "SavingsPlanCoveredUsage") && s.sp_effective >= 0) return value(s.sp_effective);
+    if (is(type, "DiscountedUsage") && s.ri_effective >= 0) return value(s.ri_effective);
+    if (is(type, "SavingsPlanNegation")) return Formula{Formula::Op::checked_zero, s.measure, -1};  // still checked
+    return value(s.measure);
   }
   // amortized (the CUR query library's formula) and effective (the same
   // without unused commitment).
   const bool amortized = m == Measure::amortized;
-  if (is(type, "SavingsPlanCoveredUsage")) return single(f, s.sp_effective);
-  if (is(type, "DiscountedUsage")) return single(f, s.ri_effective);
-  if (is(type, "SavingsPlanNegation") || is(type, "SavingsPlanUpfrontFee")) return RowCost{0.0, {}};
+  if (is(type, "SavingsPlanCoveredUsage")) return value(s.sp_effective);
+  if (is(type, "DiscountedUsage")) return value(s.ri_effective);
+  if (is(type, "SavingsPlanNegation") || is(type, "SavingsPlanUpfrontFee")) return kZero;
   if (is(type, "SavingsPlanRecurringFee")) {
-    if (!amortized) return RowCost{0.0, {}};
-    return sum_or_difference(f, s.sp_total_commitment, s.sp_used_commitment, -1.0);
+    if (!amortized) return kZero;
+    return Formula{Formula::Op::minus, s.sp_total_commitment, s.sp_used_commitment};
   }
   if (is(type, "RIFee")) {
-    if (!amortized) return RowCost{0.0, {}};
-    return sum_or_difference(f, s.ri_unused_upfront, s.ri_unused_recurring, 1.0);
+    if (!amortized) return kZero;
+    return Formula{Formula::Op::plus, s.ri_unused_upfront, s.ri_unused_recurring};
   }
-  if (is(type, "Fee") && !cell(f, s.ri_arn).empty()) return RowCost{0.0, {}};  // an RI's upfront fee
-  return single(f, s.measure);
+  if (is(type, "Fee") && !cell(f, s.ri_arn).empty()) return kZero;  // an RI's upfront fee
+  return value(s.measure);
 }
 
-Coverage coverage_row(const CurSchema& s, const std::string_view* f) {
-  Coverage c;
+CoverageFormula coverage_formula(const CurSchema& s, const std::string_view* f) {
   if (s.format == CurFormat::focus) {
-    if (!is(cell(f, s.charge_category), "Usage") || is(cell(f, s.commitment_status), "Unused")) return c;
-    auto list = parse_cost(cell(f, s.public_od));
-    if (!list) return c;
-    c.eligible = *list;
-    if (is(cell(f, s.commitment_type), "Savings Plan")) c.covered = *list;
-    return c;
+    if (!is(cell(f, s.charge_category), "Usage") || is(cell(f, s.commitment_status), "Unused")) return {};
+    return CoverageFormula{s.public_od, is(cell(f, s.commitment_type), "Savings Plan")};
   }
   const std::string_view type = cell(f, s.line_type);
   const bool covered = is(type, "SavingsPlanCoveredUsage");
-  if (!covered && !is(type, "Usage") && !is(type, "DiscountedUsage")) return c;
+  if (!covered && !is(type, "Usage") && !is(type, "DiscountedUsage")) return {};
   // Covered usage keeps its on-demand cost in the unblended column.
-  auto od = parse_cost(cell(f, s.unblended));
-  if (!od) return c;
-  c.eligible = *od;
-  if (covered) c.covered = *od;
-  return c;
+  return CoverageFormula{s.unblended, covered};
 }
 
 bool is_sagemaker_plan_fee(const CurSchema& s, const std::string_view* f) {

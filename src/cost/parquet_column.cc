@@ -318,16 +318,41 @@ std::string_view TextArena::add(std::string_view s) {
 void ColumnValues::clear() {
   def.clear();
   rep.clear();
-  values.clear();
+  table.clear();
+  ids.clear();
+  numbers.clear();
   entries = 0;
   pages.clear();
   text.clear();
 }
 
 // ------------------------------------------------------------ read_column
-Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out) {
+namespace {
+
+// `count` PLAIN doubles from `in`.
+bool plain_doubles(ByteCursor& in, std::size_t count, std::vector<double>& out) {
+  if (count > in.left() / 8) return false;
+  if (count == 0) return true;  // (memcpy is not for null pointers, even for 0 bytes)
+  const std::size_t at = out.size();
+  out.resize(at + count);
+  std::memcpy(out.data() + at, in.p, count * 8);
+  in.p += count * 8;
+  return true;
+}
+
+// Indices for the values table[from, end): each its own.
+void own_ids(ColumnValues& out, std::size_t from) {
+  for (std::size_t i = from; i < out.table.size(); ++i) out.ids.push_back(static_cast<uint32_t>(i));
+}
+
+}  // namespace
+
+Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out, bool as_numbers) {
   const std::string& file = f.name();
   out.clear();
+  if (as_numbers && (leaf.type != PhysicalType::float64 || leaf.logical != Logical::none)) {
+    return column_error(file, leaf, "internal: only DOUBLE columns are read as numbers");
+  }
   if (c.external) return unsupported(file, leaf, "column data in another file (file_path)");
   if (c.encrypted) return unsupported(file, leaf, "encrypted column");
   if (c.type != leaf.type) return column_error(file, leaf, "column chunk type differs from the schema");
@@ -350,7 +375,8 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   chunk.resize(static_cast<std::size_t>(c.total_compressed_size));
   SG_TRY(f.read(static_cast<uint64_t>(start), chunk.size(), chunk.data()));
 
-  std::vector<std::string_view> dict;
+  std::size_t dict_size = 0;          // text: the first dict_size entries of out.table
+  std::vector<double> dict_numbers;   // numbers: the dictionary
   bool have_dict = false;
   // Byte arrays are views into their page; everything else is formatted
   // into the arena, so its pages can go as soon as they are decoded.
@@ -394,9 +420,17 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return column_error(file, leaf, err);
       }
       ByteCursor in{reinterpret_cast<const uint8_t*>(page.data()), reinterpret_cast<const uint8_t*>(page.data()) + page.size(), {}};
-      SG_TRY(fmt.plain(in, static_cast<std::size_t>(h.num_values), dict));
+      if (as_numbers) {
+        if (!plain_doubles(in, static_cast<std::size_t>(h.num_values), dict_numbers)) {
+          return column_error(file, leaf, "PLAIN values past the end of the page");
+        }
+      } else {
+        if (!out.table.empty()) return column_error(file, leaf, "corrupt Parquet file: a dictionary page after data pages");
+        SG_TRY(fmt.plain(in, static_cast<std::size_t>(h.num_values), out.table));
+        dict_size = out.table.size();
+      }
       have_dict = true;
-      if (!views_into_pages) out.pages.pop_back();  // the values are text in the arena now
+      if (!views_into_pages || as_numbers) out.pages.pop_back();  // the values are text in the arena now
       continue;
     }
 
@@ -476,11 +510,35 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         out.def.push_back(static_cast<uint16_t>(l));
       }
     }
+    // An entry that continues a list (repetition level r > 0) is an element
+    // of it, so it is defined at least as deep as the list's repeated field.
+    if (leaf.max_rep > 0) {
+      const std::size_t first = out.rep.size() - n;
+      for (std::size_t i = first; i < out.rep.size(); ++i) {
+        const int r = out.rep[i];
+        const int d = leaf.max_def > 0 ? out.def[i] : 0;
+        if (r > 0 && d < leaf.rep_def[static_cast<std::size_t>(r - 1)]) {
+          return column_error(file, leaf, "corrupt Parquet file: entry " + std::to_string(entries + (i - first)) +
+                                              " continues a list (repetition level " + std::to_string(r) +
+                                              ") but is defined only to level " + std::to_string(d) + " of " +
+                                              std::to_string(leaf.rep_def[static_cast<std::size_t>(r - 1)]));
+        }
+      }
+    }
 
-    // Values.
+    // Values. Only text read by PLAIN or DELTA_LENGTH_BYTE_ARRAY points into
+    // the page; other values are copies (numbers, the arena, the dictionary).
+    bool page_referenced = false;
+    const std::size_t table_before = out.table.size();
     switch (h.encoding) {
       case Encoding::plain:
-        SG_TRY(fmt.plain(in, present, out.values));
+        if (as_numbers) {
+          if (!plain_doubles(in, present, out.numbers)) return column_error(file, leaf, "PLAIN values past the end of the page");
+          break;
+        }
+        SG_TRY(fmt.plain(in, present, out.table));
+        own_ids(out, table_before);
+        page_referenced = true;
         break;
       case Encoding::plain_dictionary:
       case Encoding::rle_dictionary: {
@@ -490,12 +548,17 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         const int w = *in.p++;
         indices.clear();
         if (!decode_rle_hybrid(in, w, present, indices)) return column_error(file, leaf, "dictionary indices: " + in.error);
+        const std::size_t size = as_numbers ? dict_numbers.size() : dict_size;
         for (uint32_t i : indices) {
-          if (i >= dict.size()) {
+          if (i >= size) {
             return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(i) +
-                                                " out of range (" + std::to_string(dict.size()) + " entries)");
+                                                " out of range (" + std::to_string(size) + " entries)");
           }
-          out.values.push_back(dict[i]);
+        }
+        if (as_numbers) {
+          for (uint32_t i : indices) out.numbers.push_back(dict_numbers[i]);
+        } else {
+          out.ids.insert(out.ids.end(), indices.begin(), indices.end());
         }
         break;
       }
@@ -507,7 +570,8 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         if (!decode_delta_binary(in, present, leaf.type == PhysicalType::int32 ? 32 : 64, ints)) {
           return column_error(file, leaf, "DELTA_BINARY_PACKED: " + in.error);
         }
-        for (int64_t v : ints) fmt.integer(v, out.values);
+        for (int64_t v : ints) fmt.integer(v, out.table);
+        own_ids(out, table_before);
         break;
       }
       case Encoding::delta_length_byte_array:
@@ -523,27 +587,36 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         for (std::string_view v : views) {
           // Rebuilt values live in scratch: copy them into the arena.
           const std::string_view kept = h.encoding == Encoding::delta_byte_array ? out.text.add(v) : v;
-          SG_TRY(fmt.bytes(kept, out.values));
+          SG_TRY(fmt.bytes(kept, out.table));
         }
+        own_ids(out, table_before);
+        page_referenced = h.encoding == Encoding::delta_length_byte_array;
         break;
       }
       case Encoding::byte_stream_split: {
         const std::size_t w = fmt.fixed_width();
         if (w == 0) return unsupported(file, leaf, std::string("BYTE_STREAM_SPLIT for ") + to_string(leaf.type));
         if (!decode_byte_stream_split(in, present, w, bss)) return column_error(file, leaf, "BYTE_STREAM_SPLIT: " + in.error);
+        if (as_numbers) {
+          const std::size_t at = out.numbers.size();
+          out.numbers.resize(at + present);
+          if (present > 0) std::memcpy(out.numbers.data() + at, bss.data(), present * 8);
+          break;
+        }
         const bool raw_bytes = leaf.type == PhysicalType::fixed_len_byte_array && leaf.logical != Logical::decimal;
         for (std::size_t i = 0; i < present; ++i) {
-          SG_TRY(fmt.fixed(reinterpret_cast<const uint8_t*>(bss.data()) + i * w, out.values));
+          SG_TRY(fmt.fixed(reinterpret_cast<const uint8_t*>(bss.data()) + i * w, out.table));
           // Raw bytes would point into the scratch buffer: keep a copy.
-          if (raw_bytes) out.values.back() = out.text.add(out.values.back());
+          if (raw_bytes) out.table.back() = out.text.add(out.table.back());
         }
+        own_ids(out, table_before);
         break;
       }
       default:
         return unsupported(file, leaf, std::string("value encoding ") + to_string(h.encoding));
     }
     entries += n;
-    if (!views_into_pages) out.pages.pop_back();
+    if (!views_into_pages || !page_referenced) out.pages.pop_back();
   }
   out.entries = static_cast<std::size_t>(entries);
   // No value points into the compressed chunk (every page was copied out

@@ -1,6 +1,6 @@
 // One Parquet column chunk decoded into what the cost aggregation reads:
 // the definition and repetition levels of every entry and the non-null
-// values as text, formatted the way a CSV export writes them (numbers that
+// values as doubles or as text, formatted the way a CSV export writes them (numbers that
 // parse back to the same double, decimals exact, dates YYYY-MM-DD,
 // timestamps YYYY-MM-DDTHH:MM:SSZ). A ColumnValues is filled by one thread;
 // the file handle may be shared (positioned reads). Private to the cost module.
@@ -55,6 +55,11 @@ struct Leaf {
   int32_t scale = 0;
   int max_def = 0;
   int max_rep = 0;
+  // The definition level at which each repeated ancestor (outermost first)
+  // is defined: an entry that continues a list at repetition level r must be
+  // defined at least that deep (rep_def[r - 1]).
+  std::vector<int> rep_def;
+  int parent_def = 0;     // the definition level of the leaf's parent
   std::size_t chunk = 0;  // index of its column chunk in every row group
 };
 
@@ -71,7 +76,13 @@ class TextArena {
 struct ColumnValues {
   std::vector<uint16_t> def;  // one per entry; empty when max_def == 0
   std::vector<uint16_t> rep;  // one per entry; empty when max_rep == 0
-  std::vector<std::string_view> values;  // the non-null values, in order
+  // The non-null values, in order: as text, table[ids[i]] (a dictionary's
+  // entries come first, so in a dictionary-encoded chunk equal ids are equal
+  // text and equal text has one id); as numbers (DOUBLE leaves read so),
+  // numbers[i].
+  std::vector<std::string_view> table;
+  std::vector<uint32_t> ids;
+  std::vector<double> numbers;
   std::size_t entries = 0;
   // Storage the views point into.
   std::deque<std::string> pages;
@@ -80,9 +91,11 @@ struct ColumnValues {
   void clear();
 };
 
-// Decodes column chunk `c` of `leaf` (entries, levels, values). Error
-// (input, naming the file and the column) on corrupt data or an encoding,
-// codec or type outside what the reader supports.
-Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out);
+// Decodes column chunk `c` of `leaf` (entries, levels, values; `as_numbers`
+// for a DOUBLE leaf: its values as doubles, not text). Error (input, naming
+// the file and the column) on corrupt data or an encoding, codec or type
+// outside what the reader supports.
+Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out,
+                   bool as_numbers = false);
 
 }  // namespace sageguard::cost::parquet

@@ -1,18 +1,27 @@
 // Parquet billing exports into CurAggregator (see parquet_cur.h): the footer
 // gives the columns, make_schema picks the ones the aggregation reads, and
-// each row group's columns are decoded to text and handed over row by row,
-// exactly as the CSV reader hands over its fields.
+// each row group's columns are decoded (text as dictionary ids, costs as
+// doubles) and handed over row by row, classified once per distinct set of
+// text cells: the same sums as the CSV reader's fields give.
 #include "parquet_cur.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
+#include <utility>
 
+#include "cost_number.h"
 #include "parquet_column.h"
 #include "util/cpus.h"
 
@@ -46,8 +55,10 @@ struct Layout {
 
 constexpr int kMaxDepth = 16;
 
-Status visit(const FileMeta& m, std::size_t& i, int def, int rep, const std::string& prefix, int depth,
-             Layout& out, const std::string& file) {
+// One schema element and its subtree: `def` is the definition level of its
+// parent, `rep_def` the levels at which its repeated ancestors are defined.
+Status visit(const FileMeta& m, std::size_t& i, int def, std::vector<int> rep_def, const std::string& prefix,
+             int depth, Layout& out, const std::string& file) {
   if (i >= m.schema.size()) return input(file, "corrupt Parquet footer: the schema has fewer elements than declared");
   if (depth > kMaxDepth) {
     return input(file, "unsupported Parquet feature: column " + prefix + " nested deeper than " +
@@ -55,10 +66,11 @@ Status visit(const FileMeta& m, std::size_t& i, int def, int rep, const std::str
   }
   const parquet::SchemaElement& e = m.schema[i++];
   const std::string name = prefix.empty() ? e.name : prefix + "." + e.name;
+  const int parent_def = def;
   if (e.repetition == Repetition::optional) ++def;
   if (e.repetition == Repetition::repeated) {
     ++def;
-    ++rep;
+    rep_def.push_back(def);
   }
   if (e.num_children < 0 || static_cast<std::size_t>(e.num_children) > m.schema.size()) {
     return input(file, "corrupt Parquet footer: column " + name + " has a bad child count");
@@ -73,12 +85,14 @@ Status visit(const FileMeta& m, std::size_t& i, int def, int rep, const std::str
     l.logical_name = e.logical_name;
     l.scale = e.scale;
     l.max_def = def;
-    l.max_rep = rep;
+    l.max_rep = static_cast<int>(rep_def.size());
+    l.rep_def = std::move(rep_def);
+    l.parent_def = parent_def;
     l.chunk = out.leaves.size();
     out.leaves.push_back(std::move(l));
     return Status::success();
   }
-  for (int32_t c = 0; c < e.num_children; ++c) SG_TRY(visit(m, i, def, rep, name, depth + 1, out, file));
+  for (int32_t c = 0; c < e.num_children; ++c) SG_TRY(visit(m, i, def, rep_def, name, depth + 1, out, file));
   return Status::success();
 }
 
@@ -96,7 +110,7 @@ Result<Layout> layout_of(const FileMeta& m, const std::string& file) {
     f.is_leaf = m.schema[i].num_children == 0;
     f.logical = m.schema[i].logical;
     f.first_leaf = out.leaves.size();
-    SG_TRY(visit(m, i, 0, 0, "", 1, out, file));
+    SG_TRY(visit(m, i, 0, {}, "", 1, out, file));
     f.leaf_count = out.leaves.size() - f.first_leaf;
     out.fields.push_back(std::move(f));
   }
@@ -112,6 +126,31 @@ struct Source {
 
 bool is_text(const Leaf& l) { return l.type == PhysicalType::byte_array; }
 
+std::string_view last_part(std::string_view dotted) { return dotted.substr(dotted.rfind('.') + 1); }
+std::string_view parent_part(std::string_view dotted) {
+  const auto dot = dotted.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : dotted.substr(0, dot);
+}
+
+// The tags column as key/value pairs, when it is a MAP<string,string> (the
+// key first) or a LIST of STRUCT<key: string, value: string> (by name): two
+// text leaves side by side in one struct, under one level of repetition.
+std::optional<Source> tag_pairs(const Layout& layout, const Field& fd) {
+  if (fd.is_leaf || fd.leaf_count != 2) return std::nullopt;
+  std::size_t k = fd.first_leaf, v = fd.first_leaf + 1;
+  if (fd.logical == Logical::list) {
+    if (last_part(layout.leaves[k].name) == "value") std::swap(k, v);
+    if (last_part(layout.leaves[k].name) != "key" || last_part(layout.leaves[v].name) != "value") return std::nullopt;
+  }
+  const Leaf& kl = layout.leaves[k];
+  const Leaf& vl = layout.leaves[v];
+  if (kl.max_rep != 1 || vl.max_rep != 1 || !is_text(kl) || !is_text(vl) || kl.rep_def != vl.rep_def ||
+      parent_part(kl.name) != parent_part(vl.name) || kl.parent_def != vl.parent_def) {
+    return std::nullopt;
+  }
+  return Source{Source::Kind::map, k, v};
+}
+
 // Everything about one file that the row group workers share.
 struct Plan {
   const ParquetFile* file;
@@ -119,12 +158,18 @@ struct Plan {
   const Layout* layout;
   const CurSchema* schema;
   std::vector<std::optional<Source>> sources;  // per schema column; nullopt: not read
+  // Per schema column: a DOUBLE leaf that the aggregation reads only as a
+  // number, decoded as doubles and left out of the rows' classes.
+  std::vector<uint8_t> as_number;
 };
 
-// The text of each needed column, row by row, for one row group.
+// A row group's rows, handed to the aggregator by class: rows whose text
+// cells are equal (the same dictionary entries, the same tags) share one
+// CurAggregator::classify(), and each row then adds its numbers.
 class RowGroupReader {
  public:
-  explicit RowGroupReader(const Plan& plan) : p_(plan), values_(plan.layout->leaves.size()) {}
+  explicit RowGroupReader(const Plan& plan)
+      : p_(plan), values_(plan.layout->leaves.size()), numbers_(plan.sources.size()), text_(plan.sources.size()) {}
 
   Status run(std::size_t g, CurAggregator& agg, std::size_t file_index, uint64_t first_row) {
     const parquet::RowGroup& rg = p_.meta->row_groups[g];
@@ -135,7 +180,7 @@ class RowGroupReader {
                              std::to_string(p_.layout->leaves.size()) + " columns");
     }
     const std::size_t rows = static_cast<std::size_t>(rg.num_rows);
-    auto decode = [&](std::size_t leaf_index) -> Status {
+    auto decode = [&](std::size_t leaf_index, bool as_number) -> Status {
       const Leaf& leaf = p_.layout->leaves[leaf_index];
       const parquet::ColumnChunk& c = rg.columns[leaf.chunk];
       std::string path;
@@ -143,15 +188,14 @@ class RowGroupReader {
       if (path != leaf.name) {
         return input(file, "column " + leaf.name + ": corrupt Parquet footer: its column chunk is for '" + path + "'");
       }
-      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index]);
+      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index], as_number);
     };
     const std::size_t ncols = p_.sources.size();
-    cursor_.assign(ncols, 0);
     for (std::size_t col = 0; col < ncols; ++col) {
       if (!p_.sources[col]) continue;
       const Source& s = *p_.sources[col];
-      SG_TRY(decode(s.key_leaf));
-      if (s.kind == Source::Kind::map) SG_TRY(decode(s.value_leaf));
+      SG_TRY(decode(s.key_leaf, p_.as_number[col] != 0));
+      if (s.kind == Source::Kind::map) SG_TRY(decode(s.value_leaf, false));
       const ColumnValues& kv = values_[s.key_leaf];
       const Leaf& leaf = p_.layout->leaves[s.key_leaf];
       if (s.kind == Source::Kind::flat && kv.entries != rows) {
@@ -166,50 +210,181 @@ class RowGroupReader {
           return input(file, "column " + leaf.name + ": corrupt Parquet file: map keys and values do not line up with " +
                                  std::to_string(rows) + " rows");
         }
+        // Above their shared struct, key and value are defined equally deep
+        // (a null or empty map, a null entry): one nesting, two leaves.
+        const int shared = leaf.parent_def;
+        for (std::size_t e = 0; e < kv.entries; ++e) {
+          if (std::min<int>(kv.def[e], shared) != std::min<int>(vv.def[e], shared)) {
+            return input(file, "column " + leaf.name + ": corrupt Parquet file: entry " + std::to_string(e) +
+                                   " of the keys and values is defined to different depths (" +
+                                   std::to_string(kv.def[e]) + " and " + std::to_string(vv.def[e]) + ")");
+          }
+        }
       }
     }
 
-    std::vector<std::string_view> fields(ncols);
-    std::vector<std::size_t> value_at(ncols, 0), key_at(ncols, 0);
-    CurAggregator::TagPairs tags;
+    // Classes stay few when what classify() ignores is left out of the
+    // signature: of a start timestamp all but its month (start_class; the
+    // start column is never a group-by column, those are tag columns), and
+    // tags whose key no group-by key reads.
     agg.begin_rows(*p_.schema);
+    const int start_col = p_.schema->start;
+    start_ids_.clear();
+    if (start_col >= 0 && p_.sources[static_cast<std::size_t>(start_col)] &&
+        p_.sources[static_cast<std::size_t>(start_col)]->kind == Source::Kind::flat &&
+        !p_.as_number[static_cast<std::size_t>(start_col)]) {
+      const ColumnValues& sv = values_[p_.sources[static_cast<std::size_t>(start_col)]->key_leaf];
+      std::unordered_map<std::string, uint32_t> first;
+      std::string projection;
+      for (std::size_t i = 0; i < sv.table.size(); ++i) {
+        agg.start_class(sv.table[i], projection);
+        start_ids_.push_back(first.emplace(projection, static_cast<uint32_t>(i)).first->second);
+      }
+    }
+    key_used_.clear();
+
+    std::vector<std::string_view> fields(ncols);
+    std::vector<std::size_t> value_at(ncols, 0), key_at(ncols, 0), entry_at(ncols, 0);
+    CurAggregator::TagPairs tags;
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // the row's tags as (key id, value id + 1 or 0)
+    std::vector<uint32_t> signature;  // the row's text cells as ids
+    std::vector<std::size_t> active;
+    for (std::size_t col = 0; col < ncols; ++col) {
+      if (p_.sources[col]) active.push_back(col);
+    }
+    classes_.clear();
+    index_.clear();
+    Entry* last = nullptr;
     for (std::size_t r = 0; r < rows; ++r) {
+      // The row's text cells as ids (0 for a null), and its numbers.
+      signature.clear();
       bool have_tags = false;
-      for (std::size_t col = 0; col < ncols; ++col) {
-        if (!p_.sources[col]) continue;
+      std::size_t tag_col = 0;
+      pairs.clear();
+      for (const std::size_t col : active) {
         const Source& s = *p_.sources[col];
         const ColumnValues& kv = values_[s.key_leaf];
         const Leaf& kl = p_.layout->leaves[s.key_leaf];
         if (s.kind == Source::Kind::flat) {
           const bool present = kl.max_def == 0 || kv.def[r] == kl.max_def;
-          fields[col] = present ? kv.values[value_at[col]++] : std::string_view();
+          if (p_.as_number[col]) {
+            numbers_[col] = present ? number(kv.numbers[value_at[col]++], col) : parquet_null();
+            continue;
+          }
+          const uint32_t id = present ? kv.ids[value_at[col]++] + 1 : 0;
+          signature.push_back(id && static_cast<int>(col) == start_col && !start_ids_.empty() ? start_ids_[id - 1] + 1 : id);
+          fields[col] = id ? kv.table[id - 1] : std::string_view();
           continue;
         }
-        // A MAP<string,string>: its entries, as pairs (the JSON a CSV holds).
+        // A MAP<string,string> or a LIST of key/value structs: its entries.
         const ColumnValues& vv = values_[s.value_leaf];
         const Leaf& vl = p_.layout->leaves[s.value_leaf];
-        std::size_t& e = cursor_[col];
+        std::size_t& e = entry_at[col];
         std::size_t& vi = value_at[col];
-        tags.clear();
         for (std::size_t start = e; e < kv.entries && (e == start || kv.rep[e] != 0); ++e) {
-          if (kv.def[e] != kl.max_def) continue;  // a null or empty map
-          const std::string_view key = kv.values[key_at[col]++];
-          if (vv.def[e] == vl.max_def) tags.emplace_back(key, vv.values[vi++]);
-          else tags.emplace_back(key, std::nullopt);
+          const bool has_value = vv.def[e] == vl.max_def;
+          if (kv.def[e] != kl.max_def) {  // a null or empty map, a null entry or key
+            vi += has_value;              // (a value without a key is no tag)
+            continue;
+          }
+          const uint32_t key = kv.ids[key_at[col]++];
+          const uint32_t value = has_value ? vv.ids[vi++] + 1 : 0;
+          if (key_used_.size() < kv.table.size()) key_used_.resize(kv.table.size(), -1);
+          if (key_used_[key] < 0) key_used_[key] = agg.tag_key_used(*p_.schema, kv.table[key]) ? 1 : 0;
+          if (key_used_[key]) pairs.emplace_back(key, value);
+        }
+        signature.push_back(static_cast<uint32_t>(pairs.size()));
+        for (const auto& [k, v] : pairs) {
+          signature.push_back(k);
+          signature.push_back(v);
         }
         fields[col] = std::string_view();
         have_tags = true;
+        tag_col = col;
       }
-      SG_TRY(agg.add_fields(*p_.schema, fields.data(), first_row + r + 1, file, file_index, have_tags ? &tags : nullptr));
+      const std::string_view sig(reinterpret_cast<const char*>(signature.data()), signature.size() * sizeof(uint32_t));
+      Entry* cls = last;
+      if (!cls || sig != cls->signature) {
+        auto it = index_.find(sig);
+        if (it != index_.end()) {
+          cls = &classes_[it->second];
+        } else {
+          if (classes_.size() >= kMaxClasses) {  // every row its own (no dictionaries): bounded memory
+            classes_.clear();
+            index_.clear();
+          }
+          cls = &classes_.emplace_back();
+          cls->signature.assign(sig);
+          cls->fields = fields;
+          if (have_tags) {
+            const Source& s = *p_.sources[tag_col];
+            const ColumnValues& kv = values_[s.key_leaf];
+            const ColumnValues& vv = values_[s.value_leaf];
+            tags.clear();
+            for (const auto& [k, v] : pairs) {
+              tags.emplace_back(kv.table[k], v ? std::optional<std::string_view>(vv.table[v - 1]) : std::nullopt);
+            }
+          }
+          agg.classify(*p_.schema, cls->fields.data(), have_tags ? &tags : nullptr, cls->row_class);
+          index_.emplace(cls->signature, static_cast<uint32_t>(classes_.size() - 1));
+        }
+        last = cls;
+      }
+      Row row{this, cls};
+      SG_TRY(agg.add_classified(*p_.schema, cls->row_class, CurAggregator::NumberSource{&row, &Row::number},
+                                first_row + r + 1, file, file_index));
+      // Until a row of the class counts, its group's parts are views that
+      // may not outlive the row (JSON tags): such a class is not kept.
+      if (!cls->row_class.acc && cls->row_class.kind == CurAggregator::RowClass::Kind::counted) {
+        index_.erase(cls->signature);
+        last = nullptr;
+      }
     }
     for (auto& v : values_) v.clear();
     return Status::success();
   }
 
  private:
+  static constexpr std::size_t kMaxClasses = 4096;
+
+  struct Entry {
+    std::string signature;
+    std::vector<std::string_view> fields;  // the text cells (views into values_)
+    CurAggregator::RowClass row_class;
+  };
+  // What add_classified reads: the row's numbers, the class's text.
+  struct Row {
+    const RowGroupReader* self;
+    const Entry* cls;
+    static Number number(const void* context, int c) {
+      const Row& row = *static_cast<const Row*>(context);
+      const auto col = static_cast<std::size_t>(c);
+      if (row.self->p_.as_number[col]) return row.self->numbers_[col];
+      const std::string_view v = row.cls->fields[col];
+      const std::optional<double> d = parse_cost(v);
+      return d ? Number{true, *d, {}} : Number{false, 0, v};
+    }
+  };
+
+  // A null cell reads as an empty CSV cell would: 0.
+  static Number parquet_null() { return Number{true, 0.0, {}}; }
+  // A double as parse_cost() reads its shortest text: itself when finite;
+  // otherwise that text ("inf", "nan") is not a number.
+  Number number(double v, std::size_t col) {
+    if (std::isfinite(v)) return Number{true, v, {}};
+    char* buf = text_[col].data();
+    const auto r = std::to_chars(buf, buf + text_[col].size(), v);
+    return Number{false, 0, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))};
+  }
+
   const Plan& p_;
   std::vector<ColumnValues> values_;
-  std::vector<std::size_t> cursor_;
+  std::vector<Number> numbers_;                // per column: the row's number
+  std::vector<std::array<char, 32>> text_;     // per column: a non-finite number's text
+  std::deque<Entry> classes_;
+  std::unordered_map<std::string_view, uint32_t> index_;  // keys: the entries' signatures
+  std::vector<uint32_t> start_ids_;  // per start cell id: the first id alike (start_class)
+  std::vector<int8_t> key_used_;     // per tag key id: tag_key_used, -1 not yet known
 };
 
 Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads, const CurOptions& options,
@@ -240,7 +415,9 @@ Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads,
   SG_ASSIGN_OR_RETURN(CurSchema schema, into.begin_header(header, file, true));
   const std::vector<uint8_t> need = into.needed_columns(schema);
 
-  Plan plan{&f, &meta, &layout, &schema, std::vector<std::optional<Source>>(header.size())};
+  const std::vector<uint8_t> numeric = into.number_columns(schema);
+  Plan plan{&f, &meta, &layout, &schema, std::vector<std::optional<Source>>(header.size()),
+            std::vector<uint8_t>(header.size(), 0)};
   for (std::size_t col = 0; col < header.size(); ++col) {
     if (!need[col]) continue;
     const Field& fd = layout.fields[col];
@@ -250,19 +427,17 @@ Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads,
         return input(file, "column " + fd.name + ": unsupported Parquet feature: a repeated value where one is expected");
       }
       plan.sources[col] = Source{Source::Kind::flat, fd.first_leaf, 0};
+      plan.as_number[col] = numeric[col] && l.type == PhysicalType::float64 && l.logical == Logical::none;
       continue;
     }
     const bool tags = static_cast<int>(col) == schema.tags;
-    if (tags && fd.leaf_count == 2) {
-      const Leaf& k = layout.leaves[fd.first_leaf];
-      const Leaf& v = layout.leaves[fd.first_leaf + 1];
-      if (k.max_rep == 1 && v.max_rep == 1 && is_text(k) && is_text(v) && v.max_def >= k.max_def) {
-        plan.sources[col] = Source{Source::Kind::map, fd.first_leaf, fd.first_leaf + 1};
-        continue;
-      }
+    if (tags) {
+      plan.sources[col] = tag_pairs(layout, fd);
+      if (plan.sources[col]) continue;
     }
     return input(file, "column " + fd.name + ": unsupported Parquet feature: " +
-                           (tags ? std::string("tags that are not a MAP<string,string>")
+                           (tags ? std::string("tags that are neither a MAP<string,string> nor a LIST of "
+                                               "STRUCT<key: string, value: string>")
                                  : std::string(fd.logical == Logical::list ? "a LIST" : "a nested group") +
                                        " where the aggregation needs one value"));
   }

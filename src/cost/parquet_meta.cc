@@ -12,6 +12,17 @@ Error bad(const std::string& file, const std::string& what) {
   return Error::at(ErrorCode::input, file, 0, 0, what);
 }
 
+// A Thrift list of structs into `out`, one read_one(r, element) each. On a
+// bad list header the reader holds the error (the caller checks it once).
+template <class Elem, class ReadOne>
+void read_struct_list(T& r, std::vector<Elem>& out, ReadOne read_one) {
+  uint8_t elem_type;
+  uint32_t n;
+  if (!r.read_list(elem_type, n)) return;
+  out.resize(n);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) read_one(r, out[i]);
+}
+
 // LogicalType is a union of structs; only the member id and a few fields matter.
 void read_logical_type(T& r, SchemaElement& e) {
   r.begin_struct();
@@ -194,11 +205,7 @@ void read_row_group(T& r, RowGroup& g) {
   uint8_t t;
   while (r.next_field(id, t)) {
     if (id == 1 && t == T::kList) {
-      uint8_t et;
-      uint32_t n;
-      if (!r.read_list(et, n)) break;
-      g.columns.resize(n);
-      for (uint32_t i = 0; i < n && r.ok(); ++i) read_column_chunk(r, g.columns[i]);
+      read_struct_list(r, g.columns, read_column_chunk);
     } else if (id == 3) {
       g.num_rows = r.read_i64();
     } else {
@@ -244,19 +251,11 @@ Result<FileMeta> parse_file_meta(std::string_view bytes, const std::string& file
   uint8_t t;
   while (r.next_field(id, t)) {
     if (id == 2 && t == T::kList) {
-      uint8_t et;
-      uint32_t n;
-      if (!r.read_list(et, n)) break;
-      m.schema.resize(n);
-      for (uint32_t i = 0; i < n && r.ok(); ++i) read_schema_element(r, m.schema[i]);
+      read_struct_list(r, m.schema, read_schema_element);
     } else if (id == 3) {
       m.num_rows = r.read_i64();
     } else if (id == 4 && t == T::kList) {
-      uint8_t et;
-      uint32_t n;
-      if (!r.read_list(et, n)) break;
-      m.row_groups.resize(n);
-      for (uint32_t i = 0; i < n && r.ok(); ++i) read_row_group(r, m.row_groups[i]);
+      read_struct_list(r, m.row_groups, read_row_group);
     } else if (id == 8 || id == 9) {
       return bad(file, "unsupported Parquet feature: encrypted file (footer field " + std::to_string(id) + ")");
     } else {

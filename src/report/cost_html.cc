@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::size_t kMaxBars = 25;
 
+// Savings Plans coverage as a percentage; "-" for a group without eligible usage.
+std::string coverage_text(const std::optional<double>& c) { return c ? fmt::format("{:.1f}%", *c * 100) : "-"; }
+
 // Fills the KPI elements from the embedded data, so what the page shows is
 // exactly what the JSON says (the Chromium test compares them).
 constexpr const char* kScript = R"JS(
@@ -71,10 +74,15 @@ std::string cost_html(const cost::CostReport& r) {
   for (const auto& [m, c] : r.by_month) months.push_back({m, c, false});
   body += "<h2>Cost over time</h2>" + cd::svg_bars("Cost by month (" + r.currency + ")", months);
 
+  const bool coverage =
+      std::any_of(r.groups.begin(), r.groups.end(), [](const auto& g) { return g.sp_coverage.has_value(); });
   body += "<h2>Groups</h2><table><tr>";
   for (const auto& k : r.group_by) body += "<th>" + cd::html_escape(k) + "</th>";
   body += "<th class=\"n\">cost</th><th class=\"n\">items</th><th class=\"n\">spot savings</th>";
-  body += warm ? "<th class=\"n\">warm pool</th></tr>" : "</tr>";
+  if (warm) body += "<th class=\"n\">warm pool</th>";
+  body += coverage ? "<th class=\"n\" title=\"share of the group's usage, at on-demand cost, that a Savings Plan "
+                     "covered\">SP coverage</th></tr>"
+                   : "</tr>";
   for (const auto& g : r.groups) {
     body += cd::untagged(g, r.group_by) ? "<tr class=\"warn-text\">" : "<tr>";
     for (const auto& k : r.group_by) {
@@ -85,6 +93,7 @@ std::string cost_html(const cost::CostReport& r) {
     body += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>", cd::money(g.cost),
                         g.items, g.spot_savings ? cd::money(*g.spot_savings) : "-");
     if (warm) body += fmt::format("<td class=\"n\">{}</td>", g.warm_pool ? cd::money(*g.warm_pool) : "-");
+    if (coverage) body += "<td class=\"n\">" + coverage_text(g.sp_coverage) + "</td>";
     body += "</tr>";
   }
   body += "</table>";

@@ -10,6 +10,13 @@ namespace sageguard::report {
 
 using cost_detail::money;
 
+namespace {
+
+// Savings Plans coverage as a percentage; "-" for a group without eligible usage.
+std::string coverage_text(const std::optional<double>& c) { return c ? fmt::format("{:.1f}%", *c * 100) : "-"; }
+
+}  // namespace
+
 std::string cost_text(const cost::CostReport& r) {
   const bool jobs = r.source == "jobs";
   std::vector<std::string> labels;
@@ -23,9 +30,13 @@ std::string cost_text(const cost::CostReport& r) {
   w = std::max(w, std::min<std::size_t>(head.size(), 60));
   // Warm pools get a column of their own, only when some job kept one.
   const bool warm = std::any_of(r.groups.begin(), r.groups.end(), [](const auto& g) { return g.warm_pool.has_value(); });
+  // Savings Plans coverage likewise, only when some group had eligible usage.
+  const bool coverage =
+      std::any_of(r.groups.begin(), r.groups.end(), [](const auto& g) { return g.sp_coverage.has_value(); });
   std::string out = fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}", head, w, "cost " + r.currency, "items",
                                 jobs ? "spot saved" : "spot savings");
-  out += warm ? fmt::format("  {:>14}\n", "warm pool") : "\n";
+  if (warm) out += fmt::format("  {:>14}", "warm pool");
+  out += coverage ? fmt::format("  {:>11}\n", "SP coverage") : "\n";
   double unallocated = 0;
   for (std::size_t i = 0; i < r.groups.size(); ++i) {
     const auto& g = r.groups[i];
@@ -33,7 +44,8 @@ std::string cost_text(const cost::CostReport& r) {
     std::string spot = g.spot_savings ? money(*g.spot_savings) : "-";
     if (g.spot_savings_ratio) spot += fmt::format(" ({:.0f}%)", *g.spot_savings_ratio * 100);
     out += fmt::format("{:<{}}  {:>14}  {:>8}  {:>14}", label, w, money(g.cost), g.items, spot);
-    out += warm ? fmt::format("  {:>14}\n", g.warm_pool ? money(*g.warm_pool) : "-") : "\n";
+    if (warm) out += fmt::format("  {:>14}", g.warm_pool ? money(*g.warm_pool) : "-");
+    out += coverage ? fmt::format("  {:>11}\n", coverage_text(g.sp_coverage)) : "\n";
     if (cost_detail::untagged(g, r.group_by)) unallocated += g.cost;
   }
   out += fmt::format("{:<{}}  {:>14}  {:>8}\n", "total", w, money(r.total), r.items);

@@ -1,7 +1,9 @@
 // libFuzzer target: the Parquet billing reader on arbitrary bytes. Any input
 // must end in a report or an Error, never a crash, a sanitizer report, a
 // hang or unbounded memory. Seeds: small DuckDB-written CUR 2.0 files
-// (corpus/parquet_fuzz/), so mutations start from real footers and pages.
+// (corpus/parquet/), so mutations start from real footers and pages; one has
+// its tags as a LIST of key/value structs beside unused LIST columns, so the
+// repetition-level paths are fuzzed too.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -17,6 +17,10 @@ Checks:
   here) matches every group's cost to the cent, for every measure, and the
   SQL `--emit-sql duckdb` prints gives the same sums over the Parquet file;
 - a folder mixing a CSV month and a Parquet month sums both;
+- LIST columns: unused ones are skipped, tags as a LIST of STRUCT<key,
+  value> are read (the same report as the CSV's, DuckDB's sums), a LIST
+  where one value is needed is exit 2;
+- the text report shows the same Savings Plans coverage as the JSON;
 - corrupt Parquet (wrong magic, truncated, data cut out) is exit 2 naming
   the file (and the column where one is involved), with no report.
 
@@ -287,6 +291,66 @@ def emitted_sql(tmp, pq_file, keys):
         print("ok: --emit-sql duckdb %s over Parquet" % m)
 
 
+def list_columns(tmp, csv_dir, name, select):
+    """LIST columns: unused ones (a list of strings with nulls and empty
+    lists, a list of lists) are skipped, and tags delivered as a LIST of
+    STRUCT<key, value> (with null entries and a keyless value) are read
+    through their repetition levels: both reports equal the CSV's, and the
+    list-of-struct file's sums equal DuckDB's over the same file. A LIST
+    where the aggregation needs one value is exit 2 naming the column."""
+    extra = ("CASE n % 4 WHEN 0 THEN NULL WHEN 1 THEN []::VARCHAR[] WHEN 2 THEN ['a', NULL, 'b'] "
+             "ELSE ['x'] END AS line_item_notes, "
+             "CASE n % 3 WHEN 0 THEN [[1, 2], [], NULL] WHEN 1 THEN NULL ELSE [[3]] END AS nested_lists")
+    as_list = ("CASE WHEN n % 5 = 0 AND resource_tags IS NOT NULL THEN list_concat(map_entries(resource_tags), "
+               "[{'key': NULL, 'value': 'orphan'}, NULL]) ELSE map_entries(resource_tags) END")
+    dirs = {k: os.path.join(tmp, "lists-" + k) for k in ("map", "struct", "bad")}
+    for d in dirs.values():
+        os.makedirs(d)
+    stmts = ["CREATE TABLE t AS SELECT %s FROM read_csv(%s, header = true, all_varchar = true, quote = '\"', "
+             "escape = '\"')" % (select, lit(os.path.join(csv_dir, name))),
+             "CREATE TABLE u AS SELECT *, row_number() OVER () AS n FROM t",
+             "COPY (SELECT * EXCLUDE (n), %s FROM u) TO %s (FORMAT parquet, COMPRESSION snappy, "
+             "ROW_GROUP_SIZE 1000)" % (extra, lit(os.path.join(dirs["map"], name))),
+             "COPY (SELECT * EXCLUDE (n, resource_tags), %s AS resource_tags, %s FROM u) TO %s (FORMAT parquet, "
+             "COMPRESSION zstd, PARQUET_VERSION v2, ROW_GROUP_SIZE 777)" % (as_list, extra,
+                                                                            lit(os.path.join(dirs["struct"], name))),
+             "COPY (SELECT * REPLACE ([line_item_product_code] AS line_item_product_code) FROM t) TO %s "
+             "(FORMAT parquet)" % lit(os.path.join(dirs["bad"], name)),
+             "SELECT typeof(resource_tags) FROM read_parquet(%s) LIMIT 1" % lit(os.path.join(dirs["struct"], name))]
+    res = duckdb(stmts, tmp)
+    check(res["rows"][0][0].startswith("STRUCT(") and res["rows"][0][0].endswith("[]"),
+          "the tags of the list file are %r, not a LIST of STRUCT" % res["rows"][0][0])
+    same_as_csv("unused LIST columns", tmp, name, csv_dir, dirs["map"], [["Project", "Cost Center", "month"]])
+    same_as_csv("tags as LIST<STRUCT>", tmp, name, csv_dir, dirs["struct"], [["Project", "Cost Center", "month"]])
+    tag = lambda k: ("NULLIF(list_filter(resource_tags, x -> x.key = '%s')[1].value, '')" % k)  # noqa: E731
+    against_duckdb("tags as LIST<STRUCT>", tmp, dirs["struct"], name, "cur2", ["Project", "Cost Center"],
+                   [tag("user_project"), tag("user_cost_center")], "line_item_product_code = 'AmazonSageMaker'")
+    p = cli(["--format", "json", "--cur", name], dirs["bad"], rc=2)
+    check(name in p.stderr and "line_item_product_code" in p.stderr and "LIST" in p.stderr and p.stdout == "",
+          "a needed LIST column: %r" % p.stderr)
+    print("ok: a LIST where one value is needed -> exit 2: %s" % p.stderr.strip()[:160])
+
+
+def coverage_in_text(tmp, pq_dir, name):
+    """The text report shows each group's Savings Plans coverage, the same
+    number the JSON report has."""
+    for m in ("unblended", "amortized"):
+        js = json.loads(report(name, pq_dir, ["Project"], m))
+        text = cli(["--format", "text", "--measure", m, "--group-by", "Project", "--cur", name], pq_dir).stdout
+        lines = text.splitlines()
+        check("SP coverage" in lines[0], "%s: the text header lacks SP coverage: %r" % (m, lines[0]))
+        covered = 0
+        for g in js["groups"]:
+            label = (g["key"]["Project"] or "(untagged)").replace("\n", "\\n")  # as the text report escapes it
+            want = "-" if g["sp_coverage"] is None else "%.1f%%" % (g["sp_coverage"] * 100)
+            covered += g["sp_coverage"] is not None
+            row = [ln for ln in lines if ln.startswith(label + " ")]
+            check(len(row) == 1 and row[0].split()[-1] == want,
+                  "%s %s: text row %r, want coverage %s" % (m, label, row, want))
+        check(covered > 0, "%s: no group has Savings Plans coverage" % m)
+    print("ok: text report shows Savings Plans coverage per group")
+
+
 def corrupt_inputs(tmp, good):
     data = open(good, "rb").read()
     d = os.path.join(tmp, "corrupt")
@@ -348,6 +412,8 @@ def main():
         against_duckdb("cur2 v2 zstd", tmp, os.path.join(tmp, "cur2-zstd-v2-plain"), name, "cur2", ["Cost Center"],
                        ["NULLIF(resource_tags['user_cost_center'], '')"], "line_item_product_code = 'AmazonSageMaker'")
         emitted_sql(tmp, os.path.join(snappy, name), ["Project", "month"])
+        coverage_in_text(tmp, snappy, name)
+        list_columns(tmp, csv_dir, name, select)
 
         # ---- legacy CUR as its Athena integration writes it
         lcsv = os.path.join(tmp, "legacy-csv")

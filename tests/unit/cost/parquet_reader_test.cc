@@ -182,6 +182,86 @@ TEST(ParquetReader, NestedGroupWhereOneValueIsNeededIsUnsupported) {
   EXPECT_NE(r.error.find("unsupported Parquet feature"), std::string::npos) << r.error;
 }
 
+// cur2_columns with the tags as a MAP<string,string>: the same projects, a
+// null map or an empty one for the untagged rows, a key with a null value
+// before the project and a third key on some rows.
+std::vector<TestColumn> cur2_map_columns(bool dictionary) {
+  auto cols = cur2_columns(dictionary);
+  TestColumn tags{"resource_tags", false, {}, dictionary};
+  tags.is_map = true;
+  const char* projects[] = {"alpha", "beta", nullptr};
+  for (int i = 0; i < 30; ++i) {
+    const char* p = projects[i % 3];
+    if (!p) {
+      tags.map_rows.push_back(i % 2 ? costtest::MapRow() : costtest::MapRow(costtest::MapRow::value_type()));
+      continue;
+    }
+    costtest::MapRow::value_type entries{{"user_cost_center", std::nullopt}, {"user_project", p}};
+    if (i % 4 == 0) entries.emplace_back("user_owner", "x");
+    tags.map_rows.push_back(entries);
+  }
+  cols[4] = tags;
+  return cols;
+}
+
+TEST(ParquetReader, MapTagsReadThroughTheirRepetitionLevels) {
+  const auto want = expected_by_project();
+  for (bool dict : {false, true}) {
+    Outcome r = run(write_parquet(cur2_map_columns(dict), 1));
+    ASSERT_TRUE(r.ok) << r.error;
+    std::map<std::string, double> got;
+    for (const auto& g : r.report.groups) got[g.key.at("Project").value_or("")] = g.cost;
+    ASSERT_EQ(got.size(), want.size());
+    for (const auto& [k, v] : want) EXPECT_DOUBLE_EQ(got[k], v) << k;
+  }
+}
+
+Outcome corrupt_map(const std::string& leaf, const Corruption& how) {
+  Corruption bad = how;
+  bad.corrupt_column = "resource_tags.key_value." + leaf;
+  return run(write_parquet(cur2_map_columns(false), 0, bad));
+}
+
+TEST(ParquetReader, RepetitionLevelDeeperThanTheSchemaNamesTheColumn) {
+  Corruption bad;
+  bad.rep_level = std::make_pair(std::size_t{1}, 2u);
+  Outcome r = corrupt_map("key", bad);
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("mem.parquet"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("column resource_tags.key_value.key"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("repetition level 2 deeper than the schema's 1"), std::string::npos) << r.error;
+}
+
+TEST(ParquetReader, BadRepetitionLevelsNameTheColumn) {
+  // Entries: row 0 has three (0-2), row 1 two (3-4), row 2 an empty map (5).
+  struct Case {
+    const char* leaf;
+    Corruption bad;
+    const char* want;
+  };
+  std::vector<Case> cases;
+  Corruption first;
+  first.rep_level = std::make_pair(std::size_t{0}, 1u);
+  cases.push_back({"key", first, "first repetition level is not 0"});
+  Corruption empty;  // the empty map continues the row before it
+  empty.rep_level = std::make_pair(std::size_t{5}, 1u);
+  cases.push_back({"key", empty, "entry 5 continues a list (repetition level 1) but is defined only to level 1 of 2"});
+  Corruption split;  // a value starts a row in the middle of row 0's entries
+  split.rep_level = std::make_pair(std::size_t{1}, 0u);
+  cases.push_back({"value", split, "map keys and values do not line up"});
+  Corruption depth;  // a value of a null map where the key is defined
+  depth.def_level = 0;
+  cases.push_back({"value", depth, "defined to different depths"});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.want);
+    Outcome r = corrupt_map(c.leaf, c.bad);
+    ASSERT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("mem.parquet"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("column resource_tags.key_value."), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find(c.want), std::string::npos) << r.error;
+  }
+}
+
 TEST(ParquetReader, ThreadsGiveTheSameReport) {
   const std::string f = write_parquet(cur2_columns(true), 1);
   Outcome one = run(f, {"Project", "month"}, 1), four = run(f, {"Project", "month"}, 4);

@@ -1,8 +1,9 @@
 // A minimal Parquet writer for the reader's unit tests: one row group of
 // flat columns (strings or doubles, required or optional, optionally inside
-// an optional group), one v1 data page each, PLAIN or dictionary, any codec
-// the reader supports, and knobs that corrupt one thing at a time (page
-// size, dictionary index, definition level, stated uncompressed size).
+// an optional group) and MAP<string,string> columns, one v1 data page per
+// leaf, PLAIN or dictionary, any codec the reader supports, and knobs that
+// corrupt one thing at a time (page size, dictionary index, definition or
+// repetition level, stated uncompressed size).
 // Real files from a real writer (DuckDB) are tested by the integration
 // test; this one exists to make precise broken files. Test-only.
 #pragma once
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cost_test_util.h"
@@ -69,12 +71,19 @@ class ThriftWriter {
   std::vector<int16_t> stack_;
 };
 
+using MapRow = std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>>;
+
 struct TestColumn {
   std::string name;
   bool is_double = false;               // else a UTF8 string
   std::vector<std::optional<std::string>> values;  // doubles as text
   bool dictionary = false;
   bool in_group = false;  // inside an optional group of the same name + "_g" (max_def 2)
+  // A MAP<string,string> instead (optional map, repeated key_value, required
+  // key, optional value: leaves NAME.key_value.key and NAME.key_value.value):
+  // per row a null map or its entries; `values` is unused.
+  bool is_map = false;
+  std::vector<MapRow> map_rows;
 };
 
 struct Corruption {
@@ -82,13 +91,15 @@ struct Corruption {
   std::optional<uint32_t> dict_index;   // replaces the first dictionary index
   std::optional<uint32_t> def_level;    // replaces the first definition level
   int uncompressed_delta = 0;           // added to the stated uncompressed size
-  std::string corrupt_column;           // the column these apply to
+  // Replaces entry `first`'s repetition level with `second` (map leaves).
+  std::optional<std::pair<std::size_t, uint32_t>> rep_level;
+  std::string corrupt_column;           // the column (leaf path) these apply to
 };
 
 // codec: 0 none, 1 snappy, 2 gzip, 6 zstd.
 inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec = 0, const Corruption& bad = {}) {
   std::string file = "PAR1";
-  std::size_t rows = cols.empty() ? 0 : cols[0].values.size();
+  std::size_t rows = cols.empty() ? 0 : cols[0].is_map ? cols[0].map_rows.size() : cols[0].values.size();
   struct Meta {
     int64_t offset, dict_offset, size;
   };
@@ -133,15 +144,58 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
     }
     return out;
   };
+  // One leaf per flat column, two per map (key, value).
+  struct LeafData {
+    std::string path;                 // dotted
+    std::vector<std::string> parts;   // the path in the footer
+    TestColumn col;                   // type and dictionary flag
+    std::vector<std::optional<std::string>> values;  // one per entry (nullopt: not defined to the leaf)
+    std::vector<uint32_t> defs, reps;
+    int max_def = 1;
+    bool repeated = false;
+  };
+  std::vector<LeafData> leaves;
   for (const TestColumn& c : cols) {
-    const bool corrupt = c.name == bad.corrupt_column;
-    const int max_def = c.in_group ? 2 : 1;
+    if (!c.is_map) {
+      LeafData l{c.name, {}, c, c.values, {}, {}, c.in_group ? 2 : 1, false};
+      l.parts = c.in_group ? std::vector<std::string>{c.name, c.name + "_v"} : std::vector<std::string>{c.name};
+      for (const auto& v : c.values) l.defs.push_back(v ? static_cast<uint32_t>(l.max_def) : 0u);
+      leaves.push_back(std::move(l));
+      continue;
+    }
+    LeafData k{c.name + ".key_value.key", {c.name, "key_value", "key"}, c, {}, {}, {}, 2, true};
+    LeafData v{c.name + ".key_value.value", {c.name, "key_value", "value"}, c, {}, {}, {}, 3, true};
+    for (const MapRow& row : c.map_rows) {
+      if (!row || row->empty()) {  // a null map (def 0) or an empty one (def 1)
+        for (LeafData* l : {&k, &v}) {
+          l->values.push_back(std::nullopt);
+          l->defs.push_back(row ? 1u : 0u);
+          l->reps.push_back(0);
+        }
+        continue;
+      }
+      for (std::size_t i = 0; i < row->size(); ++i) {
+        const uint32_t rep = i == 0 ? 0u : 1u;
+        k.values.push_back((*row)[i].first);
+        k.defs.push_back(2);
+        k.reps.push_back(rep);
+        v.values.push_back((*row)[i].second);
+        v.defs.push_back((*row)[i].second ? 3u : 2u);
+        v.reps.push_back(rep);
+      }
+    }
+    leaves.push_back(std::move(k));
+    leaves.push_back(std::move(v));
+  }
+  for (LeafData& leaf : leaves) {
+    const TestColumn& c = leaf.col;
+    const bool corrupt = leaf.path == bad.corrupt_column;
     Meta m{static_cast<int64_t>(file.size()), 0, 0};
     std::vector<std::string> dict;
-    std::vector<uint32_t> idx, defs;
+    std::vector<uint32_t> idx;
+    std::vector<uint32_t>& defs = leaf.defs;
     std::string values;
-    for (const auto& v : c.values) {
-      defs.push_back(v ? static_cast<uint32_t>(max_def) : 0u);
+    for (const auto& v : leaf.values) {
       if (!v) continue;
       if (c.dictionary) {
         std::size_t i = 0;
@@ -153,6 +207,9 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
       }
     }
     if (corrupt && bad.def_level && !defs.empty()) defs[0] = *bad.def_level;
+    if (corrupt && bad.rep_level && bad.rep_level->first < leaf.reps.size()) {
+      leaf.reps[bad.rep_level->first] = bad.rep_level->second;
+    }
     auto page = [&](int type, const std::string& raw, auto&& sub) {
       std::string body = compress(raw);
       ThriftWriter w;
@@ -181,9 +238,10 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
       }
     }
     const int64_t data_offset = static_cast<int64_t>(file.size());
-    page(0, levels_rle(defs) + values, [&](ThriftWriter& w) {
+    const std::string levels = (leaf.repeated ? levels_rle(leaf.reps) : std::string()) + levels_rle(defs);
+    page(0, levels + values, [&](ThriftWriter& w) {
       w.begin(5);
-      w.i32(1, static_cast<int64_t>(rows));
+      w.i32(1, static_cast<int64_t>(defs.size()));
       w.i32(2, c.dictionary ? 8 : 0);
       w.i32(3, 3);
       w.i32(4, 3);
@@ -197,13 +255,35 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
   ThriftWriter w;
   w.i32(1, 1);
   std::size_t elements = 1;
-  for (const auto& c : cols) elements += c.in_group ? 2 : 1;
+  for (const auto& c : cols) elements += c.is_map ? 4 : c.in_group ? 2 : 1;
   w.list(2, 12, elements);
   w.elem_begin();
   w.binary(4, "schema");
   w.i32(5, static_cast<int64_t>(cols.size()));
   w.end();
   for (const auto& c : cols) {
+    if (c.is_map) {
+      w.elem_begin();  // optional group NAME (MAP)
+      w.i32(3, 1);
+      w.binary(4, c.name);
+      w.i32(5, 1);
+      w.i32(6, 1);
+      w.end();
+      w.elem_begin();  // repeated group key_value
+      w.i32(3, 2);
+      w.binary(4, "key_value");
+      w.i32(5, 2);
+      w.end();
+      for (const char* leaf : {"key", "value"}) {
+        w.elem_begin();
+        w.i32(1, 6);
+        w.i32(3, std::string(leaf) == "key" ? 0 : 1);
+        w.binary(4, leaf);
+        w.i32(6, 0);  // UTF8
+        w.end();
+      }
+      continue;
+    }
     if (c.in_group) {
       w.elem_begin();
       w.i32(3, 1);
@@ -221,25 +301,19 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
   w.i64(3, static_cast<int64_t>(rows));
   w.list(4, 12, 1);
   w.elem_begin();
-  w.list(1, 12, cols.size());
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    const auto& c = cols[i];
+  w.list(1, 12, leaves.size());
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    const auto& c = leaves[i].col;
     w.elem_begin();
     w.i64(2, metas[i].offset);
     w.begin(3);
     w.i32(1, c.is_double ? 5 : 6);
     w.list(2, 5, 1);
     w.varint(ThriftWriter::zigzag(0));
-    if (c.in_group) {
-      w.list(3, 8, 2);
-      w.raw_binary(c.name);
-      w.raw_binary(c.name + "_v");
-    } else {
-      w.list(3, 8, 1);
-      w.raw_binary(c.name);
-    }
+    w.list(3, 8, leaves[i].parts.size());
+    for (const auto& part : leaves[i].parts) w.raw_binary(part);
     w.i32(4, codec);
-    w.i64(5, static_cast<int64_t>(rows));
+    w.i64(5, static_cast<int64_t>(leaves[i].defs.size()));
     w.i64(6, metas[i].size);
     w.i64(7, metas[i].size);
     w.i64(9, metas[i].offset);
