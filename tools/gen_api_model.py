@@ -39,6 +39,20 @@ OPERATIONS = [
     "CreateModel",
     "CreateEndpointConfig",
     "CreateEndpoint",
+    "CreateNotebookInstance",
+    "CreateDomain",
+    "CreateUserProfile",
+    "CreateSpace",
+    "CreateAutoMLJob",
+    "CreateAutoMLJobV2",
+    "CreateDataQualityJobDefinition",
+    "CreateModelQualityJobDefinition",
+    "CreateModelBiasJobDefinition",
+    "CreateModelExplainabilityJobDefinition",
+    "CreateMonitoringSchedule",
+    "CreateFeatureGroup",
+    "CreateModelPackageGroup",
+    "CreateModelPackage",
 ]
 SHAPE_KEYS = ("type", "required", "min", "max", "pattern", "enum")
 RE2_MAX_REPEAT = 1000  # RE2 rejects counted repetitions above this
@@ -159,25 +173,67 @@ def _unsupported_construct(pattern):
     return None
 
 
+def _atom_before(pattern, end):
+    """Start of the character class or group that ends just before `end`, or None."""
+    close = pattern[end - 1] if end > 0 else ""
+    opener = {"]": "[", ")": "("}.get(close)
+    if opener is None:
+        return None
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        if i > 0 and pattern[i - 1] == "\\":
+            continue
+        if pattern[i] == close:
+            depth += 1
+        elif pattern[i] == opener:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _split_big_repeat(pattern, match):
+    """`A{m,n}` (n > 1000, m <= 1000) as `A{m,1000}A{0,n-1000}`: the same
+    language (the two counts add up to any number from m to n), each count
+    within RE2's limit. A must be a character class or a group."""
+    lo, hi = int(match.group(1)), int(match.group(2))
+    start = _atom_before(pattern, match.start())
+    if start is None or hi - RE2_MAX_REPEAT > RE2_MAX_REPEAT:
+        return None, "counted repetition above RE2's limit of %d" % RE2_MAX_REPEAT
+    atom = pattern[start:match.start()]
+    return (pattern[:start] + atom + "{%d,%d}" % (lo, RE2_MAX_REPEAT) + atom +
+            "{0,%d}" % (hi - RE2_MAX_REPEAT) + pattern[match.end():]), None
+
+
 def _relax_big_repeats(pattern, max_lengths):
-    """RE2 caps {m,n} at 1000. `X{m,n}` may become `X{m,}` when X is one
-    character and every shape using the pattern has a max length that already
-    implies the bound. Returns (new pattern, None) or (None, reason)."""
+    """RE2 caps {m,n} at 1000. `X{m,n}` may become `X{m,}` when every
+    repetition of X takes a character at least and every shape using the
+    pattern has a max length that already implies the bound; otherwise a
+    class or group is split in two counts. Returns (new pattern, None) or
+    (None, reason)."""
     big = [m for m in re.finditer(r"\{(\d+),(\d+)\}", pattern) if int(m.group(2)) > RE2_MAX_REPEAT]
     if not big:
         return pattern, None
     if len(big) != 1 or int(big[0].group(1)) > RE2_MAX_REPEAT:
         return None, "counted repetition above RE2's limit of %d" % RE2_MAX_REPEAT
     lo, hi = int(big[0].group(1)), int(big[0].group(2))
+    # One character class and nothing else (Python's re cannot parse Java's
+    # \p{L} classes, so this case is decided without it).
+    whole_class = re.fullmatch(r"\[(?:\\.|[^\]\\])*\]\{\d+,\d+\}", pattern)
+    if whole_class and None not in max_lengths and max(max_lengths) <= hi:
+        return pattern[:big[0].start()] + "{%d,}" % lo + pattern[big[0].end():], None
     try:
         tree = sre_parse.parse(pattern)
     except Exception:  # Java-only syntax: cannot reason about it
         return None, "counted repetition above RE2's limit of %d" % RE2_MAX_REPEAT
     repeats = [(op, av) for op, av in tree if op == sre_constants.MAX_REPEAT and av[1] == hi]
-    if len(repeats) != 1 or repeats[0][1][2].getwidth() != (1, 1) or None in max_lengths:
+    if len(repeats) != 1:
         return None, "counted repetition above RE2's limit of %d" % RE2_MAX_REPEAT
-    rest_min = tree.getwidth()[0] - lo  # shortest text the rest of the pattern needs
-    if max(max_lengths) - rest_min > hi:
+    if repeats[0][1][2].getwidth()[0] < 1 or None in max_lengths:
+        return _split_big_repeat(pattern, big[0])
+    width = repeats[0][1][2].getwidth()[0]  # each repetition takes this much at least
+    rest_min = tree.getwidth()[0] - lo * width  # shortest text the rest of the pattern needs
+    if (max(max_lengths) - rest_min) // width > hi:
         return None, "counted repetition above RE2's limit of %d" % RE2_MAX_REPEAT
     return pattern[:big[0].start()] + "{%d,}" % lo + pattern[big[0].end():], None
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <utility>
 
 #include "sageguard/result.h"
 
@@ -82,6 +83,18 @@ struct Policy {
   std::optional<int64_t> max_runtime_seconds;
   std::optional<double> max_job_cost_usd;
 
+  // The rest of the estate (docs/policy.md). Endpoints the policy calls
+  // production: a name matching one of `production_names` (globs), or a tag
+  // whose key is listed in `production_tags` with one of its values.
+  std::vector<std::string> production_names;
+  std::vector<std::pair<std::string, std::vector<std::string>>> production_tags;
+  std::optional<int64_t> min_instance_count;  // limits.min_instance_count
+  // limits.min_notebook_platform: the oldest notebook PlatformIdentifier
+  // allowed ("notebook-al2-v2"); compared by Amazon Linux and version.
+  std::optional<std::string> min_notebook_platform;
+  bool manual_approval = false;                // registry.manual_approval
+  std::vector<std::string> allowed_registries;  // images.allowed_registries (account ids)
+
   std::vector<Waiver> waivers;
 
   // Where each top-level setting came from ("tags.required" -> origin).
@@ -92,7 +105,15 @@ struct Policy {
   const TagValueRule* value_rule(std::string_view key) const;
   // True if `instance_type` matches one of nvme_instance_types.
   bool is_nvme(std::string_view instance_type) const;
+  // True if a resource named `name` with `tags` (key, value) is production.
+  bool is_production(std::string_view name,
+                     const std::vector<std::pair<std::string_view, std::string_view>>& tags) const;
 };
+
+// A notebook PlatformIdentifier ("notebook-al2-v3") as (Amazon Linux
+// version, platform version), which order oldest first; nullopt for any
+// other text. limits.min_notebook_platform and the rule comparing to it.
+std::optional<std::pair<int, int>> parse_notebook_platform(std::string_view id);
 
 // The built-in default policy: the seed practices, no account values.
 const Policy& default_policy();

@@ -24,6 +24,22 @@ enum class ResourceKind : uint8_t {
   endpoint_config,
   endpoint,
   pipeline,
+  // The rest of the SageMaker estate (docs/coverage.md): notebooks, Studio,
+  // AutoML, model monitoring, feature store, model registry.
+  notebook_instance,
+  domain,
+  user_profile,
+  space,
+  automl_job,     // CreateAutoMLJob
+  automl_job_v2,  // CreateAutoMLJobV2
+  data_quality_job_definition,
+  model_quality_job_definition,
+  model_bias_job_definition,
+  model_explainability_job_definition,
+  monitoring_schedule,
+  feature_group,
+  model_package_group,
+  model_package,
 };
 
 // "TrainingJob", "HyperParameterTuningJob", ... as JSON output names them.

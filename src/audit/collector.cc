@@ -91,6 +91,7 @@ struct Task {
 
 struct Item {
   ResourceId id;
+  std::string describe_value;  // what Describe* takes when not the name (AuditKindInfo::describe_from)
   nlohmann::json described;
   nlohmann::json tags = nlohmann::json::array();
   std::string tags_token;  // where ListTags resumes after a failed page
@@ -131,7 +132,8 @@ class Collector {
   Inventory run() {
     std::vector<ResourceKind> kinds = opts_.kinds;
     if (kinds.empty()) {
-      for (const auto& k : audit_kinds()) kinds.push_back(k.kind);
+      std::vector<std::string> none;
+      kinds = parse_kinds("", none);  // the default set, as --kinds without a value
     }
     for (ResourceKind k : kinds) {
       const AuditKindInfo* info = audit_kind(k);
@@ -299,9 +301,12 @@ class Collector {
     nlohmann::json body = {{"MaxResults", 100}};
     if (!t.token.empty()) body["NextToken"] = t.token;
     const ListFilter& f = opts_.filter;
-    if (f.creation_time_after) body["CreationTimeAfter"] = *f.creation_time_after;
+    // A List* without filters (ListDomains) gets none; add_item applies
+    // them to what comes back either way.
+    if (f.creation_time_after && k.list_filters) body["CreationTimeAfter"] = *f.creation_time_after;
     if (f.status) body["StatusEquals"] = *f.status;
-    if (f.name_glob) {
+    if (!k.list_extra_key.empty()) body[std::string(k.list_extra_key)] = k.list_extra_value;
+    if (f.name_glob && k.list_filters) {
       if (std::string hint = name_contains_hint(*f.name_glob); !hint.empty()) {
         body["NameContains"] = hint;
       }
@@ -366,9 +371,16 @@ class Collector {
   // Caller holds mu_.
   void add_item(const Task& t, const nlohmann::json& summary) {
     const AuditKindInfo& k = *t.kind;
-    auto name_it = summary.find(std::string(k.name_key));
+    auto name_it =
+        summary.find(std::string(k.summary_name_key.empty() ? k.name_key : k.summary_name_key));
     auto arn_it = summary.find(std::string(k.arn_key));
     if (name_it == summary.end() || !name_it->is_string()) return;
+    std::string describe_value;
+    if (!k.describe_from.empty()) {
+      auto from = summary.find(std::string(k.describe_from));
+      if (from == summary.end() || !from->is_string()) return;
+      describe_value = from->get<std::string>();
+    }
     ResourceId id;
     id.kind = k.kind;
     id.name = name_it->get<std::string>();
@@ -390,6 +402,7 @@ class Collector {
     const size_t index = items_.size();
     Item item;
     item.id = std::move(id);
+    item.describe_value = std::move(describe_value);
     items_.push_back(std::move(item));
     for (TaskType type : {TaskType::describe, TaskType::tags}) {
       Task d;
@@ -406,7 +419,8 @@ class Collector {
     std::string name;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      name = items_[t.item].id.name;
+      const Item& item = items_[t.item];
+      name = item.describe_value.empty() ? item.id.name : item.describe_value;
     }
     const std::string op(k.describe_operation);
     aws::CallOutcome out = call(t, op, {{std::string(k.name_key), name}});

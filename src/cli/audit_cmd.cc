@@ -284,8 +284,12 @@ Command audit_command() {
             sub.add_option("--policy", f->policy, "Policy file (default: $SAGEGUARD_POLICY, "
                                                   "./sageguard.yaml, built-in)");
             sub.add_option("--kinds", f->kinds,
-                           "Comma-separated kinds (default all): training-job, tuning-job, "
-                           "processing-job, transform-job, model, endpoint-config, endpoint");
+                           "Comma-separated kinds: training-job, tuning-job, processing-job, "
+                           "transform-job, model, endpoint-config, endpoint (the default), "
+                           "notebook-instance, domain, automl-job, data-quality-job-definition, "
+                           "model-quality-job-definition, model-bias-job-definition, "
+                           "model-explainability-job-definition, monitoring-schedule, "
+                           "feature-group, model-package-group, model-package; or all");
             sub.add_option("--concurrency", f->concurrency,
                            "Requests in flight, 1..256 (default: --max-tps / 10, at least 16)");
             sub.add_option("--max-tps", f->max_tps,

@@ -115,7 +115,12 @@ Command check_command() {
                 ->check(CLI::IsMember({"error", "warning", "note"}));
             sub.add_option("--kind", f->kind,
                            "Treat input as this kind: training-job, tuning-job, processing-job, "
-                           "transform-job, model, endpoint-config, endpoint, pipeline");
+                           "transform-job, model, endpoint-config, endpoint, pipeline, "
+                           "notebook-instance, domain, user-profile, space, automl-job, "
+                           "automl-job-v2, data-quality-job-definition, "
+                           "model-quality-job-definition, model-bias-job-definition, "
+                           "model-explainability-job-definition, monitoring-schedule, "
+                           "feature-group, model-package-group, model-package");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
             sub.add_option("--price-list", f->price_list,

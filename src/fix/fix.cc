@@ -22,7 +22,8 @@ const std::vector<std::string>& fixable_rules() {
   static const std::vector<std::string> kRules = {
       "tags.required",  "vpc.required", "network.isolation", "encryption.inter-container",
       "kms.volume",     "kms.output",   "spot.enabled",      "spot.max-wait",
-      "spot.checkpoint"};
+      "spot.checkpoint", "network.direct-internet", "network.vpc-only", "notebook.root-access",
+      "notebook.platform", "instance.min-count", "registry.manual-approval"};
   return kRules;
 }
 

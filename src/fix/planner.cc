@@ -103,6 +103,7 @@ class Planner {
       for (auto path : layout.output_kms) plan_output_key(s, path);
       if (layout.spot) plan_spot(s);
     }
+    plan_estate();
   }
 
  private:
@@ -267,6 +268,7 @@ class Planner {
   // only known at run time (a pipeline parameter without a default) might
   // be one.
   bool volume_key_refused(const rules::Scope& s) const {
+    if (!rules::layout_of(r_->kind).volume_kms_nvme_exempt) return false;
     const rules::InstanceTypes types = rules::instance_types_of(*s.obj, *r_);
     if (types.unresolved) return true;
     return std::any_of(types.known.begin(), types.known.end(),
@@ -279,7 +281,11 @@ class Planner {
       return;
     }
     // The key's parent holds the instance type; without it NVMe is unknown.
-    if (const size_t slash = path.rfind('/'); slash != std::string_view::npos) {
+    // (Kinds without instance types, AutoML's security config, a feature
+    // group's online store, get the parents they lack.)
+    const rules::KindLayout& layout = rules::layout_of(r_->kind);
+    if (const size_t slash = path.rfind('/');
+        slash != std::string_view::npos && !layout.instance_types.empty()) {
       const Lookup parent = rules::lookup(*s.obj, path.substr(0, slash));
       if (parent.state != LookupState::found || !parent.value->is_object()) return;
     }
@@ -460,6 +466,119 @@ class Planner {
       if (!ensure(*s.obj, "CheckpointConfig/S3Uri", uri->value, c.ops, at)) return;
       c.notes.push_back({"spot.checkpoint", at, ck_ptr,
                          fmt::format("set CheckpointConfig.S3Uri to {}", uri->shown)});
+      add(std::move(c));
+    }
+  }
+
+  // A top-level string member set to `value`: added where missing, replaced
+  // where it holds another string.
+  void set_member(const char* member, const std::string& value, const std::string& rule,
+                  std::string what) {
+    const std::string ptr = rules::to_pointer(member);
+    if (!asked(rule, ptr)) return;
+    const Lookup l = rules::lookup(*r_->root, member);
+    if (l.state == LookupState::missing) {
+      set(rules::Scope{r_->root, ""}, member, NewValue::of_string(value), rule, std::move(what));
+    } else if (l.state == LookupState::found && l.value->is_string()) {
+      PlannedChange c;
+      c.ops.replaces.push_back(ReplaceOp{l.value, NewValue::of_string(value)});
+      c.notes.push_back({rule, l.value->offset(), ptr, std::move(what)});
+      add(std::move(c));
+    }
+  }
+
+  bool has_ids(const char* path) const {
+    const Lookup l = rules::lookup(*r_->root, path);
+    if (l.state != LookupState::found) return false;
+    if (l.value->is_string()) return !l.value->as_string().empty();
+    return l.value->is_array() && !l.value->items().empty();
+  }
+
+  // The rest of the estate: settings whose value is the policy's (or the
+  // practice's only good one).
+  void plan_estate() {
+    switch (r_->kind) {
+      case ResourceKind::notebook_instance: plan_notebook(); break;
+      case ResourceKind::domain:
+        if (!asked("network.vpc-only", "/AppNetworkAccessType")) break;
+        // VpcOnly needs the domain's subnets and its apps' security groups.
+        if (!has_ids("SubnetIds") || !has_ids("DefaultUserSettings/SecurityGroups")) {
+          withhold("network.vpc-only", r_->root->offset(), "/AppNetworkAccessType",
+                   "VpcOnly needs SubnetIds and DefaultUserSettings.SecurityGroups, which the "
+                   "domain lacks: add them first");
+          break;
+        }
+        set_member("AppNetworkAccessType", "VpcOnly", "network.vpc-only",
+                   "set AppNetworkAccessType to VpcOnly");
+        break;
+      case ResourceKind::model_package:
+        set_member("ModelApprovalStatus", "PendingManualApproval", "registry.manual-approval",
+                   "set ModelApprovalStatus to PendingManualApproval");
+        break;
+      case ResourceKind::endpoint_config: plan_min_count(); break;
+      default: break;
+    }
+  }
+
+  void plan_notebook() {
+    const Value& root = *r_->root;
+    // Into the policy's VPC: one subnet and the security groups, under the
+    // same guard as a job's VpcConfig.
+    bool in_vpc = has_ids("SubnetId");
+    if (asked("vpc.required", "/SubnetId") && !policy_.subnets.empty() &&
+        !policy_.security_groups.empty()) {
+      in_vpc = policy_.subnets_reach_s3 && root.find("SubnetId") == nullptr;
+      if (!policy_.subnets_reach_s3) {
+        withhold("vpc.required", root.offset(), "/SubnetId",
+                 fmt::format("moving the notebook into subnet {} could cut it off from S3; once "
+                             "the policy's subnets reach S3 say so with vpc.subnets_reach_s3: "
+                             "true, or add SubnetId by hand",
+                             policy_.subnets.front()));
+      } else {
+        set_member("SubnetId", policy_.subnets.front(), "vpc.required",
+                   fmt::format("set SubnetId to {}", policy_.subnets.front()));
+      }
+    }
+    if (asked("vpc.required", "/SecurityGroupIds") && !policy_.security_groups.empty() &&
+        in_vpc && root.find("SecurityGroupIds") == nullptr) {
+      set(rules::Scope{&root, ""}, "SecurityGroupIds",
+          NewValue::array_of_strings(policy_.security_groups), "vpc.required",
+          fmt::format("added SecurityGroupIds ({})", fmt::join(policy_.security_groups, ", ")));
+    }
+    if (asked("network.direct-internet", "/DirectInternetAccess")) {
+      // The API refuses Disabled without a subnet: the notebook would have
+      // no network at all.
+      if (!in_vpc) {
+        withhold("network.direct-internet", root.offset(), "/DirectInternetAccess",
+                 "without a SubnetId the API refuses DirectInternetAccess Disabled: put the "
+                 "notebook in a VPC subnet first");
+      } else {
+        set_member("DirectInternetAccess", "Disabled", "network.direct-internet",
+                   "set DirectInternetAccess to Disabled");
+      }
+    }
+    set_member("RootAccess", "Disabled", "notebook.root-access", "set RootAccess to Disabled");
+    if (policy_.min_notebook_platform) {
+      set_member("PlatformIdentifier", *policy_.min_notebook_platform, "notebook.platform",
+                 fmt::format("set PlatformIdentifier to {}", *policy_.min_notebook_platform));
+    }
+  }
+
+  void plan_min_count() {
+    if (!policy_.min_instance_count) return;
+    const Value* variants = r_->root->find("ProductionVariants");
+    if (variants == nullptr || !variants->is_array()) return;
+    for (size_t i = 0; i < variants->items().size(); ++i) {
+      const std::string ptr = fmt::format("/ProductionVariants/{}/InitialInstanceCount", i);
+      const Value* count = variants->items()[i].is_object()
+                               ? variants->items()[i].find("InitialInstanceCount")
+                               : nullptr;
+      if (count == nullptr || !count->is_number() || !asked("instance.min-count", ptr)) continue;
+      PlannedChange c;
+      c.ops.replaces.push_back(ReplaceOp{count, NewValue::of_int(*policy_.min_instance_count)});
+      c.notes.push_back({"instance.min-count", count->offset(), ptr,
+                         fmt::format("set InitialInstanceCount to {}",
+                                     *policy_.min_instance_count)});
       add(std::move(c));
     }
   }

@@ -20,7 +20,7 @@ struct KindInfo {
   const char* arn_member;  // present only in Describe* responses
 };
 
-constexpr std::array<KindInfo, 8> kKinds = {{
+constexpr std::array<KindInfo, 22> kKinds = {{
     {ResourceKind::training_job, "TrainingJob", "training-job", "CreateTrainingJob",
      "TrainingJobName", "TrainingJobArn"},
     {ResourceKind::tuning_job, "HyperParameterTuningJob", "tuning-job",
@@ -35,9 +35,135 @@ constexpr std::array<KindInfo, 8> kKinds = {{
     {ResourceKind::endpoint, "Endpoint", "endpoint", "CreateEndpoint", "EndpointName",
      "EndpointArn"},
     {ResourceKind::pipeline, "Pipeline", "pipeline", "", "", ""},
+    // The rest of the estate, in ResourceKind's order.
+    {ResourceKind::notebook_instance, "NotebookInstance", "notebook-instance",
+     "CreateNotebookInstance", "NotebookInstanceName", "NotebookInstanceArn"},
+    {ResourceKind::domain, "Domain", "domain", "CreateDomain", "DomainName", "DomainArn"},
+    {ResourceKind::user_profile, "UserProfile", "user-profile", "CreateUserProfile",
+     "UserProfileName", "UserProfileArn"},
+    {ResourceKind::space, "Space", "space", "CreateSpace", "SpaceName", "SpaceArn"},
+    {ResourceKind::automl_job, "AutoMLJob", "automl-job", "CreateAutoMLJob", "AutoMLJobName",
+     "AutoMLJobArn"},
+    {ResourceKind::automl_job_v2, "AutoMLJobV2", "automl-job-v2", "CreateAutoMLJobV2",
+     "AutoMLJobName", "AutoMLJobArn"},
+    {ResourceKind::data_quality_job_definition, "DataQualityJobDefinition",
+     "data-quality-job-definition", "CreateDataQualityJobDefinition", "JobDefinitionName",
+     "JobDefinitionArn"},
+    {ResourceKind::model_quality_job_definition, "ModelQualityJobDefinition",
+     "model-quality-job-definition", "CreateModelQualityJobDefinition", "JobDefinitionName",
+     "JobDefinitionArn"},
+    {ResourceKind::model_bias_job_definition, "ModelBiasJobDefinition",
+     "model-bias-job-definition", "CreateModelBiasJobDefinition", "JobDefinitionName",
+     "JobDefinitionArn"},
+    {ResourceKind::model_explainability_job_definition, "ModelExplainabilityJobDefinition",
+     "model-explainability-job-definition", "CreateModelExplainabilityJobDefinition",
+     "JobDefinitionName", "JobDefinitionArn"},
+    {ResourceKind::monitoring_schedule, "MonitoringSchedule", "monitoring-schedule",
+     "CreateMonitoringSchedule", "MonitoringScheduleName", "MonitoringScheduleArn"},
+    {ResourceKind::feature_group, "FeatureGroup", "feature-group", "CreateFeatureGroup",
+     "FeatureGroupName", "FeatureGroupArn"},
+    {ResourceKind::model_package_group, "ModelPackageGroup", "model-package-group",
+     "CreateModelPackageGroup", "ModelPackageGroupName", "ModelPackageGroupArn"},
+    {ResourceKind::model_package, "ModelPackage", "model-package", "CreateModelPackage",
+     "ModelPackageName", "ModelPackageArn"},
 }};
 
 const KindInfo& info(ResourceKind k) { return kKinds[static_cast<size_t>(k)]; }
+
+// The estate's kinds, by the members their requests and Describe* responses
+// have and the seven job kinds' do not. A monitoring job definition is told
+// from the others by its app specification; a model package from its group
+// by what only a package has (a versioned package names its group).
+std::optional<ResourceKind> detect_estate(const Value& v) {
+  if (v.find("NotebookInstanceName")) return ResourceKind::notebook_instance;
+  if (v.find("DomainId")) {
+    if (v.find("UserProfileName")) return ResourceKind::user_profile;
+    if (v.find("SpaceName")) return ResourceKind::space;
+  }
+  if (v.find("DomainName") && (v.find("AuthMode") || v.find("DefaultUserSettings"))) {
+    return ResourceKind::domain;
+  }
+  if (v.find("AutoMLJobName")) {
+    return v.find("AutoMLJobInputDataConfig") || v.find("AutoMLProblemTypeConfig")
+               ? ResourceKind::automl_job_v2
+               : ResourceKind::automl_job;
+  }
+  if (v.find("JobDefinitionName") || v.find("JobDefinitionArn")) {
+    if (v.find("DataQualityAppSpecification")) return ResourceKind::data_quality_job_definition;
+    if (v.find("ModelQualityAppSpecification")) return ResourceKind::model_quality_job_definition;
+    if (v.find("ModelBiasAppSpecification")) return ResourceKind::model_bias_job_definition;
+    if (v.find("ModelExplainabilityAppSpecification")) {
+      return ResourceKind::model_explainability_job_definition;
+    }
+  }
+  if (v.find("MonitoringScheduleName") && v.find("MonitoringScheduleConfig")) {
+    return ResourceKind::monitoring_schedule;
+  }
+  if (v.find("FeatureGroupName") && v.find("FeatureDefinitions")) {
+    return ResourceKind::feature_group;
+  }
+  for (const char* m : {"ModelPackageName", "ModelPackageArn", "InferenceSpecification",
+                        "SourceAlgorithmSpecification", "ModelApprovalStatus"}) {
+    if (v.find(m)) return ResourceKind::model_package;
+  }
+  if (v.find("ModelPackageGroupName")) return ResourceKind::model_package_group;
+  return std::nullopt;
+}
+
+// own_members for the estate's kinds (see own_members below).
+std::span<const char* const> estate_own_members(ResourceKind k) {
+  static constexpr const char* kNotebook[] = {"NotebookInstanceName", "DirectInternetAccess",
+                                              "RootAccess", "PlatformIdentifier",
+                                              "LifecycleConfigName"};
+  static constexpr const char* kDomain[] = {"DomainName", "AuthMode", "DefaultUserSettings",
+                                            "AppNetworkAccessType", "DefaultSpaceSettings"};
+  static constexpr const char* kUserProfile[] = {"UserProfileName", "UserSettings",
+                                                 "SingleSignOnUserIdentifier"};
+  static constexpr const char* kSpace[] = {"SpaceName", "SpaceSettings", "OwnershipSettings",
+                                           "SpaceSharingSettings"};
+  static constexpr const char* kAutoML[] = {"AutoMLJobName", "AutoMLJobConfig", "InputDataConfig",
+                                            "ProblemType", "AutoMLJobObjective"};
+  static constexpr const char* kAutoMLV2[] = {"AutoMLJobName", "AutoMLJobInputDataConfig",
+                                              "AutoMLProblemTypeConfig", "SecurityConfig"};
+  static constexpr const char* kDataQuality[] = {"JobDefinitionName", "DataQualityAppSpecification",
+                                                 "DataQualityJobInput",
+                                                 "DataQualityJobOutputConfig"};
+  static constexpr const char* kModelQuality[] = {
+      "JobDefinitionName", "ModelQualityAppSpecification", "ModelQualityJobInput",
+      "ModelQualityJobOutputConfig"};
+  static constexpr const char* kModelBias[] = {"JobDefinitionName", "ModelBiasAppSpecification",
+                                               "ModelBiasJobInput", "ModelBiasJobOutputConfig"};
+  static constexpr const char* kExplainability[] = {
+      "JobDefinitionName", "ModelExplainabilityAppSpecification",
+      "ModelExplainabilityJobInput", "ModelExplainabilityJobOutputConfig"};
+  static constexpr const char* kSchedule[] = {"MonitoringScheduleName",
+                                              "MonitoringScheduleConfig"};
+  static constexpr const char* kFeatureGroup[] = {"FeatureGroupName", "FeatureDefinitions",
+                                                  "RecordIdentifierFeatureName",
+                                                  "OnlineStoreConfig", "OfflineStoreConfig"};
+  static constexpr const char* kPackageGroup[] = {"ModelPackageGroupName",
+                                                  "ModelPackageGroupDescription"};
+  static constexpr const char* kPackage[] = {"ModelPackageName", "InferenceSpecification",
+                                             "ModelApprovalStatus", "ModelPackageGroupName",
+                                             "SourceAlgorithmSpecification"};
+  switch (k) {
+    case ResourceKind::notebook_instance: return kNotebook;
+    case ResourceKind::domain: return kDomain;
+    case ResourceKind::user_profile: return kUserProfile;
+    case ResourceKind::space: return kSpace;
+    case ResourceKind::automl_job: return kAutoML;
+    case ResourceKind::automl_job_v2: return kAutoMLV2;
+    case ResourceKind::data_quality_job_definition: return kDataQuality;
+    case ResourceKind::model_quality_job_definition: return kModelQuality;
+    case ResourceKind::model_bias_job_definition: return kModelBias;
+    case ResourceKind::model_explainability_job_definition: return kExplainability;
+    case ResourceKind::monitoring_schedule: return kSchedule;
+    case ResourceKind::feature_group: return kFeatureGroup;
+    case ResourceKind::model_package_group: return kPackageGroup;
+    case ResourceKind::model_package: return kPackage;
+    default: return {};
+  }
+}
 
 // Detection order matters: a DescribeTransformJob response also has
 // ModelName, an Endpoint also names its EndpointConfigName.
@@ -56,7 +182,7 @@ std::optional<ResourceKind> detect(const Value& v) {
   }
   const Value* steps = v.find("Steps");
   if (steps && steps->is_array() && v.find("Version")) return ResourceKind::pipeline;
-  return std::nullopt;
+  return detect_estate(v);
 }
 
 // Members that only a request (or Describe* response) of the kind has, or
@@ -91,8 +217,8 @@ std::span<const char* const> own_members(ResourceKind k) {
     case ResourceKind::endpoint_config: return kEndpointConfig;
     case ResourceKind::endpoint: return kEndpoint;
     case ResourceKind::pipeline: return kPipeline;
+    default: return estate_own_members(k);
   }
-  return {};
 }
 
 // Other formats people keep next to SageMaker definitions, by the members
@@ -183,6 +309,11 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std:
   Resource r;
   r.kind = kind;
   r.name = string_member(v, info(kind).name_member);
+  // A versioned model package is named by its group (CreateModelPackage
+  // takes either name).
+  if (r.name.empty() && kind == ResourceKind::model_package) {
+    r.name = string_member(v, "ModelPackageGroupName");
+  }
   r.root = &v;
   r.pointer = pointer;
   r.describe_response = v.find(info(kind).arn_member) != nullptr;

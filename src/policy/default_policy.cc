@@ -70,6 +70,11 @@ Policy build_default() {
   p.required_tags = seed_tags();
   p.nvme_instance_types = policy_internal::builtin_nvme_instance_types();
   p.max_wait_factor = 2.0;
+  // Production endpoints are the ones tagged so; they run on two instances
+  // at least. Model versions wait for a person's approval.
+  p.production_tags = {{"Environment", {"prod", "production"}}};
+  p.min_instance_count = 2;
+  p.manual_approval = true;
   return p;
 }
 
@@ -138,6 +143,26 @@ limits:
   instance_types: []
   # max_runtime_seconds: 86400
   # max_job_cost_usd: 500
+  # Instances every variant of a production endpoint config runs on at least.
+  min_instance_count: 2
+  # The oldest notebook instance platform allowed, e.g. notebook-al2-v3.
+  #   min_notebook_platform: notebook-al2-v3
+
+# Which endpoint configs are production ones (limits.min_instance_count):
+# a name matching one of `names` (globs) or one of these tag values.
+production:
+  names: []
+  tags:
+    Environment: [prod, production]
+
+registry:
+  # Model package versions are registered as PendingManualApproval.
+  manual_approval: true
+
+images:
+  # AWS accounts whose ECR registries model images may come from (empty =
+  # any registry); public registries are refused once this lists one.
+  allowed_registries: []
 
 # Accepted exceptions, each with a reason and an expiry:
 #   - rule: network.isolation

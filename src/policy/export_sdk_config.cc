@@ -189,6 +189,73 @@ void emit_model_and_endpoints(YAML::Emitter& out, const Settings& s) {
   }
 }
 
+// The estate's kinds the SDK's config schema covers (sagemaker/config/
+// config_schema.py): AutoMLJob, FeatureGroup and MonitoringSchedule.
+// Notebooks, Studio and model package approval have no SDK config keys.
+void emit_estate(YAML::Emitter& out, const Settings& s) {
+  const bool automl_security = s.inter_container || s.volume_key || s.has_vpc();
+  if (automl_security || s.output_key || !s.tags.empty()) {
+    out << YAML::Key << "AutoMLJob" << YAML::Value << YAML::BeginMap;
+    if (automl_security) {
+      out << YAML::Key << "AutoMLJobConfig" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "SecurityConfig" << YAML::Value << YAML::BeginMap;
+      if (s.inter_container) {
+        out << YAML::Key << "EnableInterContainerTrafficEncryption" << YAML::Value << true;
+      }
+      if (s.volume_key) {
+        out << YAML::Key << "VolumeKmsKeyId" << YAML::Value;
+        emit_string(out, *s.volume_key);
+      }
+      if (s.has_vpc()) emit_vpc(out, s);
+      out << YAML::EndMap << YAML::EndMap;
+    }
+    if (s.output_key) emit_key_map(out, "OutputDataConfig", "KmsKeyId", *s.output_key);
+    emit_tags(out, s);
+    out << YAML::EndMap;
+  }
+  if (s.volume_key || s.output_key || !s.tags.empty()) {
+    out << YAML::Key << "FeatureGroup" << YAML::Value << YAML::BeginMap;
+    if (s.output_key) {
+      out << YAML::Key << "OfflineStoreConfig" << YAML::Value << YAML::BeginMap;
+      emit_key_map(out, "S3StorageConfig", "KmsKeyId", *s.output_key);
+      out << YAML::EndMap;
+    }
+    if (s.volume_key) {
+      out << YAML::Key << "OnlineStoreConfig" << YAML::Value << YAML::BeginMap;
+      emit_key_map(out, "SecurityConfig", "KmsKeyId", *s.volume_key);
+      out << YAML::EndMap;
+    }
+    emit_tags(out, s);
+    out << YAML::EndMap;
+  }
+  const bool network = s.inter_container || s.isolation || s.has_vpc();
+  if (network || s.output_key || s.volume_key || !s.tags.empty()) {
+    out << YAML::Key << "MonitoringSchedule" << YAML::Value << YAML::BeginMap;
+    if (network || s.output_key || s.volume_key) {
+      out << YAML::Key << "MonitoringScheduleConfig" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "MonitoringJobDefinition" << YAML::Value << YAML::BeginMap;
+      if (s.output_key) emit_key_map(out, "MonitoringOutputConfig", "KmsKeyId", *s.output_key);
+      if (s.volume_key) {
+        out << YAML::Key << "MonitoringResources" << YAML::Value << YAML::BeginMap;
+        emit_key_map(out, "ClusterConfig", "VolumeKmsKeyId", *s.volume_key);
+        out << YAML::EndMap;
+      }
+      if (network) {
+        out << YAML::Key << "NetworkConfig" << YAML::Value << YAML::BeginMap;
+        if (s.inter_container) {
+          out << YAML::Key << "EnableInterContainerTrafficEncryption" << YAML::Value << true;
+        }
+        if (s.isolation) out << YAML::Key << "EnableNetworkIsolation" << YAML::Value << true;
+        if (s.has_vpc()) emit_vpc(out, s);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap << YAML::EndMap;
+    }
+    emit_tags(out, s);
+    out << YAML::EndMap;
+  }
+}
+
 }  // namespace
 
 Result<std::string> export_sdk_config(const Policy& policy, std::vector<std::string>* notes) {
@@ -206,6 +273,7 @@ Result<std::string> export_sdk_config(const Policy& policy, std::vector<std::str
   emit_training(out, s);
   emit_processing(out, s);
   emit_model_and_endpoints(out, s);
+  emit_estate(out, s);
   out << YAML::EndMap << YAML::EndMap;
   if (!out.good()) {
     return Error::make(ErrorCode::internal,

@@ -21,20 +21,26 @@ constexpr const char* kModel = "sagemaker:CreateModel";
 constexpr const char* kEndpointConfig = "sagemaker:CreateEndpointConfig";
 constexpr const char* kEndpoint = "sagemaker:CreateEndpoint";
 constexpr const char* kAddTags = "sagemaker:AddTags";
+constexpr const char* kNotebook = "sagemaker:CreateNotebookInstance";
+constexpr const char* kDomain = "sagemaker:CreateDomain";
+constexpr const char* kModelPackage = "sagemaker:CreateModelPackage";
 
 // Which actions carry each condition key (docs/aws-notes.md, "IAM condition
 // keys"). A Null-is-true Deny goes only where the request field exists:
 // CreateEndpointConfig accepts the VPC keys but has no VpcConfig of its own,
 // so requiring them there would refuse every endpoint config.
-const Actions kVpcRequired = {kTraining, kProcessing, kTuning, kModel};
-const Actions kVpcKeys = {kTraining, kProcessing, kTuning, kModel, kEndpointConfig};
-const Actions kVolumeKms = {kTraining, kProcessing, kTransform, kTuning, kEndpointConfig};
+const Actions kVpcRequired = {kTraining, kProcessing, kTuning, kModel, kNotebook};
+const Actions kVpcKeys = {kTraining, kProcessing, kTuning, kModel, kEndpointConfig, kNotebook};
+const Actions kVolumeKms = {kTraining, kProcessing, kTransform, kTuning, kEndpointConfig, kNotebook};
 const Actions kOutputKms = {kTraining, kProcessing, kTransform, kTuning};
 const Actions kInterContainer = {kTraining, kProcessing, kTuning};
 const Actions kIsolation = {kTraining, kProcessing, kTuning, kModel};
 const Actions kInstanceTypes = {kTraining, kProcessing, kTransform, kTuning, kEndpointConfig};
+// The estate's other Create* operations take tags too; they stay out of
+// the tag statements, which every managed policy and SCP repeats once per
+// required tag, so that a default policy still fits one managed policy.
 const Actions kCreates = {kTraining,       kProcessing, kTransform, kTuning, kModel,
-                          kEndpointConfig, kEndpoint};
+                          kEndpointConfig, kEndpoint,   kNotebook,  kDomain};
 
 class Builder {
  public:
@@ -50,6 +56,7 @@ class Builder {
     flag("network.isolation", "sagemaker:NetworkIsolation", "NetworkIsolation", kIsolation);
     kms();
     instance_types();
+    estate();
     not_expressible();
     return std::move(out_);
   }
@@ -199,6 +206,33 @@ class Builder {
         Json{{"ForAnyValue:StringNotLike", {{"sagemaker:InstanceTypes", p_.instance_types}}}});
   }
 
+  // A string setting that must hold `good`: an absent key is the API's
+  // default, which is not it, and StringNotEquals is true for an absent key.
+  void setting(std::string_view rule, const std::string& key, const std::string& good,
+               const std::string& sid, const Actions& actions) {
+    if (!exported(rule)) return;
+    add(sid, actions, Json{{"StringNotEquals", {{key, good}}}});
+  }
+
+  void estate() {
+    setting("network.direct-internet", "sagemaker:DirectInternetAccess", "Disabled",
+            "DenyNotebookDirectInternetAccess", {kNotebook});
+    setting("notebook.root-access", "sagemaker:RootAccess", "Disabled", "DenyNotebookRootAccess",
+            {kNotebook});
+    setting("network.vpc-only", "sagemaker:AppNetworkAccessType", "VpcOnly",
+            "DenyDomainNotVpcOnly", {kDomain});
+    if (p_.manual_approval && exported("registry.manual-approval")) {
+      // Only a status that is there: IAM cannot tell a version registered
+      // without one from an unversioned package, which has none.
+      add("DenyModelPackageNotPendingApproval", {kModelPackage},
+          Json{{"StringNotEquals", {{"sagemaker:ModelApprovalStatus", "PendingManualApproval"}}},
+               {"Null", {{"sagemaker:ModelApprovalStatus", "false"}}}});
+      note("registry.manual-approval",
+           "a model package version registered without ModelApprovalStatus is not denied: IAM "
+           "cannot tell it from an unversioned package");
+    }
+  }
+
   void not_expressible() {
     static const std::pair<std::string_view, std::string_view> kWhy[] = {
         {"request.invalid", "SageMaker validates requests itself; no IAM key checks them"},
@@ -210,6 +244,9 @@ class Builder {
         {"runtime.max", "no IAM condition key for MaxRuntimeInSeconds"},
         {"budget.max-cost", "IAM cannot price a job"},
         {"waiver.expired", "waivers exist only in sageguard"},
+        {"notebook.platform", "no IAM condition key for the notebook platform"},
+        {"instance.min-count", "no IAM condition key for a variant's instance count"},
+        {"image.registry", "no IAM condition key for a model's container images"},
     };
     for (const auto& [rule, why] : kWhy) {
       if (p_.severity_of(std::string(rule)) != Severity::off) note(rule, std::string(why));

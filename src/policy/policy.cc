@@ -50,4 +50,41 @@ bool Policy::is_nvme(std::string_view instance_type) const {
   return false;
 }
 
+std::optional<std::pair<int, int>> parse_notebook_platform(std::string_view id) {
+  constexpr std::string_view kPrefix = "notebook-al";
+  if (!id.starts_with(kPrefix)) return std::nullopt;
+  id.remove_prefix(kPrefix.size());
+  auto number = [&](std::string_view& s) -> std::optional<int> {
+    int n = 0;
+    size_t i = 0;
+    for (; i < s.size() && i < 4 && s[i] >= '0' && s[i] <= '9'; ++i) n = n * 10 + (s[i] - '0');
+    if (i == 0) return std::nullopt;
+    s.remove_prefix(i);
+    return n;
+  };
+  const auto al = number(id);
+  if (!al || !id.starts_with("-v")) return std::nullopt;
+  id.remove_prefix(2);
+  const auto version = number(id);
+  if (!version || !id.empty()) return std::nullopt;
+  return std::pair{*al, *version};
+}
+
+bool Policy::is_production(
+    std::string_view name,
+    const std::vector<std::pair<std::string_view, std::string_view>>& tags) const {
+  for (const auto& g : production_names) {
+    if (glob_match(g, name)) return true;
+  }
+  for (const auto& [key, values] : production_tags) {
+    for (const auto& [k, v] : tags) {
+      if (k != key) continue;
+      for (const auto& want : values) {
+        if (v == want) return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace sageguard

@@ -85,7 +85,9 @@ class Loader {
     }
     bool have_version = false;
     SG_TRY(y_.for_each_entry(
-        root, "policy", {"version", "rules", "tags", "vpc", "kms", "spot", "limits", "waivers"},
+        root, "policy",
+        {"version", "rules", "tags", "vpc", "kms", "spot", "limits", "production", "registry",
+         "images", "waivers"},
         [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
           if (key == "version") {
             have_version = true;
@@ -98,6 +100,9 @@ class Loader {
           if (key == "kms") return kms(v);
           if (key == "spot") return spot(v);
           if (key == "limits") return limits(v);
+          if (key == "production") return production(v);
+          if (key == "registry") return registry(v);
+          if (key == "images") return images(v);
           return waivers(v);
         }));
     if (!have_version) {
@@ -320,13 +325,29 @@ class Loader {
 
   Status limits(const YAML::Node& map) {
     return y_.for_each_entry(
-        map, "limits", {"instance_types", "max_runtime_seconds", "max_job_cost_usd"},
+        map, "limits",
+        {"instance_types", "max_runtime_seconds", "max_job_cost_usd", "min_instance_count",
+         "min_notebook_platform"},
         [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
           const std::string what = "limits." + key;
           if (v.IsNull()) return Status::success();
           note(what, v);
           if (key == "instance_types") {
             SG_ASSIGN_OR_RETURN(policy_.instance_types, nonempty_list(v, what));
+          } else if (key == "min_instance_count") {
+            auto n = y_.read_int(v, what);
+            if (!n.ok() || *n <= 0) {
+              return y_.error_at(v, fmt::format("'{}' must be a positive integer", what));
+            }
+            policy_.min_instance_count = *n;
+          } else if (key == "min_notebook_platform") {
+            SG_ASSIGN_OR_RETURN(std::string s, nonempty_string(v, what));
+            if (!parse_notebook_platform(s)) {
+              return y_.error_at(v, fmt::format("'{}' must name a notebook platform such as "
+                                                "notebook-al2-v3",
+                                                what));
+            }
+            policy_.min_notebook_platform = std::move(s);
           } else if (key == "max_runtime_seconds") {
             auto n = y_.read_int(v, what);
             if (!n.ok() || *n <= 0) {
@@ -339,6 +360,63 @@ class Loader {
               return y_.error_at(v, fmt::format("'{}' must be a positive number", what));
             }
             policy_.max_job_cost_usd = *d;
+          }
+          return Status::success();
+        });
+  }
+
+  // production: {names: [globs], tags: {Key: [values]}}
+  Status production(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "production", {"names", "tags"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) -> Status {
+          const std::string what = "production." + key;
+          if (v.IsNull()) return Status::success();
+          note(what, v);
+          if (key == "names") {
+            SG_ASSIGN_OR_RETURN(policy_.production_names, nonempty_list(v, what));
+            return Status::success();
+          }
+          return y_.for_each_entry(
+              v, what, {},
+              [&](const std::string& tag, const YAML::Node& k, const YAML::Node& values) -> Status {
+                if (tag.empty()) return y_.error_at(k, "tag keys must not be empty");
+                SG_ASSIGN_OR_RETURN(std::vector<std::string> list,
+                                    nonempty_list(values, what + "." + tag));
+                policy_.production_tags.emplace_back(tag, std::move(list));
+                return Status::success();
+              });
+        });
+  }
+
+  Status registry(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "registry", {"manual_approval"},
+        [&](const std::string&, const YAML::Node&, const YAML::Node& v) -> Status {
+          if (!policy_internal::is_plain_scalar(v) || (v.Scalar() != "true" && v.Scalar() != "false")) {
+            return y_.error_at(v, "'registry.manual_approval' must be true or false");
+          }
+          note("registry.manual_approval", v);
+          policy_.manual_approval = v.Scalar() == "true";
+          return Status::success();
+        });
+  }
+
+  Status images(const YAML::Node& map) {
+    return y_.for_each_entry(
+        map, "images", {"allowed_registries"},
+        [&](const std::string&, const YAML::Node&, const YAML::Node& v) -> Status {
+          if (v.IsNull()) return Status::success();
+          note("images.allowed_registries", v);
+          SG_ASSIGN_OR_RETURN(policy_.allowed_registries,
+                              nonempty_list(v, "images.allowed_registries"));
+          for (size_t i = 0; i < policy_.allowed_registries.size(); ++i) {
+            const std::string& id = policy_.allowed_registries[i];
+            if (id.size() != 12 || id.find_first_not_of("0123456789") != std::string::npos) {
+              return y_.error_at(v[i], fmt::format("'images.allowed_registries' holds '{}', not "
+                                                   "a 12-digit AWS account id",
+                                                   id));
+            }
           }
           return Status::success();
         });

@@ -11,7 +11,10 @@ namespace {
 // The kinds every request-level rule looks at.
 constexpr std::string_view kEveryKind =
     "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob, Model, EndpointConfig, "
-    "Endpoint";
+    "Endpoint, NotebookInstance, Domain, UserProfile, Space, AutoMLJob, AutoMLJobV2, "
+    "DataQualityJobDefinition, ModelQualityJobDefinition, ModelBiasJobDefinition, "
+    "ModelExplainabilityJobDefinition, MonitoringSchedule, FeatureGroup, ModelPackageGroup, "
+    "ModelPackage";
 constexpr std::string_view kComputeKinds =
     "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob, EndpointConfig";
 
@@ -48,35 +51,51 @@ constexpr std::array kRules = {
              "Set VpcConfig with Subnets and SecurityGroupIds.",
              "subnets=[...], security_group_ids=[...]",
              "sagemaker:VpcSubnets, sagemaker:VpcSecurityGroupIds", true,
-             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model"},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model, NotebookInstance, "
+             "Domain, AutoMLJob, AutoMLJobV2, DataQualityJobDefinition, "
+             "ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"vpc.allowed", Severity::error,
              "Subnets and security groups are in the policy's allow-list.",
              "Use a subnet and security group from the policy's vpc section.",
              "subnets, security_group_ids", "sagemaker:VpcSubnets, sagemaker:VpcSecurityGroupIds",
              false,
-             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model"},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model, NotebookInstance, "
+             "Domain, UserProfile, AutoMLJob, AutoMLJobV2, DataQualityJobDefinition, "
+             "ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"encryption.inter-container", Severity::error,
              "Traffic between training containers is encrypted.",
              "Set EnableInterContainerTrafficEncryption to true.",
              "encrypt_inter_container_traffic=True", "sagemaker:InterContainerTrafficEncryption",
              true,
-             "TrainingJob, HyperParameterTuningJob, ProcessingJob"},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, AutoMLJob, AutoMLJobV2, "
+             "DataQualityJobDefinition, ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"network.isolation", Severity::error,
              "Containers run with network isolation (no outbound internet).",
              "Set EnableNetworkIsolation to true.", "enable_network_isolation=True",
              "sagemaker:NetworkIsolation", true,
-             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model"},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, Model, "
+             "DataQualityJobDefinition, ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"kms.volume", Severity::error,
              "Storage volumes are encrypted with a customer-managed KMS key (not on local NVMe "
              "instance types, which SageMaker encrypts itself).",
              "Set the volume KMS key (ResourceConfig.VolumeKmsKeyId or the kind's equivalent).",
              "volume_kms_key=...", "sagemaker:VolumeKmsKeyArn", true,
-             kComputeKinds},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob, EndpointConfig, "
+             "NotebookInstance, Domain, AutoMLJob, AutoMLJobV2, DataQualityJobDefinition, "
+             "ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule, FeatureGroup"},
     RuleInfo{"kms.output", Severity::error,
              "Outputs are encrypted with a customer-managed KMS key.",
              "Set the output KMS key (OutputDataConfig.KmsKeyId or the kind's equivalent).",
              "output_kms_key=...", "sagemaker:OutputKmsKeyArn", true,
-             kComputeKinds},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob, EndpointConfig, "
+             "AutoMLJob, AutoMLJobV2, DataQualityJobDefinition, ModelQualityJobDefinition, "
+             "ModelBiasJobDefinition, ModelExplainabilityJobDefinition, MonitoringSchedule, "
+             "FeatureGroup"},
     RuleInfo{"kms.allowed", Severity::error, "KMS keys are in the policy's allow-list.",
              "Use a key listed in the policy's kms.allowed.", "volume_kms_key, output_kms_key",
              "sagemaker:VolumeKmsKeyArn, sagemaker:OutputKmsKeyArn", false,
@@ -100,12 +119,16 @@ constexpr std::array kRules = {
              "Instance types are in the policy's allow-list.",
              "Pick an instance type matching limits.instance_types.", "instance_type=...",
              "sagemaker:InstanceTypes", false,
-             kComputeKinds},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob, EndpointConfig, "
+             "NotebookInstance, DataQualityJobDefinition, ModelQualityJobDefinition, "
+             "ModelBiasJobDefinition, ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"runtime.max", Severity::error,
              "MaxRuntimeInSeconds is set and within the policy's limit.",
              "Set StoppingCondition.MaxRuntimeInSeconds within limits.max_runtime_seconds.",
              "max_run=...", "", false,
-             "TrainingJob, HyperParameterTuningJob, ProcessingJob"},
+             "TrainingJob, HyperParameterTuningJob, ProcessingJob, DataQualityJobDefinition, "
+             "ModelQualityJobDefinition, ModelBiasJobDefinition, "
+             "ModelExplainabilityJobDefinition, MonitoringSchedule"},
     RuleInfo{"budget.max-cost", Severity::error,
              "The job's worst-case cost stays within limits.max_job_cost_usd.",
              "Use fewer or cheaper instances, or a shorter MaxRuntime (it bounds the billed run, retries "
@@ -113,6 +136,52 @@ constexpr std::array kRules = {
              "max_run",
              "", false,
              "TrainingJob, HyperParameterTuningJob, ProcessingJob, TransformJob"},
+    RuleInfo{"network.direct-internet", Severity::error,
+             "Notebook instances have no direct internet access: their traffic goes through "
+             "the company VPC.",
+             "Set DirectInternetAccess to Disabled (the notebook then needs SubnetId and "
+             "SecurityGroupIds in a VPC that reaches what it uses).",
+             "", "sagemaker:DirectInternetAccess", true,
+             "NotebookInstance"},
+    RuleInfo{"network.vpc-only", Severity::error,
+             "Studio domains send all app traffic through the company VPC "
+             "(AppNetworkAccessType VpcOnly).",
+             "Set AppNetworkAccessType to VpcOnly with subnets and security groups from the "
+             "policy's vpc section.",
+             "", "sagemaker:AppNetworkAccessType", true,
+             "Domain"},
+    RuleInfo{"notebook.root-access", Severity::error,
+             "Users of a notebook instance do not have root access.",
+             "Set RootAccess to Disabled (lifecycle configurations still run as root).",
+             "", "sagemaker:RootAccess", true,
+             "NotebookInstance"},
+    RuleInfo{"notebook.platform", Severity::error,
+             "A notebook instance runs a platform (Amazon Linux and JupyterLab version) no older "
+             "than limits.min_notebook_platform.",
+             "Set PlatformIdentifier to the policy's minimum or newer (e.g. notebook-al2-v3).",
+             "", "", true,
+             "NotebookInstance"},
+    RuleInfo{"instance.min-count", Severity::error,
+             "Production endpoints (the policy's production names or tags) run every variant on "
+             "at least limits.min_instance_count instances, so one instance failing does not "
+             "take them down.",
+             "Raise InitialInstanceCount of each production variant to the policy's minimum.",
+             "initial_instance_count=...", "", true,
+             "EndpointConfig"},
+    RuleInfo{"image.registry", Severity::error,
+             "Container images come from the ECR registries of the accounts in "
+             "images.allowed_registries (no public registries: not public.ecr.aws, not Docker "
+             "Hub).",
+             "Push the image to an allowed account's ECR repository and use its URI.",
+             "image_uri=...", "", false,
+             "Model, ModelPackage"},
+    RuleInfo{"registry.manual-approval", Severity::error,
+             "Model package versions are registered as PendingManualApproval, so a person "
+             "approves each one before it is deployed.",
+             "Set ModelApprovalStatus to PendingManualApproval explicitly (the API reference "
+             "gives no default) and approve the version with UpdateModelPackage.",
+             "approval_status='PendingManualApproval'", "sagemaker:ModelApprovalStatus", true,
+             "ModelPackage"},
     RuleInfo{"waiver.expired", Severity::warning, "Waivers in the policy are not past their expiry.",
              "Renew the waiver with a new expiry and reason, or fix the resource and remove it.", "",
              "", false,

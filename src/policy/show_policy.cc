@@ -40,6 +40,7 @@ class Shower {
     from("spot.max_wait_factor");
     out_ << YAML::EndMap;
     limits();
+    estate();
     waivers();
     out_ << YAML::EndMap;
     return std::string(out_.c_str()) + "\n";
@@ -148,6 +149,37 @@ class Shower {
     } else {
       out_ << YAML::Null << YAML::Comment("not set");
     }
+    out_ << YAML::Key << "min_instance_count" << YAML::Value;
+    if (p_.min_instance_count) {
+      out_ << *p_.min_instance_count;
+      from("limits.min_instance_count");
+    } else {
+      out_ << YAML::Null << YAML::Comment("not set");
+    }
+    optional("min_notebook_platform", p_.min_notebook_platform, "limits.min_notebook_platform");
+    out_ << YAML::EndMap;
+  }
+
+  // production, registry, images: the rest of the estate's settings.
+  void estate() {
+    out_ << YAML::Key << "production" << YAML::Value << YAML::BeginMap;
+    list("names", p_.production_names, "production.names");
+    out_ << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
+    for (const auto& [key, values] : p_.production_tags) {
+      out_ << YAML::Key;
+      str(key);
+      out_ << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const auto& v : values) str(v);
+      out_ << YAML::EndSeq;
+    }
+    out_ << YAML::EndMap;
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << "registry" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "manual_approval" << YAML::Value << p_.manual_approval;
+    from("registry.manual_approval");
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << "images" << YAML::Value << YAML::BeginMap;
+    list("allowed_registries", p_.allowed_registries, "images.allowed_registries");
     out_ << YAML::EndMap;
   }
 

@@ -23,12 +23,28 @@ struct KindLayout {
   std::vector<std::string_view> instance_types;
   std::string_view max_runtime;
   bool spot = false;  // EnableManagedSpotTraining, MaxWait, CheckpointConfig
+
+  // A volume key applies only where this member exists ("" = always): a
+  // feature group's online store key when it has an online store.
+  std::string_view volume_kms_when;
+  // Local NVMe instance types take no volume key (jobs); a notebook's ML
+  // storage volume is EBS whatever its instance type.
+  bool volume_kms_nvme_exempt = true;
+
+  // Kinds that name their subnets and security groups in members of their
+  // own rather than in a VpcConfig object (notebooks, Studio). Each path
+  // holds a string or a list of ids; the first path that exists counts.
+  std::vector<std::string_view> subnets;
+  std::vector<std::string_view> security_groups;
+  enum class FlatVpcRequired : uint8_t { none, subnets, both };
+  FlatVpcRequired flat_vpc_required = FlatVpcRequired::none;
 };
 
 const KindLayout& layout_of(ResourceKind k);
 
-// A compute definition inside a resource: the resource root itself, or one
-// training definition of a tuning job.
+// A compute definition inside a resource: the resource root itself, one
+// training definition of a tuning job, or a monitoring schedule's inline
+// MonitoringJobDefinition (a schedule naming a job definition has none).
 struct Scope {
   const Value* obj = nullptr;
   std::string pointer;  // relative to the resource root ("" or "/TrainingJobDefinition")
@@ -39,7 +55,7 @@ std::vector<Scope> scopes_of(const Resource& r);
 // resource and most resources have exactly one scope (the root).
 template <class Fn>
 void for_each_scope(const Resource& r, Fn&& fn) {
-  if (r.kind != ResourceKind::tuning_job) {
+  if (r.kind != ResourceKind::tuning_job && r.kind != ResourceKind::monitoring_schedule) {
     fn(Scope{r.root, {}});
     return;
   }

@@ -22,6 +22,7 @@ struct VolumeKeyNeed {
 
 VolumeKeyNeed volume_key_need(const InstanceTypes& types, const RuleContext& ctx) {
   VolumeKeyNeed need;
+  if (!layout_of(ctx.resource().kind).volume_kms_nvme_exempt) return need;
   for (const auto& t : types.known) {
     if (ctx.policy().is_nvme(t.type)) return {false, nullptr};
     if (!t.parameter.empty()) need.via_parameter = &t;
@@ -58,7 +59,9 @@ void emit_no_key(RuleContext& ctx, std::string_view rule, const Lookup& l, const
 void check_kms(RuleContext& ctx) {
   const KindLayout& layout = layout_of(ctx.resource().kind);
   for_each_scope(ctx.resource(), [&](const Scope& s) {
-    if (!layout.volume_kms.empty()) {
+    if (!layout.volume_kms.empty() &&
+        (layout.volume_kms_when.empty() ||
+         lookup(*s.obj, layout.volume_kms_when).state == LookupState::found)) {
       const Lookup l = lookup(*s.obj, layout.volume_kms);
       const PointerRef ptr{s.pointer, layout.volume_kms};
       const bool empty = l.state == LookupState::found && is_empty_string(*l.value);

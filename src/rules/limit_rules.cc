@@ -42,6 +42,7 @@ void check_limits(RuleContext& ctx) {
       }
     }
   });
+  check_estate_limits(ctx);
 }
 
 }  // namespace sageguard::rules

@@ -103,6 +103,7 @@ void check_network(RuleContext& ctx) {
     check_flag(ctx, s, layout.isolation, "network.isolation", "network isolation",
                CodeGuard::yes);
   });
+  check_estate_network(ctx);
 }
 
 }  // namespace sageguard::rules

@@ -106,6 +106,10 @@ void check_network(RuleContext& ctx);
 void check_kms(RuleContext& ctx);
 void check_spot(RuleContext& ctx);
 void check_limits(RuleContext& ctx);
+// The rest of the estate's own practices; check_network and check_limits
+// call them, so their findings keep the families' order.
+void check_estate_network(RuleContext& ctx);  // estate_network_rules.cc
+void check_estate_limits(RuleContext& ctx);   // estate_limit_rules.cc
 
 // An instance type a scope runs on: a string in the document, or, for a
 // pipeline step's `{"Get": "Parameters.X"}`, the default the pipeline

@@ -35,7 +35,12 @@ except ImportError:  # pragma: no cover
     raise
 
 OPERATIONS = ["CreateTrainingJob", "CreateHyperParameterTuningJob", "CreateProcessingJob",
-              "CreateTransformJob", "CreateModel", "CreateEndpointConfig", "CreateEndpoint"]
+              "CreateTransformJob", "CreateModel", "CreateEndpointConfig", "CreateEndpoint",
+              "CreateNotebookInstance", "CreateDomain", "CreateUserProfile", "CreateSpace",
+              "CreateAutoMLJob", "CreateAutoMLJobV2", "CreateDataQualityJobDefinition",
+              "CreateModelQualityJobDefinition", "CreateModelBiasJobDefinition",
+              "CreateModelExplainabilityJobDefinition", "CreateMonitoringSchedule",
+              "CreateFeatureGroup", "CreateModelPackageGroup", "CreateModelPackage"]
 
 
 def load_committed():

@@ -197,6 +197,17 @@ def context(action, req):
     elif action == "sagemaker:CreateEndpointConfig":
         put(ctx, "sagemaker:VolumeKmsKeyArn", req.get("KmsKeyId"))
         put(ctx, "sagemaker:InstanceTypes", [v["InstanceType"] for v in req["ProductionVariants"]])
+    elif action == "sagemaker:CreateNotebookInstance":
+        put(ctx, "sagemaker:VpcSubnets", [req["SubnetId"]] if "SubnetId" in req else None)
+        put(ctx, "sagemaker:VpcSecurityGroupIds", req.get("SecurityGroupIds"))
+        put(ctx, "sagemaker:VolumeKmsKeyArn", req.get("KmsKeyId"))
+        put(ctx, "sagemaker:InstanceTypes", [req["InstanceType"]])
+        put(ctx, "sagemaker:DirectInternetAccess", req.get("DirectInternetAccess"))
+        put(ctx, "sagemaker:RootAccess", req.get("RootAccess"))
+    elif action == "sagemaker:CreateDomain":
+        put(ctx, "sagemaker:AppNetworkAccessType", req.get("AppNetworkAccessType"))
+    elif action == "sagemaker:CreateModelPackage":
+        put(ctx, "sagemaker:ModelApprovalStatus", req.get("ModelApprovalStatus"))
     return ctx
 
 
@@ -239,6 +250,19 @@ MODEL = {"ModelName": "churn", "EnableNetworkIsolation": True,
 ENDPOINT_CONFIG = {"EndpointConfigName": "churn", "KmsKeyId": VOLUME_KEY,
                    "ProductionVariants": [{"VariantName": "a", "InstanceType": "ml.m5.large"}],
                    "Tags": TAGS}
+
+
+NOTEBOOK = {"NotebookInstanceName": "research", "InstanceType": "ml.t3.medium",
+            "RoleArn": "arn:aws:iam::111122223333:role/ml", "SubnetId": "subnet-0a1b2c3d",
+            "SecurityGroupIds": ["sg-0123abcd"], "KmsKeyId": VOLUME_KEY,
+            "DirectInternetAccess": "Disabled", "RootAccess": "Disabled", "Tags": TAGS}
+DOMAIN = {"DomainName": "studio", "AuthMode": "IAM",
+          "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/ml",
+                                  "SecurityGroups": ["sg-0123abcd"]},
+          "SubnetIds": ["subnet-0a1b2c3d"], "VpcId": "vpc-0a1b2c3d",
+          "AppNetworkAccessType": "VpcOnly", "KmsKeyId": VOLUME_KEY, "Tags": TAGS}
+MODEL_PACKAGE = {"ModelPackageGroupName": "churn", "ModelApprovalStatus": "PendingManualApproval",
+                 "Tags": TAGS}
 
 
 def variant(base, edit):
@@ -355,8 +379,52 @@ def part_a():
         got = denied_by(doc, action, context(action, req))
         check(sorted(got) == sorted(expected), f"{name}: denied by {got}, expected {expected}")
 
+    # The rest of the estate: notebooks and Studio domains.
+    NB, DOM, PKG = ("sagemaker:CreateNotebookInstance", "sagemaker:CreateDomain",
+                    "sagemaker:CreateModelPackage")
+    estate_cases = [
+        ("compliant notebook instance", NB, NOTEBOOK, []),
+        ("notebook with direct internet access", NB,
+         variant(NOTEBOOK, lambda r: r.update(DirectInternetAccess="Enabled")),
+         ["DenyNotebookDirectInternetAccess"]),
+        ("notebook without DirectInternetAccess (defaults to Enabled)", NB,
+         variant(NOTEBOOK, lambda r: r.pop("DirectInternetAccess")),
+         ["DenyNotebookDirectInternetAccess"]),
+        ("notebook with root access", NB, variant(NOTEBOOK, lambda r: r.update(RootAccess="Enabled")),
+         ["DenyNotebookRootAccess"]),
+        ("notebook outside the VPC", NB,
+         variant(NOTEBOOK, lambda r: (r.pop("SubnetId"), r.pop("SecurityGroupIds"))),
+         ["DenyMissingVpcSubnets", "DenyMissingVpcSecurityGroups"]),
+        ("notebook in a subnet outside the allow-list", NB,
+         variant(NOTEBOOK, lambda r: r.update(SubnetId="subnet-rogue")), ["DenyVpcSubnetNotAllowed"]),
+        ("notebook without a volume key", NB, variant(NOTEBOOK, lambda r: r.pop("KmsKeyId")),
+         ["DenyMissingVolumeKmsKey"]),
+        ("notebook without tag Contact", NB, variant(NOTEBOOK, lambda r: set_tag(r, "Contact", None)),
+         ["DenyMissingTagContact"]),
+        ("compliant domain", DOM, DOMAIN, []),
+        ("domain on the public internet", DOM,
+         variant(DOMAIN, lambda r: r.update(AppNetworkAccessType="PublicInternetOnly")),
+         ["DenyDomainNotVpcOnly"]),
+        ("domain without AppNetworkAccessType (defaults to PublicInternetOnly)", DOM,
+         variant(DOMAIN, lambda r: r.pop("AppNetworkAccessType")), ["DenyDomainNotVpcOnly"]),
+        ("domain without tag Sponsor", DOM, variant(DOMAIN, lambda r: set_tag(r, "Sponsor", None)),
+         ["DenyMissingTagSponsor"]),
+    ]
+    for name, action, req, expected in estate_cases:
+        got = denied_by(doc, action, context(action, req))
+        check(sorted(got) == sorted(expected), f"{name}: denied by {got}, expected {expected}")
+
     # The default policy (no allow-lists): still refuses what the practices forbid.
     ddoc = json.loads(iam_default)
+    check(denied_by(ddoc, PKG, context(PKG, MODEL_PACKAGE)) == [],
+          "default policy: a version pending manual approval passes")
+    check(denied_by(ddoc, PKG, context(PKG, variant(MODEL_PACKAGE, lambda r: r.update(ModelApprovalStatus="Approved"))))
+          == ["DenyModelPackageNotPendingApproval"],
+          "default policy: a version registered approved is denied")
+    check(denied_by(doc, PKG, context(PKG, variant(MODEL_PACKAGE, lambda r: r.update(ModelApprovalStatus="Approved"))))
+          == [], "a policy without registry.manual_approval does not judge approval")
+    check(denied_by(ddoc, NB, context(NB, variant(NOTEBOOK, lambda r: r.update(RootAccess="Enabled"))))
+          == ["DenyNotebookRootAccess"], "default policy: root access is denied")
     check(denied_by(ddoc, T, context(T, TRAINING)) == [], "default policy: compliant job passes")
     check("DenyMissingTagContact" in denied_by(ddoc, T, context(T, variant(TRAINING, lambda r: set_tag(r, "Contact", None)))),
           "default policy: missing Contact is denied")
@@ -387,6 +455,22 @@ EXPECTED_SDK_PATHS = {
     "SageMaker.EndpointConfig.KmsKeyId",
     "SageMaker.EndpointConfig.Tags",
     "SageMaker.Endpoint.Tags",
+    "SageMaker.AutoMLJob.AutoMLJobConfig.SecurityConfig.EnableInterContainerTrafficEncryption",
+    "SageMaker.AutoMLJob.AutoMLJobConfig.SecurityConfig.VolumeKmsKeyId",
+    "SageMaker.AutoMLJob.AutoMLJobConfig.SecurityConfig.VpcConfig.Subnets",
+    "SageMaker.AutoMLJob.AutoMLJobConfig.SecurityConfig.VpcConfig.SecurityGroupIds",
+    "SageMaker.AutoMLJob.OutputDataConfig.KmsKeyId",
+    "SageMaker.AutoMLJob.Tags",
+    "SageMaker.FeatureGroup.OfflineStoreConfig.S3StorageConfig.KmsKeyId",
+    "SageMaker.FeatureGroup.OnlineStoreConfig.SecurityConfig.KmsKeyId",
+    "SageMaker.FeatureGroup.Tags",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableInterContainerTrafficEncryption",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.Subnets",
+    "SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.SecurityGroupIds",
+    "SageMaker.MonitoringSchedule.Tags",
 }
 
 

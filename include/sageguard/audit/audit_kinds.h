@@ -20,13 +20,26 @@ struct AuditKindInfo {
   std::string_view arn_key;             // "TrainingJobArn"
   std::string_view describe_operation;  // "DescribeTrainingJob"
   std::span<const std::string_view> statuses;  // StatusEquals values; empty: no status filter
+  // Where a kind's operations differ from the pattern above (the rest of
+  // the estate): the summary member holding the name when it is not
+  // name_key, the summary member whose value Describe* takes as name_key
+  // (a domain's DomainId, a model package's ARN; "" = the name), and
+  // whether List* takes NameContains and CreationTimeAfter.
+  std::string_view summary_name_key = {};
+  std::string_view describe_from = {};
+  bool list_filters = true;
+  // One more List* member, when set ({"ModelPackageType": "Both"}: the
+  // default lists unversioned packages only).
+  std::string_view list_extra_key = {};
+  std::string_view list_extra_value = {};
 };
 
-// The seven auditable kinds in the order audit lists and reports them.
+// The auditable kinds in the order audit lists and reports them.
 std::span<const AuditKindInfo> audit_kinds();
 // nullptr for pipeline.
 const AuditKindInfo* audit_kind(ResourceKind k);
-// Parses a --kinds value ("training-job,model"); empty string = all kinds.
+// Parses a --kinds value ("training-job,model"); empty string = the seven
+// job and deployment kinds, "all" = every auditable kind.
 // Unknown or non-auditable names are returned in `bad`.
 std::vector<ResourceKind> parse_kinds(std::string_view list, std::vector<std::string>& bad);
 

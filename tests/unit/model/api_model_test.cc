@@ -80,8 +80,14 @@ TEST(ApiModelTable, LoadsWithEveryPatternCompiled) {
   ASSERT_TRUE(info.ok()) << info.error().describe();
   EXPECT_FALSE(info->botocore_version.empty());
   EXPECT_THAT(info->operations,
-              ElementsAre("CreateEndpoint", "CreateEndpointConfig", "CreateHyperParameterTuningJob", "CreateModel",
-                          "CreateProcessingJob", "CreateTrainingJob", "CreateTransformJob"));
+              ElementsAre("CreateAutoMLJob", "CreateAutoMLJobV2", "CreateDataQualityJobDefinition",
+                          "CreateDomain", "CreateEndpoint", "CreateEndpointConfig",
+                          "CreateFeatureGroup", "CreateHyperParameterTuningJob", "CreateModel",
+                          "CreateModelBiasJobDefinition", "CreateModelExplainabilityJobDefinition",
+                          "CreateModelPackage", "CreateModelPackageGroup",
+                          "CreateModelQualityJobDefinition", "CreateMonitoringSchedule",
+                          "CreateNotebookInstance", "CreateProcessingJob", "CreateSpace",
+                          "CreateTrainingJob", "CreateTransformJob", "CreateUserProfile"));
   EXPECT_GT(info->shape_count, 300u);
   // The generator skips none of today's patterns and RE2 must compile every
   // translated one; anything here would silently disable a check.

@@ -218,10 +218,12 @@ TEST(AsciiDfaTablePatterns, AgreeWithRe2OnAcceptedMutatedAndRandomStrings) {
   for (const auto& n : not_handled) std::cout << "not handled: " << n << "\n";
   std::cout << handled << " of " << patterns << " table patterns handled; " << accepted_samples
             << " accepted samples, " << compared << " strings compared\n";
-  // The table has ~38 distinct patterns, all in the supported syntax today
-  // (the lookahead one arrives translated); allow one or two new exotic ones,
-  // but a regression to "nothing handled" must fail.
-  EXPECT_GE(handled + 2, patterns);
+  // The table has ~75 distinct patterns since the notebook, Studio, AutoML,
+  // monitoring, feature store and registry operations came in; five of
+  // those put ^ or $ inside a group or an alternative (RE2 decides them),
+  // the rest are in the supported syntax (the lookahead one arrives
+  // translated). A regression to "nothing handled" must fail.
+  EXPECT_GE(handled + 5, patterns);
   EXPECT_GE(patterns, 30u);
   EXPECT_GE(accepted_samples, 30u * 60);
 }

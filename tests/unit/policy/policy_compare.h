@@ -35,6 +35,12 @@ inline void expect_same_policy(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.instance_types, b.instance_types);
   EXPECT_EQ(a.max_runtime_seconds, b.max_runtime_seconds);
   EXPECT_EQ(a.max_job_cost_usd, b.max_job_cost_usd);
+  EXPECT_EQ(a.min_instance_count, b.min_instance_count);
+  EXPECT_EQ(a.min_notebook_platform, b.min_notebook_platform);
+  EXPECT_EQ(a.production_names, b.production_names);
+  EXPECT_EQ(a.production_tags, b.production_tags);
+  EXPECT_EQ(a.manual_approval, b.manual_approval);
+  EXPECT_EQ(a.allowed_registries, b.allowed_registries);
   ASSERT_EQ(a.waivers.size(), b.waivers.size());
   for (size_t i = 0; i < a.waivers.size(); ++i) {
     EXPECT_EQ(a.waivers[i].rule, b.waivers[i].rule);

@@ -215,7 +215,7 @@ TEST_F(ResolvePolicy, InvalidLocalPolicyIsAnErrorWithPosition) {
   EXPECT_EQ(r.error().code, ErrorCode::policy);
   EXPECT_EQ(r.error().describe(),
             "sageguard.yaml:2:1: unknown key 'vcp' in 'policy' (expected one of: version, rules, "
-            "tags, vpc, kms, spot, limits, waivers)");
+            "tags, vpc, kms, spot, limits, production, registry, images, waivers)");
 }
 
 TEST_F(ResolvePolicy, OversizedFileIsRefused) {

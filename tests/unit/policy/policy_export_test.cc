@@ -62,7 +62,8 @@ TEST(ExportIam, ExamplePolicyStatements) {
   const json* tag = statement(doc, "DenyMissingTagCostCenter");
   ASSERT_NE(tag, nullptr);
   EXPECT_EQ((*tag)["Condition"], json::parse(R"({"Null": {"aws:RequestTag/Cost Center": "true"}})"));
-  EXPECT_EQ((*tag)["Action"].size(), 7u);  // every Create*, not AddTags
+  // The seven job and deployment Create*, notebooks and domains; not AddTags.
+  EXPECT_EQ((*tag)["Action"].size(), 9u);
 
   const json* cc = statement(doc, "DenyTagValueNotAllowedCostCenter");
   ASSERT_NE(cc, nullptr);
@@ -151,7 +152,8 @@ TEST(ExportIam, SidsStayUniqueAndExpressiblePatternsExport) {
 TEST(ExportIam, NothingToExportIsAnError) {
   std::string text = "version: 1\nrules:\n";
   for (const char* r : {"tags.required", "vpc.required", "encryption.inter-container",
-                        "network.isolation", "kms.volume", "kms.output"}) {
+                        "network.isolation", "kms.volume", "kms.output", "network.direct-internet",
+                        "notebook.root-access", "network.vpc-only"}) {
     text += std::string("  ") + r + ": off\n";
   }
   auto out = export_iam(load(text), nullptr);

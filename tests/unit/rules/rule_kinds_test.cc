@@ -28,8 +28,14 @@ bool lists(std::string_view kinds, std::string_view name) {
 TEST(RuleKinds, CatalogueMatchesTheLayouts) {
   using sageguard::rules::KindLayout;
   const std::pair<const char*, bool (*)(const KindLayout&)> fields[] = {
-      {"vpc.required", [](const KindLayout& l) { return !l.vpc.empty(); }},
-      {"vpc.allowed", [](const KindLayout& l) { return !l.vpc.empty(); }},
+      {"vpc.required",
+       [](const KindLayout& l) {
+         return !l.vpc.empty() || l.flat_vpc_required != KindLayout::FlatVpcRequired::none;
+       }},
+      {"vpc.allowed",
+       [](const KindLayout& l) {
+         return !l.vpc.empty() || !l.subnets.empty() || !l.security_groups.empty();
+       }},
       {"network.isolation", [](const KindLayout& l) { return !l.isolation.empty(); }},
       {"encryption.inter-container", [](const KindLayout& l) { return !l.inter_container.empty(); }},
       {"kms.volume", [](const KindLayout& l) { return !l.volume_kms.empty(); }},
@@ -40,10 +46,27 @@ TEST(RuleKinds, CatalogueMatchesTheLayouts) {
       {"spot.max-wait", [](const KindLayout& l) { return l.spot; }},
       {"spot.checkpoint", [](const KindLayout& l) { return l.spot; }},
   };
-  const ResourceKind kinds[] = {ResourceKind::training_job,   ResourceKind::tuning_job,
-                                ResourceKind::processing_job, ResourceKind::transform_job,
-                                ResourceKind::model,          ResourceKind::endpoint_config,
-                                ResourceKind::endpoint};
+  const ResourceKind kinds[] = {ResourceKind::training_job,
+                                ResourceKind::tuning_job,
+                                ResourceKind::processing_job,
+                                ResourceKind::transform_job,
+                                ResourceKind::model,
+                                ResourceKind::endpoint_config,
+                                ResourceKind::endpoint,
+                                ResourceKind::notebook_instance,
+                                ResourceKind::domain,
+                                ResourceKind::user_profile,
+                                ResourceKind::space,
+                                ResourceKind::automl_job,
+                                ResourceKind::automl_job_v2,
+                                ResourceKind::data_quality_job_definition,
+                                ResourceKind::model_quality_job_definition,
+                                ResourceKind::model_bias_job_definition,
+                                ResourceKind::model_explainability_job_definition,
+                                ResourceKind::monitoring_schedule,
+                                ResourceKind::feature_group,
+                                ResourceKind::model_package_group,
+                                ResourceKind::model_package};
   for (const auto& [id, has] : fields) {
     const auto* rule = sageguard::find_rule(id);
     ASSERT_NE(rule, nullptr) << id;
