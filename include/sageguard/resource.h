@@ -39,7 +39,7 @@ enum class ResourceKind : uint8_t {
   monitoring_schedule,
   feature_group,
   model_package_group,
-  model_package,
+  model_package,  // the last: loops over every kind end here
 };
 
 // "TrainingJob", "HyperParameterTuningJob", ... as JSON output names them.

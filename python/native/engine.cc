@@ -86,7 +86,7 @@ std::optional<ResourceKind> parse_kind(std::string_view kind) {
   if (kind == "CreatePipeline" || kind == "UpdatePipeline" || kind == "Pipeline") {
     return ResourceKind::pipeline;
   }
-  for (int i = 0; i <= static_cast<int>(ResourceKind::pipeline); ++i) {
+  for (int i = 0; i <= static_cast<int>(ResourceKind::model_package); ++i) {
     const auto k = static_cast<ResourceKind>(i);
     if (kind == create_operation(k) || kind == kind_name(k)) return k;
   }
