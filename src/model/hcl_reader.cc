@@ -49,8 +49,7 @@ class HclParser {
   // The whole file as a body; false with error() set on bad input.
   bool parse_file(Value& out) {
     if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-    if (!parse_body(out, /*top=*/true, pos_)) return false;
-    return true;
+    return parse_body(out, /*top=*/true, pos_);
   }
   const ParseError& error() const { return err_; }
 
@@ -298,7 +297,7 @@ class HclParser {
         while (is_digit(peek())) ++pos_;
       } else if (peek() == '.' && peek(1) == '*') {
         pos_ += 2;
-      } else if (peek() == '[' && peek(1) == '*' ) {
+      } else if (peek() == '[' && peek(1) == '*') {
         pos_ += 2;
         if (!skip(true)) return false;
         if (peek() != ']') return fail(pos_, "expected ']' after '[*'");
@@ -328,7 +327,7 @@ class HclParser {
       std::string decoded;
       bool literal = true;
       if (!parse_quoted(decoded, literal)) return false;
-      out = literal ? string_value(decoded, start) : unresolved(start, pos_);
+      out = literal ? b_.string(decoded, start) : unresolved(start, pos_);
       return true;
     }
     if (c == '<' && peek(1) == '<') return parse_heredoc(out);
@@ -363,10 +362,6 @@ class HclParser {
                                   static_cast<unsigned char>(c) >= 0x20 && c != 0x7f
                                       ? std::string(1, c)
                                       : fmt::format("\\x{:02x}", static_cast<unsigned char>(c))));
-  }
-
-  Value string_value(const std::string& decoded, uint64_t off) {
-    return b_.string(decoded, off);
   }
 
   bool parse_number(Value& out) {
