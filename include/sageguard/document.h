@@ -20,7 +20,7 @@
 namespace sageguard {
 
 enum class ValueType : uint8_t { null, boolean, number, string, array, object };
-enum class SourceFormat : uint8_t { json, yaml };
+enum class SourceFormat : uint8_t { json, yaml, hcl };
 
 const char* to_string(ValueType t);
 
@@ -304,7 +304,7 @@ class LineCursor {
 
 // Parse text as JSON or YAML, detected by content: JSON if the first
 // non-whitespace byte is '{' or '['; YAML otherwise. A path ending in .jsonl
-// or .ndjson is read as JSON lines. Errors carry path and
+// or .ndjson is read as JSON lines, one ending in .tf as HCL. Errors carry path and
 // line/column and the offending source line.
 Result<std::shared_ptr<const Document>> parse_document(std::string path, std::string text,
                                                        const ReadOptions& opts = {});
@@ -360,6 +360,12 @@ Value copy_value(const Value& v, ValueArena& arena);
 // as long as the tree.
 Result<ValueTree> parse_json(const std::string& path, std::string_view text, uint32_t max_depth);
 Result<ValueTree> parse_yaml(const std::string& path, std::string_view text, uint32_t max_depth);
+// HCL native syntax (Terraform `.tf`), in the shape of Terraform's JSON
+// syntax; expressions the file cannot evaluate become kUnresolvedMember
+// objects (src/model/hcl_reader.cc says how). parse_document reads a path
+// ending in `.tf` with it.
+Result<ValueTree> parse_hcl(const std::string& path, std::string_view text, uint32_t max_depth);
+bool is_hcl_path(std::string_view path);
 // JSON lines (.jsonl / .ndjson, as `audit --save` writes): one value per
 // line, read as one array whose items keep their offsets in `text`.
 Result<ValueTree> parse_json_lines(const std::string& path, std::string_view text,

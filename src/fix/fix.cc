@@ -12,6 +12,7 @@
 #include "fix/planner.h"
 #include "fix/verify.h"
 #include "fix/yaml_editor.h"
+#include "model/terraform.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
 #include "util/files.h"
@@ -124,6 +125,17 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   FixOutcome out;
   out.original = text;
   SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, std::move(text), opts.read));
+  // A plan is Terraform's output, and a configuration's arguments are not
+  // request members the editors can write: never edited.
+  if (const TerraformSource tf = terraform_source(*doc); tf != TerraformSource::none) {
+    Error e = Error::make(ErrorCode::input,
+                          tf == TerraformSource::plan
+                              ? "a Terraform plan is never fixed: fix the .tf source and plan again"
+                              : "fix does not edit Terraform configurations yet: `sageguard check` "
+                                "lists what to change");
+    e.file = path;
+    return e;
+  }
 
   CheckOptions co;
   co.kind = opts.kind;

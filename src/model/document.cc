@@ -186,6 +186,8 @@ std::string json_pointer_escape(std::string_view token) {
   return out;
 }
 
+bool is_hcl_path(std::string_view path) { return path.ends_with(".tf"); }
+
 bool is_json_lines_path(std::string_view path) {
   return path.ends_with(".jsonl") || path.ends_with(".ndjson");
 }
@@ -206,6 +208,15 @@ Result<std::shared_ptr<const Document>> parse_document_impl(std::shared_ptr<Docu
                                                             bool defer_items) {
   const std::string_view text = doc->text_;
   const std::string& path = doc->path_;
+  // An empty .tf file is a valid (empty) Terraform module.
+  if (is_hcl_path(path)) {
+    if (auto bad = utf8_first_invalid(text)) {
+      return error_at_offset(ErrorCode::input, path, text, *bad, "invalid UTF-8");
+    }
+    doc->format_ = SourceFormat::hcl;
+    SG_ASSIGN_OR_RETURN(doc->tree_, parse_hcl(path, text, opts.max_depth));
+    return std::shared_ptr<const Document>(std::move(doc));
+  }
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos || text == "\xEF\xBB\xBF") {
     return Error::at(ErrorCode::input, path, 1, 1, "empty document");
   }

@@ -1,6 +1,8 @@
 #include "sageguard/resource.h"
 
 #include "sageguard/api_model.h"
+#include "model/pipeline_steps.h"
+#include "model/terraform.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -294,12 +296,16 @@ void add_steps(const Value& steps, const std::string& steps_pointer, const Value
   }
 }
 
+}  // namespace
+
 void add_pipeline_steps(const Value& pipeline, const std::string& base, std::vector<Resource>& out) {
   const Value* steps = pipeline.find("Steps");
   const Value* parameters = pipeline.find("Parameters");
   if (parameters && !parameters->is_array()) parameters = nullptr;
   if (steps && steps->is_array()) add_steps(*steps, base + "/Steps", parameters, out);
 }
+
+namespace {
 
 void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std::vector<Resource>& out) {
   if (kind == ResourceKind::pipeline) {
@@ -415,6 +421,11 @@ Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
 
 Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced) {
   ExtractResult out;
+  // Terraform is recognised by format and content: --kind names API kinds.
+  if (const TerraformSource tf = terraform_source(doc); tf != TerraformSource::none) {
+    SG_TRY(extract_terraform(doc, tf, out));
+    return out;
+  }
   const Value& root = doc.root();
   if (root.is_array()) {
     const auto items = root.items();

@@ -93,8 +93,8 @@ struct Input {
 };
 
 // Collect files: explicit files are "named"; folders are walked (sorted, so
-// output order is stable) for *.json, *.yaml, *.yml and JSON lines
-// (*.jsonl, *.ndjson, as `audit --save` writes). A path that does not exist
+// output order is stable) for *.json, *.yaml, *.yml, JSON lines
+// (*.jsonl, *.ndjson, as `audit --save` writes) and Terraform (*.tf; *.tf.json). A path that does not exist
 // or a folder that cannot be walked is an input of its own that fails.
 std::vector<Input> collect_inputs(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
@@ -115,7 +115,7 @@ std::vector<Input> collect_inputs(const std::vector<std::string>& paths) {
     auto found = list_files_sorted(p, [](const fs::path& f) {
       const std::string ext = f.extension().string();
       return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".jsonl" ||
-             ext == ".ndjson";
+             ext == ".ndjson" || ext == ".tf";
     });
     if (!found.ok()) {
       files.push_back({.path = p, .named = true, .error = std::move(found).error()});

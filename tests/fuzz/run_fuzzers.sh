@@ -31,7 +31,7 @@ fi
 
 # target name, -max_len. max_len is large enough for the deep-nesting seeds
 # (the readers' depth limit is 512) yet keeps executions fast.
-TARGETS=(document_fuzz:32768 policy_fuzz:8192 cur_csv_fuzz:65536 parquet_fuzz:16384)
+TARGETS=(document_fuzz:32768 policy_fuzz:8192 cur_csv_fuzz:65536 parquet_fuzz:16384 hcl_fuzz:32768)
 BUILT=()
 for t in "${TARGETS[@]}"; do
   name=${t%%:*}

@@ -1,0 +1,53 @@
+// Terraform configurations (HCL `.tf`, JSON syntax `.tf.json`) and plans
+// (`terraform show -json`) read as SageMaker resources: each supported
+// resource block becomes the API request it creates, named by its address.
+// Pure functions over a parsed Document; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "sageguard/document.h"
+#include "sageguard/resource.h"
+
+namespace sageguard {
+
+enum class TerraformSource : uint8_t { none, configuration, plan };
+
+// What a document is, by format (HCL), name (`.tf.json`) or content (a
+// configuration's `resource`/`provider`/`terraform` blocks in JSON syntax, a
+// plan's `format_version` with `planned_values` or `resource_changes`).
+TerraformSource terraform_source(const Document& doc);
+
+// An `aws_sfn_state_machine`'s inline definition (Amazon States Language):
+// parsed from a literal JSON string (offsets into the file where the string
+// has no escapes, else the attribute's offset) or the object given to
+// jsonencode(). `definition` lives in the document or in the result's
+// `translated` arena. A definition read from elsewhere (file(),
+// templatefile(), a reference) is not handed over.
+struct StateMachineDefinition {
+  std::string resource_id;  // aws_sfn_state_machine.x, module.m.aws_sfn_state_machine.x
+  const Value* definition = nullptr;
+  uint64_t offset = 0;      // the `definition` attribute
+};
+// Receives each inline state machine definition with the result being
+// built, to add the SageMaker tasks it holds as resources.
+using StateMachineSink = std::function<void(const StateMachineDefinition&, ExtractResult&)>;
+
+// The document's SageMaker resources (aws_sagemaker_model,
+// aws_sagemaker_endpoint_configuration, aws_sagemaker_endpoint,
+// aws_sagemaker_training_job, the steps of aws_sagemaker_pipeline's
+// pipeline_definition) appended to `out`, translated into request shape in
+// `out.translated`; state machine definitions go to `machines` when set.
+// `out.recognised` is set when the document holds at least one.
+Status extract_terraform(const Document& doc, TerraformSource source, ExtractResult& out,
+                         const StateMachineSink& machines = {});
+
+// The API member a Terraform argument maps to ("kms_key_arn" -> "KmsKeyId",
+// "container" -> "Containers", "vpc_config" -> "VpcConfig", ...); for docs,
+// tests and the fix editor.
+std::string terraform_api_name(std::string_view argument);
+
+}  // namespace sageguard

@@ -1,0 +1,4 @@
+resource "aws_sagemaker_model" "m" {
+  tags = {
+    a = "b"
+}
