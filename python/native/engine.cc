@@ -26,17 +26,18 @@ struct PolicyHandle {
   mutable std::mutex mu;
   mutable std::map<std::string, CostEstimator, std::less<>> estimators;  // by region
 
-  // budget.max-cost prices for `region`; unset when the policy has no budget
-  // (the CLI passes prices only then, unless --price-list is given).
-  Result<CostEstimator> estimator_for(const std::string& region) const {
-    if (!policy.max_job_cost_usd) return CostEstimator{};
+  // budget.max-cost prices for `region`; an empty estimator when the policy
+  // has no budget (the CLI passes prices only then, unless --price-list is
+  // given). The map's entries are never erased or replaced, so the
+  // reference stays valid after the lock is released.
+  Result<const CostEstimator*> estimator_for(const std::string& region) const {
+    static const CostEstimator none;
+    if (!policy.max_job_cost_usd) return &none;
     std::lock_guard lock(mu);
-    if (auto it = estimators.find(region); it != estimators.end()) return it->second;
+    if (auto it = estimators.find(region); it != estimators.end()) return &it->second;
     auto prices = launch::builtin_prices();
     if (!prices.ok()) return prices.error();
-    CostEstimator e = launch::make_cost_estimator(*prices, region);
-    estimators.emplace(region, e);
-    return e;
+    return &estimators.emplace(region, launch::make_cost_estimator(*prices, region)).first->second;
   }
 };
 
@@ -164,36 +165,48 @@ void add_expired_waivers(const Policy& policy, const std::string& today, CheckOu
   for (const auto& f : expired) out.findings.push_back(to_out(f));
 }
 
-CheckOut check_impl(const std::string& json, std::optional<ResourceKind> kind, const PolicyHandle& p,
-                    const std::string& region, const std::string& label, const std::string& today) {
-  CheckOut out;
-  add_expired_waivers(p.policy, today, out);
+// One request parsed and checked, as `sageguard check` checks a file: the
+// document (null when it did not parse or is not a request of the kind; the
+// request.invalid finding is then in `out`), the check's own result, and the
+// estimator it priced with.
+struct Checked {
+  std::shared_ptr<const Document> doc;
+  CheckResult result;
+  CostEstimator estimator;
+  CheckOut out;  // expired waivers, then the request's findings, or the error
+};
+
+Checked check_impl(const std::string& json, std::optional<ResourceKind> kind, const PolicyHandle& p,
+                   const std::string& region, const std::string& label, const std::string& today) {
+  Checked c;
+  add_expired_waivers(p.policy, today, c.out);
   auto doc = parse_document(label, json);
   if (!doc.ok()) {
-    invalid_request(p.policy, doc.error(), kind, out);
-    return out;
+    invalid_request(p.policy, doc.error(), kind, c.out);
+    return c;
   }
   auto estimator = p.estimator_for(region.empty() ? environment_region() : region);
   if (!estimator.ok()) {
-    out.error = estimator.error().describe();
-    return out;
+    c.out.error = estimator.error().describe();
+    return c;
   }
   CheckOptions co;
   co.kind = kind;
   co.today = today;
-  co.estimator = *estimator;
-  CheckResult r;
-  const Status st = check_document(**doc, true, p.policy, co, r);
+  co.estimator = **estimator;
+  const Status st = check_document(**doc, true, p.policy, co, c.result);
   if (!st.ok()) {
     if (st.error().code != ErrorCode::input) {
-      out.error = st.error().describe();
-      return out;
+      c.out.error = st.error().describe();
+      return c;
     }
-    invalid_request(p.policy, st.error(), kind, out);
-    return out;
+    invalid_request(p.policy, st.error(), kind, c.out);
+    return c;
   }
-  take_findings(r, out);
-  return out;
+  take_findings(c.result, c.out);
+  c.doc = std::move(doc).value();
+  c.estimator = std::move(co.estimator);
+  return c;
 }
 
 std::string& out_error(CheckOut& o) { return o.error; }
@@ -246,7 +259,7 @@ CheckOut check_request(const std::string& json, const std::string& kind, const P
         return out;
       }
     }
-    return check_impl(json, k, p, region, label, utc_today());
+    return check_impl(json, k, p, region, label, utc_today()).out;
   });
 }
 
@@ -265,33 +278,33 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
     }
     const std::string today = utc_today();
     // Nothing fixable (a compliant request, the common case in a gate): fix
-    // would plan no edit, so its answer is check's. One parse instead of
-    // fix's parse, check, plan and second check.
-    CheckOut checked = check_impl(json, k, p, region, label, today);
-    const bool any_fixable = std::any_of(checked.findings.begin(), checked.findings.end(),
+    // would plan no edit, so its answer is check's. Otherwise fix starts
+    // from this parse and check instead of making its own.
+    Checked checked = check_impl(json, k, p, region, label, today);
+    const bool any_fixable = std::any_of(checked.out.findings.begin(), checked.out.findings.end(),
                                          [](const OutFinding& f) { return f.fixable; });
-    if (!checked.error.empty() || !any_fixable) {
-      out.remaining = std::move(checked);
+    if (!checked.doc || !any_fixable) {
+      out.remaining = std::move(checked.out);
       return out;
     }
     fix::FixOptions fo;
     fo.kind = k;
     fo.today = today;
-    auto fixed = fix::fix_text(label, json, p.policy, fo);
+    // Priced as check prices, so `remaining` is what `sageguard check`
+    // reports on the fixed file.
+    fo.estimator = checked.estimator;
+    auto fixed = fix::fix_checked(checked.doc, checked.result, p.policy, fo);
     if (!fixed.ok()) {
-      // Unreadable or unrecognised: nothing to fix; check said why.
-      out.remaining = std::move(checked);
+      // Nothing fix could write safely: the request's findings stand.
+      out.remaining = std::move(checked.out);
       return out;
     }
     for (const auto& c : fixed->changes) out.changes.push_back(c.rule + ": " + c.what);
     for (const auto& c : fixed->not_applied) out.not_applied.push_back(c.rule + ": " + c.what);
     out.changed = fixed->fixed != json;
-    if (out.changed) out.text = std::move(fixed->fixed);
-    if (p.policy.max_job_cost_usd) {
-      // fix's own re-check runs without prices; check again with them, as
-      // `sageguard check` would on the fixed file.
-      out.remaining = check_impl(out.text, k, p, region, label, today);
-      return out;
+    if (out.changed) {
+      out.text = std::move(fixed->fixed);
+      out.document = std::move(fixed->fixed_document);
     }
     take_findings(fixed->remaining, out.remaining);  // expired waivers included
     return out;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sageguard/document.h"
+
 namespace sageguard::python {
 
 struct PolicyHandle;  // a loaded policy plus its budget estimators, shared
@@ -47,6 +49,9 @@ struct CheckOut {
 struct FixOut {
   std::string text;  // the fixed request (JSON); equal to the input when unchanged
   bool changed = false;
+  // `text` parsed, when changed: the extension builds the fixed request's
+  // Python objects from it instead of parsing the text again.
+  std::shared_ptr<const Document> document;
   std::vector<std::string> changes;      // "rule: what" for each applied edit
   std::vector<std::string> not_applied;  // "rule: what" fix could not write
   CheckOut remaining;

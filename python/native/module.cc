@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine.h"
+#include "value_to_python.h"
 
 namespace py = pybind11;
 namespace sg = sageguard::python;
@@ -186,6 +187,16 @@ class JsonFromPython {
   bool converted_ = false;
 };
 
+// The fixed request for Python: new objects built from the tree the engine
+// parsed, or (rarely) the text for json.loads; None when unchanged.
+py::object fixed_request(const sg::FixOut& out) {
+  if (!out.changed) return py::none();
+  if (out.document) {
+    if (PyObject* o = sg::to_python(*out.document)) return py::reinterpret_steal<py::object>(o);
+  }
+  return py::str(out.text);
+}
+
 template <typename F>
 sg::PolicyLoad without_gil(F&& f) {
   py::gil_scoped_release release;
@@ -241,8 +252,10 @@ PYBIND11_MODULE(_native, m) {
     }
     return py::make_tuple(findings_list(out.findings), out.error, "");
   });
-  // -> (fixed text or None, changes, not_applied, findings, error, why it
-  // cannot be sent or "", whether datetime/bytes were converted)
+  // -> (fixed request or None, changes, not_applied, findings, error, why it
+  // cannot be sent or "", whether datetime/bytes were converted); the fixed
+  // request is a dict of new objects, or its JSON text when it could not be
+  // built directly.
   m.def("fix_request", [](const py::object& request, const std::string& kind,
                           const Handle& policy, const std::string& region,
                           const std::string& label, const py::object& fallback) {
@@ -255,9 +268,9 @@ PYBIND11_MODULE(_native, m) {
       py::gil_scoped_release release;
       out = sg::fix_request(json.text(), kind, *policy.policy, region, label);
     }
-    py::object text = out.changed ? py::object(py::str(out.text)) : py::object(py::none());
-    return py::make_tuple(text, out.changes, out.not_applied, findings_list(out.remaining.findings),
-                          out.remaining.error, "", json.converted());
+    return py::make_tuple(fixed_request(out), out.changes, out.not_applied,
+                          findings_list(out.remaining.findings), out.remaining.error, "",
+                          json.converted());
   });
   // -> (fixed text or None when unchanged, changes, not_applied, findings, error)
   m.def("fix", [](const std::string& json, const std::string& kind, const Handle& policy,

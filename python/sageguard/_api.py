@@ -257,7 +257,10 @@ def _fix(request, kind, policy, region):
         raise SageguardError(error)
     if fixed is None:
         return None, changes, _findings(rows)
-    out = json.loads(fixed)  # new objects throughout: the caller's are never shared
+    # New objects throughout (the caller's are never shared): built by the
+    # engine, or its text when it could not build them (a fixed request is
+    # an object or a list, never a string of its own).
+    out = json.loads(fixed) if isinstance(fixed, str) else fixed
     if converted:
         out = _restore_types(request, out)
     return out, changes, _findings(rows)

@@ -116,14 +116,21 @@ FixChange to_change(const Document& doc, const Resource& r, const ChangeNote& n)
   return c;
 }
 
+CheckOptions check_options(const FixOptions& opts) {
+  CheckOptions co;
+  co.kind = opts.kind;
+  co.read = opts.read;
+  co.today = opts.today.empty() ? utc_today() : opts.today;
+  co.estimator = opts.estimator;
+  return co;
+}
+
 }  // namespace
 
 Result<FixOutcome> fix_text(const std::string& path, std::string text, const Policy& policy,
                             const FixOptions& opts) {
   SG_TRY(validate_rule_ids(opts.only, "--only"));
   SG_TRY(validate_rule_ids(opts.skip, "--skip"));
-  FixOutcome out;
-  out.original = text;
   SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, std::move(text), opts.read));
   // A plan is Terraform's output, and a configuration's arguments are not
   // request members the editors can write: never edited.
@@ -137,13 +144,21 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
     return e;
   }
 
-  CheckOptions co;
-  co.kind = opts.kind;
-  co.read = opts.read;
-  co.today = opts.today.empty() ? utc_today() : opts.today;
-  co.estimator = opts.estimator;
+  FixOptions o = opts;
+  o.today = opts.today.empty() ? utc_today() : opts.today;  // one date for both checks
   CheckResult before;
-  SG_TRY(check_document(*doc, true, policy, co, before));
+  SG_TRY(check_document(*doc, true, policy, check_options(o), before));
+  return fix_checked(doc, before, policy, o);
+}
+
+Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const CheckResult& before,
+                               const Policy& policy, const FixOptions& opts) {
+  SG_TRY(validate_rule_ids(opts.only, "--only"));
+  SG_TRY(validate_rule_ids(opts.skip, "--skip"));
+  const std::string& path = doc->path();
+  FixOutcome out;
+  out.original = std::string(doc->text());
+  const CheckOptions co = check_options(opts);
   SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind));
 
   const auto wanted = [&](const std::string& rule) {
@@ -201,6 +216,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   out.remaining.policy = policy.source;
   rules::expired_waiver_findings(policy, co.today, out.remaining);
   SG_TRY(check_document(*fixed_doc, true, policy, co, out.remaining));
+  out.fixed_document = std::move(fixed_doc);
   return out;
 }
 

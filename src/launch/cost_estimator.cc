@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <span>
+#include <string_view>
 
 #include "sageguard/cost/estimate.h"
 #include "sageguard/cost/price_table.h"
@@ -21,6 +23,39 @@ std::optional<cost::RequestKind> request_kind(ResourceKind k) {
     case ResourceKind::transform_job: return cost::RequestKind::transform;
     default: return std::nullopt;
   }
+}
+
+// The top-level members cost::estimate_request reads for each kind (see
+// cost/estimate.cc). A request outside a pipeline is converted to JSON only
+// as far as these: for an SDK-style request that skips most of it (input
+// channels, hyperparameters, tags, environment), and the conversion was
+// the larger part of pricing one. Pipeline steps are converted whole: the
+// basis lists the parameter defaults used anywhere in the step.
+std::span<const std::string_view> priced_members(cost::RequestKind k) {
+  static constexpr std::string_view training[] = {"ResourceConfig", "StoppingCondition",
+                                                  "EnableManagedSpotTraining", "RetryStrategy",
+                                                  "HyperParameterTuningResourceConfig"};
+  static constexpr std::string_view tuning[] = {"HyperParameterTuningJobConfig",
+                                                "TrainingJobDefinition", "TrainingJobDefinitions"};
+  static constexpr std::string_view processing[] = {"ProcessingResources", "StoppingCondition"};
+  static constexpr std::string_view transform[] = {"TransformResources"};
+  switch (k) {
+    case cost::RequestKind::training: return training;
+    case cost::RequestKind::tuning: return tuning;
+    case cost::RequestKind::processing: return processing;
+    case cost::RequestKind::transform: return transform;
+  }
+  return {};
+}
+
+nlohmann::json priced_part(const Resource& r, cost::RequestKind kind,
+                           std::vector<std::string>& defaults) {
+  if (r.in_pipeline || !r.root->is_object()) return to_json_with_defaults(*r.root, r, defaults);
+  nlohmann::json out = nlohmann::json::object();
+  for (std::string_view name : priced_members(kind)) {
+    if (const Value* v = r.root->find(name)) out[std::string(name)] = to_json(*v);
+  }
+  return out;
 }
 
 }  // namespace
@@ -53,7 +88,7 @@ CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> price
     // (and the basis says so); one without a default stays unresolved, and
     // the estimate then has nothing to compare.
     std::vector<std::string> defaults;
-    auto est = cost::estimate_request(to_json_with_defaults(*r.root, r, defaults), region,
+    auto est = cost::estimate_request(priced_part(r, *kind, defaults), region,
                                       *prices, kind);
     if (!est.ok()) return std::nullopt;  // request.invalid reports malformed fields
     CostEstimate out;

@@ -124,6 +124,18 @@ def test_fix(policy):
     again, rest = sageguard.fix(fixed, kind="CreateTrainingJob", policy=policy)
     check(again == fixed and rest == [], "fix is not idempotent")
     check(sageguard.check(fixed, policy=policy) == [], "fixed request does not check clean")
+    # The fixed request is built from the engine's parsed tree, not by
+    # json.loads: every number keeps its type and every digit, strings their
+    # characters (what json.loads of the fixed text gives).
+    extra = {"i": [0, -1, 2**53 + 1, 2**63 - 1, -2**63, 2**64, -(10**30)],
+             "f": [0.1, 1e300, -2.5e-8, 3.0, 1e16, -0.0, 5e-324],
+             "s": 'déjà vu ✓ 𝄞 "q" \\ \n \x01', "n": [None, True, False, {}, []]}
+    job["Extra"] = copy.deepcopy(extra)
+    fixed, _ = sageguard.fix(job, kind="CreateTrainingJob", policy=policy)
+    check("VpcConfig" in fixed, "fix made no edit with an extra member")
+    check(repr(fixed["Extra"]) == repr(extra), f"values changed on the way back: {fixed['Extra']!r}")
+    check(fixed["Extra"] is not job["Extra"] and fixed["Extra"]["i"] is not job["Extra"]["i"],
+          "fixed request shares the caller's objects")
 
 
 def test_types(policy):

@@ -1,9 +1,15 @@
-// Small helpers shared by the unit tests: reading files from the repo and
-// making temporary directories that clean up after themselves.
+// Small helpers shared by the unit tests: reading files from the repo,
+// making temporary directories that clean up after themselves, and running
+// the CLI in-process. Not thread-safe (run_cli's callers change the working
+// directory and environment around it).
 #pragma once
 
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "cli/cli.h"
 
 namespace sgtest {
 
@@ -24,5 +30,23 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// One in-process run of the CLI: `sageguard ARGS...` with its exit code and
+// what it wrote to stdout and stderr (stdout not a terminal). Inline so only
+// the test binaries that call it (those linking sg_cli) need the CLI.
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+inline CliRun run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "sageguard");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  int code = sageguard::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, false);
+  return {code, out.str(), err.str()};
+}
 
 }  // namespace sgtest

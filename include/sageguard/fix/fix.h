@@ -4,6 +4,7 @@
 // Stateless; concurrent calls with different arguments are safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ struct FixOutcome {
   // findings stay in `remaining`.
   std::vector<FixChange> withheld;
   CheckResult remaining;  // `check` on the fixed text, exactly as check reports it
+  // `fixed`, parsed (the one parse the re-check read): for a caller that
+  // wants the fixed request as a tree rather than text.
+  std::shared_ptr<const Document> fixed_document;
 };
 
 // Fix one document's text. Errors: the text does not parse, holds no
@@ -58,6 +62,15 @@ struct FixOutcome {
 // resources (an internal error; nothing is written by the caller then).
 Result<FixOutcome> fix_text(const std::string& path, std::string text, const Policy& policy,
                             const FixOptions& opts);
+
+// fix_text for a document the caller has parsed and checked already (a
+// gate that checks every request and fixes only some): `before` is what
+// check_document(*doc, true, policy, ...) reported for it with opts' kind,
+// read options, date and estimator, without the expired-waiver findings.
+// Saves fix_text's first parse and check; the outcome is fix_text's.
+// opts.today: the date `before` was checked for (empty: the current one).
+Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const CheckResult& before,
+                               const Policy& policy, const FixOptions& opts);
 
 // Read `path` (size-checked) and fix it. Does not write anything.
 Result<FixOutcome> fix_file(const std::string& path, const Policy& policy, const FixOptions& opts);

@@ -12,9 +12,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
-#include "cli/cli.h"
 #include "sageguard/report/check_report.h"
 #include "sageguard/sageguard.h"
 #include "test_support.h"
@@ -39,20 +37,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "sageguard");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  int code = sageguard::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, false);
-  return {code, out.str(), err.str()};
-}
+using sgtest::CliRun;
+using sgtest::run_cli;
 
 class Api : public ::testing::Test {
  protected:
@@ -229,6 +215,20 @@ TEST_F(Api, NoThreadUnlessAsked) {
 TEST(ApiVersion, VersionAndFeatures) {
   EXPECT_STREQ(sageguard::version(), SAGEGUARD_VERSION);
   for (const auto& f : sageguard::features()) EXPECT_FALSE(f.empty());
+}
+
+// A build that made the Python package says so in features() and in
+// `sageguard --version`; one that did not, does not.
+TEST(ApiVersion, PythonFeatureListedWhenBuilt) {
+  const auto& fs = sageguard::features();
+  const bool listed = std::find(fs.begin(), fs.end(), "python") != fs.end();
+  EXPECT_EQ(listed, SG_PYTHON_BUILT == 1);
+  const CliRun v = run_cli({"--version"});
+  ASSERT_EQ(v.code, 0) << v.err;
+  const size_t at = v.out.find("optional features:");
+  ASSERT_NE(at, std::string::npos) << v.out;
+  const std::string line = v.out.substr(at);
+  EXPECT_EQ(line.find("python") != std::string::npos, SG_PYTHON_BUILT == 1) << v.out;
 }
 
 }  // namespace

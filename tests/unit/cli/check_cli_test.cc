@@ -5,28 +5,14 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
-#include "cli/cli.h"
 #include "sageguard/rule_catalog.h"
 #include "test_support.h"
 
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "sageguard");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  int code = sageguard::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, false);
-  return {code, out.str(), err.str()};
-}
+using sgtest::CliRun;
+using sgtest::run_cli;
 
 // Paths in output are relative to the source dir: run from there.
 class CheckCli : public ::testing::Test {

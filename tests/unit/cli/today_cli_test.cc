@@ -5,27 +5,13 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "cli/cli.h"
 #include "test_support.h"
 
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "sageguard");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  int code = sageguard::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, false);
-  return {code, out.str(), err.str()};
-}
+using sgtest::CliRun;
+using sgtest::run_cli;
 
 // Sets or unsets SAGEGUARD_TODAY for one test and restores it afterwards.
 class TodayCli : public ::testing::Test {

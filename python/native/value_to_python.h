@@ -1,0 +1,18 @@
+// A parsed request as the Python objects json.loads would give for its text
+// (dicts in member order, int for a number written without fraction or
+// exponent, float otherwise, str), built from the tree the engine already
+// parsed instead of parsing the text again. Needs the GIL; the Document is
+// immutable, so it may be shared with other threads meanwhile.
+#pragma once
+
+#include <Python.h>
+
+#include "sageguard/document.h"
+
+namespace sageguard::python {
+
+// A new reference, or nullptr with no Python error pending when some value
+// cannot be built this way (the caller then falls back to json.loads).
+PyObject* to_python(const Document& doc);
+
+}  // namespace sageguard::python
