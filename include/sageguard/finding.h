@@ -18,6 +18,7 @@ struct ResourceRef {
   std::string name;
   std::string arn;     // audit only
   std::string region;  // audit only
+  std::string account;  // audit of several accounts only: the 12-digit id
 };
 
 struct Finding {

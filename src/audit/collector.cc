@@ -311,7 +311,8 @@ class Collector {
     std::lock_guard<std::mutex> lock(mu_);
     if (!out.ok()) {
       if (classify(t, out.error) == Verdict::retry) return requeue(std::move(t));
-      list_failures_.push_back({targets_[t.target].region, k.kind, out.error.to_error(op).message});
+      list_failures_.push_back(
+          {targets_[t.target].region, k.kind, out.error.to_error(op).message, targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -330,13 +331,15 @@ class Collector {
     const std::string token = next->get<std::string>();
     if (!chain.tokens.insert(token).second) {
       list_failures_.push_back({targets_[t.target].region, k.kind,
-                                aws::repeated_token_error(op, static_cast<size_t>(chain.pages)).message});
+                                aws::repeated_token_error(op, static_cast<size_t>(chain.pages)).message,
+                                targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
     if (chain.pages >= kMaxPages) {
       list_failures_.push_back({targets_[t.target].region, k.kind,
-                                op + ": more than " + std::to_string(kMaxPages) + " pages"});
+                                op + ": more than " + std::to_string(kMaxPages) + " pages",
+                                targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -353,8 +356,8 @@ class Collector {
   // resource is unreadable.
   void fail_unread(const Task& t, const std::string& why) {
     if (t.type == TaskType::list_page) {
-      list_failures_.push_back(
-          {targets_[t.target].region, t.kind->kind, std::string(t.kind->list_operation) + ": " + why});
+      list_failures_.push_back({targets_[t.target].region, t.kind->kind,
+                                std::string(t.kind->list_operation) + ": " + why, targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -374,6 +377,7 @@ class Collector {
     id.name = name_it->get<std::string>();
     id.arn = arn_it != summary.end() && arn_it->is_string() ? arn_it->get<std::string>() : "";
     id.region = targets_[t.target].region;
+    id.account = targets_[t.target].account;
     // The filters are sent to the service and applied again here: a service
     // (or emulator) that ignores one must not widen the audit.
     if (opts_.filter.name_glob && !glob_match(*opts_.filter.name_glob, id.name)) return;
@@ -386,7 +390,7 @@ class Collector {
     }
     // A resource created while we page can shift later pages: never take
     // one twice.
-    if (!seen_.insert({id.region, static_cast<int>(id.kind), id.name}).second) return;
+    if (!seen_.insert({id.account, id.region, static_cast<int>(id.kind), id.name}).second) return;
     const size_t index = items_.size();
     Item item;
     item.id = std::move(id);
@@ -500,7 +504,7 @@ class Collector {
       }
     }
     auto key = [](const ResourceId& id) {
-      return std::tie(id.region, id.kind, id.name);
+      return std::tie(id.account, id.region, id.kind, id.name);
     };
     std::sort(inv.described.begin(), inv.described.end(),
               [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
@@ -509,7 +513,16 @@ class Collector {
     std::sort(inv.vanished.begin(), inv.vanished.end(),
               [&](const auto& a, const auto& b) { return key(a) < key(b); });
     inv.list_failures = std::move(list_failures_);
-    for (const auto& t : targets_) inv.regions.push_back(t.region);
+    // Failures come in the order calls ended; report them in audit order.
+    std::stable_sort(inv.list_failures.begin(), inv.list_failures.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.account, a.region, a.kind) < std::tie(b.account, b.region, b.kind);
+    });
+    for (const auto& t : targets_) {
+      inv.regions.push_back(t.region);
+      if (!t.account.empty()) inv.accounts.push_back(t.account);
+    }
+    std::sort(inv.accounts.begin(), inv.accounts.end());
+    inv.accounts.erase(std::unique(inv.accounts.begin(), inv.accounts.end()), inv.accounts.end());
     stats_.listed = items_.size();
     stats_.calls = calls_.load();
     stats_.requeued = requeued_;
@@ -535,7 +548,7 @@ class Collector {
   int in_flight_ = 0;
   int lists_outstanding_ = 0;
   std::deque<Item> items_;  // a deque: references stay valid as it grows
-  std::set<std::tuple<std::string, int, std::string>> seen_;
+  std::set<std::tuple<std::string, std::string, int, std::string>> seen_;
   std::vector<ListFailure> list_failures_;
   std::atomic<uint64_t> calls_{0};
   uint64_t requeued_ = 0;

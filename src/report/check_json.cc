@@ -12,6 +12,7 @@ void write_resource(JsonWriter& w, const ResourceRef& r) {
   w.member("name", r.name);
   if (!r.arn.empty()) w.member("arn", r.arn);
   if (!r.region.empty()) w.member("region", r.region);
+  if (!r.account.empty()) w.member("account", r.account);
   w.end_object();
 }
 

@@ -104,6 +104,7 @@ void write_result(JsonWriter& w, const Finding& f, const std::string* suppressio
   w.member("jsonPointer", f.path);
   if (!f.resource.arn.empty()) w.member("arn", f.resource.arn);
   if (!f.resource.region.empty()) w.member("region", f.resource.region);
+  if (!f.resource.account.empty()) w.member("account", f.resource.account);
   w.member("fixable", f.fixable);
   w.end_object();
   if (suppression != nullptr) {
