@@ -126,7 +126,18 @@ struct TargetHealth {
 class Collector {
  public:
   Collector(const std::vector<RegionTarget>& targets, const CollectOptions& opts)
-      : targets_(targets), opts_(opts), start_(Clock::now()), health_(targets.size()) {}
+      : targets_(targets),
+        opts_(opts),
+        start_(Clock::now()),
+        health_(targets.size()),
+        target_in_flight_(targets.size(), 0) {
+    const int workers = std::max(1, opts_.concurrency);
+    const int n = static_cast<int>(std::max<size_t>(1, targets.size()));
+    // Twice a fair share, so a target whose calls are quick can use what a
+    // slow one leaves; one target is never capped.
+    target_cap_ = n == 1 ? workers : std::max(2, 2 * ((workers + n - 1) / n));
+    capped_ = target_cap_ < workers;
+  }
 
   Inventory run() {
     std::vector<ResourceKind> kinds = opts_.kinds;
@@ -167,15 +178,21 @@ class Collector {
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
       promote_due(Clock::now());
-      if (!ready_.empty()) {
-        Task t = std::move(ready_.front());
-        ready_.pop_front();
+      if (auto next = pick(); next != ready_.end()) {
+        Task t = std::move(*next);
+        ready_.erase(next);
         ++in_flight_;
+        ++target_in_flight_[t.target];
         lk.unlock();
         run_task(t);
         lk.lock();
         --in_flight_;
-        if (all_done()) cv_.notify_all();
+        --target_in_flight_[t.target];
+        if (all_done()) {
+          cv_.notify_all();
+        } else if (capped_ && !ready_.empty()) {
+          cv_.notify_one();  // a task its target's cap held back may go now
+        }
         report_progress(false);
         continue;
       }
@@ -193,6 +210,17 @@ class Collector {
         cv_.wait(lk);
       }
     }
+  }
+
+  // Caller holds mu_. The first ready task whose target has fewer than
+  // target_cap_ calls in flight. With many targets the queue holds one
+  // target's describes after another: taken in order, every worker would
+  // wait in the same few targets' rate limiters while the others idle.
+  std::deque<Task>::iterator pick() {
+    for (auto it = ready_.begin(); it != ready_.end(); ++it) {
+      if (target_in_flight_[it->target] < target_cap_) return it;
+    }
+    return ready_.end();
   }
 
   // Caller holds mu_.
@@ -541,6 +569,9 @@ class Collector {
 
   std::mutex mu_;
   std::vector<TargetHealth> health_;  // per target
+  std::vector<int> target_in_flight_;  // per target
+  int target_cap_ = 1;
+  bool capped_ = false;
   std::deque<Chain> chains_;          // per listing
   std::condition_variable cv_;
   std::deque<Task> ready_;

@@ -49,7 +49,10 @@ struct CollectProgress {
 
 struct CollectOptions {
   std::vector<ResourceKind> kinds;  // empty = all seven
-  int concurrency = 16;             // worker threads
+  // Worker threads. With several targets, none has more than twice its
+  // share (2 x concurrency / targets, at least 2) of calls in flight, so
+  // one target's rate limit cannot hold every worker.
+  int concurrency = 16;
   ListFilter filter;
   // A read still failing with a retryable error after the client's own
   // attempts is put back in the queue this many times, after

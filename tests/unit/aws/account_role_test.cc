@@ -94,6 +94,32 @@ TEST(AccountRoleProvider, RefusalIsAnErrorNamingAssumeRole) {
   EXPECT_EQ(r.error().message.find("base-secret"), std::string::npos);
 }
 
+// An <ErrorResponse><Errors><Error> answer (botocore parses it too) names
+// its code, not just the HTTP status.
+class WrappedErrorSts : public HttpTransport {
+ public:
+  HttpOutcome send(const HttpRequest&) override {
+    HttpResponse r;
+    r.status = 403;
+    r.body = "<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>AccessDenied</Code>"
+             "<Message>not authorized</Message></Error></Errors></ErrorResponse>";
+    return r;
+  }
+};
+
+TEST(AccountRoleProvider, ErrorsWrappedInErrorsKeepTheirCode) {
+  AccountRoleOptions o;
+  o.role_arn = "arn:aws:iam::111122223333:role/Auditor";
+  o.source = base();
+  o.sts.endpoint = "https://sts.us-east-1.amazonaws.com";
+  o.sts.signing_region = "us-east-1";
+  o.sts.transport = std::make_shared<WrappedErrorSts>();
+  auto r = make_account_role_provider(o)->credentials();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("AccessDenied"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("not authorized"), std::string::npos) << r.error().message;
+}
+
 TEST(Organizations, StateWinsOverStatusAndOnlyActiveAccountsRemain) {
   auto page = nlohmann::json::parse(R"({"Accounts": [
     {"Id": "111111111111", "Name": "a", "Status": "ACTIVE", "State": "ACTIVE"},
