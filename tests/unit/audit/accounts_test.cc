@@ -1,12 +1,15 @@
 // The accounts file (c7n-org's layout; every error at FILE:LINE:COL), the
 // --account / --exclude-account narrowing, and the collector across
-// accounts (the same name in two accounts is two resources).
+// accounts (the same name in two accounts is two resources; a slow account
+// cannot hold every worker).
 #include "sageguard/audit/accounts_file.h"
 
 #include <gtest/gtest.h>
 
-#include "sageguard/audit/collector.h"
+#include <atomic>
+#include <thread>
 
+#include "sageguard/audit/collector.h"
 
 namespace sageguard::audit {
 namespace {
@@ -148,6 +151,81 @@ TEST(CollectAcrossAccounts, EachAccountsResourcesOnceAndFailuresIsolated) {
   ASSERT_EQ(inv.list_failures.size(), 1u);
   EXPECT_EQ(inv.list_failures[0].account, "333333333333");
   EXPECT_EQ(inv.accounts, (std::vector<std::string>{"111111111111", "222222222222", "333333333333"}));
+}
+
+// A target whose describes hang (until the others are done) keeps at most
+// twice its share of the workers: the other targets are read meanwhile.
+class HangingSageMaker : public aws::HttpTransport {
+ public:
+  explicit HangingSageMaker(std::function<bool()> others_done) : others_done_(std::move(others_done)) {}
+  aws::HttpOutcome send(const aws::HttpRequest& req) override {
+    const std::string op = req.header("X-Amz-Target").value_or("");
+    aws::HttpResponse r;
+    r.status = 200;
+    if (op.find("ListTrainingJobs") != std::string::npos) {
+      nlohmann::json list = nlohmann::json::array();
+      for (int i = 0; i < 40; ++i) list.push_back({{"TrainingJobName", "s" + std::to_string(i)}, {"TrainingJobArn", "s"}});
+      r.body = nlohmann::json{{"TrainingJobSummaries", list}}.dump();
+      return r;
+    }
+    const int now = ++in_flight_;
+    int seen = max_in_flight_.load();
+    while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
+    }
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!others_done_() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    --in_flight_;
+    r.body = op.find("ListTags") != std::string::npos ? R"({"Tags": []})" : R"({"TrainingJobName": "s"})";
+    return r;
+  }
+  int max_in_flight() const { return max_in_flight_.load(); }
+
+ private:
+  std::function<bool()> others_done_;
+  std::atomic<int> in_flight_{0}, max_in_flight_{0};
+};
+
+TEST(CollectAcrossAccounts, OneSlowTargetDoesNotHoldEveryWorker) {
+  std::atomic<int> fast_calls{0};
+  class Counting : public AccountSageMaker {
+   public:
+    explicit Counting(std::atomic<int>& n) : AccountSageMaker(false), n_(n) {}
+    aws::HttpOutcome send(const aws::HttpRequest& req) override {
+      auto out = AccountSageMaker::send(req);
+      ++n_;
+      return out;
+    }
+
+   private:
+    std::atomic<int>& n_;
+  };
+  // Three fast targets: a list and 3 describes and 3 ListTags each.
+  auto hanging = std::make_shared<HangingSageMaker>([&] { return fast_calls.load() >= 21; });
+  aws::JsonClientConfig cfg;
+  cfg.region = "us-east-1";
+  cfg.endpoint = "http://127.0.0.1:9";
+  auto creds = std::make_shared<aws::StaticCredentialsProvider>(
+      aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"});
+  aws::JsonClient slow(cfg, creds, hanging);
+  std::vector<std::unique_ptr<aws::JsonClient>> fast;
+  for (int i = 0; i < 3; ++i) {
+    fast.push_back(std::make_unique<aws::JsonClient>(cfg, creds, std::make_shared<Counting>(fast_calls)));
+  }
+  CollectOptions o;
+  o.kinds = {ResourceKind::training_job};
+  o.concurrency = 8;  // 4 targets: at most 2 x 8 / 4 = 4 calls in flight each
+  const auto t0 = std::chrono::steady_clock::now();
+  Inventory inv = collect_inventory({{"us-east-1", &slow, "111111111111"},
+                                     {"us-east-1", fast[0].get(), "222222222222"},
+                                     {"us-east-1", fast[1].get(), "333333333333"},
+                                     {"us-east-1", fast[2].get(), "444444444444"}},
+                                    o);
+  EXPECT_EQ(inv.described.size(), 49u);
+  EXPECT_LE(hanging->max_in_flight(), 4);
+  // The hanging calls were released by the others finishing, not by their 3 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
 }
 
 }  // namespace
