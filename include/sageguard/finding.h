@@ -19,6 +19,7 @@ struct ResourceRef {
   std::string arn;     // audit only
   std::string region;  // audit only
   std::string id;      // infrastructure as code: logical id, state name or Terraform address
+  std::string account;  // audit of several accounts only: the 12-digit id
 };
 
 struct Finding {

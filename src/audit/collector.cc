@@ -127,7 +127,18 @@ struct TargetHealth {
 class Collector {
  public:
   Collector(const std::vector<RegionTarget>& targets, const CollectOptions& opts)
-      : targets_(targets), opts_(opts), start_(Clock::now()), health_(targets.size()) {}
+      : targets_(targets),
+        opts_(opts),
+        start_(Clock::now()),
+        health_(targets.size()),
+        target_in_flight_(targets.size(), 0) {
+    const int workers = std::max(1, opts_.concurrency);
+    const int n = static_cast<int>(std::max<size_t>(1, targets.size()));
+    // Twice a fair share, so a target whose calls are quick can use what a
+    // slow one leaves; one target is never capped.
+    target_cap_ = n == 1 ? workers : std::max(2, 2 * ((workers + n - 1) / n));
+    capped_ = target_cap_ < workers;
+  }
 
   Inventory run() {
     std::vector<ResourceKind> kinds = opts_.kinds;
@@ -169,15 +180,21 @@ class Collector {
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
       promote_due(Clock::now());
-      if (!ready_.empty()) {
-        Task t = std::move(ready_.front());
-        ready_.pop_front();
+      if (auto next = pick(); next != ready_.end()) {
+        Task t = std::move(*next);
+        ready_.erase(next);
         ++in_flight_;
+        ++target_in_flight_[t.target];
         lk.unlock();
         run_task(t);
         lk.lock();
         --in_flight_;
-        if (all_done()) cv_.notify_all();
+        --target_in_flight_[t.target];
+        if (all_done()) {
+          cv_.notify_all();
+        } else if (capped_ && !ready_.empty()) {
+          cv_.notify_one();  // a task its target's cap held back may go now
+        }
         report_progress(false);
         continue;
       }
@@ -195,6 +212,17 @@ class Collector {
         cv_.wait(lk);
       }
     }
+  }
+
+  // Caller holds mu_. The first ready task whose target has fewer than
+  // target_cap_ calls in flight. With many targets the queue holds one
+  // target's describes after another: taken in order, every worker would
+  // wait in the same few targets' rate limiters while the others idle.
+  std::deque<Task>::iterator pick() {
+    for (auto it = ready_.begin(); it != ready_.end(); ++it) {
+      if (target_in_flight_[it->target] < target_cap_) return it;
+    }
+    return ready_.end();
   }
 
   // Caller holds mu_.
@@ -316,7 +344,8 @@ class Collector {
     std::lock_guard<std::mutex> lock(mu_);
     if (!out.ok()) {
       if (classify(t, out.error) == Verdict::retry) return requeue(std::move(t));
-      list_failures_.push_back({targets_[t.target].region, k.kind, out.error.to_error(op).message});
+      list_failures_.push_back(
+          {targets_[t.target].region, k.kind, out.error.to_error(op).message, targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -335,13 +364,15 @@ class Collector {
     const std::string token = next->get<std::string>();
     if (!chain.tokens.insert(token).second) {
       list_failures_.push_back({targets_[t.target].region, k.kind,
-                                aws::repeated_token_error(op, static_cast<size_t>(chain.pages)).message});
+                                aws::repeated_token_error(op, static_cast<size_t>(chain.pages)).message,
+                                targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
     if (chain.pages >= kMaxPages) {
       list_failures_.push_back({targets_[t.target].region, k.kind,
-                                op + ": more than " + std::to_string(kMaxPages) + " pages"});
+                                op + ": more than " + std::to_string(kMaxPages) + " pages",
+                                targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -358,8 +389,8 @@ class Collector {
   // resource is unreadable.
   void fail_unread(const Task& t, const std::string& why) {
     if (t.type == TaskType::list_page) {
-      list_failures_.push_back(
-          {targets_[t.target].region, t.kind->kind, std::string(t.kind->list_operation) + ": " + why});
+      list_failures_.push_back({targets_[t.target].region, t.kind->kind,
+                                std::string(t.kind->list_operation) + ": " + why, targets_[t.target].account});
       --lists_outstanding_;
       return;
     }
@@ -386,6 +417,7 @@ class Collector {
     id.name = name_it->get<std::string>();
     id.arn = arn_it != summary.end() && arn_it->is_string() ? arn_it->get<std::string>() : "";
     id.region = targets_[t.target].region;
+    id.account = targets_[t.target].account;
     // The filters are sent to the service and applied again here: a service
     // (or emulator) that ignores one must not widen the audit.
     if (opts_.filter.name_glob && !glob_match(*opts_.filter.name_glob, id.name)) return;
@@ -398,7 +430,7 @@ class Collector {
     }
     // A resource created while we page can shift later pages: never take
     // one twice.
-    if (!seen_.insert({id.region, static_cast<int>(id.kind), id.name}).second) return;
+    if (!seen_.insert({id.account, id.region, static_cast<int>(id.kind), id.name}).second) return;
     const size_t index = items_.size();
     Item item;
     item.id = std::move(id);
@@ -514,7 +546,7 @@ class Collector {
       }
     }
     auto key = [](const ResourceId& id) {
-      return std::tie(id.region, id.kind, id.name);
+      return std::tie(id.account, id.region, id.kind, id.name);
     };
     std::sort(inv.described.begin(), inv.described.end(),
               [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
@@ -523,7 +555,16 @@ class Collector {
     std::sort(inv.vanished.begin(), inv.vanished.end(),
               [&](const auto& a, const auto& b) { return key(a) < key(b); });
     inv.list_failures = std::move(list_failures_);
-    for (const auto& t : targets_) inv.regions.push_back(t.region);
+    // Failures come in the order calls ended; report them in audit order.
+    std::stable_sort(inv.list_failures.begin(), inv.list_failures.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.account, a.region, a.kind) < std::tie(b.account, b.region, b.kind);
+    });
+    for (const auto& t : targets_) {
+      inv.regions.push_back(t.region);
+      if (!t.account.empty()) inv.accounts.push_back(t.account);
+    }
+    std::sort(inv.accounts.begin(), inv.accounts.end());
+    inv.accounts.erase(std::unique(inv.accounts.begin(), inv.accounts.end()), inv.accounts.end());
     stats_.listed = items_.size();
     stats_.calls = calls_.load();
     stats_.requeued = requeued_;
@@ -542,6 +583,9 @@ class Collector {
 
   std::mutex mu_;
   std::vector<TargetHealth> health_;  // per target
+  std::vector<int> target_in_flight_;  // per target
+  int target_cap_ = 1;
+  bool capped_ = false;
   std::deque<Chain> chains_;          // per listing
   std::condition_variable cv_;
   std::deque<Task> ready_;
@@ -549,7 +593,7 @@ class Collector {
   int in_flight_ = 0;
   int lists_outstanding_ = 0;
   std::deque<Item> items_;  // a deque: references stay valid as it grows
-  std::set<std::tuple<std::string, int, std::string>> seen_;
+  std::set<std::tuple<std::string, std::string, int, std::string>> seen_;
   std::vector<ListFailure> list_failures_;
   std::atomic<uint64_t> calls_{0};
   uint64_t requeued_ = 0;

@@ -15,6 +15,7 @@ namespace {
 void attach(Finding& f, const ResourceId& id) {
   f.resource.arn = id.arn;
   f.resource.region = id.region;
+  f.resource.account = id.account;
   f.file.clear();
   f.line = 0;
   f.column = 0;
@@ -25,15 +26,16 @@ Finding unreadable_finding(const Policy& policy, const ResourceId& id, const std
   f.rule = kUnreadableRule;
   f.severity = policy.severity_of(f.rule);
   if (f.severity == Severity::off) f.severity = Severity::error;
-  f.resource = {kind_name(id.kind), id.name, id.arn, id.region};
+  f.resource = {kind_name(id.kind), id.name, id.arn, id.region, id.account};
   f.message = fmt::format("could not be read: {}", error);
   return f;
 }
 
-// Evaluate the described resources of one region (indexes into inv.described).
+// Evaluate the described resources of one account's region (indexes into
+// inv.described).
 Status evaluate_region(const Inventory& inv, const std::vector<size_t>& members,
-                       const std::string& region, const Policy& policy, const CheckOptions& opts,
-                       const RegionEstimators& estimators, CheckResult& out) {
+                       const std::string& account, const std::string& region, const Policy& policy,
+                       const CheckOptions& opts, const RegionEstimators& estimators, CheckResult& out) {
   std::string text = "[\n";
   for (size_t i = 0; i < members.size(); ++i) {
     const auto& d = inv.described[members[i]];
@@ -45,7 +47,8 @@ Status evaluate_region(const Inventory& inv, const std::vector<size_t>& members,
     text += i + 1 < members.size() ? ",\n" : "\n";
   }
   text += "]\n";
-  SG_ASSIGN_OR_RETURN(auto doc, parse_document("sagemaker:" + region, std::move(text)));
+  const std::string where = account.empty() ? region : account + "/" + region;
+  SG_ASSIGN_OR_RETURN(auto doc, parse_document("sagemaker:" + where, std::move(text)));
   CheckOptions o = opts;
   o.kind.reset();
   if (estimators) o.estimator = estimators(region);
@@ -73,6 +76,34 @@ Status evaluate_region(const Inventory& inv, const std::vector<size_t>& members,
 
 }  // namespace
 
+std::vector<AccountTotals> account_totals(const AuditResult& r) {
+  std::vector<AccountTotals> out;
+  std::map<std::string, size_t> index;
+  for (const auto& a : r.accounts) {
+    index[a] = out.size();
+    AccountTotals t;
+    t.account = a;
+    if (auto it = r.account_names.find(a); it != r.account_names.end()) t.name = it->second;
+    out.push_back(std::move(t));
+  }
+  auto of = [&](const std::string& account) -> AccountTotals* {
+    auto it = index.find(account);
+    return it == index.end() ? nullptr : &out[it->second];
+  };
+  for (const auto& res : r.resources) {
+    if (AccountTotals* t = of(res.id.account)) ++t->resources;
+  }
+  for (const auto& f : r.check.findings) {
+    AccountTotals* t = of(f.resource.account);
+    if (t == nullptr) continue;
+    if (f.rule == kUnreadableRule) ++t->unreadable;
+    if (f.severity == Severity::error) ++t->error;
+    if (f.severity == Severity::warning) ++t->warning;
+    if (f.severity == Severity::note) ++t->note;
+  }
+  return out;
+}
+
 std::vector<nlohmann::json> audit_documents(const Inventory& inv) {
   std::vector<nlohmann::json> out;
   out.reserve(inv.described.size());
@@ -90,20 +121,31 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
   rules::expired_waiver_findings(policy, today, res.check.findings);
 
   std::vector<std::string> regions = inv.regions;
-  for (const auto& d : inv.described) regions.push_back(d.id.region);
-  for (const auto& u : inv.unreadable) regions.push_back(u.id.region);
-  for (const auto& v : inv.vanished) regions.push_back(v.region);
-  for (const auto& l : inv.list_failures) regions.push_back(l.region);
+  std::vector<std::pair<std::string, std::string>> places;  // account, region
+  auto note = [&](const std::string& account, const std::string& region) {
+    regions.push_back(region);
+    places.emplace_back(account, region);
+  };
+  for (const auto& d : inv.described) note(d.id.account, d.id.region);
+  for (const auto& u : inv.unreadable) note(u.id.account, u.id.region);
+  for (const auto& v : inv.vanished) note(v.account, v.region);
+  for (const auto& l : inv.list_failures) note(l.account, l.region);
   std::sort(regions.begin(), regions.end());
   regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+  std::sort(places.begin(), places.end());
+  places.erase(std::unique(places.begin(), places.end()), places.end());
 
-  for (const auto& region : regions) {
+  // One bundle per account and region: tags.propagation links resources
+  // of one account's region only, as SageMaker does.
+  for (const auto& [account, region] : places) {
     std::vector<size_t> members;
     for (size_t i = 0; i < inv.described.size(); ++i) {
-      if (inv.described[i].id.region == region) members.push_back(i);
+      if (inv.described[i].id.region == region && inv.described[i].id.account == account) {
+        members.push_back(i);
+      }
     }
     if (!members.empty()) {
-      SG_TRY(evaluate_region(inv, members, region, policy, opts, estimators, res.check));
+      SG_TRY(evaluate_region(inv, members, account, region, policy, opts, estimators, res.check));
     }
   }
   for (const auto& d : inv.described) {
@@ -124,11 +166,28 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
     res.check.findings.push_back(unreadable_finding(policy, u.id, u.error));
   }
   for (const auto& l : inv.list_failures) {
-    ResourceId id{l.kind, "", "", l.region};
+    ResourceId id{l.kind, "", "", l.region, l.account};
     Finding f = unreadable_finding(policy, id, l.error);
     f.message = fmt::format("could not list {}s in {}: {}", kind_name(l.kind), l.region, l.error);
     res.check.findings.push_back(std::move(f));
   }
+  for (const auto& a : inv.account_failures) {
+    ResourceId id{ResourceKind::training_job, a.name.empty() ? a.account : a.name, "", "", a.account};
+    Finding f = unreadable_finding(policy, id, a.error);
+    f.resource.kind = "Account";
+    f.message = fmt::format("could not audit account {}: {}", a.account, a.error);
+    res.check.findings.push_back(std::move(f));
+  }
+  std::vector<std::string> accounts = inv.accounts;
+  for (const auto& [account, region] : places) {
+    if (!account.empty()) accounts.push_back(account);
+  }
+  for (const auto& a : inv.account_failures) accounts.push_back(a.account);
+  std::sort(accounts.begin(), accounts.end());
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+  res.accounts = std::move(accounts);
+  res.account_names = inv.account_names;
+  res.account_failures = static_cast<int>(inv.account_failures.size());
   res.unreadable = static_cast<int>(inv.unreadable.size());
   res.list_failures = static_cast<int>(inv.list_failures.size());
   res.vanished = inv.vanished;
@@ -137,6 +196,12 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
   CheckSummary& s = res.check.summary;
   s.files = 0;
   s.resources = static_cast<int>(inv.described.size() + inv.unreadable.size());
+  // Findings in account order (a stable sort: within an account, the order
+  // of one account's audit), so reports can take an account at a time.
+  if (!res.accounts.empty()) {
+    std::stable_sort(res.check.findings.begin(), res.check.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.resource.account < b.resource.account; });
+  }
   for (const auto& f : res.check.findings) s.add(f.severity);
   return res;
 }

@@ -19,26 +19,18 @@ namespace {
 
 enum class Need { none, advisory, mandatory };
 
-class ChainProvider final : public CredentialsProvider {
+// Caches what `fetch_` returns and refreshes it before expiry, one refresh
+// at a time (the default chain and every assumed account role).
+class RefreshingProvider final : public CredentialsProvider {
  public:
-  explicit ChainProvider(ChainOptions o) : opts_(std::move(o)) {
-    if (opts_.env == nullptr) opts_.env = &process_env();
-    if (!opts_.clock) opts_.clock = [] { return std::chrono::system_clock::now(); };
-    if (!opts_.metadata_transport) {
-      CurlTransportOptions t = CurlTransportOptions::from_env(*opts_.env);
-      t.connect_timeout = std::chrono::milliseconds(1000);
-      t.total_timeout = std::chrono::milliseconds(2000);
-      t.plain_http_hosts = {"169.254.169.254", "169.254.170.2", "169.254.170.23",
-                            "fd00:ec2::254", "fd00:ec2::23"};
-      opts_.metadata_transport = make_curl_transport(std::move(t));
-    }
-    if (!opts_.transport) opts_.transport = make_curl_transport(CurlTransportOptions::from_env(*opts_.env));
+  RefreshingProvider(CredentialsFetch fetch, Clock clock) : fetch_(std::move(fetch)), clock_(std::move(clock)) {
+    if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
   }
 
   Result<Credentials> credentials() override {
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-      const auto now = opts_.clock();
+      const auto now = clock_();
       if (cached_) {
         const Need need = needs(now);
         if (need == Need::none) return *cached_;
@@ -52,14 +44,14 @@ class ChainProvider final : public CredentialsProvider {
       // The refresh we waited for failed: share its outcome rather than
       // each waiter calling the failing service again.
       if (generation_ != seen && last_error_) {
-        if (cached_ && (!cached_->expiration || *cached_->expiration > opts_.clock())) return *cached_;
+        if (cached_ && (!cached_->expiration || *cached_->expiration > clock_())) return *cached_;
         return *last_error_;
       }
     }
     refreshing_ = true;
     lock.unlock();
-    const auto started = opts_.clock();
-    auto r = resolve(started);
+    const auto started = clock_();
+    auto r = fetch_(started);
     lock.lock();
     refreshing_ = false;
     ++generation_;
@@ -67,7 +59,7 @@ class ChainProvider final : public CredentialsProvider {
     if (!r.ok()) {
       last_error_ = r.error();
       // A failed refresh keeps using credentials that have not expired yet.
-      if (cached_ && (!cached_->expiration || *cached_->expiration > opts_.clock())) return *cached_;
+      if (cached_ && (!cached_->expiration || *cached_->expiration > clock_())) return *cached_;
       return r.error();
     }
     last_error_.reset();
@@ -85,6 +77,36 @@ class ChainProvider final : public CredentialsProvider {
     if (left >= w.advisory) return Need::none;
     return left >= w.mandatory ? Need::advisory : Need::mandatory;
   }
+
+  CredentialsFetch fetch_;
+  Clock clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool refreshing_ = false;
+  unsigned long generation_ = 0;
+  std::optional<Error> last_error_;
+  std::optional<Credentials> cached_;
+  std::chrono::system_clock::time_point fetched_at_;
+};
+
+// The sources of the default chain, asked in order at each refresh.
+class ChainResolver {
+ public:
+  explicit ChainResolver(ChainOptions o) : opts_(std::move(o)) {
+    if (opts_.env == nullptr) opts_.env = &process_env();
+    if (!opts_.clock) opts_.clock = [] { return std::chrono::system_clock::now(); };
+    if (!opts_.metadata_transport) {
+      CurlTransportOptions t = CurlTransportOptions::from_env(*opts_.env);
+      t.connect_timeout = std::chrono::milliseconds(1000);
+      t.total_timeout = std::chrono::milliseconds(2000);
+      t.plain_http_hosts = {"169.254.169.254", "169.254.170.2", "169.254.170.23",
+                            "fd00:ec2::254", "fd00:ec2::23"};
+      opts_.metadata_transport = make_curl_transport(std::move(t));
+    }
+    if (!opts_.transport) opts_.transport = make_curl_transport(CurlTransportOptions::from_env(*opts_.env));
+  }
+
+  const Clock& clock() const { return opts_.clock; }
 
   Result<Credentials> resolve(std::chrono::system_clock::time_point now) {
     const Env& env = *opts_.env;
@@ -147,19 +169,20 @@ class ChainProvider final : public CredentialsProvider {
   }
 
   ChainOptions opts_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool refreshing_ = false;
-  unsigned long generation_ = 0;
-  std::optional<Error> last_error_;
-  std::optional<Credentials> cached_;
-  std::chrono::system_clock::time_point fetched_at_;
 };
 
 }  // namespace
 
+std::shared_ptr<CredentialsProvider> make_refreshing_provider(CredentialsFetch fetch, Clock clock) {
+  return std::make_shared<RefreshingProvider>(std::move(fetch), std::move(clock));
+}
+
 std::shared_ptr<CredentialsProvider> make_default_credentials_chain(ChainOptions options) {
-  return std::make_shared<ChainProvider>(std::move(options));
+  auto resolver = std::make_shared<ChainResolver>(std::move(options));
+  Clock clock = resolver->clock();
+  return make_refreshing_provider(
+      [resolver](std::chrono::system_clock::time_point now) { return resolver->resolve(now); },
+      std::move(clock));
 }
 
 }  // namespace sageguard::aws

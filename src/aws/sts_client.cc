@@ -41,7 +41,12 @@ AwsError parse_query_error(const HttpResponse& resp) {
   err.request_id = resp.header("x-amzn-RequestId").value_or("");
   auto root = xml::parse(resp.body);
   if (root.ok()) {
+    // <ErrorResponse><Error>, or with an <Errors> around it (botocore's
+    // query parser takes both; moto answers a refused AssumeRole so).
     const xml::Element* e = (*root)->child("Error");
+    if (e == nullptr) {
+      if (const xml::Element* errors = (*root)->child("Errors")) e = errors->child("Error");
+    }
     if (e != nullptr) {
       err.code = e->child_text("Code");
       err.message = e->child_text("Message");

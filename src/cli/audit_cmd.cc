@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <ctime>
 #include <memory>
 #include <mutex>
 #include <ostream>
 
+#include "cli/account_options.h"
 #include "cli/aws_options.h"
 #include "cli/common.h"
 #include "sageguard/audit/audit.h"
@@ -24,6 +26,7 @@
 #include "sageguard/launch/cost_estimator.h"
 #include "sageguard/report/audit_html.h"
 #include "sageguard/report/audit_report.h"
+#include "util/cpus.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -44,6 +47,7 @@ struct AuditFlags {
   std::string endpoint_url;
   bool debug = false;
   AwsFlags aws;  // --mfa-code, and the credentials chain every region shares
+  AccountFlags accounts;
   std::optional<std::string> since;
   std::optional<std::string> status;
   std::optional<std::string> name;
@@ -109,26 +113,110 @@ Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, cons
   return make_client(flags, io, std::move(transport));
 }
 
+// The flags of the command's own credentials (the base of every account's role).
+AwsFlags base_flags(const AuditFlags& f) {
+  AwsFlags flags = f.aws;
+  flags.profile = f.profile;
+  flags.debug = f.debug;
+  flags.endpoint_url = f.endpoint_url;
+  return flags;
+}
+
 // --region all: the regions EC2 DescribeRegions says are enabled (asked in
 // the profile's region, through the audit's rate-limited transport).
 Result<std::vector<std::string>> enabled_regions(const AuditFlags& f,
                                                  std::shared_ptr<aws::HttpTransport> transport,
-                                                 Io& io) {
+                                                 Io& io,
+                                                 std::shared_ptr<aws::CredentialsProvider> credentials = nullptr) {
   aws::Ec2RegionsOptions o;
   o.profile = f.profile;
   o.transport = std::move(transport);
   AwsFlags flags = f.aws;
   flags.profile = f.profile;
   flags.debug = f.debug;
-  o.credentials = credentials_for(flags, io);
-  if (f.debug) {
-    std::ostream* err = &io.err;
-    o.trace = [err](const std::string& block) {
-      *err << block;
-      if (!block.empty() && block.back() != '\n') *err << '\n';
-    };
-  }
+  o.credentials = credentials ? std::move(credentials) : credentials_for(flags, io);
+  // The command's one --debug sink: accounts ask for their regions at once.
+  o.trace = shared_trace(flags, io);
   return aws::enabled_regions(std::move(o));
+}
+
+struct AccountTargets {
+  std::vector<std::unique_ptr<aws::JsonClient>> clients;
+  std::vector<audit::RegionTarget> targets;
+};
+
+// Threads that assume the accounts' roles (and ask for their regions) at once.
+constexpr size_t kAccountSetupThreads = 16;
+
+// Every account of --accounts / --org-role, in each of its regions: one
+// client per account and region, with its own rate limiter (each has its
+// own SageMaker quota), all sending through one pool of connections. An
+// account whose role cannot be assumed, or whose regions cannot be listed,
+// goes to setup.account_failures; the others are audited.
+Result<AccountTargets> audit_accounts(const AuditFlags& f, const std::vector<std::string>& regions,
+                                      bool all_regions, aws::RetryMode mode,
+                                      const audit::RateLimiterConfig& rl, audit::CollectOptions& co,
+                                      aws::CurlTransportOptions curl_options, Io& io,
+                                      audit::Inventory& setup) {
+  const AwsFlags base = base_flags(f);
+  auto plain = aws::make_curl_transport(curl_options);  // STS, Organizations, EC2
+  SG_ASSIGN_OR_RETURN(auto plans, plan_accounts(f.accounts, base, io, plain));
+  check_accounts(plans, kAccountSetupThreads);
+  // Each account's regions: its own in the file, else the command's, else
+  // with --region all the ones EC2 lists as enabled for that account.
+  std::vector<std::vector<std::string>> account_regions(plans.size());
+  {
+    std::atomic<size_t> next{0};
+    run_on_threads(std::max<size_t>(1, std::min(kAccountSetupThreads, plans.size())), [&] {
+      for (size_t i = next++; i < plans.size(); i = next++) {
+        AccountPlan& p = plans[i];
+        if (!p.failure.empty()) continue;
+        if (!p.regions.empty()) {
+          account_regions[i] = p.regions;
+        } else if (all_regions) {
+          auto enabled = enabled_regions(f, plain, io, p.credentials);
+          if (enabled.ok()) {
+            account_regions[i] = std::move(enabled).value();
+          } else {
+            p.failure = enabled.error().message;
+          }
+        } else {
+          account_regions[i] = regions;
+        }
+      }
+    });
+  }
+  size_t target_count = 0;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!plans[i].name.empty()) setup.account_names[plans[i].id] = plans[i].name;
+    if (plans[i].failure.empty()) target_count += account_regions[i].size();
+  }
+  // Enough workers for every account and region to reach --max-tps.
+  if (!f.concurrency) co.concurrency = concurrency_for(f.max_tps * static_cast<double>(std::max<size_t>(1, target_count)));
+  curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
+  std::shared_ptr<aws::HttpTransport> pool = aws::make_curl_transport(std::move(curl_options));
+  AccountTargets out;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const AccountPlan& p = plans[i];
+    if (!p.failure.empty()) {
+      setup.account_failures.push_back({p.id, p.name, p.failure});
+      continue;
+    }
+    AwsFlags flags = base;
+    flags.credentials = std::make_shared<SharedCredentials>();
+    flags.credentials->provider = p.credentials;
+    flags.credentials->trace = shared_trace(base, io);
+    flags.credentials->trace_made = true;
+    for (const auto& r : account_regions[i]) {
+      auto transport = std::make_shared<audit::RateLimitedTransport>(
+          pool, std::make_shared<audit::RateLimiter>(rl), mode);
+      flags.region = r;
+      SG_ASSIGN_OR_RETURN(auto c, make_client(flags, io, transport));
+      out.targets.push_back({c->config().region, c.get(), p.id});
+      out.clients.push_back(std::move(c));
+    }
+  }
+  return out;
 }
 
 std::string progress_line(const audit::CollectProgress& p) {
@@ -196,29 +284,37 @@ int run_audit(Io& io, const AuditFlags& f) {
   if (!retry.ok()) return report_error(io, retry.error());
   audit::RateLimiterConfig rl;
   rl.max_tps = f.max_tps;
-  auto limiter = std::make_shared<audit::RateLimiter>(rl);
   auto curl_options = aws::CurlTransportOptions::from_env(aws::process_env());
-  // One pooled connection per worker, so none is closed and reopened.
-  curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
-  auto transport = std::make_shared<audit::RateLimitedTransport>(
-      aws::make_curl_transport(std::move(curl_options)), limiter, retry->mode);
-  if (all_regions) {
-    auto enabled = enabled_regions(f, transport, io);
-    if (!enabled.ok()) return report_error(io, enabled.error());
-    regions = std::move(enabled).value();
-  }
+  audit::Inventory setup;  // what the accounts' set-up found (failures, names)
   std::vector<std::unique_ptr<aws::JsonClient>> clients;
   std::vector<audit::RegionTarget> targets;
-  for (const auto& r : regions) {
-    auto c = region_client(f, r, transport, io);
-    if (!c.ok()) return report_error(io, c.error());
-    targets.push_back({(*c)->config().region, c->get()});
-    clients.push_back(std::move(*c));
-  }
-  // Credentials that are not configured at all are a set-up error (exit 2),
-  // not a resource after resource failing to be read.
-  if (!clients.empty()) {
-    if (Status s = clients.front()->check_credentials(); !s.ok()) return report_error(io, s.error());
+  if (f.accounts.active() || !f.accounts.only.empty() || !f.accounts.exclude.empty()) {
+    auto planned = audit_accounts(f, regions, all_regions, retry->mode, rl, co, curl_options, io, setup);
+    if (!planned.ok()) return report_error(io, planned.error());
+    clients = std::move(planned->clients);
+    targets = std::move(planned->targets);
+  } else {
+    auto limiter = std::make_shared<audit::RateLimiter>(rl);
+    // One pooled connection per worker, so none is closed and reopened.
+    curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
+    auto transport = std::make_shared<audit::RateLimitedTransport>(
+        aws::make_curl_transport(std::move(curl_options)), limiter, retry->mode);
+    if (all_regions) {
+      auto enabled = enabled_regions(f, transport, io);
+      if (!enabled.ok()) return report_error(io, enabled.error());
+      regions = std::move(enabled).value();
+    }
+    for (const auto& r : regions) {
+      auto c = region_client(f, r, transport, io);
+      if (!c.ok()) return report_error(io, c.error());
+      targets.push_back({(*c)->config().region, c->get()});
+      clients.push_back(std::move(*c));
+    }
+    // Credentials that are not configured at all are a set-up error (exit 2),
+    // not a resource after resource failing to be read.
+    if (!clients.empty()) {
+      if (Status s = clients.front()->check_credentials(); !s.ok()) return report_error(io, s.error());
+    }
   }
 
   const bool show_progress = f.progress && !f.debug && ::isatty(STDERR_FILENO) == 1;
@@ -229,6 +325,8 @@ int run_audit(Io& io, const AuditFlags& f) {
     };
   }
   audit::Inventory inv = audit::collect_inventory(targets, co);
+  inv.account_failures = std::move(setup.account_failures);
+  inv.account_names = std::move(setup.account_names);
   CheckOptions opts;
   opts.today = io.clock.today();
   auto result = audit::evaluate_inventory(inv, *policy, opts, estimators);
@@ -263,12 +361,20 @@ int run_audit(Io& io, const AuditFlags& f) {
   }
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
   for (const auto& l : inv.list_failures) {
-    io.err << "sageguard: error: " << terminal_safe(l.error) << "\n";  // server text
+    const std::string account = l.account.empty() ? "" : "account " + l.account + ": ";
+    io.err << "sageguard: error: " << account << terminal_safe(l.error) << "\n";  // server text
   }
   if (result->incomplete()) {
+    for (const auto& a : inv.account_failures) {
+      io.err << "sageguard: error: account " << a.account << ": " << terminal_safe(a.error) << "\n";
+    }
     io.err << fmt::format("sageguard: error: audit incomplete (the report is partial): {} "
-                          "resource(s) unreadable, {} list call(s) failed\n",
+                          "resource(s) unreadable, {} list call(s) failed",
                           result->unreadable, result->list_failures);
+    if (result->account_failures > 0) {
+      io.err << fmt::format(", {} account(s) not audited", result->account_failures);
+    }
+    io.err << "\n";
     return 3;
   }
   const Severity threshold = parse_severity(f.fail_on).value_or(Severity::error);
@@ -322,6 +428,7 @@ Command audit_command() {
                            "AWS Price List offer file for budget.max-cost (default: the bundled "
                            "table)");
             sub.add_flag("!--no-progress", f->progress, "No progress line on stderr");
+            add_account_flags(sub, f->accounts);
             return [f](Io& io) { return run_audit(io, *f); };
           }};
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <ostream>
 
+#include "cli/account_options.h"
 #include "cli/aws_options.h"
 #include "cli/common.h"
 #include "sageguard/cost/cost_sql.h"
@@ -41,6 +42,7 @@ struct CostFlags {
   unsigned threads = 2;
   unsigned concurrency = 4;
   AwsFlags aws;
+  AccountFlags accounts;
 };
 
 std::vector<std::string> split_keys(const std::string& s) {
@@ -116,6 +118,8 @@ int run_jobs(Io& io, const CostFlags& f) {
   jo.until = f.until;
   std::vector<nlohmann::json> describes;
   std::vector<std::string> files;
+  std::vector<cost::JobRecord> records;  // of other accounts (--accounts, --org-role)
+  size_t failed_accounts = 0;
   if (!f.describes.empty()) {
     auto d = cost::load_describe_files(f.describes);
     if (!d.ok()) return report_error(io, d.error());
@@ -123,9 +127,12 @@ int run_jobs(Io& io, const CostFlags& f) {
     files = std::move(d->files);
     jo.region = region_or_default(f.aws.region);
   } else {
-    auto client = make_client(f.aws, io);
-    if (!client.ok()) return report_error(io, client.error());
-    jo.region = (*client)->config().region;
+    Result<std::unique_ptr<aws::JsonClient>> client = std::unique_ptr<aws::JsonClient>();
+    if (!f.accounts.requested()) {
+      client = make_client(f.aws, io);
+      if (!client.ok()) return report_error(io, client.error());
+      jo.region = (*client)->config().region;
+    }
     cost::FetchOptions fo;
     fo.concurrency = f.concurrency;
     // A job may start a little after it is created: list two days early
@@ -136,11 +143,18 @@ int run_jobs(Io& io, const CostFlags& f) {
     if (f.until) {
       if (auto t = cost::parse_time(nlohmann::json(*f.until))) fo.created_before = *t + 86400.0;
     }
-    auto d = cost::fetch_describes(**client, fo);
-    if (!d.ok()) return report_error(io, d.error());
-    describes = std::move(*d);
+    if (f.accounts.requested()) {
+      auto failed = account_job_records(io, f.accounts, f.aws, fo, *prices, jo, records);
+      if (!failed.ok()) return report_error(io, failed.error());
+      failed_accounts = *failed;
+    } else {
+      auto d = cost::fetch_describes(**client, fo);
+      if (!d.ok()) return report_error(io, d.error());
+      describes = std::move(*d);
+    }
   }
-  auto records = cost::job_records(describes, *prices, jo);
+  auto own = cost::job_records(describes, *prices, jo);
+  records.insert(records.begin(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
   std::vector<std::string> stale;
   if (!f.describes.empty()) {
     auto checked = cost::check_offline_records(records, files, *as_of, jo.now_epoch);
@@ -150,7 +164,12 @@ int run_jobs(Io& io, const CostFlags& f) {
   cost::CostReport rep = cost::aggregate_jobs(records, split_keys(f.group_by));
   rep.warnings.insert(rep.warnings.end(), stale.begin(), stale.end());
   for (const auto& w : rep.warnings) io.err << "sageguard: warning: " << w << "\n";
-  return emit(io, f, rep);
+  const int rc = emit(io, f, rep);
+  if (rc == 0 && failed_accounts > 0) {
+    io.err << "sageguard: error: " << failed_accounts << " account(s) could not be read; the report covers the others\n";
+    return 3;
+  }
+  return rc;
 }
 
 int run_cost(Io& io, const CostFlags& f) {
@@ -172,6 +191,10 @@ int run_cost(Io& io, const CostFlags& f) {
     return 0;
   }
   const bool jobs = f.jobs || !f.describes.empty();
+  if (f.accounts.requested() && (!f.jobs || !f.describes.empty())) {
+    return report_error(io, Error::make(ErrorCode::usage, "--accounts, --org-role, --account and "
+                                                          "--exclude-account apply to --jobs from the API only"));
+  }
   if (jobs == !f.cur.empty()) {
     return report_error(io, Error::make(ErrorCode::usage, "give exactly one of --jobs or --cur PATH..."));
   }
@@ -198,7 +221,7 @@ Command cost_command() {
                            "With --jobs: recorded Describe* responses (JSON, JSON lines, or folders) "
                            "instead of calling AWS");
             sub.add_option("--group-by", f->group_by,
-                           "Comma-separated tag keys and pseudo-keys: month, instance-type; --cur: resource; "
+                           "Comma-separated tag keys and pseudo-keys: month, instance-type, account; --cur: resource; "
                            "--jobs: job, kind, experiment");
             sub.add_option("--since", f->since, "First usage day, YYYY-MM-DD (inclusive)");
             sub.add_option("--until", f->until, "Last usage day, YYYY-MM-DD (inclusive)");
@@ -220,6 +243,7 @@ Command cost_command() {
                            "--cur: threads (default 2): a file per thread, or one file split across them");
             sub.add_option("--concurrency", f->concurrency, "--jobs: parallel Describe calls (default 4)");
             add_aws_flags(sub, f->aws);
+            add_account_flags(sub, f->accounts);
             return [f](Io& io) { return run_cost(io, *f); };
           }};
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <ostream>
 
+#include "cli/account_options.h"
 #include "cli/aws_options.h"
 #include "cli/common.h"
 #include "sageguard/cost/job_cost.h"
@@ -34,6 +35,7 @@ struct RoiFlags {
   std::optional<std::string> as_of;
   unsigned concurrency = 4;
   AwsFlags aws;
+  AccountFlags accounts;
 };
 
 int run_roi(Io& io, const RoiFlags& f) {
@@ -52,6 +54,13 @@ int run_roi(Io& io, const RoiFlags& f) {
   }
   std::vector<nlohmann::json> describes;
   std::vector<std::string> files;
+  std::vector<cost::JobRecord> records;  // of other accounts (--accounts, --org-role)
+  size_t failed_accounts = 0;
+  if (f.accounts.requested() && !f.describes.empty()) {
+    return report_error(io, Error::make(ErrorCode::usage, "--accounts, --org-role, --account and "
+                                                          "--exclude-account apply to the API only, "
+                                                          "not --from-describes"));
+  }
   if (!f.describes.empty()) {
     auto d = cost::load_describe_files(f.describes);
     if (!d.ok()) return report_error(io, d.error());
@@ -63,22 +72,29 @@ int run_roi(Io& io, const RoiFlags& f) {
       jo.region = r && *r ? r : "us-east-1";
     }
   } else {
-    auto client = make_client(f.aws, io);
-    if (!client.ok()) return report_error(io, client.error());
-    jo.region = (*client)->config().region;
     cost::FetchOptions fo;
     fo.concurrency = f.concurrency;
     fo.endpoints = false;  // experiments are training (and processing/transform) work
-    auto d = cost::fetch_describes(**client, fo);
-    if (!d.ok()) return report_error(io, d.error());
-    describes = std::move(*d);
+    if (f.accounts.requested()) {
+      auto failed = account_job_records(io, f.accounts, f.aws, fo, *prices, jo, records);
+      if (!failed.ok()) return report_error(io, failed.error());
+      failed_accounts = *failed;
+    } else {
+      auto client = make_client(f.aws, io);
+      if (!client.ok()) return report_error(io, client.error());
+      jo.region = (*client)->config().region;
+      auto d = cost::fetch_describes(**client, fo);
+      if (!d.ok()) return report_error(io, d.error());
+      describes = std::move(*d);
+    }
   }
   cost::RoiOptions ro;
   ro.metric = f.metric;
   ro.goal = f.goal == "min" ? cost::Goal::min : cost::Goal::max;
   ro.group_by = f.group_by;
   ro.value_per_unit = f.value_per_unit;
-  auto records = cost::job_records(describes, *prices, jo);
+  auto own = cost::job_records(describes, *prices, jo);
+  records.insert(records.begin(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
   if (!f.describes.empty()) {
     auto stale = cost::check_offline_records(records, files, as_of, jo.now_epoch);
     if (!stale.ok()) return report_error(io, stale.error());
@@ -92,6 +108,10 @@ int run_roi(Io& io, const RoiFlags& f) {
   else body = report::roi_text(*rep);
   if (Status s = emit_output(io, f.output, body); !s.ok()) return report_error(io, s.error());
   if (rep->experiments.empty()) io.err << "sageguard: warning: no experiment found\n";
+  if (failed_accounts > 0) {
+    io.err << "sageguard: error: " << failed_accounts << " account(s) could not be read; the report covers the others\n";
+    return 3;
+  }
   return 0;
 }
 
@@ -121,6 +141,7 @@ Command roi_command() {
                            "when a recorded job was still running");
             sub.add_option("--concurrency", f->concurrency, "Parallel Describe calls (default 4)");
             add_aws_flags(sub, f->aws);
+            add_account_flags(sub, f->accounts);
             return [f](Io& io) { return run_roi(io, *f); };
           }};
 }

@@ -189,6 +189,17 @@ Result<CurSchema> make_schema(const std::vector<std::string_view>& header, const
     } else if (key == "resource") {
       k.kind = KeySource::Kind::resource;
       if (s.resource < 0) s.warnings.push_back(file + ": no resource id column; resource is unknown");
+    } else if (key == "account") {
+      // The account that used the resource (not the payer's).
+      const char* name = s.format == CurFormat::legacy ? "lineItem/UsageAccountId"
+                         : s.format == CurFormat::cur2 ? "line_item_usage_account_id"
+                                                       : "SubAccountId";
+      k.column = col(name);
+      if (k.column >= 0) {
+        k.kind = KeySource::Kind::column;
+      } else {
+        s.warnings.push_back(file + ": no " + name + " column; account is unknown");
+      }
     } else if (s.format == CurFormat::legacy) {
       int exact = col(("resourceTags/user:" + key).c_str());
       if (exact < 0) exact = col(("resourceTags/" + key).c_str());

@@ -11,7 +11,21 @@
 namespace sageguard::cost {
 namespace {
 
+// The account field of an ARN (arn:partition:service:region:ACCOUNT:...).
+std::optional<std::string> arn_account(const std::string& arn) {
+  size_t at = 0;
+  for (int field = 0; field < 4; ++field) {
+    at = arn.find(':', at);
+    if (at == std::string::npos) return std::nullopt;
+    ++at;
+  }
+  const size_t end = arn.find(':', at);
+  if (end == std::string::npos || end == at) return std::nullopt;
+  return arn.substr(at, end - at);
+}
+
 std::optional<std::string> key_value(const JobRecord& r, const std::string& key) {
+  if (key == "account") return arn_account(r.arn);
   if (key == "job") return r.tuning_job.empty() ? r.name : r.tuning_job;
   if (key == "kind") return std::string(to_string(r.kind));
   if (key == "instance-type") return r.instance_type.empty() ? std::nullopt : std::optional(r.instance_type);

@@ -209,20 +209,47 @@ std::string audit_html(const audit::AuditResult& r) {
   }
   h += "</table>\n";
 
-  h += "<h2>Every finding</h2>\n<table id=\"findings\"><tr><th>resource</th><th>severity</th>"
-       "<th>rule</th><th>where</th><th>message</th><th>remediation</th></tr>\n";
-  for (const auto& f : findings) {
-    const RuleInfo* info = find_rule(f.rule);
-    const char* sev = to_string(f.severity);
-    h += fmt::format(
-        "<tr><td>{} <code>{}</code><br><small>{}</small></td><td class=\"sev-{}\">{}</td>"
-        "<td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td class=\"rem\">{}</td>"
-        "</tr>\n",
-        esc(f.resource.kind), esc(f.resource.name),
-        esc(f.resource.arn.empty() ? f.resource.region : f.resource.arn), sev, sev, esc(f.rule),
-        esc(f.path), esc(f.message), esc(info ? info->remediation : std::string_view()));
+  auto findings_table = [&](const char* id, auto begin, auto end) {
+    h += fmt::format("<table id=\"{}\"><tr><th>resource</th><th>severity</th>"
+                     "<th>rule</th><th>where</th><th>message</th><th>remediation</th></tr>\n",
+                     id);
+    for (auto it = begin; it != end; ++it) {
+      const Finding& f = *it;
+      const RuleInfo* info = find_rule(f.rule);
+      const char* sev = to_string(f.severity);
+      h += fmt::format(
+          "<tr><td>{} <code>{}</code><br><small>{}</small></td><td class=\"sev-{}\">{}</td>"
+          "<td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td class=\"rem\">{}</td>"
+          "</tr>\n",
+          esc(f.resource.kind), esc(f.resource.name),
+          esc(f.resource.arn.empty() ? f.resource.region : f.resource.arn), sev, sev, esc(f.rule),
+          esc(f.path), esc(f.message), esc(info ? info->remediation : std::string_view()));
+    }
+    h += "</table>\n";
+  };
+  if (r.accounts.empty()) {
+    h += "<h2>Every finding</h2>\n";
+    findings_table("findings", findings.begin(), findings.end());
+  } else {
+    // A section per account, with its totals and its findings (which
+    // evaluate_inventory sorted by account).
+    h += "<h2>By account</h2>\n";
+    auto own_end = std::find_if(findings.begin(), findings.end(),
+                                [](const Finding& f) { return !f.resource.account.empty(); });
+    if (own_end != findings.begin()) findings_table("findings-policy", findings.begin(), own_end);
+    for (const auto& t : audit::account_totals(r)) {
+      h += fmt::format("<section class=\"account\" id=\"account-{}\">\n<h3>Account <code>{}</code>{}</h3>\n",
+                       esc(t.account), esc(t.account), t.name.empty() ? "" : " " + esc(t.name));
+      h += fmt::format("<p class=\"meta account-totals\">{} resources &middot; {} errors &middot; {} "
+                       "warnings &middot; {} notes &middot; {} unreadable</p>\n",
+                       t.resources, t.error, t.warning, t.note, t.unreadable);
+      auto lo = std::find_if(findings.begin(), findings.end(),
+                             [&](const Finding& f) { return f.resource.account == t.account; });
+      auto hi = std::find_if(lo, findings.end(), [&](const Finding& f) { return f.resource.account != t.account; });
+      if (lo != hi) findings_table(("findings-" + t.account).c_str(), lo, hi);
+      h += "</section>\n";
+    }
   }
-  h += "</table>\n";
 
   if (!r.vanished.empty()) {
     h += "<h2>Vanished between list and describe</h2>\n<ul id=\"vanished\">\n";

@@ -13,6 +13,7 @@ void write_resource(JsonWriter& w, const ResourceRef& r) {
   if (!r.id.empty()) w.member("id", r.id);
   if (!r.arn.empty()) w.member("arn", r.arn);
   if (!r.region.empty()) w.member("region", r.region);
+  if (!r.account.empty()) w.member("account", r.account);
   w.end_object();
 }
 

@@ -105,6 +105,7 @@ void write_result(JsonWriter& w, const Finding& f, const std::string* suppressio
   if (!f.resource.id.empty()) w.member("resourceId", f.resource.id);
   if (!f.resource.arn.empty()) w.member("arn", f.resource.arn);
   if (!f.resource.region.empty()) w.member("region", f.resource.region);
+  if (!f.resource.account.empty()) w.member("account", f.resource.account);
   w.member("fixable", f.fixable);
   w.end_object();
   if (suppression != nullptr) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "report/text_findings.h"
 #include "sageguard/report/check_report.h"
 #include "util/strings.h"
 
@@ -28,16 +29,15 @@ std::string plural(int n, const char* word) {
 
 }  // namespace
 
-std::string check_text(const CheckResult& r, const TextOptions& opts) {
-  std::string out;
+void append_findings_text(std::string& out, std::span<const Finding> findings, const TextOptions& opts) {
   const char* bold = opts.color ? "\x1b[1m" : "";
   const char* reset = opts.color ? "\x1b[0m" : "";
   // Findings arrive grouped by file and resource already (the engine emits
   // them per resource); print a header whenever the resource changes.
   std::string last;
-  for (const auto& f : r.findings) {
+  for (const auto& f : findings) {
     std::string where = f.file.empty() ? f.resource.region : f.file;
-    std::string key = where + "\x1f" + f.resource.kind + "\x1f" + f.resource.name;
+    std::string key = where + "\x1f" + f.resource.account + "\x1f" + f.resource.kind + "\x1f" + f.resource.name;
     if (key != last) {
       if (!last.empty()) out += "\n";
       std::string name = f.resource.name.empty() ? "(unnamed)" : terminal_safe(f.resource.name);
@@ -52,6 +52,11 @@ std::string check_text(const CheckResult& r, const TextOptions& opts) {
     out += fmt::format("  {}: {}{}{}: {} [{}]\n", loc, opts.color ? colour(f.severity) : "",
                        to_string(f.severity), reset, terminal_safe(f.message), f.rule);
   }
+}
+
+std::string check_text(const CheckResult& r, const TextOptions& opts) {
+  std::string out;
+  append_findings_text(out, r.findings, opts);
   if (!r.findings.empty()) out += "\n";
   out += fmt::format("{}, {}: {}, {}, {}", plural(r.summary.files, "file"),
                      plural(r.summary.resources, "resource"), plural(r.summary.error, "error"),

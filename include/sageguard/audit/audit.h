@@ -17,7 +17,8 @@
 
 namespace sageguard::audit {
 
-// The rule id of a resource (or a whole List*) that could not be read.
+// The rule id of a resource (or a whole List*, or a whole account) that
+// could not be read.
 inline constexpr const char* kUnreadableRule = "audit.unreadable";
 
 struct AuditedResource {
@@ -26,18 +27,37 @@ struct AuditedResource {
 };
 
 struct AuditResult {
-  // Findings carry arn and region and no file; unreadable resources and
-  // failed lists are findings of rule audit.unreadable (severity error).
+  // Findings carry arn, region (and account, when the inventory names
+  // accounts) and no file; unreadable resources, failed lists and accounts
+  // that could not be audited are findings of rule audit.unreadable.
   CheckResult check;
   std::vector<AuditedResource> resources;  // every described resource
   std::vector<ResourceId> vanished;        // deleted between list and describe
   int unreadable = 0;                      // resources
   int list_failures = 0;                   // List* calls
+  int account_failures = 0;                // accounts not audited at all
   CollectStats stats;
   std::vector<std::string> regions;  // audited (asked, or holding a result), sorted
-  // Some resource or list could not be read: the audit is incomplete (exit 3).
-  bool incomplete() const { return unreadable > 0 || list_failures > 0; }
+  // The accounts named in the inventory (targets, results, failures),
+  // sorted; empty for an audit of one unnamed account.
+  std::vector<std::string> accounts;
+  std::map<std::string, std::string> account_names;  // id -> name, where known
+  // Some resource, list or account could not be read: the audit is
+  // incomplete (exit 3).
+  bool incomplete() const { return unreadable > 0 || list_failures > 0 || account_failures > 0; }
 };
+
+// One account's share of an audit of several, for the reports' sections.
+struct AccountTotals {
+  std::string account;
+  std::string name;      // may be empty
+  int resources = 0;     // described
+  int unreadable = 0;    // audit.unreadable findings (resources, lists, the account)
+  int error = 0, warning = 0, note = 0;  // active findings, audit.unreadable included
+};
+
+// Per account of r.accounts, in that order (empty for a one-account audit).
+std::vector<AccountTotals> account_totals(const AuditResult& r);
 
 // The documents the rule engine checks, in inventory order (described_view
 // of each described resource). For --save.

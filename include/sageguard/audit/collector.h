@@ -5,12 +5,15 @@
 // unreadable (still failing after the client's retries and our extra
 // rounds, or not read because its region's endpoint stopped answering).
 // Listings are bounded and stop at a repeated NextToken (a list failure).
+// Targets may be regions of several accounts (each with its own client and
+// rate limit); a resource is one per account, region, kind and name.
 // collect_inventory is thread-safe; the clients must be too.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +28,9 @@ namespace sageguard::audit {
 struct RegionTarget {
   std::string region;
   aws::JsonClient* client = nullptr;  // not owned; must outlive the call
+  // The 12-digit account the client's credentials reach; empty when the
+  // audit covers one account it does not name (its output then names none).
+  std::string account;
 };
 
 struct ListFilter {
@@ -43,7 +49,10 @@ struct CollectProgress {
 
 struct CollectOptions {
   std::vector<ResourceKind> kinds;  // empty = all seven
-  int concurrency = 16;             // worker threads
+  // Worker threads. With several targets, none has more than twice its
+  // share (2 x concurrency / targets, at least 2) of calls in flight, so
+  // one target's rate limit cannot hold every worker.
+  int concurrency = 16;
   ListFilter filter;
   // A read still failing with a retryable error after the client's own
   // attempts is put back in the queue this many times, after
@@ -65,6 +74,7 @@ struct ResourceId {
   std::string name;
   std::string arn;
   std::string region;
+  std::string account;  // RegionTarget::account
 };
 
 struct DescribedResource {
@@ -83,6 +93,15 @@ struct ListFailure {
   std::string region;
   ResourceKind kind = ResourceKind::training_job;
   std::string error;
+  std::string account;
+};
+
+// An account that could not be audited at all (its role could not be
+// assumed, its regions not listed): nothing of it was read.
+struct AccountFailure {
+  std::string account;
+  std::string name;  // the accounts file's or Organizations' name; may be empty
+  std::string error;
 };
 
 struct CollectStats {
@@ -95,11 +114,16 @@ struct CollectStats {
 
 struct Inventory {
   std::vector<std::string> regions;  // every region asked, found something or not
-  // Sorted by region, kind (audit order), name: output is stable.
+  std::vector<std::string> accounts;  // every non-empty RegionTarget::account, sorted, unique
+  // Sorted by account, region, kind (audit order), name: output is stable.
   std::vector<DescribedResource> described;
   std::vector<UnreadableResource> unreadable;
   std::vector<ResourceId> vanished;
   std::vector<ListFailure> list_failures;
+  // Filled by the caller, not the collector: accounts not audited at all,
+  // and the names of accounts (id -> name) for the reports.
+  std::vector<AccountFailure> account_failures;
+  std::map<std::string, std::string> account_names;
   CollectStats stats;
 };
 

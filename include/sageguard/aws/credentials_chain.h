@@ -90,10 +90,18 @@ struct RefreshWindows {
 };
 RefreshWindows refresh_windows(std::chrono::seconds lifetime);
 
-// The default chain. Credentials are looked up on first use. Inside the
-// advisory window one caller refreshes while the others keep using the
-// current credentials; inside the mandatory window callers wait for that
-// refresh. A failed refresh keeps credentials that have not expired.
+// What a refreshing provider calls for new credentials; `now` is when the
+// refresh started.
+using CredentialsFetch = std::function<Result<Credentials>(std::chrono::system_clock::time_point now)>;
+
+// Caches what `fetch` returns. Inside the advisory window one caller
+// refreshes while the others keep using the current credentials; inside the
+// mandatory window callers wait for that refresh. A failed refresh keeps
+// credentials that have not expired. `clock` empty = system_clock::now.
+std::shared_ptr<CredentialsProvider> make_refreshing_provider(CredentialsFetch fetch, Clock clock = {});
+
+// The default chain: make_refreshing_provider over the sources above,
+// looked up on first use.
 std::shared_ptr<CredentialsProvider> make_default_credentials_chain(ChainOptions options);
 
 }  // namespace sageguard::aws

@@ -125,7 +125,8 @@ std::vector<JobRecord> job_records(const std::vector<nlohmann::json>& describes,
                                    const PriceOracle& prices, const JobCostOptions& options);
 
 // Groups records by tag keys and the pseudo-keys "job" (tuning job name for
-// its training jobs, else the job's name), "kind", "instance-type", "month".
+// its training jobs, else the job's name), "kind", "instance-type", "month",
+// "account" (the account field of the resource's ARN).
 // source = "jobs"; untagged = a null key; groups by cost, highest first.
 // "month" (and by_month) splits each record's cost across the UTC calendar
 // months of its billed interval (and of its warm pool after it), in
