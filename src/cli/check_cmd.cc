@@ -50,7 +50,8 @@ int run_check(Io& io, const CheckFlags& f) {
   opts.memory_hints = true;
   if (f.kind) {
     opts.kind = parse_kind_flag(*f.kind);
-    if (!opts.kind) {
+    opts.format = parse_format_flag(*f.kind);
+    if (!opts.kind && !opts.format) {
       return report_error(io, Error::make(ErrorCode::usage, "unknown --kind '" + *f.kind + "'"));
     }
   }
@@ -115,7 +116,8 @@ Command check_command() {
                 ->check(CLI::IsMember({"error", "warning", "note"}));
             sub.add_option("--kind", f->kind,
                            "Treat input as this kind: training-job, tuning-job, processing-job, "
-                           "transform-job, model, endpoint-config, endpoint, pipeline");
+                           "transform-job, model, endpoint-config, endpoint, pipeline; or this "
+                           "format: cloudformation, step-functions");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
             sub.add_option("--price-list", f->price_list,

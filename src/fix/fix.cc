@@ -126,12 +126,13 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
 
   CheckOptions co;
   co.kind = opts.kind;
+  co.format = opts.format;
   co.read = opts.read;
   co.today = opts.today.empty() ? utc_today() : opts.today;
   co.estimator = opts.estimator;
   CheckResult before;
   SG_TRY(check_document(*doc, true, policy, co, before));
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind, opts.format));
 
   const auto wanted = [&](const std::string& rule) {
     return policy.severity_of(rule) != Severity::off &&
@@ -156,9 +157,14 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
       }
       continue;
     }
-    const bool ok = feasible(*editor, c.ops);
+    // A definition held in a JSON string (a template's DefinitionString)
+    // is not edited: its resources say why.
+    const std::string& why_not = c.resource->not_editable;
+    const bool ok = why_not.empty() && feasible(*editor, c.ops);
     for (const auto& n : c.notes) {
-      (ok ? out.changes : out.not_applied).push_back(to_change(*doc, *c.resource, n));
+      FixChange change = to_change(*doc, *c.resource, n);
+      if (!why_not.empty()) change.what += " (" + why_not + ")";
+      (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
     if (ok) all.merge(c.ops);
   }
@@ -181,7 +187,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
       return e;
     }
     fixed_doc = *reparsed;
-    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind));
+    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind, opts.format));
     SG_TRY(same_resources(ex.resources, ex2.resources, path));
     SG_TRY(same_untouched_values(doc->root(), fixed_doc->root(), all, path));
   }

@@ -2,6 +2,8 @@
 
 #include "sageguard/api_model.h"
 
+#include "model/iac.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -98,12 +100,6 @@ std::span<const char* const> own_members(ResourceKind k) {
 // Other formats people keep next to SageMaker definitions, by the members
 // that give them away.
 const char* other_format(const Value& v) {
-  if (v.find("States") && v.find("StartAt")) {
-    return "an AWS Step Functions state machine definition (it has States and StartAt)";
-  }
-  if (v.find("AWSTemplateFormatVersion") || (v.find("Resources") && v.find("Resources")->is_object())) {
-    return "a CloudFormation template (it has Resources)";
-  }
   if (v.find("resource_changes") || v.find("planned_values") || v.find("terraform_version")) {
     return "a Terraform plan";
   }
@@ -168,16 +164,9 @@ void add_steps(const Value& steps, const std::string& steps_pointer, const Value
   }
 }
 
-void add_pipeline_steps(const Value& pipeline, const std::string& base, std::vector<Resource>& out) {
-  const Value* steps = pipeline.find("Steps");
-  const Value* parameters = pipeline.find("Parameters");
-  if (parameters && !parameters->is_array()) parameters = nullptr;
-  if (steps && steps->is_array()) add_steps(*steps, base + "/Steps", parameters, out);
-}
-
 void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std::vector<Resource>& out) {
   if (kind == ResourceKind::pipeline) {
-    add_pipeline_steps(v, pointer, out);
+    add_pipeline_resources(v, pointer, out);
     return;
   }
   Resource r;
@@ -189,7 +178,41 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std:
   out.push_back(std::move(r));
 }
 
+constexpr std::array<std::pair<IacFormat, const char*>, 2> kFormats = {{
+    {IacFormat::cloudformation, "cloudformation"},
+    {IacFormat::step_functions, "step-functions"},
+}};
+
+// A CloudFormation template or a Step Functions state machine, read into
+// `out` (resources of kind `only` if given).
+Status read_iac(const Document& doc, IacFormat format, std::optional<ResourceKind> only,
+                ExtractResult& out) {
+  out.translated = std::make_shared<ValueArena>();
+  out.recognised = true;
+  if (format == IacFormat::cloudformation) return iac::read_cloudformation(doc, only, out);
+  iac::read_state_machine(doc.root(), "", iac::StateMachineRead{out.translated.get(), only, ""},
+                          out.resources);
+  return Status::success();
+}
+
 }  // namespace
+
+void add_pipeline_resources(const Value& pipeline, const std::string& pointer,
+                            std::vector<Resource>& out) {
+  const Value* steps = pipeline.find("Steps");
+  const Value* parameters = pipeline.find("Parameters");
+  if (parameters && !parameters->is_array()) parameters = nullptr;
+  if (steps && steps->is_array()) add_steps(*steps, pointer + "/Steps", parameters, out);
+}
+
+const char* format_flag(IacFormat f) { return kFormats[static_cast<size_t>(f)].second; }
+
+std::optional<IacFormat> parse_format_flag(std::string_view flag) {
+  for (const auto& [f, name] : kFormats) {
+    if (flag == name) return f;
+  }
+  return std::nullopt;
+}
 
 std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v) {
   if (r.pipeline_parameters == nullptr || !v.is_object() || v.members().size() != 1) {
@@ -282,9 +305,18 @@ Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
   return Status::success();
 }
 
-Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced) {
+Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced,
+                                        std::optional<IacFormat> format) {
   ExtractResult out;
   const Value& root = doc.root();
+  if (format) {
+    out.reason = iac::format_mismatch(root, *format);
+    if (!out.reason.empty()) return out;
+  }
+  if (const auto found = format ? format : iac::detect_format(root)) {
+    SG_TRY(read_iac(doc, *found, forced, out));
+    return out;
+  }
   if (root.is_array()) {
     const auto items = root.items();
     // A list whose first item is not the kind asked for is not a bundle of
