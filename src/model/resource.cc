@@ -100,6 +100,13 @@ std::span<const char* const> own_members(ResourceKind k) {
 // Other formats people keep next to SageMaker definitions, by the members
 // that give them away.
 const char* other_format(const Value& v) {
+  // Read as such at the top of a file (model/iac.h); not inside a bundle.
+  if (v.find("States") && v.find("StartAt")) {
+    return "an AWS Step Functions state machine definition (it has States and StartAt)";
+  }
+  if (v.find("AWSTemplateFormatVersion") || (v.find("Resources") && v.find("Resources")->is_object())) {
+    return "a CloudFormation template (it has Resources)";
+  }
   if (v.find("resource_changes") || v.find("planned_values") || v.find("terraform_version")) {
     return "a Terraform plan";
   }

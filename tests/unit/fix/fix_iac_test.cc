@@ -40,11 +40,11 @@ Resources:
         - Key: Contact
           Value: ml@ourcoolcompany.ai
       VpcConfig:
+        SecurityGroupIds:
+          - sg-0123abcd
         Subnets:
           - subnet-0a1b2c3d
           - subnet-4e5f6a7b
-        SecurityGroupIds:
-          - sg-0123abcd
       EnableNetworkIsolation: true
 )");
   EXPECT_TRUE(remaining_rules(out).empty()) << out.fixed;
