@@ -267,7 +267,7 @@ Resources:
                 "Resources:\n  P:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n"
                 "      PipelineName: p\n      RoleArn: r\n      PipelineDefinition:\n"
                 "        PipelineDefinitionBody: |\n          {\"Version\": \"2020-12-01\",\n"
-                "           \"Steps\": [}\n", r":10:21: .*PipelineDefinitionBody is not valid JSON"),
+                "           \"Steps\": [}\n", r":10:22: .*PipelineDefinitionBody is not valid JSON"),
         }
         for name, (text, where) in cases.items():
             path = os.path.join(self.dir, name)
