@@ -322,6 +322,9 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
   }
   if (const auto found = format ? format : iac::detect_format(root)) {
     SG_TRY(read_iac(doc, *found, forced, out));
+    // Found by content with nothing of SageMaker in it (a template of S3
+    // buckets): not a SageMaker document, as before. Named with --kind, it is.
+    if (!format && !forced && out.resources.empty()) out.recognised = false;
     return out;
   }
   if (root.is_array()) {
