@@ -20,12 +20,11 @@ std::optional<IacFormat> detect_format(const Value& root);
 // Why `root` is not `format` ("" when it is).
 std::string format_mismatch(const Value& root, IacFormat format);
 
-// Where the values being read come from: the document itself, or text
-// built from strings of it (a DefinitionString, a PipelineDefinitionBody),
-// whose offsets `to_document` maps back to the document.
+// Text built from strings of a document (a DefinitionString, a
+// PipelineDefinitionBody): `to_document` maps each of its bytes back to the
+// document's offset it came from.
 struct Origin {
-  const Document* doc = nullptr;
-  const std::vector<uint64_t>* to_document = nullptr;  // per byte of the built text
+  const std::vector<uint64_t>* to_document = nullptr;
   uint64_t map(uint64_t off) const;
 };
 
@@ -45,7 +44,9 @@ struct StateMachineRead {
 void read_state_machine(const Value& def, const std::string& pointer, const StateMachineRead& how,
                         std::vector<Resource>& out);
 
-// A copy of `v` in `arena` with every offset mapped by `origin`.
+// A copy of `v` in `arena` with every offset mapped by `origin`; a string
+// holding a placeholder (a part the template cannot know) becomes an
+// unresolved value.
 Value copy_mapped(const Value& v, const Origin& origin, ValueArena& arena);
 
 // A JSON definition held in a template as a string, or as the string an

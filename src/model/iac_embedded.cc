@@ -183,7 +183,6 @@ uint64_t offset_of(std::string_view text, uint32_t line, uint32_t column) {
 bool has_placeholder(std::string_view s) { return s.find(kPlaceholder) != std::string_view::npos; }
 
 uint64_t Origin::map(uint64_t off) const {
-  if (to_document == nullptr) return off;
   if (to_document->empty()) return 0;
   return off < to_document->size() ? (*to_document)[off] : to_document->back();
 }
@@ -196,7 +195,7 @@ Value copy_mapped(const Value& v, const Origin& origin, ValueArena& arena) {
     case ValueType::number: return Value::number_at(v.as_number(), v.is_integral(), off);
     case ValueType::string: {
       const std::string_view s = arena.copy(v.as_string());
-      if (origin.to_document == nullptr || !has_placeholder(s)) return Value::string_view_at(s, off);
+      if (!has_placeholder(s)) return Value::string_view_at(s, off);
       // A string with a part the template cannot know is not known either.
       auto* m = static_cast<Member*>(arena.allocate(sizeof(Member)));
       Value text = Value::string_view_at(s, off);
@@ -263,7 +262,7 @@ Result<std::optional<Value>> read_embedded_json(const Document& doc, const Value
                            fmt::format("{} is not valid JSON: {}", what, e.message));
   }
   // Copied while `out.text`, which the tree's strings may point into, lives.
-  const Origin origin{&doc, &out.to_document};
+  const Origin origin{&out.to_document};
   return std::optional<Value>(copy_mapped(tree->root(), origin, arena));
 }
 
