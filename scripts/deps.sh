@@ -49,6 +49,13 @@ if [[ "${1:-}" == "--test" ]]; then
     echo "installing @duckdb/node-api (npm ci) in $duck"
     (cd "$duck" && npm ci --no-audit --no-fund)
   fi
+  # aws-cdk-lib + constructs for the CDK app test_iac.py synthesizes, pinned
+  # the same way.
+  cdk="$(cd "$(dirname "$0")/.." && pwd)/tests/integration/cdk_app"
+  if [[ ! -d "$cdk/node_modules/aws-cdk-lib" || "$cdk/package-lock.json" -nt "$cdk/node_modules/.package-lock.json" ]]; then
+    echo "installing aws-cdk-lib (npm ci) in $cdk"
+    (cd "$cdk" && npm ci --no-audit --no-fund)
+  fi
   # moto (a real SageMaker/IAM emulator) and botocore are the oracles of the
   # integration tests. A python3 that already has them is used as it is.
   # Otherwise pip installs them into a virtual environment, .venv/ in the
@@ -57,10 +64,11 @@ if [[ "${1:-}" == "--test" ]]; then
   # It sees the system's site-packages (Debian's pandas and PyYAML); the
   # test build uses its python when it exists (tests/CMakeLists.txt).
   venv="$(cd "$(dirname "$0")/.." && pwd)/.venv"
-  want_py='import moto, boto3, botocore'
+  # cfn-lint (AWS's CloudFormation linter) checks test_iac.py's templates.
+  want_py='import moto, boto3, botocore, cfnlint'
   if ! python3 -c "$want_py" 2>/dev/null && ! { [[ -x "$venv/bin/python3" ]] && "$venv/bin/python3" -c "$want_py" 2>/dev/null; }; then
-    echo "installing moto[server] and boto3 with pip into $venv"
+    echo "installing moto[server], boto3 and cfn-lint with pip into $venv"
     [[ -x "$venv/bin/python3" ]] || python3 -m venv --system-site-packages "$venv"
-    "$venv/bin/python3" -m pip install --quiet 'moto[server]>=5' boto3
+    "$venv/bin/python3" -m pip install --quiet 'moto[server]>=5' boto3 'cfn-lint>=1'
   fi
 fi

@@ -37,6 +37,10 @@ struct ApiValidateOptions {
   // Top-level members not to require (pipeline step Arguments omit resource
   // names, which Pipelines generates). Default: none.
   std::vector<std::string> skip_required;
+  // Top-level members that are not the API's and are not judged: the
+  // properties only an infrastructure-as-code language has
+  // (RetainAllVariantProperties on a CloudFormation endpoint). Default: none.
+  std::vector<std::string_view> skip_members;
 };
 
 // Validate `request` against the input shape of `operation`

@@ -26,6 +26,7 @@ using CostEstimator = std::function<std::optional<CostEstimate>(const Resource&)
 
 struct CheckOptions {
   std::optional<ResourceKind> kind;  // --kind
+  std::optional<IacFormat> format;   // --kind cloudformation / step-functions
   ReadOptions read;
   std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
   CostEstimator estimator;  // unset: budget.max-cost reports nothing

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,14 @@ struct Resource {
   // expressions, CloudFormation intrinsics, Terraform references), counted
   // by the extractor: the reports say how many were left unchecked.
   uint32_t unresolved_values = 0;
+  // Infrastructure as code: top-level members only the IaC language has
+  // (request.invalid does not judge them), whether the name member may be
+  // absent (CloudFormation generates names), and why `fix` must leave the
+  // resource's text alone ("" = it may edit it; a definition held in a
+  // JSON string is not edited).
+  std::span<const std::string_view> iac_only_members;
+  bool name_optional = false;
+  std::string not_editable;
 
   // Set for resources that come from a Pipelines definition.
   bool in_pipeline = false;
@@ -87,6 +96,18 @@ struct ParameterDefault {
 // in a pipeline step and the pipeline declares X with a DefaultValue;
 // nullopt otherwise (the value then stays unresolved). No allocation.
 std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v);
+
+// Infrastructure-as-code formats, found by content or named with --kind
+// (`cloudformation`, `step-functions`): their resources are read as the
+// kinds they create.
+enum class IacFormat : uint8_t {
+  cloudformation,
+  step_functions,
+};
+// The --kind value naming it.
+const char* format_flag(IacFormat f);
+// Parses a --kind value naming a format; nullopt for anything else.
+std::optional<IacFormat> parse_format_flag(std::string_view flag);
 
 struct ExtractResult {
   std::vector<Resource> resources;
@@ -109,8 +130,13 @@ struct ExtractResult {
 // kind); an unrecognised whole file returns recognised=false and the caller
 // decides (error if named on the command line, skipped if found by walking a
 // folder).
+//
+// Infrastructure as code (a CloudFormation template, a Step Functions state
+// machine) is found by content, or read as `format` says; `forced` then
+// keeps only the resources of that kind.
 Result<ExtractResult> extract_resources(const Document& doc,
-                                        std::optional<ResourceKind> forced = std::nullopt);
+                                        std::optional<ResourceKind> forced = std::nullopt,
+                                        std::optional<IacFormat> format = std::nullopt);
 
 // The resources of one item of a bundle (a top-level array or JSON lines),
 // appended to `out`; `index` is its position, for pointers and errors. An

@@ -50,7 +50,8 @@ int run_check(Io& io, const CheckFlags& f) {
   opts.memory_hints = true;
   if (f.kind) {
     opts.kind = parse_kind_flag(*f.kind);
-    if (!opts.kind) {
+    opts.format = parse_format_flag(*f.kind);
+    if (!opts.kind && !opts.format) {
       return report_error(io, Error::make(ErrorCode::usage, "unknown --kind '" + *f.kind + "'"));
     }
   }
@@ -120,7 +121,8 @@ Command check_command() {
                            "automl-job-v2, data-quality-job-definition, "
                            "model-quality-job-definition, model-bias-job-definition, "
                            "model-explainability-job-definition, monitoring-schedule, "
-                           "feature-group, model-package-group, model-package");
+                           "feature-group, model-package-group, model-package; or this "
+                           "format: cloudformation, step-functions");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
             sub.add_option("--price-list", f->price_list,

@@ -119,6 +119,7 @@ FixChange to_change(const Document& doc, const Resource& r, const ChangeNote& n)
 CheckOptions check_options(const FixOptions& opts) {
   CheckOptions co;
   co.kind = opts.kind;
+  co.format = opts.format;
   co.read = opts.read;
   co.today = opts.today.empty() ? utc_today() : opts.today;
   co.estimator = opts.estimator;
@@ -159,7 +160,7 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
   FixOutcome out;
   out.original = std::string(doc->text());
   const CheckOptions co = check_options(opts);
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind, opts.format));
 
   const auto wanted = [&](const std::string& rule) {
     return policy.severity_of(rule) != Severity::off &&
@@ -184,9 +185,14 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
       }
       continue;
     }
-    const bool ok = feasible(*editor, c.ops);
+    // A definition held in a JSON string (a template's DefinitionString)
+    // is not edited: its resources say why.
+    const std::string& why_not = c.resource->not_editable;
+    const bool ok = why_not.empty() && feasible(*editor, c.ops);
     for (const auto& n : c.notes) {
-      (ok ? out.changes : out.not_applied).push_back(to_change(*doc, *c.resource, n));
+      FixChange change = to_change(*doc, *c.resource, n);
+      if (!why_not.empty()) change.what += " (" + why_not + ")";
+      (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
     if (ok) all.merge(c.ops);
   }
@@ -209,7 +215,7 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
       return e;
     }
     fixed_doc = *reparsed;
-    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind));
+    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind, opts.format));
     SG_TRY(same_resources(ex.resources, ex2.resources, path));
     SG_TRY(same_untouched_values(doc->root(), fixed_doc->root(), all, path));
   }

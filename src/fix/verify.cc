@@ -23,6 +23,13 @@ std::string pointer_token(std::string_view key) {
   return out;
 }
 
+// Whether an operation's node is `v`: the same node, or its translation
+// (Step Functions parameters are read into request shape in a separate
+// tree whose nodes keep the offsets, and types, of the text they stand for).
+bool same_node(const Value* op_node, const Value& v) {
+  return op_node == &v || (op_node->offset() == v.offset() && op_node->type() == v.type());
+}
+
 class Verifier {
  public:
   explicit Verifier(const OpList& ops) : ops_(ops) {}
@@ -49,22 +56,22 @@ class Verifier {
  private:
   bool replaced(const Value& v) const {
     return std::any_of(ops_.replaces.begin(), ops_.replaces.end(),
-                       [&](const ReplaceOp& op) { return op.node == &v; });
+                       [&](const ReplaceOp& op) { return same_node(op.node, v); });
   }
   bool removed(const Value& obj, size_t index) const {
     return std::any_of(ops_.removes.begin(), ops_.removes.end(), [&](const RemoveOp& op) {
-      return op.obj == &obj && op.index == index;
+      return same_node(op.obj, obj) && op.index == index;
     });
   }
   bool inserted(const Value& obj, std::string_view key) const {
     return std::any_of(ops_.inserts.begin(), ops_.inserts.end(), [&](const InsertOp& op) {
-      return op.obj == &obj && op.key == key;
+      return same_node(op.obj, obj) && op.key == key;
     });
   }
   size_t appended(const Value& arr) const {
     size_t n = 0;
     for (const auto& op : ops_.appends) {
-      if (op.array == &arr) n += op.items.size();
+      if (same_node(op.array, arr)) n += op.items.size();
     }
     return n;
   }

@@ -90,7 +90,10 @@ class Validator {
     for (const auto& [name, child] : v.members()) {
       int idx = s.find_member(name);
       if (idx < 0) {
-        if (!opts_.allow_unknown_members) unknown_member(s, name, child.key_off());
+        const bool iac_only =
+            depth_ == 0 && std::find(opts_.skip_members.begin(), opts_.skip_members.end(),
+                                     name) != opts_.skip_members.end();
+        if (!opts_.allow_unknown_members && !iac_only) unknown_member(s, name, child.key_off());
         continue;
       }
       present.set(static_cast<size_t>(idx));

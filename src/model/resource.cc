@@ -4,6 +4,8 @@
 #include "model/pipeline_steps.h"
 #include "model/terraform.h"
 
+#include "model/iac.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -226,6 +228,7 @@ std::span<const char* const> own_members(ResourceKind k) {
 // Other formats people keep next to SageMaker definitions, by the members
 // that give them away.
 const char* other_format(const Value& v) {
+  // Read as such at the top of a file (model/iac.h); not inside a bundle.
   if (v.find("States") && v.find("StartAt")) {
     return "an AWS Step Functions state machine definition (it has States and StartAt)";
   }
@@ -326,7 +329,34 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std:
   out.push_back(std::move(r));
 }
 
+constexpr std::array<std::pair<IacFormat, const char*>, 2> kFormats = {{
+    {IacFormat::cloudformation, "cloudformation"},
+    {IacFormat::step_functions, "step-functions"},
+}};
+
+// A CloudFormation template or a Step Functions state machine, read into
+// `out` (resources of kind `only` if given).
+Status read_iac(const Document& doc, IacFormat format, std::optional<ResourceKind> only,
+                ExtractResult& out) {
+  out.translated = std::make_shared<ValueArena>();
+  out.recognised = true;
+  if (format == IacFormat::cloudformation) return iac::read_cloudformation(doc, only, out);
+  iac::read_state_machine(doc.root(), "", iac::StateMachineRead{out.translated.get(), only, ""},
+                          out.resources);
+  return Status::success();
+}
+
 }  // namespace
+
+
+const char* format_flag(IacFormat f) { return kFormats[static_cast<size_t>(f)].second; }
+
+std::optional<IacFormat> parse_format_flag(std::string_view flag) {
+  for (const auto& [f, name] : kFormats) {
+    if (flag == name) return f;
+  }
+  return std::nullopt;
+}
 
 std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v) {
   if (r.pipeline_parameters == nullptr || !v.is_object() || v.members().size() != 1) {
@@ -419,7 +449,8 @@ Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
   return Status::success();
 }
 
-Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced) {
+Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced,
+                                        std::optional<IacFormat> format) {
   ExtractResult out;
   // Terraform is recognised by format and content: --kind names API kinds.
   if (const TerraformSource tf = terraform_source(doc); tf != TerraformSource::none) {
@@ -427,6 +458,17 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
     return out;
   }
   const Value& root = doc.root();
+  if (format) {
+    out.reason = iac::format_mismatch(root, *format);
+    if (!out.reason.empty()) return out;
+  }
+  if (const auto found = format ? format : iac::detect_format(root)) {
+    SG_TRY(read_iac(doc, *found, forced, out));
+    // Found by content with nothing of SageMaker in it (a template of S3
+    // buckets): not a SageMaker document, as before. Named with --kind, it is.
+    if (!format && !forced && out.resources.empty()) out.recognised = false;
+    return out;
+  }
   if (root.is_array()) {
     const auto items = root.items();
     // A list whose first item is not the kind asked for is not a bundle of

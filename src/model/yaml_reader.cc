@@ -84,6 +84,28 @@ std::optional<uint64_t> first_control_byte(std::string_view text) {
   return std::nullopt;
 }
 
+// The long-form member of a CloudFormation short-form tag ("!Ref" -> "Ref",
+// "!GetAtt" -> "Fn::GetAtt"); "" for any other tag, whose node is read as
+// if untagged (as before).
+std::string_view intrinsic_member(const std::string& tag) {
+  static constexpr std::string_view kFunctions[] = {
+      "Base64", "Cidr",   "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
+      "Split",  "Sub",    "Transform", "If",     "Equals", "And",         "Or",   "Not",
+      "Length", "ToJsonString"};
+  static const std::string kPrefixed[] = {
+      "Fn::Base64", "Fn::Cidr",   "Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs", "Fn::ImportValue",
+      "Fn::Join",   "Fn::Select", "Fn::Split",     "Fn::Sub",    "Fn::Transform", "Fn::If",
+      "Fn::Equals", "Fn::And",    "Fn::Or",        "Fn::Not",    "Fn::Length", "Fn::ToJsonString"};
+  if (tag.size() < 2 || tag[0] != '!') return {};
+  const std::string_view name = std::string_view(tag).substr(1);
+  if (name == "Ref") return "Ref";
+  if (name == "Condition") return "Condition";
+  for (size_t i = 0; i < std::size(kFunctions); ++i) {
+    if (name == kFunctions[i]) return kPrefixed[i];
+  }
+  return {};
+}
+
 class YamlConverter {
  public:
   YamlConverter(const std::string& path, std::string_view text, uint32_t max_depth,
@@ -92,7 +114,54 @@ class YamlConverter {
         budget_(text.size() * kExpansionPerByte + kExpansionSlack), b_(arena) {}
 
   bool convert(const YAML::Node& n, Value& out, uint32_t depth) {
+    if (const std::string_view fn = intrinsic_member(n.Tag()); !fn.empty()) {
+      return convert_intrinsic(n, fn, out, depth);
+    }
+    return convert_plain(n, out, depth);
+  }
+
+  // `!Ref x`, `!GetAtt a.b`, `!Sub ...`: CloudFormation's short forms, read
+  // as their long forms ({"Ref": "x"}, {"Fn::GetAtt": ["a", "b"]}) the way
+  // CloudFormation and cfn-lint read them. The object and its member sit at
+  // the tag; the operand at the text after it.
+  bool convert_intrinsic(const YAML::Node& n, std::string_view fn, Value& out, uint32_t depth) {
     const uint64_t off = offset_of(n);
+    const uint64_t operand_off = after_tag(off);
+    Value operand;
+    if (fn == "Fn::GetAtt" && n.IsScalar()) {
+      // `!GetAtt Resource.Attribute`: split at the first dot.
+      const std::string& s = n.Scalar();
+      const size_t dot = s.find('.');
+      const size_t base = b_.open_array();
+      b_.add_item(b_.string(std::string_view(s).substr(0, dot), operand_off));
+      if (dot != std::string::npos) {
+        b_.add_item(b_.string(std::string_view(s).substr(dot + 1), operand_off + dot + 1));
+      }
+      operand = b_.close_array(base, operand_off);
+    } else if (!convert_plain(n, operand, depth + 1, operand_off)) {
+      return false;
+    }
+    const size_t base = b_.open_object();
+    b_.add_member(b_.key(fn), operand, off);
+    out = b_.close_object(base, off);
+    return true;
+  }
+
+  // The offset of a tagged node's content: past `!Tag` and the blanks after it.
+  uint64_t after_tag(uint64_t off) const {
+    uint64_t p = off;
+    if (p >= text_.size() || text_[p] != '!') return off;
+    while (p < text_.size() && text_[p] != ' ' && text_[p] != '\t' && text_[p] != '\n' &&
+           text_[p] != '\r' && text_[p] != '[' && text_[p] != '{') {
+      ++p;
+    }
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) ++p;
+    return p < text_.size() && text_[p] != '\n' && text_[p] != '\r' ? p : off;
+  }
+
+  bool convert_plain(const YAML::Node& n, Value& out, uint32_t depth,
+                     std::optional<uint64_t> at = std::nullopt) {
+    const uint64_t off = at.value_or(offset_of(n));
     if (depth > max_depth_) return failed(off, fmt::format("nesting deeper than {} levels", max_depth_));
     if (budget_ == 0) return failed(off, "document expands too much through aliases");
     --budget_;

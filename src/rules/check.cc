@@ -459,24 +459,33 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out) {
   const std::string today = opts.today.empty() ? utc_today() : opts.today;
   const rules::Severities severities(policy);
-  if (doc.deferred()) return check_deferred(doc, named, policy, severities, opts, today, out);
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind));
+  if (doc.deferred() && !opts.format) {
+    return check_deferred(doc, named, policy, severities, opts, today, out);
+  }
+  if (doc.deferred()) {  // a list is no template or state machine: read it whole to say so
+    SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
+    return check_document(*whole, named, policy, opts, out);
+  }
+  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind, opts.format));
   out.summary.files += 1;
+  const char* kind = opts.format ? format_flag(*opts.format)
+                     : opts.kind ? kind_flag(*opts.kind)
+                                 : nullptr;
   if (!ex.recognised) {
     if (named) {
       Error e = Error::at(
           ErrorCode::input, doc.path(), 1, 1,
-          opts.kind ? fmt::format("not what --kind {} says: {}", kind_flag(*opts.kind), ex.reason)
-                    : "not a recognised SageMaker document (expected a Create*/Describe* "
-                      "request, a Pipelines definition or a list of them; use --kind to say "
-                      "which)");
+          kind ? fmt::format("not what --kind {} says: {}", kind, ex.reason)
+               : "not a recognised SageMaker document (expected a Create*/Describe* "
+                 "request, a Pipelines definition or a list of them; use --kind to say "
+                 "which)");
       return e;
     }
     out.summary.skipped += 1;
     out.skipped.push_back({.file = doc.path(),
-                           .reason = opts.kind ? fmt::format("not what --kind {} says: {}",
-                                                             kind_flag(*opts.kind), ex.reason)
-                                               : "not a SageMaker document",
+                           .reason = kind ? fmt::format("not what --kind {} says: {}", kind,
+                                                        ex.reason)
+                                          : "not a SageMaker document",
                            .not_sagemaker = !ex.other_kind});
     return Status::success();
   }

@@ -13,7 +13,9 @@ void check_request(RuleContext& ctx) {
   // Describe* responses carry output-only members (Arn, Status, times...).
   opts.allow_unknown_members = r.describe_response;
   // Pipelines generate resource names; step Arguments omit them.
-  if (r.in_pipeline) opts.skip_required.emplace_back(name_member(r.kind));
+  // CloudFormation generates them too.
+  if (r.in_pipeline || r.name_optional) opts.skip_required.emplace_back(name_member(r.kind));
+  opts.skip_members.assign(r.iac_only_members.begin(), r.iac_only_members.end());
   std::vector<ApiViolation> violations;
   if (!validate_api_request(create_operation(r.kind), *r.root, opts, violations)) return;
   for (auto& v : violations) {

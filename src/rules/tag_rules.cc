@@ -45,8 +45,20 @@ std::vector<Tag> read_tags(const Value& tags) {
   return out;
 }
 
+// A tag, or a tag's key, the file cannot know (`!If [Prod, {Key: ...},
+// !Ref AWS::NoValue]`, `Key.$`) may be any required tag.
+bool has_unresolved_tag(const Value* tags) {
+  if (tags == nullptr) return false;
+  for (const Value& t : tags->items()) {
+    if (is_unresolved_expression(t)) return true;
+    const Value* k = t.find("Key");
+    if (k && is_unresolved_expression(*k)) return true;
+  }
+  return false;
+}
+
 void check_required(RuleContext& ctx, const Value* tags, const std::vector<Tag>& present) {
-  if (!ctx.enabled("tags.required")) return;
+  if (!ctx.enabled("tags.required") || has_unresolved_tag(tags)) return;
   const Value& root = *ctx.resource().root;
   for (const auto& want : ctx.policy().required_tags) {
     if (std::any_of(present.begin(), present.end(),

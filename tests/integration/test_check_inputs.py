@@ -51,13 +51,9 @@ JOB = {
     "CheckpointConfig": {"S3Uri": "s3://ckpt/the-cool-ml-pipe/"},
     "Tags": TAGS,
 }
-# A Step Functions definition (ASL), as kept next to SageMaker definitions.
-STATE_MACHINE = {
-    "Comment": "train then deploy", "StartAt": "Train",
-    "States": {"Train": {"Type": "Task", "End": True,
-                         "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
-                         "Parameters": {"TrainingJobName.$": "$.name"}}},
-}
+# A Kubernetes manifest, as kept next to SageMaker definitions. (Step
+# Functions and CloudFormation files are read as such: test_iac.py.)
+MANIFEST = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "train"}}
 FIX_POLICY = """version: 1
 tags:
   required: [Project]
@@ -87,8 +83,7 @@ class CheckInputs(CliCase):
         cases = [
             ("foo.json", {"foo": 1}, "pipeline",
              "not what --kind pipeline says: it has none of the members a Pipelines definition has"),
-            ("sfn.json", STATE_MACHINE, "pipeline",
-             "it looks like an AWS Step Functions state machine definition"),
+            ("k8s.json", MANIFEST, "pipeline", "it looks like a Kubernetes manifest"),
             ("train.json", JOB, "pipeline", "it looks like a TrainingJob (it has TrainingJobName)"),
             ("bundle.json", [JOB, JOB], "endpoint", "its first item: it looks like a TrainingJob"),
         ]
@@ -103,7 +98,7 @@ class CheckInputs(CliCase):
                 self.assertNotIn("0 resources: 0 errors", err)
         # The same documents found by walking a folder are skipped, and the
         # report says why; the pipeline among them is checked.
-        self.write("in/a.json", json.dumps(STATE_MACHINE))
+        self.write("in/a.json", json.dumps(MANIFEST))
         self.write("in/b.json", json.dumps(JOB))
         shutil.copy(os.path.join(SOURCE_DIR, "examples/pipelines/churn-pipeline.json"),
                     os.path.join(self.dir, "in/c.json"))
@@ -112,7 +107,7 @@ class CheckInputs(CliCase):
         summary = json.loads(p.stdout)["summary"]
         self.assertEqual(summary["skipped"], 2)
         reasons = {s["file"]: s["reason"] for s in summary["skipped_files"]}
-        self.assertIn("Step Functions", reasons[os.path.join("in", "a.json")])
+        self.assertIn("Kubernetes", reasons[os.path.join("in", "a.json")])
         self.assertIn("looks like a TrainingJob", reasons[os.path.join("in", "b.json")])
         p = self.run_cli("check", "--kind", "pipeline", "in")
         out = p.stdout.decode()

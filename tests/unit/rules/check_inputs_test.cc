@@ -122,13 +122,10 @@ TEST(CheckInputs, NamedDocumentNotOfTheForcedKindIsAnError) {
   const std::vector<Case> cases = {
       {"foo.json", R"({"foo": 1})", ResourceKind::pipeline,
        "not what --kind pipeline says: it has none of the members a Pipelines definition has"},
-      {"sfn.json", kStepFunctions, ResourceKind::pipeline, "AWS Step Functions"},
       {"train.json", example("jobs/train-compliant.json"), ResourceKind::pipeline,
        "it looks like a TrainingJob (it has TrainingJobName)"},
       {"pipe.json", example("pipelines/churn-pipeline.json"), ResourceKind::training_job,
        "it looks like a SageMaker Pipelines definition"},
-      {"cfn.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n", ResourceKind::model,
-       "CloudFormation"},
       {"list.json", "[1, 2]", ResourceKind::endpoint, "its first item: it is a scalar"},
       {"bundle.json", training_bundle(false), ResourceKind::pipeline,
        "its first item: it looks like a TrainingJob"},
@@ -147,6 +144,19 @@ TEST(CheckInputs, NamedDocumentNotOfTheForcedKindIsAnError) {
     ASSERT_EQ(r->errors.size(), 1u);
     EXPECT_EQ(r->errors[0].code, ErrorCode::input);
     EXPECT_NE(r->errors[0].message.find(c.says), std::string::npos) << r->errors[0].message;
+    EXPECT_EQ(r->summary.resources, 0);
+  }
+  // A state machine or template is read as one, whatever resource kind
+  // --kind names: it keeps the resources of that kind (none here).
+  for (const auto& [name, text] :
+       {std::pair<const char*, std::string>{"sfn.json", kStepFunctions},
+        {"cfn.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"}}) {
+    SCOPED_TRACE(name);
+    sgtest::write_file(d / name, text);
+    auto r = check_paths({(d / name).string()}, builtin(), options(ResourceKind::pipeline));
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->errors.empty());
+    EXPECT_EQ(r->summary.files, 1);
     EXPECT_EQ(r->summary.resources, 0);
   }
 }
@@ -183,7 +193,7 @@ TEST(CheckInputs, WalkSkipsDocumentsNotOfTheForcedKindAndSaysWhy) {
   std::filesystem::create_directory(d / "in");
   sgtest::write_file(d / "in" / "a-pipeline.json", example("pipelines/churn-pipeline.json"));
   sgtest::write_file(d / "in" / "b-train.json", example("jobs/train-compliant.json"));
-  sgtest::write_file(d / "in" / "c-sfn.json", kStepFunctions);
+  sgtest::write_file(d / "in" / "c-k8s.json", R"({"apiVersion": "v1", "kind": "Pod"})");
   sgtest::write_file(d / "in" / "d-bundle.json", training_bundle(true));
   auto r = check_paths({(d / "in").string()}, builtin(), options(ResourceKind::pipeline));
   ASSERT_TRUE(r.ok());
@@ -193,9 +203,9 @@ TEST(CheckInputs, WalkSkipsDocumentsNotOfTheForcedKindAndSaysWhy) {
   EXPECT_EQ(r->skipped[0].file, (d / "in" / "b-train.json").string());
   EXPECT_FALSE(r->skipped[0].not_sagemaker);
   EXPECT_NE(r->skipped[0].reason.find("looks like a TrainingJob"), std::string::npos);
-  EXPECT_EQ(r->skipped[1].file, (d / "in" / "c-sfn.json").string());
+  EXPECT_EQ(r->skipped[1].file, (d / "in" / "c-k8s.json").string());
   EXPECT_TRUE(r->skipped[1].not_sagemaker);
-  EXPECT_NE(r->skipped[1].reason.find("Step Functions"), std::string::npos);
+  EXPECT_NE(r->skipped[1].reason.find("Kubernetes"), std::string::npos);
   EXPECT_EQ(r->skipped[2].file, (d / "in" / "d-bundle.json").string());
   EXPECT_FALSE(r->skipped[2].not_sagemaker);
   EXPECT_GT(r->summary.resources, 0);  // the pipeline's steps
