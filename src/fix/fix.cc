@@ -14,6 +14,7 @@
 #include "fix/yaml_editor.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
+#include "util/clock.h"
 #include "util/files.h"
 
 namespace sageguard::fix {
@@ -127,7 +128,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   CheckOptions co;
   co.kind = opts.kind;
   co.read = opts.read;
-  co.today = opts.today.empty() ? utc_today() : opts.today;
+  co.today = opts.today.empty() ? system_utc_date() : opts.today;
   co.estimator = opts.estimator;
   CheckResult before;
   SG_TRY(check_document(*doc, true, policy, co, before));
