@@ -14,6 +14,7 @@
 
 #include "check/check_windowed.h"
 #include "check/findings.h"
+#include "check/item_source.h"
 #include "check/propagation_pass.h"
 #include "model/json_window.h"
 #include "rules/evaluate.h"
@@ -120,98 +121,13 @@ void reserve_findings(std::vector<Finding>& findings, size_t more, const CheckOp
   if (opts.memory_hints) advise_huge_pages(findings.data(), findings.capacity() * sizeof(Finding));
 }
 
-// The items of a deferred Document (a bundle left unparsed by
-// load_document_deferred), for check_items.
-class DocumentItems {
- public:
-  DocumentItems(const Document& doc, const CheckOptions& opts)
-      : doc_(doc),
-        kind_(opts.kind),
-        stream_(doc.path(), doc.text(), opts.read.max_depth, arena_,
-                is_json_lines_path(doc.path())),
-        lines_(doc) {}
-  Result<bool> next(Value& item) {
-    arena_.reset();
-    return stream_.next(item);
-  }
-  void advance(uint64_t offset) { lines_.advance(offset); }
-  LineCol locate(uint64_t offset) const { return lines_.locate(offset); }
-  Error unrecognised(const Value& item, size_t index) const {
-    std::vector<Resource> none;
-    return extract_bundle_item(doc_, item, index, kind_, none).error();
-  }
-  uint64_t size() const { return doc_.text().size(); }
-
- private:
-  const Document& doc_;
-  std::optional<ResourceKind> kind_;
-  ValueArena arena_;  // before stream_, which builds in it
-  JsonItemStream stream_;
-  LineCursor lines_;
-};
-
-// The items of a large bundle file read through a window. This reader
-// reports no input error of its own: every Error it returns means "check
-// this file whole instead", and the whole-file path reports the real one.
-//
-// A piece of a file cut for parallel checking also has `stops`, the later
-// pieces' cuts (increasing), whose `item` is where their first items are
-// believed to begin: it ends at the first item met exactly at one, and
-// landed() says which. Items that begin past a stop without landing on it show the guess
-// was wrong; the piece reads on.
-class WindowedItems {
- public:
-  explicit WindowedItems(JsonWindowItems& w, std::span<const JsonWindowItems::Cut> stops = {})
-      : w_(w), stops_(stops) {}
-  Result<bool> next(Value& item) {
-    if (stop_) return give_up();
-    switch (w_.next(item)) {
-      case JsonWindowItems::Step::item: return !lands(item.offset());
-      case JsonWindowItems::Step::end: return false;
-      case JsonWindowItems::Step::give_up: break;
-    }
-    return give_up();
-  }
-  void advance(uint64_t offset) { w_.advance(offset); }
-  LineCol locate(uint64_t offset) const { return w_.locate(offset); }
-  // No need to read on for a syntax error that would win: the whole-file
-  // path decides which error to report.
-  Error unrecognised(const Value&, size_t) {
-    stop_ = true;
-    return give_up();
-  }
-  uint64_t size() const { return w_.file_size(); }
-  // The stop this piece ended at (an index into `stops`), and that item's
-  // line and column as this piece counts them; nullopt once it read to the
-  // end.
-  std::optional<size_t> landed() const { return landed_; }
-  LineCol landed_at() const { return landed_at_; }
-
- private:
-  bool lands(uint64_t offset) {
-    while (next_stop_ < stops_.size() && stops_[next_stop_].item < offset) ++next_stop_;
-    if (next_stop_ == stops_.size() || stops_[next_stop_].item != offset) return false;
-    landed_ = next_stop_;
-    w_.advance(offset);
-    landed_at_ = w_.locate(offset);
-    return true;
-  }
-  static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
-  JsonWindowItems& w_;
-  std::span<const JsonWindowItems::Cut> stops_;
-  size_t next_stop_ = 0;
-  std::optional<size_t> landed_;
-  LineCol landed_at_;
-  bool stop_ = false;
-};
-
 // A bundle checked item by item, each item's tree built in one reused arena
 // and checked on its own. Findings come out exactly as check_document lists
 // them for the parsed bundle: items in order, and input errors are the same
 // (a syntax error anywhere wins over an unrecognised item, as when the
 // whole text was parsed first). What tags.propagation needs of each item is
 // kept in `propagation`, whose finish() the caller runs after the last item.
-template <class Items>
+template <check::ItemSource Items>
 Status check_items(Items& items, const std::string& path, const Policy& policy,
                    const rules::Severities& severities, const CheckOptions& opts,
                    const std::string& today, check::PropagationPass& propagation,
@@ -258,7 +174,7 @@ Status check_deferred(const Document& doc, bool named, const Policy& policy,
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
   const CheckSummary summary_before = out.summary;
-  DocumentItems items(doc, opts);
+  check::DocumentItems items(doc, opts);
   check::PropagationPass propagation(propagation_on(severities));
   Status done = check_items(items, doc.path(), policy, severities, opts, today, propagation, out);
   if (done.ok()) {
@@ -309,7 +225,7 @@ Piece check_piece(const std::string& path, const Policy& policy,
   Piece piece;
   auto reader = JsonWindowItems::open(path, window);
   if (!reader) return piece;
-  WindowedItems items(*reader, stops);
+  check::WindowedItems items(*reader, stops);
   CheckResult out;
   check::PropagationPass propagation(propagation_on(severities));
   Status done = check_items(items, path, policy, severities, opts, today, propagation, out);
