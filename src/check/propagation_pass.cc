@@ -29,13 +29,19 @@ void insert_at(std::vector<T>& v, std::vector<std::pair<size_t, T>>&& add) {
 void PropagationPass::finish(const std::string& path, const Policy& policy,
                              const rules::Severities& severities, const std::string& today,
                              CheckResult& out) {
-  if (slots_.empty()) return;
-  std::vector<std::vector<rules::RawFinding>> raw(facts_.size());
-  rules::check_propagation(facts_, raw);
+  if (slots_.empty()) return;  // nothing derives: the sources are never read back
+  // Sources first: the rule relates training jobs to one another in their
+  // order and the other resources in theirs, never across the two lists.
+  std::vector<rules::PropagationFacts> all;
+  for (size_t pos = 0; pos < sources_.size();) all.push_back(rules::read_source_facts(sources_, pos));
+  const size_t first = all.size();
+  std::move(facts_.begin(), facts_.end(), std::back_inserter(all));
+  std::vector<std::vector<rules::RawFinding>> raw(all.size());
+  rules::check_propagation(all, raw);
   std::vector<std::pair<size_t, Finding>> active;
   std::vector<std::pair<size_t, WaivedFinding>> waived;
   for (Slot& s : slots_) {
-    for (rules::RawFinding& rf : raw[s.facts]) {
+    for (rules::RawFinding& rf : raw[first + s.facts]) {
       auto place = std::find_if(s.places.begin(), s.places.end(),
                                 [&](const auto& p) { return p.first == rf.offset; });
       const LineCol at = place != s.places.end() ? place->second : LineCol{};

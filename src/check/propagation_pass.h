@@ -27,8 +27,13 @@ class PropagationPass {
   template <class Locate>
   void add(const Resource& r, const CheckResult& out, const Locate& locate) {
     if (!on_ || !rules::takes_part_in_propagation(r)) return;
+    if (r.kind == ResourceKind::training_job) {
+      // A source only (never gets findings), and in a large bundle nearly
+      // every item: kept compact, read back only if some resource derives.
+      rules::append_source_facts(r, sources_);
+      return;
+    }
     facts_.push_back(rules::propagation_facts(r));
-    if (r.kind == ResourceKind::training_job) return;  // a source only: never gets findings
     const rules::PropagationFacts& f = facts_.back();
     Slot s{.facts = facts_.size() - 1,
            .findings_end = out.findings.size(),
@@ -52,6 +57,7 @@ class PropagationPass {
   void append(PropagationPass&& later, size_t findings_before, size_t waived_before,
               const Move& move) {
     const size_t base = facts_.size();
+    sources_ += later.sources_;
     std::move(later.facts_.begin(), later.facts_.end(), std::back_inserter(facts_));
     for (Slot& s : later.slots_) {
       s.facts += base;
@@ -76,7 +82,8 @@ class PropagationPass {
     std::vector<std::pair<uint64_t, LineCol>> places;
   };
   bool on_;
-  std::vector<rules::PropagationFacts> facts_;
+  std::string sources_;  // training jobs' facts (rules::append_source_facts), in order
+  std::vector<rules::PropagationFacts> facts_;  // the other resources', in order
   std::vector<Slot> slots_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <map>
 #include <optional>
 
@@ -121,6 +122,85 @@ PropagationFacts propagation_facts(const Resource& r) {
       break;
     default:
       break;
+  }
+  return f;
+}
+
+namespace {
+
+void put_size(std::string& pool, size_t n) {
+  const uint32_t v = static_cast<uint32_t>(n);
+  pool.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void put(std::string& pool, std::string_view s) {
+  put_size(pool, s.size());
+  pool.append(s);
+}
+size_t get_size(std::string_view pool, size_t& pos) {
+  uint32_t v = 0;
+  std::memcpy(&v, pool.data() + pos, sizeof v);
+  pos += sizeof v;
+  return v;
+}
+std::string get(std::string_view pool, size_t& pos) {
+  const size_t n = get_size(pool, pos);
+  std::string s(pool.substr(pos, n));
+  pos += n;
+  return s;
+}
+
+}  // namespace
+
+// Layout: name, step name, artifact URL's output path (the URL is made when
+// read back), flags (in pipeline, Tags is an array), then the tags: their
+// count and, for each, key, whether Value is a string, and that string.
+void append_source_facts(const Resource& r, std::string& pool) {
+  put(pool, r.name);
+  put(pool, r.step_name);
+  const Value* out = member(member(r.root, "OutputDataConfig"), "S3OutputPath");
+  put(pool, out && out->is_string() ? out->as_string() : std::string_view());
+  const Value* tags = r.root->find("Tags");
+  const bool array = tags && tags->is_array();
+  pool.push_back(static_cast<char>((r.in_pipeline ? 1 : 0) | (array ? 2 : 0)));
+  if (!array) return;
+  size_t count = 0;
+  for (const auto& t : tags->items()) {
+    const Value* k = t.find("Key");
+    count += k && k->is_string();
+  }
+  put_size(pool, count);
+  for (const auto& t : tags->items()) {
+    const Value* k = t.find("Key");
+    if (!k || !k->is_string()) continue;
+    put(pool, k->as_string());
+    const Value* v = t.find("Value");
+    const bool str_value = v && v->is_string();
+    pool.push_back(str_value ? 1 : 0);
+    if (str_value) put(pool, v->as_string());
+  }
+}
+
+PropagationFacts read_source_facts(std::string_view pool, size_t& pos) {
+  PropagationFacts f;
+  f.kind = ResourceKind::training_job;
+  f.name = get(pool, pos);
+  f.step_name = get(pool, pos);
+  std::string out = get(pool, pos);
+  if (!out.empty() && !f.name.empty()) {
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    f.artifact_url = out + "/" + f.name + "/output/model.tar.gz";
+  }
+  const char flags = pool[pos++];
+  f.in_pipeline = (flags & 1) != 0;
+  if ((flags & 2) == 0) return f;
+  auto& tags = f.tags.emplace();
+  const size_t count = get_size(pool, pos);
+  tags.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    TagFact t;
+    t.key = get(pool, pos);
+    if (pool[pos++] != 0) t.value = get(pool, pos);
+    tags.push_back(std::move(t));
   }
   return f;
 }

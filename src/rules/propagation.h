@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/rule_context.h"
@@ -55,6 +56,13 @@ bool takes_part_in_propagation(const Resource& r);
 
 // The facts of a resource for which takes_part_in_propagation() holds.
 PropagationFacts propagation_facts(const Resource& r);
+
+// A training job's facts appended to `pool` in a compact form (no
+// allocation of its own: a bundle of 20,000 jobs keeps them in one string),
+// and read back, from `pos`, which it moves past them. For resources of
+// kind training_job only.
+void append_source_facts(const Resource& r, std::string& pool);
+PropagationFacts read_source_facts(std::string_view pool, size_t& pos);
 
 // `out[i]` receives the tags.propagation findings of `facts[i]` (offsets are
 // those recorded in the facts). Callers check the rule's severity first.
