@@ -139,6 +139,7 @@ Status check_items(Items& items, const std::string& path, const Policy& policy,
   // Room for a finding per KiB of input: reserving is free (pages are only
   // touched when used) and saves regrowth copies of a large findings list.
   reserve_findings(out.findings, items.size() / 1024, opts);
+  propagation.reserve(items.size());
   for (size_t index = 0;; ++index) {
     Value item;
     SG_ASSIGN_OR_RETURN(bool got, items.next(item));
