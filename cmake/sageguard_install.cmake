@@ -23,7 +23,7 @@ endif()
 target_compile_definitions(sg_api PRIVATE
   "SAGEGUARD_FEATURES=\"$<JOIN:$<TARGET_PROPERTY:sg_api,SAGEGUARD_FEATURES>, >\"")
 
-set(SG_LIBRARY_MODULES util model policy rules aws cost fix launch audit report api)
+set(SG_LIBRARY_MODULES util model policy rules check aws cost fix launch audit report api)
 set(SG_LIBRARY_OBJECTS $<TARGET_OBJECTS:sg_embedded>)
 foreach(m ${SG_LIBRARY_MODULES})
   list(APPEND SG_LIBRARY_OBJECTS $<TARGET_OBJECTS:sg_${m}>)

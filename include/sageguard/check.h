@@ -1,9 +1,9 @@
-// `sageguard check` as a library call: load documents, find resources,
-// evaluate every rule, apply waivers, summarise. Stateless; concurrent calls
-// with different arguments are safe.
+// `sageguard check` as a library call (the check driver): read files and
+// walk folders, find resources, have the rule engine evaluate them, apply
+// waivers, summarise. Stateless; concurrent calls with different arguments
+// are safe.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,24 +12,16 @@
 #include "sageguard/finding.h"
 #include "sageguard/policy.h"
 #include "sageguard/resource.h"
+#include "sageguard/cost_estimate.h"
 
 namespace sageguard {
-
-// Worst-case cost of one resource, for budget.max-cost. Supplied by the cost
-// module (prices live there; the rule engine does not depend on it).
-struct CostEstimate {
-  double worst_case_usd = 0;
-  std::string basis;  // e.g. "ml.p3.2xlarge x 2 x 48.0 h at 3.825 USD/h"
-  std::vector<std::string> unpriced;  // instance types without a price
-};
-using CostEstimator = std::function<std::optional<CostEstimate>(const Resource&)>;
 
 struct CheckOptions {
   std::optional<ResourceKind> kind;  // --kind
   std::optional<IacFormat> format;   // --kind cloudformation / step-functions
   ReadOptions read;
   std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
-  CostEstimator estimator;  // unset: budget.max-cost reports nothing
+  CostEstimator estimator;  // unset: budget.max-cost reports nothing (cost_estimate.h)
   // Threads check_paths may use: files are checked in parallel, and a
   // single large bundle is cut into pieces checked in parallel. 0: one per
   // CPU this process may run on. Output is the same for any value. The
@@ -57,8 +49,5 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
 // `named` says whether the file was named on the command line.
 Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out);
-
-// Today's date in UTC as YYYY-MM-DD.
-std::string utc_today();
 
 }  // namespace sageguard

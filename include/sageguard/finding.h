@@ -90,8 +90,6 @@ struct CheckResult {
   std::vector<Error> errors;
 };
 
-// Highest severity present (Severity::off if none).
-Severity max_severity(const std::vector<Finding>& findings);
 // True if any finding is at or above `threshold`.
 bool has_findings_at_or_above(const CheckResult& r, Severity threshold);
 

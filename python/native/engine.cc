@@ -18,6 +18,7 @@
 #include "sageguard/policy.h"
 #include "sageguard/resource.h"
 #include "sageguard/rule_catalog.h"
+#include "util/clock.h"
 
 namespace sageguard::python {
 
@@ -259,7 +260,7 @@ CheckOut check_request(const std::string& json, const std::string& kind, const P
         return out;
       }
     }
-    return check_impl(json, k, p, region, label, utc_today()).out;
+    return check_impl(json, k, p, region, label, system_utc_date()).out;
   });
 }
 
@@ -276,7 +277,7 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
         return out;
       }
     }
-    const std::string today = utc_today();
+    const std::string today = system_utc_date();
     // Nothing fixable (a compliant request, the common case in a gate): fix
     // would plan no edit, so its answer is check's. Otherwise fix starts
     // from this parse and check instead of making its own.

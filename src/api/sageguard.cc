@@ -11,6 +11,7 @@
 #include "sageguard/document.h"
 #include "sageguard/launch/cost_estimator.h"
 #include "sageguard/policy_export.h"
+#include "util/clock.h"
 
 namespace sageguard {
 
@@ -36,7 +37,7 @@ namespace {
 // budget.max-cost priced from the bundled us-east-1 table (what the CLI
 // uses without --price-list or a configured region).
 Result<CheckOptions> as_the_cli_checks(const Policy& policy, CheckOptions o) {
-  if (o.today.empty()) o.today = utc_today();
+  if (o.today.empty()) o.today = system_utc_date();
   if (!o.estimator && policy.max_job_cost_usd) {
     SG_ASSIGN_OR_RETURN(auto prices, launch::builtin_prices());
     o.estimator = launch::make_cost_estimator(std::move(prices), "us-east-1");

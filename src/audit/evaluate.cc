@@ -8,6 +8,7 @@
 #include "rules/waivers.h"
 #include "sageguard/audit/audit.h"
 #include "audit/described_view.h"
+#include "util/clock.h"
 
 namespace sageguard::audit {
 namespace {
@@ -117,7 +118,7 @@ Result<AuditResult> evaluate_inventory(const Inventory& inv, const Policy& polic
   AuditResult res;
   res.check.policy = policy.source;
   res.stats = inv.stats;
-  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   rules::expired_waiver_findings(policy, today, res.check.findings);
 
   std::vector<std::string> regions = inv.regions;

@@ -7,7 +7,7 @@
 
 #include "cli/check_estimator.h"
 #include "cli/common.h"
-#include "rules/check_windowed.h"
+#include "check/check_windowed.h"
 #include "sageguard/check.h"
 #include "sageguard/report/check_report.h"
 #include "util/bury.h"

@@ -38,7 +38,6 @@ void add_today_option(CLI::App& command, std::optional<std::string>& today) {
 }  // namespace
 
 std::vector<Command> commands() {
-  // Commands not built yet are simply absent from this table.
   return {check_command(), fix_command(),  estimate_command(), launch_command(), deploy_command(),
           audit_command(), cost_command(), roi_command(),      policy_command(),
           whoami_command()};

@@ -15,6 +15,7 @@
 #include "model/terraform.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
+#include "util/clock.h"
 #include "util/files.h"
 
 namespace sageguard::fix {
@@ -121,7 +122,7 @@ CheckOptions check_options(const FixOptions& opts) {
   co.kind = opts.kind;
   co.format = opts.format;
   co.read = opts.read;
-  co.today = opts.today.empty() ? utc_today() : opts.today;
+  co.today = opts.today.empty() ? system_utc_date() : opts.today;
   co.estimator = opts.estimator;
   return co;
 }
@@ -146,7 +147,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   }
 
   FixOptions o = opts;
-  o.today = opts.today.empty() ? utc_today() : opts.today;  // one date for both checks
+  o.today = opts.today.empty() ? system_utc_date() : opts.today;  // one date for both checks
   CheckResult before;
   SG_TRY(check_document(*doc, true, policy, check_options(o), before));
   return fix_checked(doc, before, policy, o);

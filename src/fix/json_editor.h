@@ -36,7 +36,6 @@ class JsonEditor final : public FormatEditor {
  private:
   uint64_t value_end(uint64_t off) const;
   Style style_of_container(const Value& c) const;
-  std::string render_members(const Value& obj, const std::vector<const InsertOp*>& ins) const;
   TextEdit insert_edit(const Value& obj, const std::vector<const InsertOp*>& ins) const;
   TextEdit append_edit(const Value& arr, const std::vector<const NewValue*>& items) const;
 

@@ -16,7 +16,7 @@
 
 #include <fstream>
 
-#include "rules/check_windowed.h"
+#include "check/check_windowed.h"
 #include "sageguard/check.h"
 #include "sageguard/document.h"
 #include "sageguard/policy.h"

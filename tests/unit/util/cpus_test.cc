@@ -1,7 +1,7 @@
 // usable_cpus counts the affinity mask, not the machine: pinned to one CPU
 // (as `taskset -c 0` does), a process is told 1. run_on_threads shares
 // work among threads, the caller's included (its thread-refusal path is
-// tested in tests/unit/rules/, where thread creation can be refused).
+// tested in tests/unit/check/, where thread creation can be refused).
 #include "util/cpus.h"
 
 #include <gtest/gtest.h>

@@ -7,11 +7,13 @@
 // multi-byte characters, CRLF pairs and numbers.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "rules/check_windowed.h"
+#include "check/check_windowed.h"
 #include "sageguard/check.h"
 #include "test_support.h"
 #include "thread_refusal.h"
@@ -150,8 +152,7 @@ const size_t kWindows[] = {16, 61, 257, 1000, 4096, size_t{1} << 20};
 enum class Window { taken, left };
 
 // `window`: whether the windowed reader must take the file (a readable
-// bundle whose items are independent) or leave it to the whole-file path
-// (input errors, tags.propagation, not a bundle).
+// bundle) or leave it to the whole-file path (input errors, not a bundle).
 void expect_same(const std::string& name, const std::string& text, const Policy& policy,
                  Window window = Window::taken) {
   SCOPED_TRACE(name);
@@ -396,18 +397,90 @@ TEST(CheckBundle, PiecesAndFilesRunOnTheThreadsThereAre) {
   EXPECT_EQ(alone->summary.files, 2);
 }
 
-TEST(CheckBundle, PropagationBundleIsCheckedWhole) {
+// The tags.propagation findings among a check's, in order.
+std::vector<std::string> propagation_of(const Outcome& o) {
+  std::vector<std::string> out;
+  for (const auto& f : o.findings) {
+    if (f.starts_with("tags.propagation ")) out.push_back(f);
+  }
+  return out;
+}
+
+TEST(CheckBundle, PropagationIsRelatedAfterTheLastItem) {
   // Training job, model, endpoint config and endpoint: tags.propagation
-  // needs all of them at once.
+  // relates them, yet every path reads the bundle once, item by item, and
+  // lists each resource's propagation findings after its own findings,
+  // exactly as the whole document does.
   const std::string text = example("deploy/fraud-endpoint.json");
-  expect_same("deploy.json", text, policy_from("version: 1\n"), Window::left);
-  // With propagation findings present (a model without the job's tags).
+  const Policy policy = policy_from("version: 1\n");
+  expect_same("deploy.json", text, policy);
+  sgtest::TempDir dir;
+  sgtest::write_file((dir / "deploy.json").string(), text);
+  CheckOptions o = dated_options();
+  const Outcome x = whole((dir / "deploy.json").string(), policy, o);
+  ASSERT_EQ(propagation_of(x).size(), 4u);  // the endpoint lacks four of the job's tags
+
+  // Derived resources before their source, a tag value that differs (a
+  // finding at the value, not at Tags), items written one per line.
+  nlohmann::json items = nlohmann::json::parse(text);
+  items[1]["Tags"][0]["Value"] = "fraud-2";
+  std::string reversed = "[";
+  for (size_t i = items.size(); i-- > 0;) {
+    reversed += items[i].dump(2) + (i > 0 ? ",\n" : "]\n");
+  }
+  expect_same("reversed.json", reversed, policy);
+  sgtest::write_file((dir / "reversed.json").string(), reversed);
+  const Outcome r = whole((dir / "reversed.json").string(), policy, o);
+  ASSERT_EQ(propagation_of(r).size(), 5u);  // the endpoint's four, then the model's
+  EXPECT_NE(propagation_of(r)[4].find("'fraud-2' here"), std::string::npos) << propagation_of(r)[4];
+
+  // JSON lines, and a waiver that accepts the endpoint's propagation findings.
+  std::string lines;
+  for (const auto& item : items) lines += item.dump() + "\n";
+  const Policy waived = policy_from(
+      "version: 1\nwaivers:\n  - rule: tags.propagation\n    resource: \"fraud-detector\"\n"
+      "    reason: tagged later\n    expires: 2027-01-31\n");
+  expect_same("deploy.jsonl", lines, waived);
+  sgtest::write_file((dir / "deploy.jsonl").string(), lines);
+  const Outcome w = whole((dir / "deploy.jsonl").string(), waived, o);
+  EXPECT_EQ(w.waived.size(), 4u);
+
+  // With propagation findings present (a model without the job's tags) and
+  // with the rule off.
   std::string mixed = "[" + example("jobs/train-compliant.json") + "," +
                       R"({"ModelName": "m", "PrimaryContainer": {"Image": "i", "ModelDataUrl": "s3://x/m.tar.gz"}}, )" +
                       items_of(text) + "]";
-  expect_same("mixed.json", mixed, policy_from("version: 1\n"), Window::left);
-  // With propagation off, the same bundle is read item by item.
+  expect_same("mixed.json", mixed, policy);
   expect_same("mixed-off.json", mixed, policy_from("version: 1\nrules:\n  tags.propagation: off\n"));
+}
+
+TEST(CheckBundle, PropagationAcrossPiecesOfALargeBundle) {
+  // A large bundle of training jobs with the deployment items at both ends:
+  // the endpoint in the last piece inherits from the job in the first, and
+  // the pieces' facts are related once, after the last piece.
+  std::string deploy;  // written as the jobs are, so cuts are guessed in the same way
+  for (const auto& item : nlohmann::json::parse(example("deploy/fraud-endpoint.json"))) {
+    deploy += (deploy.empty() ? "" : ",\n") + item.dump(2);
+  }
+  const std::string body = large_bundle(kWindowedFrom + kCheckWindow);
+  const std::string text = "[\n" + deploy + ",\n" + body.substr(2, body.size() - 5) + ",\n" +
+                           deploy + "\n]\n";
+  sgtest::TempDir dir;
+  const std::string path = (dir / "large.json").string();
+  sgtest::write_file(path, text);
+  const Policy policy = policy_from(kPolicy);
+  CheckOptions o = dated_options();
+  const Outcome x = whole(path, policy, o);
+  ASSERT_EQ(x.error, "");
+  EXPECT_EQ(propagation_of(x).size(), 8u);
+  PieceStats stats;
+  const auto w = check_file_windowed(path, policy, o, real_window(o), 4, &stats);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(stats.used, 4u);
+  const Outcome got = outcome_of(*w);
+  EXPECT_EQ(got.findings, x.findings);
+  EXPECT_EQ(got.waived, x.waived);
+  EXPECT_EQ(got.resources, x.resources);
 }
 
 TEST(CheckBundle, ErrorsMatchWholeDocument) {

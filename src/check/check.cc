@@ -1,87 +1,35 @@
-// check_paths / check_document: the one rule engine that check, fix, launch
+// check_paths / check_document: the one check driver that check, fix, launch
 // and audit share. Documents are evaluated independently (in parallel when
-// there are several files) and merged in input order, so output is stable.
+// there are several files) and merged in input order, so output is stable;
+// the rule engine (src/rules) sees resources, never files or threads.
 #include "sageguard/check.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <span>
 #include <system_error>
 
+#include "check/check_windowed.h"
+#include "check/findings.h"
+#include "check/item_source.h"
+#include "check/propagation_pass.h"
 #include "model/json_window.h"
-#include "rules/check_windowed.h"
+#include "rules/evaluate.h"
 #include "rules/propagation.h"
-#include "util/cpus.h"
-#include "util/files.h"
-#include "util/memory.h"
 #include "rules/rule_context.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"
+#include "util/clock.h"
+#include "util/cpus.h"
+#include "util/files.h"
+#include "util/memory.h"
 
 namespace sageguard {
 
-std::string utc_today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-Severity max_severity(const std::vector<Finding>& findings) {
-  Severity s = Severity::off;
-  for (const auto& f : findings) s = std::max(s, f.severity);
-  return s;
-}
-
-bool has_findings_at_or_above(const CheckResult& r, Severity threshold) {
-  return std::any_of(r.findings.begin(), r.findings.end(),
-                     [&](const Finding& f) { return f.severity >= threshold; });
-}
-
 namespace {
-
-void evaluate_budget(const CheckOptions& opts, rules::RuleContext& ctx) {
-  const Policy& p = ctx.policy();
-  if (!opts.estimator || !p.max_job_cost_usd || !ctx.enabled("budget.max-cost")) return;
-  auto est = opts.estimator(ctx.resource());
-  if (!est) return;
-  const Value& root = *ctx.resource().root;
-  for (const auto& t : est->unpriced) {
-    ctx.emit("budget.max-cost", root.offset(), "",
-             fmt::format("no price for instance type '{}': the worst-case cost cannot be "
-                         "checked against the {:.2f} USD limit",
-                         t, *p.max_job_cost_usd));
-  }
-  if (est->unpriced.empty() && est->worst_case_usd > *p.max_job_cost_usd) {
-    ctx.emit("budget.max-cost", root.offset(), "",
-             fmt::format("worst-case cost {:.2f} USD ({}) exceeds the policy's limit of {:.2f} USD",
-                         est->worst_case_usd, est->basis, *p.max_job_cost_usd));
-  }
-}
-
-Finding to_finding(const std::string& path, LineCol lc, const Resource& r,
-                   const rules::Severities& severities, rules::RawFinding&& raw) {
-  // One catalogue lookup answers both the severity and whether it is fixable.
-  const int index = rule_index(raw.rule);
-  Finding f;
-  f.rule = std::string(raw.rule);
-  f.severity = severities.of_index(index);
-  f.file = path;
-  f.line = lc.line;
-  f.column = lc.column;
-  f.resource.kind = kind_name(r.kind);
-  f.resource.name = r.name;
-  f.resource.id = r.resource_id;
-  f.path = std::move(raw.pointer);
-  f.message = std::move(raw.message);
-  f.fixable = raw.fixable && index >= 0 && rule_catalog()[static_cast<size_t>(index)].fixable;
-  return f;
-}
 
 // One input of check_paths: a file named on the command line or found by
 // walking a folder, or a named path that cannot be read (its error).
@@ -145,20 +93,6 @@ Finding parse_error_finding(const Error& e, const std::string& path) {
 
 namespace {
 
-// The per-resource rule families, in the order their findings are listed.
-void evaluate_resource(const Policy& policy, const rules::Severities& severities,
-                       const CheckOptions& opts, const Resource& r,
-                       std::vector<rules::RawFinding>& raw) {
-  rules::RuleContext ctx(policy, severities, r, raw);
-  rules::check_request(ctx);
-  rules::check_tags(ctx);
-  rules::check_network(ctx);
-  rules::check_kms(ctx);
-  rules::check_spot(ctx);
-  rules::check_limits(ctx);
-  evaluate_budget(opts, ctx);
-}
-
 // Raw findings of one resource to Findings, split into active and waived.
 // `locate` maps an offset to its line and column.
 template <class Locate>
@@ -167,7 +101,7 @@ void emit_findings(const std::string& path, const Locate& locate, const Resource
                    const std::string& today, std::vector<rules::RawFinding>& raw,
                    CheckResult& out) {
   for (auto& rf : raw) {
-    Finding f = to_finding(path, locate(rf.offset), r, severities, std::move(rf));
+    Finding f = check::to_finding(path, locate(rf.offset), r, severities, std::move(rf));
     if (const Waiver* w = rules::active_waiver(policy, f, today)) {
       out.waived.push_back({std::move(f), w->reason, w->expires});
     } else {
@@ -187,110 +121,17 @@ void reserve_findings(std::vector<Finding>& findings, size_t more, const CheckOp
   if (opts.memory_hints) advise_huge_pages(findings.data(), findings.capacity() * sizeof(Finding));
 }
 
-// tags.propagation relates resources across a bundle; these are the ones
-// that can inherit tags (pipelines hold both ends).
-bool derives_tags(const Resource& r) {
-  return r.in_pipeline || r.kind == ResourceKind::model ||
-         r.kind == ResourceKind::endpoint_config || r.kind == ResourceKind::endpoint;
-}
-
-// The items of a deferred Document (a bundle left unparsed by
-// load_document_deferred), for check_items.
-class DocumentItems {
- public:
-  DocumentItems(const Document& doc, const CheckOptions& opts)
-      : doc_(doc),
-        kind_(opts.kind),
-        stream_(doc.path(), doc.text(), opts.read.max_depth, arena_,
-                is_json_lines_path(doc.path())),
-        lines_(doc) {}
-  Result<bool> next(Value& item) {
-    arena_.reset();
-    return stream_.next(item);
-  }
-  void advance(uint64_t offset) { lines_.advance(offset); }
-  LineCol locate(uint64_t offset) const { return lines_.locate(offset); }
-  Error unrecognised(const Value& item, size_t index) const {
-    std::vector<Resource> none;
-    return extract_bundle_item(doc_, item, index, kind_, none).error();
-  }
-  uint64_t size() const { return doc_.text().size(); }
-
- private:
-  const Document& doc_;
-  std::optional<ResourceKind> kind_;
-  ValueArena arena_;  // before stream_, which builds in it
-  JsonItemStream stream_;
-  LineCursor lines_;
-};
-
-// The items of a large bundle file read through a window. This reader
-// reports no input error of its own: every Error it returns means "check
-// this file whole instead", and the whole-file path reports the real one.
-//
-// A piece of a file cut for parallel checking also has `stops`, the later
-// pieces' cuts (increasing), whose `item` is where their first items are
-// believed to begin: it ends at the first item met exactly at one, and
-// landed() says which. Items that begin past a stop without landing on it show the guess
-// was wrong; the piece reads on.
-class WindowedItems {
- public:
-  explicit WindowedItems(JsonWindowItems& w, std::span<const JsonWindowItems::Cut> stops = {})
-      : w_(w), stops_(stops) {}
-  Result<bool> next(Value& item) {
-    if (stop_) return give_up();
-    switch (w_.next(item)) {
-      case JsonWindowItems::Step::item: return !lands(item.offset());
-      case JsonWindowItems::Step::end: return false;
-      case JsonWindowItems::Step::give_up: break;
-    }
-    return give_up();
-  }
-  void advance(uint64_t offset) { w_.advance(offset); }
-  LineCol locate(uint64_t offset) const { return w_.locate(offset); }
-  // No need to read on for a syntax error that would win: the whole-file
-  // path decides which error to report.
-  Error unrecognised(const Value&, size_t) {
-    stop_ = true;
-    return give_up();
-  }
-  uint64_t size() const { return w_.file_size(); }
-  // The stop this piece ended at (an index into `stops`), and that item's
-  // line and column as this piece counts them; nullopt once it read to the
-  // end.
-  std::optional<size_t> landed() const { return landed_; }
-  LineCol landed_at() const { return landed_at_; }
-
- private:
-  bool lands(uint64_t offset) {
-    while (next_stop_ < stops_.size() && stops_[next_stop_].item < offset) ++next_stop_;
-    if (next_stop_ == stops_.size() || stops_[next_stop_].item != offset) return false;
-    landed_ = next_stop_;
-    w_.advance(offset);
-    landed_at_ = w_.locate(offset);
-    return true;
-  }
-  static Error give_up() { return Error::make(ErrorCode::input, "read the file whole"); }
-  JsonWindowItems& w_;
-  std::span<const JsonWindowItems::Cut> stops_;
-  size_t next_stop_ = 0;
-  std::optional<size_t> landed_;
-  LineCol landed_at_;
-  bool stop_ = false;
-};
-
 // A bundle checked item by item, each item's tree built in one reused arena
 // and checked on its own. Findings come out exactly as check_document lists
 // them for the parsed bundle: items in order, and input errors are the same
 // (a syntax error anywhere wins over an unrecognised item, as when the
-// whole text was parsed first). False when the bundle must be checked whole
-// instead: its items can inherit tags from others (tags.propagation), which
-// needs all of them at once. `out` then holds partial results.
-template <class Items>
-Result<bool> check_items(Items& items, const std::string& path, const Policy& policy,
-                         const rules::Severities& severities, const CheckOptions& opts,
-                         const std::string& today, CheckResult& out) {
-  const bool propagation = severities.of("tags.propagation") != Severity::off;
+// whole text was parsed first). What tags.propagation needs of each item is
+// kept in `propagation`, whose finish() the caller runs after the last item.
+template <check::ItemSource Items>
+Status check_items(Items& items, const std::string& path, const Policy& policy,
+                   const rules::Severities& severities, const CheckOptions& opts,
+                   const std::string& today, check::PropagationPass& propagation,
+                   CheckResult& out) {
   std::optional<Error> unrecognised;
   std::vector<Resource> resources;
   std::vector<rules::RawFinding> raw;
@@ -298,6 +139,7 @@ Result<bool> check_items(Items& items, const std::string& path, const Policy& po
   // Room for a finding per KiB of input: reserving is free (pages are only
   // touched when used) and saves regrowth copies of a large findings list.
   reserve_findings(out.findings, items.size() / 1024, opts);
+  propagation.reserve(items.size());
   for (size_t index = 0;; ++index) {
     Value item;
     SG_ASSIGN_OR_RETURN(bool got, items.next(item));
@@ -308,21 +150,23 @@ Result<bool> check_items(Items& items, const std::string& path, const Policy& po
       unrecognised = items.unrecognised(item, index);
       continue;
     }
-    if (propagation && std::any_of(resources.begin(), resources.end(), derives_tags)) {
-      return false;
-    }
     out.summary.resources += static_cast<int>(resources.size());
     for (const Resource& r : resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
     items.advance(item.offset());
     for (const Resource& r : resources) {
       raw.clear();
-      evaluate_resource(policy, severities, opts, r, raw);
+      rules::evaluate_resource(policy, severities, opts.estimator, r, raw);
       emit_findings(path, locate, r, policy, severities, today, raw, out);
+      propagation.add(r, out, locate);
     }
   }
   if (unrecognised) return std::move(*unrecognised);
   out.summary.files += 1;
-  return true;
+  return Status::success();
+}
+
+bool propagation_on(const rules::Severities& severities) {
+  return severities.of("tags.propagation") != Severity::off;
 }
 
 Status check_deferred(const Document& doc, bool named, const Policy& policy,
@@ -331,12 +175,16 @@ Status check_deferred(const Document& doc, bool named, const Policy& policy,
   const size_t findings_before = out.findings.size();
   const size_t waived_before = out.waived.size();
   const CheckSummary summary_before = out.summary;
-  DocumentItems items(doc, opts);
-  auto done = check_items(items, doc.path(), policy, severities, opts, today, out);
+  check::DocumentItems items(doc, opts);
+  check::PropagationPass propagation(propagation_on(severities));
+  Status done = check_items(items, doc.path(), policy, severities, opts, today, propagation, out);
+  if (done.ok()) {
+    propagation.finish(doc.path(), policy, severities, today, out);
+    return done;
+  }
   // Under --kind, an item that is not of the kind may mean the whole file
   // is not (its first item): the whole-document path tells which.
-  if (!done.ok() && !opts.kind) return std::move(done).error();
-  if (done.ok() && *done) return Status::success();
+  if (!opts.kind) return done;
   out.findings.resize(findings_before);
   out.waived.resize(waived_before);
   out.summary = summary_before;
@@ -353,6 +201,7 @@ namespace {
 // where it ended.
 struct Piece {
   std::optional<CheckResult> result;
+  check::PropagationPass propagation{false};  // its facts, for the file's final pass
   std::optional<size_t> landed;  // the stop it ended at; nullopt: the file's end
   LineCol landed_at;             // that stop's place, counted from the piece's start
 };
@@ -377,11 +226,13 @@ Piece check_piece(const std::string& path, const Policy& policy,
   Piece piece;
   auto reader = JsonWindowItems::open(path, window);
   if (!reader) return piece;
-  WindowedItems items(*reader, stops);
+  check::WindowedItems items(*reader, stops);
   CheckResult out;
-  auto done = check_items(items, path, policy, severities, opts, today, out);
-  if (!done.ok() || !*done || reader->lost()) return piece;
+  check::PropagationPass propagation(propagation_on(severities));
+  Status done = check_items(items, path, policy, severities, opts, today, propagation, out);
+  if (!done.ok() || reader->lost()) return piece;
   piece.result = std::move(out);
+  piece.propagation = std::move(propagation);
   piece.landed = items.landed();
   piece.landed_at = items.landed_at();
   return piece;
@@ -393,8 +244,12 @@ void move_finding(Finding& f, const Shift& shift) {
   f.column = at.column;
 }
 
-// Appends a later piece's results, moved to their places in the file.
-void append_piece(CheckResult& out, CheckResult&& piece, const Shift& shift) {
+// Appends a later piece's results and facts, moved to their places in the file.
+void append_piece(CheckResult& out, check::PropagationPass& propagation, Piece&& later,
+                  const Shift& shift) {
+  propagation.append(std::move(later.propagation), out.findings.size(), out.waived.size(),
+                     [&](LineCol at) { return shift.apply(at); });
+  CheckResult& piece = *later.result;
   for (auto& f : piece.findings) {
     move_finding(f, shift);
     out.findings.push_back(std::move(f));
@@ -416,7 +271,7 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
       pieces > 1 ? JsonWindowItems::split_points(path, pieces, window.min_file_size)
                  : std::vector<JsonWindowItems::Cut>{};
   // Shared by the pieces (read-only).
-  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   const rules::Severities severities(policy);
   std::vector<Piece> done(cuts.size() + 1);
   // Piece 0 reads from the file's start, piece k + 1 from cuts[k]; piece j
@@ -437,6 +292,7 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   // a later piece's first item hands over to that piece.
   if (!done[0].result) return std::nullopt;
   CheckResult out = std::move(*done[0].result);
+  check::PropagationPass propagation = std::move(done[0].propagation);
   Shift shift;  // of piece j
   size_t used = 1;
   for (size_t j = 0; done[j].landed; ++used) {
@@ -448,16 +304,17 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
     shift = {.lines = at.line - 1,
              .columns = at.column - 1 - static_cast<uint32_t>(cut.item - cut.start)};
     if (!done[next].result) return std::nullopt;
-    append_piece(out, std::move(*done[next].result), shift);
+    append_piece(out, propagation, std::move(done[next]), shift);
     j = next;
   }
+  propagation.finish(path, policy, severities, today, out);
   if (stats != nullptr) *stats = {.cuts = cuts.size(), .used = used};
   return out;
 }
 
 Status check_document(const Document& doc, bool named, const Policy& policy,
                       const CheckOptions& opts, CheckResult& out) {
-  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   const rules::Severities severities(policy);
   if (doc.deferred() && !opts.format) {
     return check_deferred(doc, named, policy, severities, opts, today, out);
@@ -491,9 +348,23 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
   }
   std::vector<std::vector<rules::RawFinding>> raw(ex.resources.size());
   for (size_t i = 0; i < ex.resources.size(); ++i) {
-    evaluate_resource(policy, severities, opts, ex.resources[i], raw[i]);
+    rules::evaluate_resource(policy, severities, opts.estimator, ex.resources[i], raw[i]);
   }
-  rules::check_propagation(policy, ex.resources, raw);
+  if (propagation_on(severities)) {
+    // The whole document is at hand: its resources' facts, related at once.
+    std::vector<rules::PropagationFacts> facts;
+    std::vector<size_t> of;  // the resource each fact is of
+    for (size_t i = 0; i < ex.resources.size(); ++i) {
+      if (!rules::takes_part_in_propagation(ex.resources[i])) continue;
+      facts.push_back(rules::propagation_facts(ex.resources[i]));
+      of.push_back(i);
+    }
+    std::vector<std::vector<rules::RawFinding>> found(facts.size());
+    rules::check_propagation(facts, found);
+    for (size_t k = 0; k < facts.size(); ++k) {
+      std::move(found[k].begin(), found[k].end(), std::back_inserter(raw[of[k]]));
+    }
+  }
   out.summary.resources += static_cast<int>(ex.resources.size());
   for (const Resource& r : ex.resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
   size_t total = 0;
@@ -511,7 +382,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   std::vector<Input> files = collect_inputs(paths);
   CheckResult result;
   result.policy = policy.source;
-  const std::string today = opts.today.empty() ? utc_today() : opts.today;
+  const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   rules::expired_waiver_findings(policy, today, result);
 
   // Each file is parsed and checked on its own; results merge in input order.

@@ -1,4 +1,5 @@
-// The windowed fast path of check_paths, exposed for its tests.
+// The windowed fast path of check_paths, exposed for its tests. Each call
+// is independent; concurrent calls are safe.
 #pragma once
 
 #include <optional>
@@ -31,8 +32,9 @@ struct PieceStats {
 // `named` = true, computed through a JsonWindowItems window: the same
 // findings, locations and summary. nullopt when the file must be checked
 // whole instead: it is not a JSON array or JSON lines, is outside the
-// window's size bounds, holds an input error (the whole-file path reports
-// it), or its items can inherit tags from each other (tags.propagation).
+// window's size bounds, or holds an input error (the whole-file path reports
+// it). tags.propagation is related after the last item, over facts each
+// piece kept (check/propagation_pass.h).
 //
 // With `pieces` > 1 the file is cut where JsonWindowItems::split_points
 // guesses items begin, and the pieces are checked in parallel, each through

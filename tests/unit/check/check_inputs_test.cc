@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "rules/check_windowed.h"
+#include "check/check_windowed.h"
 #include "sageguard/check.h"
 #include "test_support.h"
 
