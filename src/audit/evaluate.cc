@@ -27,7 +27,8 @@ Finding unreadable_finding(const Policy& policy, const ResourceId& id, const std
   f.rule = kUnreadableRule;
   f.severity = policy.severity_of(f.rule);
   if (f.severity == Severity::off) f.severity = Severity::error;
-  f.resource = {kind_name(id.kind), id.name, id.arn, id.region, id.account};
+  f.resource = {.kind = kind_name(id.kind), .name = id.name, .arn = id.arn, .region = id.region,
+                .account = id.account};
   f.message = fmt::format("could not be read: {}", error);
   return f;
 }

@@ -44,7 +44,7 @@ TEST(AuditAcrossAccounts, FindingsAndFailuresNameTheirAccount) {
   std::string last;
   int per[3] = {0, 0, 0};
   for (const auto& f : r->check.findings) {
-    ASSERT_EQ(f.resource.account.size(), 12u) << f.rule;
+    ASSERT_EQ(f.resource.account.size(), 12u) << f.rule << " " << f.message;
     EXPECT_GE(f.resource.account, last) << "findings are grouped by account";
     last = f.resource.account;
     per[f.resource.account[0] - '1'] += 1;
