@@ -454,7 +454,13 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
   ExtractResult out;
   // Terraform is recognised by format and content: --kind names API kinds.
   if (const TerraformSource tf = terraform_source(doc); tf != TerraformSource::none) {
-    SG_TRY(extract_terraform(doc, tf, out));
+    // An aws_sfn_state_machine's inline definition is read as a Step
+    // Functions state machine: its SageMaker tasks become resources.
+    const auto machines = [](const StateMachineDefinition& m, ExtractResult& into) {
+      iac::read_state_machine(*m.definition, "", iac::StateMachineRead{into.translated.get(), {}, ""},
+                              into.resources);
+    };
+    SG_TRY(extract_terraform(doc, tf, out, machines));
     return out;
   }
   const Value& root = doc.root();

@@ -196,11 +196,21 @@ def main():
         sarif = json.loads(sageguard(["check", "--policy", POLICY, "--format", "sarif", "main.tf"], mod, rc=1).stdout)
         ids = {r["properties"].get("resourceId") for r in sarif["runs"][0]["results"]}
         check("aws_sagemaker_model.churn" in ids, "SARIF resource ids: %s" % ids)
-        # A folder walk picks up *.tf (providers.tf and sfn.tf hold no
-        # SageMaker resource of their own and are skipped).
+        # The state machine's inline definition (jsonencode) is read as Step
+        # Functions: its createModel task is a Model named by its state,
+        # located in sfn.tf's Parameters (lines 13-19).
+        sfn = findings(json.loads(sageguard(["check", "--policy", POLICY, "--format", "json", "sfn.tf"],
+                                            mod, rc=1).stdout))
+        sfn_rules = {(r, a) for r, a, _, _ in sfn}
+        check({("vpc.required", "CreateModel"), ("network.isolation", "CreateModel")} <= sfn_rules
+              and {a for _, a in sfn_rules} == {"CreateModel"}
+              and all(13 <= line <= 19 for _, _, line, _ in sfn),
+              "state machine findings: %s" % sorted(sfn))
+        # A folder walk picks up *.tf (providers.tf holds no SageMaker
+        # resource of its own and is skipped).
         folder = json.loads(sageguard(["check", "--policy", POLICY, "--format", "json", "."], mod, rc=1).stdout)
-        check(findings(folder) == EXPECTED_HCL, "folder walk findings differ")
-        print("ok: HCL findings, locations, ids and unresolved count")
+        check(findings(folder) == EXPECTED_HCL | sfn, "folder walk findings differ")
+        print("ok: HCL findings, locations, ids and unresolved count; the state machine's task")
 
         # ---- the JSON syntax gives the model's findings too
         twin = os.path.join(tmp, "twin")
