@@ -109,7 +109,13 @@ std::vector<AccountTotals> account_totals(const AuditResult& r) {
 std::vector<nlohmann::json> audit_documents(const Inventory& inv) {
   std::vector<nlohmann::json> out;
   out.reserve(inv.described.size());
-  for (const auto& d : inv.described) out.push_back(described_view(d.id.kind, d.described, d.tags));
+  for (const auto& d : inv.described) {
+    out.push_back(described_view(d.id.kind, d.described, d.tags));
+    // A saved line of a many-account audit names its account, so the file
+    // can be split or attributed offline without parsing ARNs. `check`
+    // accepts it: a Describe* answer may carry members no request has.
+    if (!d.id.account.empty()) out.back()["account"] = d.id.account;
+  }
   return out;
 }
 

@@ -101,6 +101,9 @@ Result<std::string> emit_cost_sql(const CurOptions& o, SqlDialect d, const std::
       expr = "NULLIF(split_part(line_item_usage_type, ':', 2), '')";
     } else if (k == "resource") {
       expr = "NULLIF(line_item_resource_id, '')";
+    } else if (k == "account") {
+      // The account that used the resource, as `--cur --group-by account`.
+      expr = "NULLIF(line_item_usage_account_id, '')";
     } else if (athena) {
       expr = "NULLIF(element_at(resource_tags, " + quote_literal(cur2_tag_key(k)) + "), '')";
     } else {

@@ -224,6 +224,25 @@ def main():
         report, found = audited(out)
         check({k[0] for k in found} == {a, b} and len(found) == 6, f"--account narrowing: {sorted(found)}")
 
+        # --- 3b. --save: each saved line names its account, which agrees
+        # with the ARN; `check` reads the file offline (the line's account
+        # member is accepted beside the Describe* answer's output members).
+        saved = os.path.join(home, "run.jsonl")
+        rc, out, err = sg("audit", "--policy", policy, "--accounts", accounts, "--account", a, "--account", b,
+                          "--save", saved, "--format", "json", "--no-progress")
+        check(rc in (0, 1), f"--save: exit {rc}: {err[-2000:]}")
+        lines = [json.loads(x) for x in open(saved).read().splitlines()]
+        check(len(lines) == len(found), f"--save wrote {len(lines)} lines for {len(found)} resources")
+        check(all(d.get("account") == d["TrainingJobArn"].split(":")[4] for d in lines),
+              f"saved lines without their account: {[(d.get('account'), d.get('TrainingJobArn')) for d in lines]}")
+        check({d.get("account") for d in lines} == {a, b}, f"saved accounts {[d.get('account') for d in lines]}")
+        rc, out, err = sg("check", "--policy", policy, saved, "--format", "json")
+        check(rc in (0, 1), f"check of the saved file: exit {rc}: {err[-2000:]}")
+        checked = json.loads(out)
+        check(not [f for f in checked["findings"] if f["rule"] == "request.invalid"],
+              f"check flags the saved lines: {checked['findings'][:3]}")
+        print(f"ok --save: {len(lines)} lines name their account; check reads them")
+
         # --- 4. Reports group by account: text and HTML sections with
         # totals, SARIF properties.
         rc, out, err = sg("audit", "--policy", policy, "--accounts", accounts, "--account", a, "--account", b,

@@ -33,7 +33,9 @@ BIN = os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard"))
 RUNNER = os.path.join(DUCKDB_DIR, "run_sql.mjs")
 FAILURES = []
 
-COLUMNS = cur_gen.CUR2_COLUMNS + ["reservation_effective_cost", "line_item_line_item_description"]
+COLUMNS = cur_gen.CUR2_COLUMNS + ["reservation_effective_cost", "line_item_line_item_description",
+                                  "line_item_usage_account_id"]
+ACCOUNTS = ["111122223333", "444455556666", "777788889999", ""]  # "" as a tax line may have
 
 
 def check(cond, msg):
@@ -49,10 +51,12 @@ def close(a, b):
 # ------------------------------------------------------------- the data
 def rows_for(seed, n, month):
     """Neutral rows plus reservation (DiscountedUsage) items; each row gets
-    the reservation_effective_cost column CUR 2.0 always has."""
+    the reservation_effective_cost column CUR 2.0 always has, and a usage
+    account (several member accounts of one payer)."""
     rows = cur_gen.make_rows(seed, n, month)
     for i, r in enumerate(rows):
         r["ri_effective"] = ""
+        r["account"] = ACCOUNTS[(seed + i) % len(ACCOUNTS)]
         if i % 23 == 5 and r["product"] == "AmazonSageMaker" and r["type"] == "Usage":
             r["type"] = "DiscountedUsage"
             r["ri_effective"] = "%.10f" % (float(r["unblended"]) * 0.6)
@@ -63,6 +67,7 @@ def record(r):
     rec = cur_gen.cur2_record(r)
     rec["reservation_effective_cost"] = r["ri_effective"]
     rec["line_item_line_item_description"] = r["description"]
+    rec["line_item_usage_account_id"] = r["account"]
     return rec
 
 
@@ -178,6 +183,13 @@ def main():
         compare("resource; since/until", ["--group-by", "resource", "--since", "2024-05-10", "--until",
                                           "2024-06-05"], exp, listed, tmp)
         compare("Cost Center; all services", ["--group-by", "Cost Center", "--all-services"], exp, listed, tmp)
+        rep = compare("account, month; unblended", ["--group-by", "account,month"], exp, listed, tmp)
+        by_account = {}
+        for r in sm:
+            by_account[r["account"] or None] = by_account.get(r["account"] or None, 0.0) + float(r["unblended"])
+        for acct, cost in by_account.items():
+            got = sum(g["cost"] for g in rep["groups"] if g["key"]["account"] == acct)
+            check(close(got, cost), "account %r: %r vs generated rows %r" % (acct, got, cost))
         compare("no grouping", [], exp, listed, tmp)
     if FAILURES:
         print("%d failure(s)" % len(FAILURES))

@@ -60,7 +60,8 @@ struct AccountTotals {
 std::vector<AccountTotals> account_totals(const AuditResult& r);
 
 // The documents the rule engine checks, in inventory order (described_view
-// of each described resource). For --save.
+// of each described resource, plus an `account` member holding the 12-digit
+// id when the inventory names accounts). For --save.
 std::vector<nlohmann::json> audit_documents(const Inventory& inv);
 
 // budget.max-cost prices a resource in the region it runs in: the CLI

@@ -88,6 +88,27 @@ TEST(Evaluate, FindingsCarryArnAndRegionNotFile) {
                                       {"Project", "churn"}}));
 }
 
+// --save: a many-account audit's lines name the account; a one-account
+// audit's lines are the described views alone.
+TEST(Evaluate, SavedDocumentsNameTheirAccount) {
+  Inventory inv;
+  inv.described.push_back(training("tj-a", "us-east-1", tags_of({})));
+  inv.described.back().id.account = "111111111111";
+  inv.described.push_back(training("tj-b", "us-west-2", tags_of({})));
+  inv.described.back().id.account = "222222222222";
+  auto docs = audit_documents(inv);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].value("account", ""), "111111111111");
+  EXPECT_EQ(docs[0].value("TrainingJobName", ""), "tj-a");
+  EXPECT_EQ(docs[1].value("account", ""), "222222222222");
+
+  Inventory single;
+  single.described.push_back(training("tj-1", "us-east-1", tags_of({})));
+  auto one = audit_documents(single);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_FALSE(one[0].contains("account"));
+}
+
 TEST(Evaluate, PropagationFollowsArtifactsWithinARegion) {
   Inventory inv;
   inv.described.push_back(training("tj-1", "eu-west-1", tags_of({{"Project", "churn"}})));

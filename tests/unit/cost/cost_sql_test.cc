@@ -52,6 +52,21 @@ TEST(CostSql, DuckdbUsesJsonAndQuotesHostileKeys) {
   EXPECT_EQ(balance(s), 0) << s;
 }
 
+// account is the usage account's column in both dialects, not a tag.
+TEST(CostSql, AccountIsTheUsageAccountColumn) {
+  CurOptions o;
+  o.group_by = {"account"};
+  for (SqlDialect d : {SqlDialect::athena, SqlDialect::duckdb}) {
+    auto sql = emit_cost_sql(o, d);
+    ASSERT_TRUE(sql.ok());
+    EXPECT_NE(sql->find("NULLIF(line_item_usage_account_id, '') AS \"account\""),
+              std::string::npos)
+        << *sql;
+    EXPECT_EQ(sql->find("user_account"), std::string::npos) << *sql;
+    EXPECT_EQ(balance(*sql), 0) << *sql;
+  }
+}
+
 TEST(CostSql, RejectsBadTableName) {
   EXPECT_FALSE(emit_cost_sql({}, SqlDialect::athena, "t; DROP").ok());
   EXPECT_FALSE(emit_cost_sql({}, SqlDialect::athena, "").ok());
