@@ -18,7 +18,7 @@ namespace sageguard {
 
 struct CheckOptions {
   std::optional<ResourceKind> kind;  // --kind
-  std::optional<IacFormat> format;   // --kind cloudformation / step-functions
+  std::optional<IacFormat> format;   // --kind naming a format (cloudformation, terraform, ...)
   ReadOptions read;
   std::string today;  // YYYY-MM-DD for waiver expiry; empty = current UTC date
   CostEstimator estimator;  // unset: budget.max-cost reports nothing (cost_estimate.h)

@@ -98,11 +98,13 @@ struct ParameterDefault {
 std::optional<ParameterDefault> parameter_default(const Resource& r, const Value& v);
 
 // Infrastructure-as-code formats, found by content or named with --kind
-// (`cloudformation`, `step-functions`): their resources are read as the
-// kinds they create.
+// (`cloudformation`, `step-functions`, `terraform`, `terraform-plan`):
+// their resources are read as the kinds they create.
 enum class IacFormat : uint8_t {
   cloudformation,
   step_functions,
+  terraform,       // a configuration: HCL `.tf` or JSON syntax
+  terraform_plan,  // `terraform show -json` of a plan
 };
 // The --kind value naming it.
 const char* format_flag(IacFormat f);
@@ -132,8 +134,8 @@ struct ExtractResult {
 // folder).
 //
 // Infrastructure as code (a CloudFormation template, a Step Functions state
-// machine) is found by content, or read as `format` says; `forced` then
-// keeps only the resources of that kind.
+// machine, a Terraform configuration or plan) is found by content, or read
+// as `format` says; `forced` then keeps only the resources of that kind.
 Result<ExtractResult> extract_resources(const Document& doc,
                                         std::optional<ResourceKind> forced = std::nullopt,
                                         std::optional<IacFormat> format = std::nullopt);

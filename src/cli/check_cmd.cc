@@ -122,7 +122,7 @@ Command check_command() {
                            "model-quality-job-definition, model-bias-job-definition, "
                            "model-explainability-job-definition, monitoring-schedule, "
                            "feature-group, model-package-group, model-package; or this "
-                           "format: cloudformation, step-functions");
+                           "format: cloudformation, step-functions, terraform, terraform-plan");
             sub.add_option("--max-file-size", f->max_file_size,
                            "Refuse larger input files (default 256M)");
             sub.add_option("--price-list", f->price_list,

@@ -136,7 +136,7 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, std::move(text), opts.read));
   // A plan is Terraform's output, and a configuration's arguments are not
   // request members the editors can write: never edited.
-  if (const TerraformSource tf = terraform_source(*doc); tf != TerraformSource::none) {
+  if (const TerraformSource tf = terraform_source(*doc, opts.format); tf != TerraformSource::none) {
     Error e = Error::make(ErrorCode::input,
                           tf == TerraformSource::plan
                               ? "a Terraform plan is never fixed: fix the .tf source and plan again"

@@ -329,9 +329,11 @@ void add_one(const Value& v, ResourceKind kind, const std::string& pointer, std:
   out.push_back(std::move(r));
 }
 
-constexpr std::array<std::pair<IacFormat, const char*>, 2> kFormats = {{
+constexpr std::array<std::pair<IacFormat, const char*>, 4> kFormats = {{
     {IacFormat::cloudformation, "cloudformation"},
     {IacFormat::step_functions, "step-functions"},
+    {IacFormat::terraform, "terraform"},
+    {IacFormat::terraform_plan, "terraform-plan"},
 }};
 
 // A CloudFormation template or a Step Functions state machine, read into
@@ -452,17 +454,28 @@ Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
 Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced,
                                         std::optional<IacFormat> format) {
   ExtractResult out;
-  // Terraform is recognised by format and content: --kind names API kinds.
-  if (const TerraformSource tf = terraform_source(doc); tf != TerraformSource::none) {
+  const bool terraform_named =
+      format == IacFormat::terraform || format == IacFormat::terraform_plan;
+  // Terraform is recognised by format and content, or named with --kind;
+  // another format named is not looked for here.
+  if (const TerraformSource tf = terraform_source(doc, format, &out.reason);
+      tf != TerraformSource::none) {
     // An aws_sfn_state_machine's inline definition is read as a Step
     // Functions state machine: its SageMaker tasks become resources.
-    const auto machines = [](const StateMachineDefinition& m, ExtractResult& into) {
-      iac::read_state_machine(*m.definition, "", iac::StateMachineRead{into.translated.get(), {}, ""},
+    const auto machines = [forced](const StateMachineDefinition& m, ExtractResult& into) {
+      iac::read_state_machine(*m.definition, "",
+                              iac::StateMachineRead{into.translated.get(), forced, ""},
                               into.resources);
     };
     SG_TRY(extract_terraform(doc, tf, out, machines));
+    if (forced) {
+      std::erase_if(out.resources, [&](const Resource& r) { return r.kind != *forced; });
+    }
+    // Named with --kind, it is one even without SageMaker resources.
+    if (terraform_named) out.recognised = true;
     return out;
   }
+  if (terraform_named) return out;  // out.reason says why it is not
   const Value& root = doc.root();
   if (format) {
     out.reason = iac::format_mismatch(root, *format);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,14 @@ enum class TerraformSource : uint8_t { none, configuration, plan };
 // configuration's `resource`/`provider`/`terraform` blocks in JSON syntax, a
 // plan's `format_version` with `planned_values` or `resource_changes`).
 TerraformSource terraform_source(const Document& doc);
+// What `doc` is read as when --kind names `format` (by content, as above,
+// when nullopt). A format other than Terraform's: none. `terraform` /
+// `terraform-plan`: that source when the document is one, else none with
+// `reason` (if given) saying why. A JSON document whose top level holds
+// only Terraform block types (resource, provider, variable, ...) is a
+// configuration in JSON syntax whatever its name, as if it were `.tf.json`.
+TerraformSource terraform_source(const Document& doc, std::optional<IacFormat> format,
+                                 std::string* reason = nullptr);
 
 // An `aws_sfn_state_machine`'s inline definition (Amazon States Language):
 // parsed from a literal JSON string (offsets into the file where the string

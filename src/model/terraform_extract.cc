@@ -2,10 +2,12 @@
 // their provider's default tags; the translation into request shape is in
 // terraform_translate.cc.
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/pipeline_steps.h"
@@ -252,6 +254,49 @@ TerraformSource terraform_source(const Document& doc) {
   if (resources != nullptr && resources->is_object()) {
     for (const auto& [type, unused] : resources->members()) {
       if (type.starts_with("aws_")) return TerraformSource::configuration;
+    }
+  }
+  return TerraformSource::none;
+}
+
+TerraformSource terraform_source(const Document& doc, std::optional<IacFormat> format,
+                                 std::string* reason) {
+  const TerraformSource found = terraform_source(doc);
+  if (!format) return found;
+  if (*format != IacFormat::terraform && *format != IacFormat::terraform_plan) {
+    return TerraformSource::none;
+  }
+  const bool plan = *format == IacFormat::terraform_plan;
+  const TerraformSource want = plan ? TerraformSource::plan : TerraformSource::configuration;
+  if (found == want) return found;
+  // A JSON configuration named otherwise than `.tf.json`, or holding no
+  // aws_ resource: Terraform's JSON syntax allows only its block types at
+  // the top level.
+  if (!plan && found == TerraformSource::none && doc.format() == SourceFormat::json &&
+      !doc.deferred() && doc.root().is_object() && !doc.root().members().empty()) {
+    static constexpr std::array<std::string_view, 12> kBlocks = {
+        "resource", "data",   "module", "provider", "terraform", "variable",
+        "output",   "locals", "moved",  "import",   "check",     "removed"};
+    const auto& members = doc.root().members();
+    if (std::all_of(members.begin(), members.end(), [](const auto& m) {
+          return std::find(kBlocks.begin(), kBlocks.end(), m.first) != kBlocks.end();
+        })) {
+      return TerraformSource::configuration;
+    }
+  }
+  if (reason != nullptr) {
+    if (found == TerraformSource::plan) {
+      *reason = "it is a Terraform plan, not a configuration (use --kind terraform-plan)";
+    } else if (found == TerraformSource::configuration) {
+      *reason = "it is a Terraform configuration, not a plan (use --kind terraform)";
+    } else if (plan) {
+      *reason =
+          "it is not a Terraform plan (no format_version with planned_values or "
+          "resource_changes, as `terraform show -json` writes)";
+    } else {
+      *reason =
+          "it is not a Terraform configuration (neither HCL nor JSON whose top level "
+          "holds only Terraform blocks: resource, provider, variable, ...)";
     }
   }
   return TerraformSource::none;

@@ -13,7 +13,10 @@ Checks:
   plan;
 - the JSON syntax (.tf.json) gives the same findings as the HCL it mirrors;
 - HCL that `terraform validate` rejects is exit 2 with FILE:LINE:COL;
-- `fix` refuses a plan ("fix the .tf source") and leaves it untouched.
+- `fix` refuses a plan ("fix the .tf source") and leaves it untouched;
+- `--kind terraform` / `terraform-plan` refuse the other (exit 2 when named,
+  skipped in a folder walk), `--kind model` keeps the models, and a `.json`
+  copy of the JSON syntax is read with `--kind terraform`.
 
 Terraform runs offline: a CLI configuration in the scratch folder
 (TF_CLI_CONFIG_FILE) installs the provider from the mirror, the provider has
@@ -247,6 +250,31 @@ def main():
             check(1 <= line <= lines and col >= 1, "plan location %s %s %d:%d" % (rule, address, line, col))
         check(plan_report["summary"]["unresolved_values"] > 0, "plan unresolved: %s" % plan_report["summary"])
         print("ok: terraform show -json of a real plan gives the same findings")
+
+        # ---- --kind names the Terraform format or a resource kind
+        p = sageguard(["check", "--policy", POLICY, "--format", "json", "--kind", "terraform-plan",
+                       "plan.json"], plan_dir, rc=1)
+        check(findings(json.loads(p.stdout)) == plan_found, "--kind terraform-plan findings differ")
+        p = sageguard(["check", "--policy", POLICY, "--kind", "terraform", "plan.json"], plan_dir, rc=2)
+        check("not what --kind terraform says" in p.stderr and "--kind terraform-plan" in p.stderr,
+              "--kind terraform on a plan: %r" % p.stderr)
+        p = sageguard(["check", "--policy", POLICY, "--kind", "terraform-plan", "main.tf"], plan_dir, rc=2)
+        check("not what --kind terraform-plan says" in p.stderr, "--kind terraform-plan on a .tf: %r" % p.stderr)
+        # A folder walk with --kind terraform-plan skips the .tf files.
+        walk = json.loads(sageguard(["check", "--policy", POLICY, "--format", "json", "--kind",
+                                     "terraform-plan", "."], plan_dir, rc=1).stdout)
+        check(findings(walk) == plan_found, "--kind terraform-plan folder walk findings differ")
+        check(walk["summary"]["skipped"] >= 2, "--kind terraform-plan folder walk: %s" % walk["summary"])
+        p = sageguard(["check", "--policy", POLICY, "--format", "json", "--kind", "model", "main.tf"], mod, rc=1)
+        models = findings(json.loads(p.stdout))
+        want = {f for f in EXPECTED_HCL if f[1].startswith("aws_sagemaker_model.")}
+        check(models == want, "--kind model: %s, want %s" % (sorted(models), sorted(want)))
+        # The JSON twin under a plain .json name, read as .tf.json.
+        shutil.copy(os.path.join(twin, "main.tf.json"), os.path.join(twin, "infra.json"))
+        p = sageguard(["check", "--policy", POLICY, "--format", "json", "--kind", "terraform",
+                       "infra.json"], twin, rc=1)
+        check(by_rule_and_address(findings(json.loads(p.stdout))) == twin_rules, "--kind terraform on .json")
+        print("ok: --kind terraform / terraform-plan / model on Terraform")
 
         p = sageguard(["fix", "--policy", POLICY, "--in-place", "plan.json"], plan_dir, rc=2)
         check("fix the .tf source" in p.stderr, "fix on a plan: %r" % p.stderr)

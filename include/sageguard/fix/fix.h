@@ -18,7 +18,7 @@ namespace sageguard::fix {
 
 struct FixOptions {
   std::optional<ResourceKind> kind;  // --kind
-  std::optional<IacFormat> format;   // --kind cloudformation / step-functions
+  std::optional<IacFormat> format;   // --kind naming a format (cloudformation, terraform, ...)
   std::vector<std::string> only;     // rule ids to fix (empty = every fixable rule)
   std::vector<std::string> skip;     // rule ids never to fix
   ReadOptions read;

@@ -4,6 +4,7 @@
 // same resources from HCL, the JSON syntax and a plan.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -282,6 +283,112 @@ TEST_F(TerraformFiles, ConfigurationsWithoutSageMakerAreNotRecognised) {
   auto ex = extract_resources(**doc);
   ASSERT_TRUE(ex.ok());
   EXPECT_FALSE(ex->recognised);
+}
+
+// --kind model on Terraform keeps the models, including those a state
+// machine's tasks create; the other kinds are left out.
+TEST(TerraformKind, ResourceKindKeepsOnlyThatKind) {
+  auto doc = load_document(kModule + "/main.tf");
+  ASSERT_TRUE(doc.ok()) << doc.error().describe();
+  auto all = extract_resources(**doc);
+  ASSERT_TRUE(all.ok()) << all.error().describe();
+  const auto models =
+      std::count_if(all->resources.begin(), all->resources.end(),
+                    [](const Resource& r) { return r.kind == ResourceKind::model; });
+  ASSERT_GT(models, 0);
+  ASSERT_GT(all->resources.size(), static_cast<size_t>(models));
+  auto only = extract_resources(**doc, ResourceKind::model);
+  ASSERT_TRUE(only.ok()) << only.error().describe();
+  EXPECT_EQ(only->resources.size(), static_cast<size_t>(models));
+  for (const Resource& r : only->resources) EXPECT_EQ(r.kind, ResourceKind::model);
+  auto named = extract_resources(**doc, ResourceKind::model, IacFormat::terraform);
+  ASSERT_TRUE(named.ok()) << named.error().describe();
+  EXPECT_EQ(named->resources.size(), static_cast<size_t>(models));
+
+  auto sfn = load_document(kModule + "/sfn.tf");
+  ASSERT_TRUE(sfn.ok()) << sfn.error().describe();
+  auto task_models = extract_resources(**sfn, ResourceKind::model);
+  ASSERT_TRUE(task_models.ok());
+  ASSERT_EQ(task_models->resources.size(), 1u);
+  EXPECT_EQ(task_models->resources[0].kind, ResourceKind::model);
+  auto configs = extract_resources(**sfn, ResourceKind::endpoint_config);
+  ASSERT_TRUE(configs.ok());
+  EXPECT_TRUE(configs->resources.empty());
+}
+
+TEST_F(TerraformFiles, KindNamesConfigurationOrPlan) {
+  const std::string tf =
+      write("vpc.tf", "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n");
+  const std::string plan =
+      write("plan.json", R"({"format_version": "1.2", "resource_changes": []})");
+  const std::string request = write("job.json", R"({"TrainingJobName": "x"})");
+  const auto read = [](const std::string& path, IacFormat format) {
+    auto doc = load_document(path);
+    EXPECT_TRUE(doc.ok()) << doc.error().describe();
+    auto ex = extract_resources(**doc, std::nullopt, format);
+    EXPECT_TRUE(ex.ok()) << ex.error().describe();
+    return std::move(ex).value();
+  };
+  // Named, a configuration without SageMaker resources is one (none found);
+  // by content it is not recognised (ConfigurationsWithoutSageMaker...).
+  const ExtractResult vpc = read(tf, IacFormat::terraform);
+  EXPECT_TRUE(vpc.recognised);
+  EXPECT_TRUE(vpc.resources.empty());
+  EXPECT_TRUE(read(plan, IacFormat::terraform_plan).recognised);
+
+  const ExtractResult not_plan = read(tf, IacFormat::terraform_plan);
+  EXPECT_FALSE(not_plan.recognised);
+  EXPECT_NE(not_plan.reason.find("a Terraform configuration, not a plan"), std::string::npos)
+      << not_plan.reason;
+  const ExtractResult not_config = read(plan, IacFormat::terraform);
+  EXPECT_FALSE(not_config.recognised);
+  EXPECT_NE(not_config.reason.find("use --kind terraform-plan"), std::string::npos)
+      << not_config.reason;
+  const ExtractResult job = read(request, IacFormat::terraform);
+  EXPECT_FALSE(job.recognised);
+  EXPECT_NE(job.reason.find("not a Terraform configuration"), std::string::npos) << job.reason;
+  EXPECT_NE(read(request, IacFormat::terraform_plan).reason.find("not a Terraform plan"),
+            std::string::npos);
+  // Another format named: a .tf file is not read as Terraform.
+  const ExtractResult cfn = read(tf, IacFormat::cloudformation);
+  EXPECT_FALSE(cfn.recognised);
+  EXPECT_NE(cfn.reason.find("not a CloudFormation template"), std::string::npos) << cfn.reason;
+}
+
+TEST_F(TerraformFiles, KindTerraformReadsJsonOfTerraformShapeAsTfJson) {
+  // Named `.json` and with no aws_ resource to detect it by: only --kind
+  // terraform reads it as a configuration in JSON syntax.
+  const std::string path = write("settings.json", R"({
+  "provider": {"aws": {"region": "us-east-1"}},
+  "variable": {"role_arn": {"type": "string"}}
+})");
+  auto doc = load_document(path);
+  ASSERT_TRUE(doc.ok()) << doc.error().describe();
+  EXPECT_EQ(terraform_source(**doc), TerraformSource::none);
+  EXPECT_EQ(terraform_source(**doc, IacFormat::terraform), TerraformSource::configuration);
+  EXPECT_EQ(terraform_source(**doc, IacFormat::terraform_plan), TerraformSource::none);
+  EXPECT_EQ(terraform_source(**doc, IacFormat::step_functions), TerraformSource::none);
+  auto ex = extract_resources(**doc, std::nullopt, IacFormat::terraform);
+  ASSERT_TRUE(ex.ok()) << ex.error().describe();
+  EXPECT_TRUE(ex->recognised);
+  EXPECT_FALSE(extract_resources(**doc)->recognised);
+
+  // A member Terraform's JSON syntax has no block for: not a configuration.
+  auto other = load_document(write("mixed.json", R"({"variable": {}, "TrainingJobName": "x"})"));
+  ASSERT_TRUE(other.ok());
+  std::string reason;
+  EXPECT_EQ(terraform_source(**other, IacFormat::terraform, &reason), TerraformSource::none);
+  EXPECT_NE(reason.find("not a Terraform configuration"), std::string::npos) << reason;
+
+  // With a SageMaker resource, its request is read as in a .tf.json file.
+  auto model = load_document(write("model.json", R"({"resource": {"aws_sagemaker_model": {
+    "m": {"name": "m", "execution_role_arn": "r", "primary_container": {"image": "i"}}}}})"));
+  ASSERT_TRUE(model.ok());
+  auto models = extract_resources(**model, std::nullopt, IacFormat::terraform);
+  ASSERT_TRUE(models.ok()) << models.error().describe();
+  ASSERT_EQ(models->resources.size(), 1u);
+  EXPECT_EQ(models->resources[0].resource_id, "aws_sagemaker_model.m");
+  EXPECT_EQ(models->resources[0].root->find("ModelName")->as_string(), "m");
 }
 
 }  // namespace
