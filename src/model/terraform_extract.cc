@@ -74,11 +74,15 @@ void configuration_blocks(const Value& root, std::vector<Block>& out) {
   for (const auto& [key, resources] : root.members()) {
     if (key != "resource") continue;
     each_object(resources, [&](const Value& by_type) {
-      for (const auto& [type, by_name] : by_type.members()) {
+      // Plain members, not structured bindings: the lambdas below use the
+      // key, and clang before 16 cannot capture a structured binding.
+      for (const Member& typed : by_type.members()) {
+        const std::string_view type = typed.first;
         if (type_info(type) == nullptr) continue;
-        each_object(by_name, [&](const Value& named) {
-          for (const auto& [name, body] : named.members()) {
-            each_object(body, [&](const Value& b) {
+        each_object(typed.second, [&](const Value& named) {
+          for (const Member& entry : named.members()) {
+            const std::string_view name = entry.first;
+            each_object(entry.second, [&](const Value& b) {
               out.push_back({.type = type,
                              .address = std::string(type) + "." + std::string(name),
                              .body = &b,
