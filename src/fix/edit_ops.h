@@ -14,6 +14,8 @@
 
 namespace sageguard::fix {
 
+struct NewMember;
+
 // A value fix writes. Objects keep member order (the order they are rendered).
 struct NewValue {
   enum class Kind : uint8_t { string, boolean, integer, object, array };
@@ -21,7 +23,7 @@ struct NewValue {
   std::string str;
   bool boolean = false;
   int64_t integer = 0;
-  std::vector<std::pair<std::string, NewValue>> members;
+  std::vector<NewMember> members;
   std::vector<NewValue> items;
 
   static NewValue of_string(std::string s);
@@ -32,6 +34,15 @@ struct NewValue {
   static NewValue tag(const std::string& key, const std::string& value);
   NewValue& add(std::string key, NewValue v);
   bool is_scalar() const { return kind != Kind::object && kind != Kind::array; }
+};
+
+// A member of an object NewValue. A class of its own rather than a
+// std::pair: a pair of a type still being defined is rejected by clang with
+// libstdc++ (the fuzzers' build), a vector of an incomplete class is not.
+struct NewMember {
+  NewMember(std::string k, NewValue v) : first(std::move(k)), second(std::move(v)) {}
+  std::string first;
+  NewValue second;
 };
 
 // Add `key: value` to the existing object `obj` (key absent from it).

@@ -65,7 +65,7 @@ bool feasible(const FormatEditor& ed, const OpList& ops) {
 void merge_value(NewValue& into, const NewValue& from) {
   for (const auto& [k, v] : from.members) {
     auto it = std::find_if(into.members.begin(), into.members.end(),
-                           [&](const auto& m) { return m.first == k; });
+                           [&name = k](const auto& m) { return m.first == name; });
     if (it == into.members.end()) {
       into.members.emplace_back(k, v);
     } else if (it->second.kind == NewValue::Kind::object && v.kind == NewValue::Kind::object) {

@@ -160,7 +160,7 @@ Value Translator::body(const Value& src, const Value* unknown, uint64_t off, int
   // Repeated blocks of one type (HCL) are repeated members: gather them.
   std::vector<std::pair<std::string_view, std::vector<const Value*>>> groups;
   for (const auto& [key, val] : src.members()) {
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+    auto it = std::find_if(groups.begin(), groups.end(), [name = key](const auto& g) { return g.first == name; });
     if (it == groups.end()) {
       groups.push_back({key, {&val}});
     } else {
@@ -255,7 +255,7 @@ Value Translator::tags(const Value* defaults, const Value* own, const Value* unk
       const Value* u = unknown != nullptr ? unknown->find(key) : nullptr;
       Value v = leaf(val, u, val.offset());
       v.set_key_offset(val.key_off());
-      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& e) { return e.first == key; });
+      auto it = std::find_if(merged.begin(), merged.end(), [name = key](const auto& e) { return e.first == name; });
       if (it != merged.end()) {
         it->second = v;
       } else {

@@ -33,7 +33,7 @@ void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
 void write_tags(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& tags) {
   std::vector<std::pair<std::string_view, std::string_view>> unique;
   for (const auto& [k, v] : tags) {
-    auto it = std::find_if(unique.begin(), unique.end(), [&](const auto& u) { return u.first == k; });
+    auto it = std::find_if(unique.begin(), unique.end(), [&name = k](const auto& u) { return u.first == name; });
     if (it != unique.end()) {
       it->second = v;
     } else {
