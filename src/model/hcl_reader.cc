@@ -24,6 +24,7 @@
 #include "model/tree_builder.h"
 #include "sageguard/api_model.h"
 #include "sageguard/document.h"
+#include "util/utf8.h"
 
 namespace sageguard {
 namespace {
@@ -581,25 +582,6 @@ class HclParser {
     return true;
   }
 
-  static bool append_utf8(uint32_t cp, std::string& out) {
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return true;
-  }
 
   // Skips an interpolation or directive body after "${" or "%{", through
   // its closing '}' (braces and strings inside are balanced).
@@ -694,7 +676,11 @@ class HclParser {
           cp = cp * 16 + d;
           ++pos_;
         }
-        if (!append_utf8(cp, out)) return fail(at, "invalid unicode escape");
+        // A surrogate or a value past U+10FFFF names no character.
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+          return fail(at, "invalid unicode escape");
+        }
+        utf8_append(out, cp);
         return true;
       }
       default:
