@@ -29,7 +29,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_sagemaker import http_response, max_in_window  # noqa: E402
+from fake_sagemaker import RemoteProcess, http_response, max_in_window  # noqa: E402
 
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
 ROLE = "OrgAudit"
@@ -136,24 +136,12 @@ def serve(args):
     fake._serve()
 
 
-class RemoteFake:
+class RemoteFake(RemoteProcess):
     """The fake in its own process: neither client shares its interpreter."""
 
     def __init__(self, jobs, latency_ms):
-        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", "--jobs", str(jobs),
-                                      "--latency-ms", str(latency_ms)], stdout=subprocess.PIPE, text=True)
-        self.url = self.proc.stdout.readline().strip()
-
-    def take_arrivals(self):
-        import urllib.request
-        req = urllib.request.Request(self.url, data=b"{}", method="POST",
-                                     headers={"X-Amz-Target": "SageMaker.BenchArrivals"})
-        with urllib.request.urlopen(req) as r:
-            return [tuple(a) for a in json.load(r)["arrivals"]]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
+        super().__init__([os.path.abspath(__file__), "--serve", "--jobs", str(jobs),
+                          "--latency-ms", str(latency_ms)])
 
 
 class Spacer:

@@ -21,6 +21,8 @@ import asyncio
 import http.server
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -235,6 +237,27 @@ def max_in_window(times, window=1.0):
             j += 1
         best = max(best, i - j + 1)
     return best
+
+
+class RemoteProcess:
+    """A fake started as its own process from `argv` (a script and its
+    flags), so no client shares the fake's interpreter (and GIL); it prints
+    its URL first."""
+
+    def __init__(self, argv):
+        self.proc = subprocess.Popen([sys.executable] + argv, stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def take_arrivals(self):
+        import urllib.request
+        req = urllib.request.Request(self.url, data=b"{}", method="POST",
+                                     headers={"X-Amz-Target": "SageMaker.BenchArrivals"})
+        with urllib.request.urlopen(req) as r:
+            return [tuple(a) for a in json.load(r)["arrivals"]]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def main():

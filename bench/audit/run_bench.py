@@ -19,31 +19,16 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_sagemaker import max_in_window  # noqa: E402
+from fake_sagemaker import RemoteProcess, max_in_window  # noqa: E402
 
 
-class RemoteFake:
+class RemoteFake(RemoteProcess):
     """fake_sagemaker.py in its own process, so neither client shares the
     fake's interpreter (and GIL) with it."""
 
     def __init__(self, jobs, latency_ms, server="asyncio"):
-        self.proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
-                                                                   "fake_sagemaker.py"),
-                                      "--jobs", str(jobs), "--latency-ms", str(latency_ms),
-                                      "--server", server],
-                                     stdout=subprocess.PIPE, text=True)
-        self.url = self.proc.stdout.readline().strip()
-
-    def take_arrivals(self):
-        import urllib.request
-        req = urllib.request.Request(self.url, data=b"{}", method="POST",
-                                     headers={"X-Amz-Target": "SageMaker.BenchArrivals"})
-        with urllib.request.urlopen(req) as r:
-            return [tuple(a) for a in json.load(r)["arrivals"]]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
+        super().__init__([os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_sagemaker.py"),
+                          "--jobs", str(jobs), "--latency-ms", str(latency_ms), "--server", server])
 
 
 def env_for(home):
