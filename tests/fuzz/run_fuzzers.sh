@@ -57,6 +57,13 @@ for t in "${TARGETS[@]}"; do
   work=$SCRATCH/$name
   mkdir -p "$work"
   if [[ -d $seeds ]]; then cp -R "$seeds/." "$work/"; fi
+  # The Terraform the tests and the README use seeds the HCL reader too,
+  # read from where it lives rather than kept twice.
+  if [[ $name == hcl_fuzz ]]; then
+    for f in "$SRC_DIR"/tests/testdata/terraform/module/*.tf "$SRC_DIR"/examples/terraform/*.tf; do
+      cp "$f" "$work/$(basename "$(dirname "$f")")-$(basename "$f")"
+    done
+  fi
   echo "== $name: ${SECONDS_PER_TARGET}s, $(ls "$work" | wc -l) seeds, -max_len=$max_len"
   log=$BUILD_DIR/$name.log
   set +e
