@@ -410,7 +410,9 @@ class Collector {
       return;
     }
     Item& item = items_[t.item];
-    if (item.error.empty() && !item.vanished) item.error = why;
+    if (item.error.empty() && !item.vanished) {
+      item.error = item.parent.empty() ? why : "in domain " + item.parent + ": " + why;
+    }
     settle(item);
     // A kind whose ListTags waits for Describe* will not make that call.
     if (t.type == TaskType::describe && !t.kind->parent_key.empty()) settle(item);

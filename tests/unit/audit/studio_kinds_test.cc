@@ -28,6 +28,7 @@ class FakeStudio : public aws::HttpTransport {
                                    {"d-bbbb2222", "alice"}, {"d-bbbb2222", "carol"},
                                    {"d-bbbb2222", "gone"},  {"d-aaaa1111", "secret"}};
   std::set<std::string> failing_lists;  // List* operations answered AccessDenied
+  bool describes_unanswered = false;     // DescribeUserProfile: no HTTP answer
 
   aws::HttpOutcome send(const aws::HttpRequest& req) override {
     std::string op = req.header("X-Amz-Target").value_or("");
@@ -40,7 +41,12 @@ class FakeStudio : public aws::HttpTransport {
     }
     if (failing_lists.count(op)) return error("AccessDeniedException", "not allowed to " + op);
     if (op == "ListUserProfiles") return list_profiles(body);
-    if (op == "DescribeUserProfile") return describe_profile(body);
+    if (op == "DescribeUserProfile") {
+      if (describes_unanswered) {
+        return aws::TransportError{aws::TransportErrorKind::connection, "refused", true};
+      }
+      return describe_profile(body);
+    }
     if (op == "ListTags") {
       // Only an ARN a Describe* answer gave: the summaries carry none.
       const std::string arn = body.value("ResourceArn", "");
@@ -213,6 +219,28 @@ TEST(StudioKinds, StatusFilterSkipsThem) {
   Inventory inv = collect_inventory({{"us-east-1", c.get()}}, o);
   EXPECT_EQ(inv.stats.skipped_kinds, (std::vector<std::string>{"user-profile", "space"}));
   EXPECT_EQ(fake->calls("ListUserProfiles"), 0);
+}
+
+TEST(StudioKinds, ARegionGivenUpLeavesEveryProfileUnreadableAndSettled) {
+  auto fake = std::make_shared<FakeStudio>();
+  fake->describes_unanswered = true;
+  auto c = client_for(fake);
+  CollectOptions o = options({ResourceKind::user_profile});
+  o.dead_after = 2;
+  o.concurrency = 1;
+  CollectProgress last;
+  o.progress = [&](const CollectProgress& p) { last = p; };
+  Inventory inv = collect_inventory({{"us-east-1", c.get()}}, o);
+  ASSERT_EQ(inv.unreadable.size(), 6u);
+  int given_up = 0;  // the rest were not tried once the region was given up
+  for (const auto& u : inv.unreadable) {
+    EXPECT_EQ(u.error.rfind("in domain d-", 0), 0u) << u.error;
+    if (u.error.find("stopped answering") != std::string::npos) ++given_up;
+  }
+  EXPECT_GE(given_up, 4);
+  EXPECT_EQ(fake->calls("ListTags"), 0);
+  EXPECT_EQ(last.listed, 6u);
+  EXPECT_EQ(last.done, 6u);  // none left waiting for a ListTags never made
 }
 
 TEST(AllKinds, AFailingListingIsOneFailureAndTheRestComplete) {
