@@ -21,7 +21,7 @@ constexpr std::string_view kAutoMLStatuses[] = {"Completed", "InProgress", "Fail
                                                 "Stopping"};
 constexpr std::string_view kScheduleStatuses[] = {"Pending", "Failed", "Scheduled", "Stopped"};
 
-const std::array<AuditKindInfo, 18> kAuditKinds = {{
+const std::array<AuditKindInfo, 20> kAuditKinds = {{
     {ResourceKind::training_job, "training-job", "ListTrainingJobs", "TrainingJobSummaries",
      "TrainingJobName", "TrainingJobArn", "DescribeTrainingJob", kJobStatuses},
     {ResourceKind::tuning_job, "tuning-job", "ListHyperParameterTuningJobs",
@@ -38,14 +38,23 @@ const std::array<AuditKindInfo, 18> kAuditKinds = {{
      "EndpointConfigName", "EndpointConfigArn", "DescribeEndpointConfig", {}},
     {ResourceKind::endpoint, "endpoint", "ListEndpoints", "Endpoints", "EndpointName",
      "EndpointArn", "DescribeEndpoint", kEndpointStatuses},
-    // The rest of the estate. User profiles and spaces are not listed: their
-    // Describe* takes the domain id with the name and their summaries carry
-    // no ARN for ListTags (docs/coverage.md).
+    // The rest of the estate.
     {ResourceKind::notebook_instance, "notebook-instance", "ListNotebookInstances",
      "NotebookInstances", "NotebookInstanceName", "NotebookInstanceArn",
      "DescribeNotebookInstance", kNotebookStatuses},
     {ResourceKind::domain, "domain", "ListDomains", "Domains", "DomainId", "DomainArn",
      "DescribeDomain", {}, "DomainName", "DomainId", false},
+    // Listed without DomainIdEquals (an optional filter): one listing per
+    // region covers every domain, and each summary names its domain.
+    {.kind = ResourceKind::user_profile, .flag = "user-profile",
+     .list_operation = "ListUserProfiles", .list_key = "UserProfiles",
+     .name_key = "UserProfileName", .arn_key = "UserProfileArn",
+     .describe_operation = "DescribeUserProfile", .list_filters = false, .parent_key = "DomainId",
+     .name_contains_key = "UserProfileNameContains"},
+    {.kind = ResourceKind::space, .flag = "space", .list_operation = "ListSpaces",
+     .list_key = "Spaces", .name_key = "SpaceName", .arn_key = "SpaceArn",
+     .describe_operation = "DescribeSpace", .list_filters = false, .parent_key = "DomainId",
+     .name_contains_key = "SpaceNameContains"},
     // DescribeAutoMLJobV2 describes jobs made by either version.
     {ResourceKind::automl_job_v2, "automl-job", "ListAutoMLJobs", "AutoMLJobSummaries",
      "AutoMLJobName", "AutoMLJobArn", "DescribeAutoMLJobV2", kAutoMLStatuses},
@@ -98,16 +107,7 @@ std::vector<ResourceKind> parse_kinds(std::string_view list, std::vector<std::st
     }
     out.push_back(k);
   };
-  // Without --kinds: the training, deployment and batch kinds, as before
-  // the rest of the estate was auditable; "all" adds the estate.
-  if (list.empty()) {
-    for (const auto& i : kAuditKinds) {
-      if (i.kind == ResourceKind::notebook_instance) break;
-      out.push_back(i.kind);
-    }
-    return out;
-  }
-  if (list == "all") {
+  if (list.empty() || list == "all") {
     for (const auto& i : kAuditKinds) out.push_back(i.kind);
     return out;
   }

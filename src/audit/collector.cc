@@ -50,6 +50,10 @@ bool is_not_found(const aws::AwsError& e) {
   return false;
 }
 
+namespace {
+constexpr size_t kMaxNameContains = 63;
+}  // namespace
+
 std::string name_contains_hint(std::string_view glob) {
   std::string best, run;
   auto flush = [&] {
@@ -66,6 +70,9 @@ std::string name_contains_hint(std::string_view glob) {
     }
   }
   flush();
+  // NameContains and its kin take at most 63 characters; any part of the
+  // literal text is as good a pre-filter.
+  if (best.size() > kMaxNameContains) best.resize(kMaxNameContains);
   return best;
 }
 
@@ -92,6 +99,7 @@ struct Task {
 struct Item {
   ResourceId id;
   std::string describe_value;  // what Describe* takes when not the name (AuditKindInfo::describe_from)
+  std::string parent;          // the domain of a user profile or space (AuditKindInfo::parent_key)
   nlohmann::json described;
   nlohmann::json tags = nlohmann::json::array();
   std::string tags_token;  // where ListTags resumes after a failed page
@@ -334,9 +342,16 @@ class Collector {
     if (f.creation_time_after && k.list_filters) body["CreationTimeAfter"] = *f.creation_time_after;
     if (f.status) body["StatusEquals"] = *f.status;
     if (!k.list_extra_key.empty()) body[std::string(k.list_extra_key)] = k.list_extra_value;
-    if (f.name_glob && k.list_filters) {
-      if (std::string hint = name_contains_hint(*f.name_glob); !hint.empty()) {
-        body["NameContains"] = hint;
+    if (f.name_glob && (k.list_filters || !k.name_contains_key.empty())) {
+      std::string hint = name_contains_hint(*f.name_glob);
+      if (!k.list_filters) {
+        // UserProfileNameContains and SpaceNameContains begin and end with a
+        // letter or digit.
+        while (!hint.empty() && hint.front() == '-') hint.erase(hint.begin());
+        while (!hint.empty() && hint.back() == '-') hint.pop_back();
+      }
+      if (!hint.empty()) {
+        body[k.list_filters ? std::string("NameContains") : std::string(k.name_contains_key)] = hint;
       }
     }
     const std::string op(k.list_operation);
@@ -395,8 +410,12 @@ class Collector {
       return;
     }
     Item& item = items_[t.item];
-    if (item.error.empty() && !item.vanished) item.error = why;
+    if (item.error.empty() && !item.vanished) {
+      item.error = item.parent.empty() ? why : "in domain " + item.parent + ": " + why;
+    }
     settle(item);
+    // A kind whose ListTags waits for Describe* will not make that call.
+    if (t.type == TaskType::describe && !t.kind->parent_key.empty()) settle(item);
   }
 
   // Caller holds mu_.
@@ -411,6 +430,12 @@ class Collector {
       auto from = summary.find(std::string(k.describe_from));
       if (from == summary.end() || !from->is_string()) return;
       describe_value = from->get<std::string>();
+    }
+    std::string parent;
+    if (!k.parent_key.empty()) {
+      auto p = summary.find(std::string(k.parent_key));
+      if (p == summary.end() || !p->is_string() || p->get<std::string>().empty()) return;
+      parent = p->get<std::string>();
     }
     ResourceId id;
     id.kind = k.kind;
@@ -429,14 +454,19 @@ class Collector {
       }
     }
     // A resource created while we page can shift later pages: never take
-    // one twice.
-    if (!seen_.insert({id.account, id.region, static_cast<int>(id.kind), id.name}).second) return;
+    // one twice. Two domains may each have a user profile "alice".
+    const std::string key = parent.empty() ? id.name : parent + "/" + id.name;
+    if (!seen_.insert({id.account, id.region, static_cast<int>(id.kind), key}).second) return;
     const size_t index = items_.size();
     Item item;
     item.id = std::move(id);
     item.describe_value = std::move(describe_value);
+    item.parent = std::move(parent);
     items_.push_back(std::move(item));
+    // Without an ARN in the summary, ListTags waits for Describe*.
+    const bool arn_known = k.parent_key.empty();
     for (TaskType type : {TaskType::describe, TaskType::tags}) {
+      if (type == TaskType::tags && !arn_known) break;
       Task d;
       d.type = type;
       d.target = t.target;
@@ -448,14 +478,15 @@ class Collector {
 
   void describe(Task& t) {
     const AuditKindInfo& k = *t.kind;
-    std::string name;
+    nlohmann::json body;
     {
       std::lock_guard<std::mutex> lock(mu_);
       const Item& item = items_[t.item];
-      name = item.describe_value.empty() ? item.id.name : item.describe_value;
+      body[std::string(k.name_key)] = item.describe_value.empty() ? item.id.name : item.describe_value;
+      if (!k.parent_key.empty()) body[std::string(k.parent_key)] = item.parent;
     }
     const std::string op(k.describe_operation);
-    aws::CallOutcome out = call(t, op, {{std::string(k.name_key), name}});
+    aws::CallOutcome out = call(t, op, body);
     std::lock_guard<std::mutex> lock(mu_);
     Item& item = items_[t.item];
     if (out.ok()) {
@@ -467,6 +498,31 @@ class Collector {
         default: item.error = out.error.to_error(op).message; break;
       }
     }
+    if (!k.parent_key.empty()) return tags_after_describe(t, item);
+    settle(item);
+  }
+
+  // Caller holds mu_. A kind whose summary has no ARN: ListTags takes the
+  // one the Describe* answer gave, or is not made at all.
+  void tags_after_describe(const Task& t, Item& item) {
+    const AuditKindInfo& k = *t.kind;
+    if (item.error.empty() && !item.vanished) {
+      auto arn = item.described.find(std::string(k.arn_key));
+      if (arn != item.described.end() && arn->is_string() && !arn->get<std::string>().empty()) {
+        item.id.arn = arn->get<std::string>();
+        settle(item);
+        Task tags;
+        tags.type = TaskType::tags;
+        tags.target = t.target;
+        tags.kind = t.kind;
+        tags.item = t.item;
+        return push_ready(std::move(tags));
+      }
+      item.error = std::string(k.describe_operation) + ": the answer has no " + std::string(k.arn_key);
+    }
+    // Name the domain: the same name may be in use in another one.
+    if (!item.error.empty()) item.error = "in domain " + item.parent + ": " + item.error;
+    settle(item);
     settle(item);
   }
 
@@ -545,15 +601,17 @@ class Collector {
             {std::move(item.id), std::move(item.described), std::move(item.tags)});
       }
     }
+    // The ARN orders namesakes of two domains.
     auto key = [](const ResourceId& id) {
-      return std::tie(id.account, id.region, id.kind, id.name);
+      return std::tie(id.account, id.region, id.kind, id.name, id.arn);
     };
-    std::sort(inv.described.begin(), inv.described.end(),
-              [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
-    std::sort(inv.unreadable.begin(), inv.unreadable.end(),
-              [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
-    std::sort(inv.vanished.begin(), inv.vanished.end(),
-              [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    // Stable: namesakes not yet given an ARN keep their listing's order.
+    std::stable_sort(inv.described.begin(), inv.described.end(),
+                     [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
+    std::stable_sort(inv.unreadable.begin(), inv.unreadable.end(),
+                     [&](const auto& a, const auto& b) { return key(a.id) < key(b.id); });
+    std::stable_sort(inv.vanished.begin(), inv.vanished.end(),
+                     [&](const auto& a, const auto& b) { return key(a) < key(b); });
     inv.list_failures = std::move(list_failures_);
     // Failures come in the order calls ended; report them in audit order.
     std::stable_sort(inv.list_failures.begin(), inv.list_failures.end(), [](const auto& a, const auto& b) {

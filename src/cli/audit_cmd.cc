@@ -235,10 +235,10 @@ int run_audit(Io& io, const AuditFlags& f) {
   audit::CollectOptions co;
   co.kinds = audit::parse_kinds(f.kinds, bad);
   if (!bad.empty()) {
+    std::string known;
+    for (const auto& k : audit::audit_kinds()) known += (known.empty() ? "" : ", ") + std::string(k.flag);
     return report_error(io, Error::make(ErrorCode::usage, "unknown kind in --kinds: '" + bad[0] +
-                                                              "' (expected training-job, tuning-job, "
-                                                              "processing-job, transform-job, model, "
-                                                              "endpoint-config, endpoint)"));
+                                                              "' (expected " + known + " or all)"));
   }
   if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > kMaxConcurrency)) {
     return report_error(io, Error::make(ErrorCode::usage, "--concurrency must be 1..256"));
@@ -391,11 +391,12 @@ Command audit_command() {
                                                   "./sageguard.yaml, built-in)");
             sub.add_option("--kinds", f->kinds,
                            "Comma-separated kinds: training-job, tuning-job, processing-job, "
-                           "transform-job, model, endpoint-config, endpoint (the default), "
-                           "notebook-instance, domain, automl-job, data-quality-job-definition, "
-                           "model-quality-job-definition, model-bias-job-definition, "
-                           "model-explainability-job-definition, monitoring-schedule, "
-                           "feature-group, model-package-group, model-package; or all");
+                           "transform-job, model, endpoint-config, endpoint, "
+                           "notebook-instance, domain, user-profile, space, automl-job, "
+                           "data-quality-job-definition, model-quality-job-definition, "
+                           "model-bias-job-definition, model-explainability-job-definition, "
+                           "monitoring-schedule, feature-group, model-package-group, "
+                           "model-package; or all (the default)");
             sub.add_option("--concurrency", f->concurrency,
                            "Requests in flight, 1..256 (default: --max-tps / 10, at least 16)");
             sub.add_option("--max-tps", f->max_tps,

@@ -6,14 +6,30 @@
    with a compliant resource and a non-compliant one; the audit must list
    each once, read every one, and report the practice on exactly the
    non-compliant one.
-2. For what moto does not implement (ListUserProfiles, ListSpaces,
-   ListMonitoringSchedules, ListFeatureGroups, CreateAutoMLJob /
-   DescribeAutoMLJob, and CreateAutoMLJobV2 without ProblemType) and for
-   model packages (see KINDS), recorded
-   Describe* responses, each checked member by member against botocore's
-   output shape for its operation, are checked offline with `sageguard
-   check` (a Describe* response is a document check reads) and must report
-   what the same practice reports in a request.
+2. Studio user profiles and spaces (moto 5.2.1 has none of their
+   operations): audit goes through audit_support.studio's stand-in in front
+   of moto, which serves recorded Describe* answers (checked against
+   botocore's output shapes), pages its lists one summary at a time, and
+   checks every request against botocore's input shape. Profiles of two
+   domains are listed in one listing, described with their domain id and
+   tagged through the ARN their Describe* gives. A domain's tags are not
+   a profile's or space's (CreateUserProfile and CreateSpace take their
+   own; the domain's TagPropagation copies tags onto what Studio creates,
+   not onto profiles and spaces): an untagged profile in a tagged domain
+   gets tags.required.
+3. Without --kinds audit reads every kind. Against moto the four listings it
+   does not implement (ListUserProfiles, ListSpaces, ListMonitoringSchedules,
+   ListFeatureGroups: HTTP 500) are one audit.unreadable finding each,
+   naming the kind and the error, the exit status is 3, and every other
+   kind is audited as with --kinds; a kind with nothing in it costs one
+   List* call.
+4. For what moto does not implement (the Studio kinds, ListMonitoringSchedules,
+   ListFeatureGroups, CreateAutoMLJob / DescribeAutoMLJob, and
+   CreateAutoMLJobV2 without ProblemType) and for model packages (see
+   KINDS), recorded Describe* responses, each checked member by member
+   against botocore's output shape for its operation, are checked offline
+   with `sageguard check` (a Describe* response is a document check reads)
+   and must report what the same practice reports in a request.
 """
 import datetime
 import json
@@ -24,8 +40,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from aws_support.fault_proxy import FaultProxy  # noqa: E402
 from aws_support.moto_env import Moto, tool_env  # noqa: E402
 from aws_support.tools import check, fail, sageguard  # noqa: E402
+from audit_support.studio import StudioProxy  # noqa: E402
 
 SOURCE_DIR = os.environ.get("SG_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -35,6 +53,9 @@ CASES = os.path.join(SOURCE_DIR, "tests", "unit", "rules", "estate", "cases.json
 # as unreadable; model packages are covered by a recorded response below.
 KINDS = ("notebook-instance,domain,data-quality-job-definition,model-quality-job-definition,"
          "model-bias-job-definition,model-explainability-job-definition,model-package-group")
+# The listings moto 5.2.1 answers with HTTP 500 (not implemented), by kind.
+UNLISTED = {"UserProfile": "ListUserProfiles", "Space": "ListSpaces",
+            "MonitoringSchedule": "ListMonitoringSchedules", "FeatureGroup": "ListFeatureGroups"}
 
 
 def load_cases():
@@ -140,15 +161,142 @@ def part_moto(data):
             check(f["resource"].get("arn", "").startswith("arn:aws:sagemaker:us-east-1:"),
                   f"finding without the resource's ARN: {f}")
 
-        # Without --kinds the audit reads the seven job and deployment kinds only.
-        p = run(env, "audit", "--endpoint-url", moto.url, "--region", "us-east-1", "--policy",
-                policy, "--format", "json")
-        check(p.returncode in (0, 1), f"default audit exit {p.returncode}: {p.stderr[-2000:]}")
-        check(json.loads(p.stdout)["audit"]["resources"] == [],
-              "the default kinds include the estate's")
         print(f"moto: {len(seeded)} estate resources audited", flush=True)
+        part_default(env, moto, policy, seeded, found)
+        part_studio(env, moto, policy, found)
     finally:
         moto.stop()
+
+
+def part_default(env, moto, policy, seeded, with_kinds):
+    """No --kinds: every kind; what moto cannot list is isolated."""
+    counter = FaultProxy(moto.url, unique_names=False).start()
+    try:
+        p = run(env, "audit", "--endpoint-url", counter.url, "--region", "us-east-1", "--policy",
+                policy, "--format", "json", "--no-progress")
+    finally:
+        counter.stop()
+    check(p.returncode == 3, f"default audit exit {p.returncode}, want 3: {p.stderr[-2000:]}")
+    report = json.loads(p.stdout)
+    listed = sorted((r["kind"], r["name"]) for r in report["audit"]["resources"])
+    check(listed == sorted((k, n) for k, n, _ in seeded),
+          f"default audit read {listed}, not the seeded resources")
+    unread = [f for f in report["findings"] if f["rule"] == "audit.unreadable"]
+    check(sorted(f["resource"]["kind"] for f in unread) == sorted(UNLISTED),
+          f"list failures {[(f['resource'], f['message']) for f in unread]}, want one per {sorted(UNLISTED)}")
+    for f in unread:
+        op = UNLISTED[f["resource"]["kind"]]
+        want = f"could not list {f['resource']['kind']}s in us-east-1: {op}: InternalFailure"
+        check(f["message"].startswith(want) and "HTTP 500" in f["message"],
+              f"list failure message {f['message']!r}, want {want!r} ... HTTP 500")
+        check(f"sageguard: error: {op}: InternalFailure" in p.stderr, f"{op} not on stderr: {p.stderr}")
+    check(report["summary"]["list_failures"] == len(UNLISTED) and report["summary"]["unreadable"] == 0,
+          f"summary {report['summary']}")
+    check("audit incomplete" in p.stderr, f"no incomplete-audit line: {p.stderr}")
+    # The rest is audited exactly as with --kinds.
+    rest = rules_by_resource({"findings": [f for f in report["findings"] if f not in unread]})
+    check(rest == with_kinds, f"default audit findings {rest} differ from --kinds {with_kinds}")
+    # Every listing made; one List* call for a kind with nothing in it (or
+    # fewer than a page), and no other call for it.
+    kinds_listed = {"ListTrainingJobs", "ListHyperParameterTuningJobs", "ListProcessingJobs",
+                    "ListTransformJobs", "ListModels", "ListEndpointConfigs", "ListEndpoints",
+                    "ListNotebookInstances", "ListDomains", "ListAutoMLJobs",
+                    "ListDataQualityJobDefinitions", "ListModelQualityJobDefinitions",
+                    "ListModelBiasJobDefinitions", "ListModelExplainabilityJobDefinitions",
+                    "ListModelPackageGroups", "ListModelPackages"}
+    for op in sorted(kinds_listed):
+        check(counter.received.get(op) == 1, f"{op}: {counter.received.get(op)} calls, want 1")
+    for op in UNLISTED.values():
+        check(counter.received.get(op, 0) >= 1, f"{op} never asked")
+    for op in ("DescribeTrainingJob", "DescribeModel", "DescribeEndpoint", "DescribeAutoMLJobV2",
+               "DescribeModelPackage"):
+        check(op not in counter.received, f"{op} called with nothing listed")
+    print(f"default audit: every kind, {len(UNLISTED)} unlisted kinds isolated (exit 3)", flush=True)
+
+
+def studio_records(domains):
+    """Recorded DescribeUserProfile / DescribeSpace answers in the seeded
+    domains, their tags, and what each must be reported for."""
+    studio, public = domains["studio"], domains["studio-public"]
+    tagged = [{"Key": "Project", "Value": "churn"}, {"Key": "Cost Center", "Value": "CC-100"}]
+
+    def profile(domain, name, groups):
+        return {"DomainId": domain, "UserProfileName": name,
+                "UserProfileArn": f"arn:aws:sagemaker:us-east-1:123456789012:user-profile/{domain}/{name}",
+                "Status": "InService", "CreationTime": NOW, "LastModifiedTime": NOW,
+                "HomeEfsFileSystemUid": "200001",
+                "UserSettings": {"ExecutionRole": ROLE, "SecurityGroups": groups}}
+
+    def space(domain, name):
+        return {"DomainId": domain, "SpaceName": name,
+                "SpaceArn": f"arn:aws:sagemaker:us-east-1:123456789012:space/{domain}/{name}",
+                "Status": "InService", "CreationTime": NOW, "LastModifiedTime": NOW,
+                "SpaceDisplayName": name, "HomeEfsFileSystemUid": "200002",
+                "SpaceSettings": {"AppType": "JupyterLab"},
+                "SpaceSharingSettings": {"SharingType": "Shared"}}
+
+    profiles = [profile(studio, "alice", ["sg-0123abcd"]),
+                # The same name in the other domain: another profile.
+                profile(public, "alice", ["sg-99999999"]),
+                # In the tagged domain, with no tags of its own.
+                profile(studio, "bob", ["sg-0123abcd"])]
+    spaces = [space(studio, "team-space"), space(studio, "scratch")]
+    tags = {profiles[0]["UserProfileArn"]: tagged, profiles[1]["UserProfileArn"]: tagged,
+            profiles[2]["UserProfileArn"]: [],
+            spaces[0]["SpaceArn"]: tagged, spaces[1]["SpaceArn"]: []}
+    want = {profiles[0]["UserProfileArn"]: set(), profiles[1]["UserProfileArn"]: {"vpc.allowed"},
+            profiles[2]["UserProfileArn"]: {"tags.required"},
+            spaces[0]["SpaceArn"]: set(), spaces[1]["SpaceArn"]: {"tags.required"}}
+    return profiles, spaces, tags, want
+
+
+def part_studio(env, moto, policy, with_kinds):
+    import botocore.session
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    domains = {d["DomainName"]: d["DomainId"] for d in moto.boto().list_domains()["Domains"]}
+    profiles, spaces, tags, want = studio_records(domains)
+    for op, answers in (("DescribeUserProfile", profiles), ("DescribeSpace", spaces)):
+        for a in answers:
+            errs = shape_errors(a, model.operation_model(op).output_shape)
+            check(not errs, f"{op}: the recorded answer breaks botocore's output shape: {errs}")
+    gone = ("ListUserProfiles", domains["studio"], "left")
+    proxy = StudioProxy(moto.url, profiles, spaces, tags, missing=[gone]).start()
+    try:
+        p = run(env, "audit", "--endpoint-url", proxy.url, "--region", "us-east-1", "--policy",
+                policy, "--kinds", "domain,user-profile,space", "--format", "json", "--no-progress")
+    finally:
+        proxy.stop()
+    check(not proxy.rejected, f"requests botocore's model rejects: {proxy.rejected}")
+    check(p.returncode == 1, f"studio audit exit {p.returncode}, want 1: {p.stderr[-2000:]}")
+    report = json.loads(p.stdout)
+    got = sorted((r["kind"], r["name"], r["arn"] if r["kind"] != "Domain" else "")
+                 for r in report["audit"]["resources"])
+    expect = sorted([("Domain", n, "") for n in domains] +
+                    [("UserProfile", a["UserProfileName"], a["UserProfileArn"]) for a in profiles] +
+                    [("Space", a["SpaceName"], a["SpaceArn"]) for a in spaces])
+    check(got == expect, f"studio audit read {got}, want {expect}")
+    check([v["name"] for v in report["audit"]["vanished"]] == ["left"],
+          f"vanished {report['audit']['vanished']}")
+    by_arn = {}
+    for f in report["findings"]:
+        by_arn.setdefault(f["resource"].get("arn", ""), set()).add(f["rule"])
+    for arn, rules in want.items():
+        check(by_arn.get(arn, set()) == rules, f"{arn}: {sorted(by_arn.get(arn, set()))}, want {sorted(rules)}")
+    # Domains are judged as without the Studio kinds.
+    domain_rules = {k: v for k, v in rules_by_resource(report).items() if k[0] == "Domain"}
+    check(domain_rules == {k: v for k, v in with_kinds.items() if k[0] == "Domain"},
+          f"domain findings {domain_rules}")
+    # One listing per kind, across both domains, followed page by page.
+    lists = proxy.requests.get("ListUserProfiles", [])
+    check(len(lists) == len(profiles) + 1 and all("DomainIdEquals" not in r for r in lists),
+          f"ListUserProfiles requests {lists}")
+    check(len(proxy.requests.get("ListSpaces", [])) == len(spaces), "ListSpaces not paged")
+    described = sorted((r["DomainId"], r["UserProfileName"]) for r in proxy.requests["DescribeUserProfile"])
+    check(described == sorted([(a["DomainId"], a["UserProfileName"]) for a in profiles] + [gone[1:]]),
+          f"DescribeUserProfile requests {described}")
+    tagged = sorted(r["ResourceArn"] for r in proxy.requests["ListTags"])
+    check(tagged == sorted(tags), f"ListTags asked for {tagged}, want each profile's and space's ARN once")
+    print(f"studio: {len(profiles)} user profiles and {len(spaces)} spaces audited", flush=True)
 
 
 # Recorded Describe* responses for what moto lacks, shaped as botocore's output

@@ -20,6 +20,7 @@ from aws_support.tools import fail  # noqa: E402
 from test_launch_moto import Workspace, check, compliant_spec  # noqa: E402
 
 NOT_BUILT = "not available in this build"
+JOB_KINDS = "training-job,tuning-job,processing-job,transform-job,model,endpoint-config,endpoint"
 
 
 def assumed_role_credentials(moto):
@@ -95,7 +96,8 @@ sso_region = eu-central-1
         runs = [
             ("whoami chain", ["whoami", "--profile", "chain", "--debug"], "> POST"),
             ("audit webid", ["audit", "--policy", ws.policy, "--profile", "webid", "--endpoint-url", moto.url,
-                             "--debug", "--format", "json", "-o", os.path.join(out_dir, "audit-webid.json")],
+                             "--kinds", "training-job", "--debug", "--format", "json",
+                             "-o", os.path.join(out_dir, "audit-webid.json")],
              "WebIdentityToken=<redacted>"),
             ("cost --jobs sso", ["cost", "--jobs", "--profile", "sso", "--endpoint-url", moto.url, "--debug",
                                  "--format", "json", "-o", os.path.join(out_dir, "cost-sso.json")],
@@ -148,7 +150,8 @@ def main():
             ("launch --wait", ["launch", "--policy", ws.policy, *ep, "--wait",
                                ws.write("dbg2.json", compliant_spec("dbg-wait"))], (0,)),
             ("deploy", ["deploy", "--policy", ws.policy, *ep, "--training-job", "dbg-job", "--wait"], (0,)),
-            ("audit", ["audit", "--policy", ws.policy, *ep, "--format", "json",
+            # The job kinds: moto cannot list four of the estate's (exit 3).
+            ("audit", ["audit", "--policy", ws.policy, *ep, "--kinds", JOB_KINDS, "--format", "json",
                        "-o", os.path.join(out_dir, "audit.json")], (0, 1)),
             ("cost --jobs", ["cost", "--jobs", *ep, "--format", "json",
                              "-o", os.path.join(out_dir, "cost.json")], (0,)),

@@ -32,14 +32,23 @@ struct AuditKindInfo {
   // default lists unversioned packages only).
   std::string_view list_extra_key = {};
   std::string_view list_extra_value = {};
+  // Studio user profiles and spaces live in a domain: the summary member
+  // naming it ("DomainId"), which Describe* takes, under the same name,
+  // with name_key. Their summaries carry no ARN: ListTags waits for the
+  // Describe* answer's arn_key. "" = a kind of its own.
+  std::string_view parent_key = {};
+  // The List* member taking a fragment of the name when list_filters is
+  // false ("UserProfileNameContains"); its pattern allows no hyphen at
+  // either end. "" = none.
+  std::string_view name_contains_key = {};
 };
 
 // The auditable kinds in the order audit lists and reports them.
 std::span<const AuditKindInfo> audit_kinds();
 // nullptr for pipeline.
 const AuditKindInfo* audit_kind(ResourceKind k);
-// Parses a --kinds value ("training-job,model"); empty string = the seven
-// job and deployment kinds, "all" = every auditable kind.
+// Parses a --kinds value ("training-job,model"); empty string and "all" =
+// every auditable kind.
 // Unknown or non-auditable names are returned in `bad`.
 std::vector<ResourceKind> parse_kinds(std::string_view list, std::vector<std::string>& bad);
 

@@ -6,7 +6,8 @@
 // rounds, or not read because its region's endpoint stopped answering).
 // Listings are bounded and stop at a repeated NextToken (a list failure).
 // Targets may be regions of several accounts (each with its own client and
-// rate limit); a resource is one per account, region, kind and name.
+// rate limit); a resource is one per account, region, kind and name (and
+// domain: a user profile or space is named within its domain).
 // collect_inventory is thread-safe; the clients must be too.
 #pragma once
 
@@ -48,7 +49,7 @@ struct CollectProgress {
 };
 
 struct CollectOptions {
-  std::vector<ResourceKind> kinds;  // empty = all seven
+  std::vector<ResourceKind> kinds;  // empty = every auditable kind (audit_kinds())
   // Worker threads. With several targets, none has more than twice its
   // share (2 x concurrency / targets, at least 2) of calls in flight, so
   // one target's rate limit cannot hold every worker.

@@ -1,7 +1,6 @@
-// --kinds for the rest of the estate: the default stays the seven job and
-// deployment kinds, "all" adds the estate's auditable kinds, automl-job
-// lists both AutoML versions through one listing, and the kinds audit
-// cannot list (user profiles, spaces) are refused by name.
+// --kinds for the rest of the estate: without it (and with "all") every
+// auditable kind, the estate's included; automl-job lists both AutoML
+// versions through one listing; what audit cannot list is refused by name.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,12 +17,13 @@ bool has(const std::vector<ResourceKind>& v, ResourceKind k) {
 TEST(EstateKinds, DefaultAllAndNames) {
   std::vector<std::string> bad;
   const auto def = parse_kinds("", bad);
-  EXPECT_EQ(def.size(), 7u);
-  EXPECT_FALSE(has(def, ResourceKind::notebook_instance));
   const auto all = parse_kinds("all", bad);
+  EXPECT_EQ(def, all);
   EXPECT_EQ(all.size(), audit_kinds().size());
-  EXPECT_EQ(all.size(), 18u);
-  for (ResourceKind k : {ResourceKind::notebook_instance, ResourceKind::domain,
+  EXPECT_EQ(all.size(), 20u);
+  for (ResourceKind k : {ResourceKind::training_job, ResourceKind::endpoint,
+                         ResourceKind::notebook_instance, ResourceKind::domain,
+                         ResourceKind::user_profile, ResourceKind::space,
                          ResourceKind::automl_job_v2, ResourceKind::monitoring_schedule,
                          ResourceKind::feature_group, ResourceKind::model_package,
                          ResourceKind::model_package_group,
@@ -35,8 +35,12 @@ TEST(EstateKinds, DefaultAllAndNames) {
   EXPECT_EQ(parse_kinds("automl-job", bad), std::vector<ResourceKind>{ResourceKind::automl_job_v2});
   EXPECT_EQ(parse_kinds("automl-job,automl-job-v2", bad).size(), 1u);
   EXPECT_TRUE(bad.empty());
-  parse_kinds("user-profile,space", bad);
-  EXPECT_EQ(bad, (std::vector<std::string>{"user-profile", "space"}));
+  EXPECT_EQ(parse_kinds("space,user-profile", bad),
+            (std::vector<ResourceKind>{ResourceKind::user_profile, ResourceKind::space}));
+  EXPECT_TRUE(bad.empty());
+  // A pipeline is not listed by audit; an unknown name is refused.
+  parse_kinds("pipeline,notebook", bad);
+  EXPECT_EQ(bad, (std::vector<std::string>{"pipeline", "notebook"}));
 }
 
 TEST(EstateKinds, EveryEntryNamesItsOperations) {
