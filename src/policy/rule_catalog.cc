@@ -188,8 +188,8 @@ constexpr std::array kRules = {
              "the policy file"},
     RuleInfo{"audit.unreadable", Severity::error,
              "Every resource `sageguard audit` lists can be described and its tags read.",
-             "Grant sagemaker:Describe* and sagemaker:ListTags to the auditing role, or rerun "
-             "with a lower --max-tps if the service kept throttling.",
+             "Grant sagemaker:List*, sagemaker:Describe* and sagemaker:ListTags to the auditing "
+             "role, or rerun with a lower --max-tps if the service kept throttling.",
              "", "", false,
              "any resource audit lists"},
     RuleInfo{"parse.error", Severity::error,
