@@ -25,7 +25,7 @@ const std::vector<std::string>& fixable_rules() {
       "tags.required",  "vpc.required", "network.isolation", "encryption.inter-container",
       "kms.volume",     "kms.output",   "spot.enabled",      "spot.max-wait",
       "spot.checkpoint", "network.direct-internet", "network.vpc-only", "notebook.root-access",
-      "notebook.platform", "instance.min-count", "registry.manual-approval"};
+      "notebook.imds-v2", "notebook.platform", "instance.min-count", "registry.manual-approval"};
   return kRules;
 }
 

@@ -558,10 +558,30 @@ class Planner {
       }
     }
     set_member("RootAccess", "Disabled", "notebook.root-access", "set RootAccess to Disabled");
+    plan_imds(root);
     if (policy_.min_notebook_platform) {
       set_member("PlatformIdentifier", *policy_.min_notebook_platform, "notebook.platform",
                  fmt::format("set PlatformIdentifier to {}", *policy_.min_notebook_platform));
     }
+  }
+
+  // IMDSv2 only refuses the metadata requests that carry no session token; a
+  // lifecycle configuration's scripts may send such requests, and the fix
+  // cannot read them, so a notebook with one is left to a person.
+  void plan_imds(const Value& root) {
+    constexpr const char* kPath =
+        "InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion";
+    if (!asked("notebook.imds-v2", rules::to_pointer(kPath))) return;
+    if (const Value* lc = root.find("LifecycleConfigName"); lc != nullptr && !lc->is_null()) {
+      withhold("notebook.imds-v2", root.offset(), rules::to_pointer(kPath),
+               "the notebook runs a lifecycle configuration whose scripts may call the metadata "
+               "service without a token (IMDSv1); set the minimum version to 2 once they fetch "
+               "one");
+      return;
+    }
+    set_member(kPath, "2", "notebook.imds-v2",
+               "set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion "
+               "to 2");
   }
 
   void plan_min_count() {

@@ -219,6 +219,9 @@ class Builder {
             "DenyNotebookDirectInternetAccess", {kNotebook});
     setting("notebook.root-access", "sagemaker:RootAccess", "Disabled", "DenyNotebookRootAccess",
             {kNotebook});
+    // An absent key is the API's default, 1, so StringNotEquals denying it is right.
+    setting("notebook.imds-v2", "sagemaker:MinimumInstanceMetadataServiceVersion", "2",
+            "DenyNotebookImdsV1", {kNotebook});
     setting("network.vpc-only", "sagemaker:AppNetworkAccessType", "VpcOnly",
             "DenyDomainNotVpcOnly", {kDomain});
     if (p_.manual_approval && exported("registry.manual-approval")) {

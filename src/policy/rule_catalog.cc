@@ -155,6 +155,14 @@ constexpr std::array kRules = {
              "Set RootAccess to Disabled (lifecycle configurations still run as root).",
              "", "sagemaker:RootAccess", true,
              "NotebookInstance"},
+    RuleInfo{"notebook.imds-v2", Severity::error,
+             "A notebook instance accepts only IMDSv2, the session-token version of the "
+             "instance metadata service (the API's default also accepts IMDSv1).",
+             "Set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion to "
+             "\"2\" once the notebook's lifecycle scripts fetch a token before they call the "
+             "metadata service.",
+             "", "sagemaker:MinimumInstanceMetadataServiceVersion", true,
+             "NotebookInstance"},
     RuleInfo{"notebook.platform", Severity::error,
              "A notebook instance runs a platform (Amazon Linux and JupyterLab version) no older "
              "than limits.min_notebook_platform.",

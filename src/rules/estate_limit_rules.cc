@@ -1,4 +1,5 @@
 // What the rest of the estate may run with: notebook.root-access,
+// notebook.imds-v2,
 // notebook.platform (limits.min_notebook_platform), instance.min-count
 // (limits.min_instance_count on production endpoint configs),
 // image.registry (images.allowed_registries) and registry.manual-approval
@@ -24,6 +25,26 @@ void check_root_access(RuleContext& ctx) {
   } else if (l.value->is_string() && l.value->as_string() == "Enabled") {
     ctx.emit("notebook.root-access", l.value->offset(), "/RootAccess",
              "RootAccess is Enabled: notebook users can change the instance as root");
+  }
+}
+
+// botocore's documentation of CreateNotebookInstance: without the member the
+// instance accepts IMDSv1 as well as IMDSv2.
+void check_imds(RuleContext& ctx) {
+  if (!ctx.enabled("notebook.imds-v2")) return;
+  constexpr std::string_view kPath =
+      "InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion";
+  const Value& root = *ctx.resource().root;
+  const Lookup l = lookup(root, kPath);
+  if (l.state == LookupState::unresolved) return;
+  if (l.state == LookupState::missing) {
+    ctx.emit_missing("notebook.imds-v2", l, root, to_pointer(kPath),
+                     "MinimumInstanceMetadataServiceVersion is not set (it defaults to 1): the "
+                     "notebook answers IMDSv1 requests, which need no session token");
+  } else if (l.value->is_string() && l.value->as_string() == "1") {
+    ctx.emit("notebook.imds-v2", l.value->offset(), to_pointer(kPath),
+             "MinimumInstanceMetadataServiceVersion is 1: the notebook answers IMDSv1 requests, "
+             "which need no session token");
   }
 }
 
@@ -186,6 +207,7 @@ void check_estate_limits(RuleContext& ctx) {
   switch (ctx.resource().kind) {
     case ResourceKind::notebook_instance:
       check_root_access(ctx);
+      check_imds(ctx);
       check_platform(ctx);
       return;
     case ResourceKind::endpoint_config: check_min_count(ctx); return;

@@ -204,6 +204,9 @@ def context(action, req):
         put(ctx, "sagemaker:InstanceTypes", [req["InstanceType"]])
         put(ctx, "sagemaker:DirectInternetAccess", req.get("DirectInternetAccess"))
         put(ctx, "sagemaker:RootAccess", req.get("RootAccess"))
+        imds = req.get("InstanceMetadataServiceConfiguration") or {}
+        put(ctx, "sagemaker:MinimumInstanceMetadataServiceVersion",
+            imds.get("MinimumInstanceMetadataServiceVersion"))
     elif action == "sagemaker:CreateDomain":
         put(ctx, "sagemaker:AppNetworkAccessType", req.get("AppNetworkAccessType"))
     elif action == "sagemaker:CreateModelPackage":
@@ -255,7 +258,9 @@ ENDPOINT_CONFIG = {"EndpointConfigName": "churn", "KmsKeyId": VOLUME_KEY,
 NOTEBOOK = {"NotebookInstanceName": "research", "InstanceType": "ml.t3.medium",
             "RoleArn": "arn:aws:iam::111122223333:role/ml", "SubnetId": "subnet-0a1b2c3d",
             "SecurityGroupIds": ["sg-0123abcd"], "KmsKeyId": VOLUME_KEY,
-            "DirectInternetAccess": "Disabled", "RootAccess": "Disabled", "Tags": TAGS}
+            "DirectInternetAccess": "Disabled", "RootAccess": "Disabled",
+            "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
+            "Tags": TAGS}
 DOMAIN = {"DomainName": "studio", "AuthMode": "IAM",
           "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/ml",
                                   "SecurityGroups": ["sg-0123abcd"]},
@@ -392,6 +397,13 @@ def part_a():
          ["DenyNotebookDirectInternetAccess"]),
         ("notebook with root access", NB, variant(NOTEBOOK, lambda r: r.update(RootAccess="Enabled")),
          ["DenyNotebookRootAccess"]),
+        ("notebook accepting IMDSv1", NB,
+         variant(NOTEBOOK, lambda r: r.update(
+             InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "1"})),
+         ["DenyNotebookImdsV1"]),
+        ("notebook without an IMDS minimum (defaults to 1)", NB,
+         variant(NOTEBOOK, lambda r: r.pop("InstanceMetadataServiceConfiguration")),
+         ["DenyNotebookImdsV1"]),
         ("notebook outside the VPC", NB,
          variant(NOTEBOOK, lambda r: (r.pop("SubnetId"), r.pop("SecurityGroupIds"))),
          ["DenyMissingVpcSubnets", "DenyMissingVpcSecurityGroups"]),

@@ -42,18 +42,41 @@ TEST(FixEstate, NotebookSettingsAreSetFromThePolicy) {
   nb["RootAccess"] = "Enabled";
   nb.erase("PlatformIdentifier");
   nb.erase("KmsKeyId");
+  nb["InstanceMetadataServiceConfiguration"]["MinimumInstanceMetadataServiceVersion"] = "1";
   const auto p = policy();
   auto o = run_fix(nb.dump(2), p);
   EXPECT_EQ(changed_rules(o), (std::set<std::string>{"network.direct-internet",
-                                                    "notebook.root-access", "notebook.platform",
-                                                    "kms.volume"}));
+                                                    "notebook.root-access", "notebook.imds-v2",
+                                                    "notebook.platform", "kms.volume"}));
   EXPECT_TRUE(remaining_rules(o).empty()) << o.fixed;
   const Json fixed = Json::parse(o.fixed);
   EXPECT_EQ(fixed["DirectInternetAccess"], "Disabled");
   EXPECT_EQ(fixed["RootAccess"], "Disabled");
   EXPECT_EQ(fixed["PlatformIdentifier"], "notebook-al2-v3");
+  EXPECT_EQ(fixed["InstanceMetadataServiceConfiguration"]["MinimumInstanceMetadataServiceVersion"],
+            "2");
   EXPECT_EQ(fixed["KmsKeyId"], base("notebook")["KmsKeyId"]);
   expect_idempotent(o, p);
+}
+
+// A lifecycle configuration's scripts may call the metadata service without a
+// token; requiring IMDSv2 could break them, so the fix says why and waits.
+TEST(FixEstate, ImdsV2IsWithheldFromANotebookWithALifecycleConfiguration) {
+  Json nb = base("notebook");
+  nb.erase("InstanceMetadataServiceConfiguration");
+  const auto p = policy();
+  auto added = run_fix(nb.dump(2), p);
+  EXPECT_EQ(changed_rules(added), (std::set<std::string>{"notebook.imds-v2"}));
+  EXPECT_EQ(Json::parse(added.fixed)["InstanceMetadataServiceConfiguration"],
+            (Json{{"MinimumInstanceMetadataServiceVersion", "2"}}));
+
+  nb["LifecycleConfigName"] = "install-extensions";
+  auto held = run_fix(nb.dump(2), p);
+  EXPECT_TRUE(held.changes.empty()) << held.fixed;
+  ASSERT_EQ(held.withheld.size(), 1u);
+  EXPECT_EQ(held.withheld[0].rule, "notebook.imds-v2");
+  EXPECT_EQ(held.fixed, nb.dump(2));
+  EXPECT_EQ(remaining_rules(held), (std::set<std::string>{"notebook.imds-v2"}));
 }
 
 TEST(FixEstate, NotebookOutsideTheVpcIsMovedOnlyWhenTheSubnetsReachS3) {

@@ -153,7 +153,7 @@ TEST(ExportIam, NothingToExportIsAnError) {
   std::string text = "version: 1\nrules:\n";
   for (const char* r : {"tags.required", "vpc.required", "encryption.inter-container",
                         "network.isolation", "kms.volume", "kms.output", "network.direct-internet",
-                        "notebook.root-access", "network.vpc-only"}) {
+                        "notebook.root-access", "notebook.imds-v2", "network.vpc-only"}) {
     text += std::string("  ") + r + ": off\n";
   }
   auto out = export_iam(load(text), nullptr);
