@@ -205,9 +205,10 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
       why_not = terraform->to_source(c.ops, ops);
     }
     const bool ok = why_not.empty() && feasible(*editor, ops);
-    if (!ok && why_not.empty() && terraform) {
-      why_not = "fix cannot write this part of the file safely (a one-line block, a list over "
-                "several lines, a heredoc)";
+    if (!ok && why_not.empty()) {
+      why_not = terraform ? "a one-line block, a list over several lines or a heredoc in the way"
+                          : (doc->format() == SourceFormat::yaml ? "flow-style YAML in the way"
+                                                                 : "");
     }
     for (const auto& n : c.notes) {
       FixChange change = to_change(*doc, *c.resource, n);

@@ -287,6 +287,16 @@ void HclEditor::insert_edits(const Value& obj, const std::vector<const InsertOp*
   for (const NewMember& m : owned) (one_line(m.second, b.block) ? lines : blocks).push_back(&m);
 
   if (single_line(b)) {
+    if (obj.members().empty() && !b.block && blocks.empty()) {
+      // An empty map gains its members on its line: `tags = {}` stays a
+      // one-line attribute, aligned with its neighbours as it was.
+      std::string add;
+      for (const NewMember& m : owned) {
+        add += (add.empty() ? " " : ", ") + key_text(m.first, false) + " = " + inline_value(m.second);
+      }
+      out.push_back({b.open + 1, b.close - b.open - 1, add + " "});
+      return;
+    }
     if (obj.members().empty()) {
       // {} becomes a body of its own lines.
       const std::string indent = line_indent(text_, b.open) + std::string(kUnit);
@@ -313,11 +323,12 @@ void HclEditor::insert_edits(const Value& obj, const std::vector<const InsertOp*
   std::string at_end;
   bool joined = false;
   if (!lines.empty()) {
-    // After the last one-line attribute, in its run (realigned), when the
-    // run holds nothing fmt would align differently (comments, heredocs).
+    // At the end of the first run of one-line attributes (realigned), where
+    // Terraform style keeps a resource's arguments, when the run holds
+    // nothing fmt would align differently (comments, heredocs).
     std::optional<size_t> anchor;
     for (const Member& m : obj.members()) {
-      if (auto l = attribute_line(m.second)) anchor = l;
+      if ((anchor = attribute_line(m.second))) break;
     }
     if (anchor) {
       const auto [first, last] = layout_.chain(*anchor);
@@ -361,19 +372,37 @@ std::vector<TextEdit> HclEditor::render(const OpList& ops) const {
     entry.second.push_back(&op);
   }
   for (const auto& [unused, entry] : by_obj) insert_edits(*entry.first, entry.second, out);
+  // A value of another length moves the comment after it: the comments of
+  // its run are aligned again, as fmt aligns them.
+  std::map<size_t, int64_t> moved;
   for (const ReplaceOp& op : ops.replaces) {
     const uint64_t off = op.node->offset();
     const uint64_t end = scalar_end(off);
-    std::string text = inline_value(op.value);
-    // A comment after the value keeps its column.
-    uint64_t c = end;
-    while (c < text_.size() && (text_[c] == ' ' || text_[c] == '\t')) ++c;
-    if (c > end && c < text_.size() && (text_[c] == '#' || text_.substr(c, 2) == "//")) {
-      const int64_t room = static_cast<int64_t>(c - off) - static_cast<int64_t>(text.size());
-      text += std::string(static_cast<size_t>(std::max<int64_t>(1, room)), ' ');
-      out.push_back({off, c - off, text});
-    } else {
-      out.push_back({off, end - off, text});
+    const std::string text = inline_value(op.value);
+    out.push_back({off, end - off, text});
+    const size_t li = layout_.line_index(off);
+    if (layout_.lines()[li].comment) {
+      moved[li] += static_cast<int64_t>(text.size()) - static_cast<int64_t>(end - off);
+    }
+  }
+  size_t done_to = 0;
+  for (const auto& [li, unused] : moved) {
+    if (li < done_to) continue;
+    const auto [first, last] = layout_.comment_chain(li);
+    done_to = last + 1;
+    const auto end_col = [&](size_t j) {
+      const auto it = moved.find(j);
+      return static_cast<int64_t>(layout_.column(layout_.lines()[j].content_end)) +
+             (it == moved.end() ? 0 : it->second);
+    };
+    int64_t width = 0;
+    for (size_t j = first; j <= last; ++j) width = std::max(width, end_col(j));
+    for (size_t j = first; j <= last; ++j) {
+      const HclLine& l = layout_.lines()[j];
+      const auto want = static_cast<uint64_t>(width - end_col(j) + 1);
+      if (l.comment_at - l.content_end != want) {
+        out.push_back({l.content_end, l.comment_at - l.content_end, std::string(want, ' ')});
+      }
     }
   }
   for (const RemoveOp& op : ops.removes) {

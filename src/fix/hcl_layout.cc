@@ -139,6 +139,8 @@ void HclLayout::classify(HclLine& line) const {
     const char c = text_[i];
     if (c == '#' || (c == '/' && i + 1 < line.end && text_[i + 1] == '/')) {
       line.comment = i > first;
+      line.comment_at = i;
+      line.content_end = last_token_end;
       break;
     }
     const uint64_t s = skip_token(i);
@@ -169,9 +171,6 @@ void HclLayout::classify(HclLine& line) const {
     if (c != ' ' && c != '\t' && c != '\r') last_token_end = i;
   }
   line.assign = after_eq && net == 0;
-  // A comment between tokens on a later physical line (/* */) is beyond
-  // what this scan follows: not an assignment fix aligns.
-  if (line.comment && !line.assign) line.comment = false;
 }
 
 size_t HclLayout::line_index(uint64_t off) const {
@@ -186,6 +185,13 @@ std::pair<size_t, size_t> HclLayout::chain(size_t i) const {
   size_t first = i, last = i;
   while (first > 0 && lines_[first - 1].assign) --first;
   while (last + 1 < lines_.size() && lines_[last + 1].assign) ++last;
+  return {first, last};
+}
+
+std::pair<size_t, size_t> HclLayout::comment_chain(size_t i) const {
+  size_t first = i, last = i;
+  while (first > 0 && lines_[first - 1].comment) --first;
+  while (last + 1 < lines_.size() && lines_[last + 1].comment) ++last;
   return {first, last};
 }
 

@@ -24,6 +24,10 @@ struct HclLine {
   bool comment = false;
   uint64_t lead_end = 0;
   uint64_t eq = 0;
+  // With `comment`: where the comment starts, and the end of what precedes
+  // it (fmt aligns the comments of consecutive lines that have one).
+  uint64_t comment_at = 0;
+  uint64_t content_end = 0;
 };
 
 class HclLayout {
@@ -41,6 +45,8 @@ class HclLayout {
   // Indices [first, last] of the run of assignment lines holding line `i`
   // (an assignment line).
   std::pair<size_t, size_t> chain(size_t i) const;
+  // The same for the run of lines with a trailing comment holding line `i`.
+  std::pair<size_t, size_t> comment_chain(size_t i) const;
   // Column of `off` counted as fmt counts (bytes from the line start).
   uint64_t column(uint64_t off) const;
 
