@@ -202,7 +202,7 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
     if (!terraform) {
       ops = c.ops;
     } else if (why_not.empty()) {
-      why_not = terraform->to_source(c.ops, ops);
+      why_not = terraform->to_source(*c.resource, c.ops, ops);
     }
     const bool ok = why_not.empty() && feasible(*editor, ops);
     if (!ok && why_not.empty()) {

@@ -91,6 +91,12 @@ NewValue tags_map(const std::vector<NewValue>& tags) {
 TerraformTargets::TerraformTargets(const Document& doc, const std::vector<Resource>& resources)
     : doc_(doc), json_(doc.format() == SourceFormat::json) {
   collect(doc.root(), in_document_);
+  for (const Value* v : in_document_) {
+    // A block's body shares its offset with its label objects: the body
+    // (found last, deepest) wins, and only an object expression is looked
+    // for by offset anyway.
+    (v->is_object() || v->is_array() ? containers_ : scalars_)[v->offset()] = v;
+  }
   const auto bodies = resource_bodies(doc.root());
   for (const Resource& r : resources) {
     if (r.root == nullptr || in_document_.count(r.root) != 0) continue;
@@ -187,12 +193,21 @@ std::string TerraformTargets::terraform_value(const NewValue& v, bool top_level,
   return "";
 }
 
-std::string TerraformTargets::to_source(const OpList& ops, OpList& out) const {
+std::string TerraformTargets::to_source(const Resource& r, const OpList& ops,
+                                        OpList& out) const {
   OpList mapped;
+  const bool translated = roots_.count(r.root) != 0;
+  // The file's own node (API names) for a node of a definition, its
+  // source (Terraform names) for a node of a translated resource.
   const auto source_of = [&](const Value* v) -> const Value* {
-    if (in_document_.count(v) != 0) return v;  // inside jsonencode({...}): the file's own
-    const auto it = source_.find(v);
-    return it == source_.end() ? nullptr : it->second;
+    if (in_document_.count(v) != 0) return v;  // a pipeline inside jsonencode({...})
+    if (translated) {
+      const auto it = source_.find(v);
+      return it == source_.end() ? nullptr : it->second;
+    }
+    const auto& index = v->is_object() || v->is_array() ? containers_ : scalars_;
+    const auto it = index.find(v->offset());
+    return it != index.end() && it->second->type() == v->type() ? it->second : nullptr;
   };
   const std::string nowhere =
       "the place to change is not written in the file as an argument fix can follow (a JSON "
@@ -225,8 +240,8 @@ std::string TerraformTargets::to_source(const OpList& ops, OpList& out) const {
     }
     const Value* src = source_of(op.obj);
     if (src == nullptr) return nowhere;
-    if (src == op.obj) {  // the file's own tree: API names already
-      mapped.inserts.push_back(op);
+    if (!translated) {  // the file's own tree: API names already
+      mapped.inserts.push_back(InsertOp{src, op.key, op.value});
       continue;
     }
     const auto arg = terraform_argument_name(op.key, top);
@@ -248,7 +263,7 @@ std::string TerraformTargets::to_source(const OpList& ops, OpList& out) const {
     AppendOp a{src, {}};
     for (const NewValue& item : op.items) {
       NewValue v;
-      if (src == op.array) {
+      if (!translated) {
         v = item;
       } else if (std::string why = terraform_value(item, false, "", v); !why.empty()) {
         return why;
@@ -264,20 +279,16 @@ std::string TerraformTargets::to_source(const OpList& ops, OpList& out) const {
       return nowhere;
     }
     NewValue v = op.value;
-    if (src != op.node && v.kind == NewValue::Kind::string) v.str = escaped(v.str);
+    if (!!translated && v.kind == NewValue::Kind::string) v.str = escaped(v.str);
     mapped.replaces.push_back(ReplaceOp{src, std::move(v)});
   }
   for (const RemoveOp& op : ops.removes) {
     const Value* src = source_of(op.obj);
     if (src == nullptr || op.index >= op.obj->members().size()) return nowhere;
-    if (src == op.obj) {
-      mapped.removes.push_back(op);
-      continue;
-    }
     const std::string_view key = op.obj->members()[op.index].first;
     const auto& members = src->members();
     const auto it = std::find_if(members.begin(), members.end(), [&](const Member& m) {
-      return terraform_api_name(m.first) == key;
+      return (translated ? terraform_api_name(m.first) : std::string(m.first)) == key;
     });
     if (it == members.end()) return nowhere;
     mapped.removes.push_back(RemoveOp{src, static_cast<size_t>(it - members.begin())});

@@ -26,10 +26,12 @@ class TerraformTargets {
   // the caller, like the document).
   TerraformTargets(const Document& doc, const std::vector<Resource>& resources);
 
-  // `ops` (on a resource's request) as operations on the document's own
-  // tree, appended to `out`. "" on success; otherwise why they cannot be
+  // `ops` (on `r`'s request) as operations on the document's own tree,
+  // appended to `out`. A state machine task's parameters are a translated
+  // tree whose nodes keep the offsets of the text they stand for: they
+  // are found by offset. "" on success; otherwise why they cannot be
   // written, and nothing is appended.
-  std::string to_source(const OpList& ops, OpList& out) const;
+  std::string to_source(const Resource& r, const OpList& ops, OpList& out) const;
 
   // Places a fixable rule looks at whose value Terraform decides (a
   // reference, a call, a `dynamic` block, tags given as merge(...) or a
@@ -59,6 +61,8 @@ class TerraformTargets {
   std::unordered_map<const Value*, TagsPlace> tags_;       // a request's Tags -> its tags
   std::unordered_map<const Value*, TagsPlace> by_root_;    // a request's root -> its tags
   std::unordered_set<const Value*> in_document_;           // nodes of the document's tree
+  std::unordered_map<uint64_t, const Value*> containers_;  // its objects and arrays by offset
+  std::unordered_map<uint64_t, const Value*> scalars_;     // its scalars by offset
 };
 
 }  // namespace sageguard::fix
