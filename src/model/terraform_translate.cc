@@ -80,9 +80,12 @@ std::optional<std::string> terraform_argument_name(std::string_view member, bool
       out += c;
     }
   }
-  // Acronyms (VolumeSizeInGB) need the table: only a name that maps back
-  // to the member is one.
-  if (terraform_api_name(out) != member) return std::nullopt;
+  // An argument is an identifier; acronyms (VolumeSizeInGB) need the
+  // table: only a name that maps back to the member is one.
+  const bool identifier = !out.empty() && std::all_of(out.begin(), out.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!identifier || terraform_api_name(out) != member) return std::nullopt;
   return out;
 }
 

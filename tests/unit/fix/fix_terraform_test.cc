@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "fix_test_util.h"
+#include "model/terraform.h"
 #include "sageguard/fix/fix.h"
 
 namespace {
@@ -409,6 +410,21 @@ TEST(FixTerraform, HclStringsStayLiteral) {
   EXPECT_NE(out.fixed.find(R"(Contact = "a\"b $${c} %%{d}")"), std::string::npos) << out.fixed;
   EXPECT_TRUE(fixable_remaining(out).empty()) << out.fixed;
   expect_idempotent(out, p, "main.tf");
+}
+
+TEST(FixTerraform, ArgumentNamesComeBackThroughTheReadersTable) {
+  using sageguard::terraform_argument_name;
+  EXPECT_EQ(terraform_argument_name("KmsKeyId", true), "kms_key_arn");
+  EXPECT_EQ(terraform_argument_name("KmsKeyId", false), "kms_key_id");
+  EXPECT_EQ(terraform_argument_name("Containers", true), "container");
+  EXPECT_EQ(terraform_argument_name("VolumeSizeInGB", false), "volume_size_in_gb");
+  EXPECT_EQ(terraform_argument_name("S3Uri", false), "s3_uri");
+  EXPECT_EQ(terraform_argument_name("SecurityGroupIds", false), "security_group_ids");
+  EXPECT_EQ(terraform_argument_name("MaxWaitTimeInSeconds", false), "max_wait_time_in_seconds");
+  for (const char* m : {"VpcConfig", "EnableSSMAccess", "MemorySizeInMB", "S3Uri", "KmsKeyId"}) {
+    EXPECT_EQ(sageguard::terraform_api_name(*terraform_argument_name(m, false)), m);
+  }
+  EXPECT_EQ(terraform_argument_name("Fn::Unresolved", false), std::nullopt);
 }
 
 TEST(FixTerraform, PlanIsRefusedAndBadHclIsAnError) {
