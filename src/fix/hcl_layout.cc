@@ -86,7 +86,8 @@ uint64_t HclLayout::skip_token(uint64_t pos) const {
         ++i;
       }
     }
-    return std::min(n, i + 1);
+    // An unterminated string (the reader refuses those) ends at its line.
+    return i < n && text_[i] == '"' ? i + 1 : std::min(n, i);
   }
   if (c == '<' && pos + 1 < n && text_[pos + 1] == '<') {
     uint64_t i = pos + 2;

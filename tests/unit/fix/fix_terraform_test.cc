@@ -412,6 +412,39 @@ TEST(FixTerraform, HclStringsStayLiteral) {
   expect_idempotent(out, p, "main.tf");
 }
 
+TEST(FixTerraform, BracesAndCommentMarksInStringsAreText) {
+  const std::string in = R"(resource "aws_sagemaker_model" "m" {
+  name                     = "m-${var.env}"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/r" # role {
+  enable_network_isolation = true
+  vpc_config { security_group_ids = ["sg-0123abcd"] }
+
+  tags = {
+    Project = "p} # { ${"x}"}"
+  }
+}
+)";
+  const auto out = run_fix(in, full_policy(), {}, "main.tf");
+  EXPECT_EQ(out.fixed, R"(resource "aws_sagemaker_model" "m" {
+  name                     = "m-${var.env}"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/r" # role {
+  enable_network_isolation = true
+  vpc_config { security_group_ids = ["sg-0123abcd"] }
+
+  tags = {
+    Project = "p} # { ${"x}"}"
+    Contact = "ml@ourcoolcompany.ai"
+  }
+}
+)");
+  // vpc_config on one line gains no subnets: reported, not rewritten.
+  ASSERT_EQ(out.not_applied.size(), 1u);
+  EXPECT_EQ(out.not_applied[0].rule, "vpc.required");
+  EXPECT_NE(out.not_applied[0].what.find("one-line block"), std::string::npos)
+      << out.not_applied[0].what;
+  expect_idempotent(out, full_policy(), "main.tf");
+}
+
 TEST(FixTerraform, ArgumentNamesComeBackThroughTheReadersTable) {
   using sageguard::terraform_argument_name;
   EXPECT_EQ(terraform_argument_name("KmsKeyId", true), "kms_key_arn");
