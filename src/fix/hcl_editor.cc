@@ -222,7 +222,9 @@ std::string HclEditor::indent_of(const Value& obj, const Body& b) const {
 
 bool HclEditor::can_insert(const Value& obj) const {
   const auto b = body_of(obj);
-  if (!b) return false;
+  // A comment after the closing brace is aligned with its neighbours': the
+  // line that grows, or the lines put before it, would move it.
+  if (!b || layout_.line_at(b->close).comment) return false;
   if (single_line(*b)) return obj.members().empty() || !b->block;
   // New lines go before the line of the closing brace.
   return blank(text_.substr(line_start(text_, b->close), b->close - line_start(text_, b->close)));
@@ -263,7 +265,7 @@ bool HclEditor::can_append(const Value& array) const {
   const uint64_t off = array.offset();
   if (!array.is_array() || off >= text_.size() || text_[off] != '[') return false;
   const auto close = layout_.match_close(off);
-  return close && !contains_newline(off, *close);
+  return close && !contains_newline(off, *close) && !layout_.line_at(*close).comment;
 }
 
 void HclEditor::align(size_t first, size_t last, uint64_t width, size_t skip,

@@ -445,6 +445,20 @@ TEST(FixTerraform, BracesAndCommentMarksInStringsAreText) {
   expect_idempotent(out, full_policy(), "main.tf");
 }
 
+TEST(FixTerraform, OneLineMapBeforeACommentIsNotGrown) {
+  // fmt aligns the comment with its neighbours': growing the line would
+  // leave the file unformatted.
+  const std::string in = R"(resource "aws_sagemaker_endpoint" "x" {
+  endpoint_config_name = "e"               # the config
+  tags                 = { Project = "p" } # billing
+}
+)";
+  const auto out = run_fix(in, full_policy(), {}, "main.tf");
+  EXPECT_EQ(out.fixed, in);
+  ASSERT_EQ(out.not_applied.size(), 1u);
+  EXPECT_EQ(out.not_applied[0].rule, "tags.required");
+}
+
 TEST(FixTerraform, ArgumentNamesComeBackThroughTheReadersTable) {
   using sageguard::terraform_argument_name;
   EXPECT_EQ(terraform_argument_name("KmsKeyId", true), "kms_key_arn");
