@@ -206,7 +206,7 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
     }
     const bool ok = why_not.empty() && feasible(*editor, ops);
     if (!ok && why_not.empty()) {
-      why_not = terraform ? "a one-line block, a list over several lines or a heredoc in the way"
+      why_not = terraform ? "a one-line block, a list over several lines or an aligned comment in the way"
                           : (doc->format() == SourceFormat::yaml ? "flow-style YAML in the way"
                                                                  : "");
     }
