@@ -206,9 +206,11 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
     }
     const bool ok = why_not.empty() && feasible(*editor, ops);
     if (!ok && why_not.empty()) {
-      why_not = terraform ? "a one-line block, a list over several lines or an aligned comment in the way"
-                          : (doc->format() == SourceFormat::yaml ? "flow-style YAML in the way"
-                                                                 : "");
+      if (terraform) {
+        why_not = "a one-line block, a list over several lines or an aligned comment in the way";
+      } else if (doc->format() == SourceFormat::yaml) {
+        why_not = "flow-style YAML in the way";
+      }
     }
     for (const auto& n : c.notes) {
       FixChange change = to_change(*doc, *c.resource, n);

@@ -21,8 +21,8 @@ bool is_identifier(std::string_view s) {
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -36,9 +36,8 @@ bool blank(std::string_view s) {
 bool one_line(const NewValue& v, bool block) {
   if (v.kind == NewValue::Kind::object) return false;
   if (v.kind != NewValue::Kind::array) return true;
-  return !block || std::none_of(v.items.begin(), v.items.end(), [](const NewValue& i) {
-    return i.kind == NewValue::Kind::object;
-  });
+  return !block || std::none_of(v.items.begin(), v.items.end(),
+                                [](const NewValue& i) { return i.kind == NewValue::Kind::object; });
 }
 
 // In a block's body an object is a nested block, except a map argument.
@@ -55,9 +54,12 @@ std::string key_text(const std::string& key, bool block) {
 
 std::string inline_value(const NewValue& v) {
   switch (v.kind) {
-    case NewValue::Kind::string: return hcl_quote(v.str);
-    case NewValue::Kind::boolean: return v.boolean ? "true" : "false";
-    case NewValue::Kind::integer: return std::to_string(v.integer);
+    case NewValue::Kind::string:
+      return hcl_quote(v.str);
+    case NewValue::Kind::boolean:
+      return v.boolean ? "true" : "false";
+    case NewValue::Kind::integer:
+      return std::to_string(v.integer);
     case NewValue::Kind::array: {
       std::vector<std::string> items;
       for (const NewValue& i : v.items) items.push_back(inline_value(i));
@@ -150,11 +152,21 @@ std::string hcl_quote(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -233,9 +245,9 @@ bool HclEditor::can_insert(const Value& obj) const {
 uint64_t HclEditor::scalar_end(uint64_t off) const {
   if (off < text_.size() && text_[off] == '"') return layout_.skip_token(off);
   uint64_t i = off;
-  while (i < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[i])) != 0 ||
-                              text_[i] == '.' || text_[i] == '_' || text_[i] == '-' ||
-                              text_[i] == '+')) {
+  while (i < text_.size() &&
+         (std::isalnum(static_cast<unsigned char>(text_[i])) != 0 || text_[i] == '.' ||
+          text_[i] == '_' || text_[i] == '-' || text_[i] == '+')) {
     ++i;
   }
   return i;
@@ -274,7 +286,8 @@ void HclEditor::align(size_t first, size_t last, uint64_t width, size_t skip,
     if (i == skip) continue;
     const HclLine& l = layout_.lines()[i];
     const uint64_t want = width - layout_.column(l.lead_end) + 1;
-    if (l.eq - l.lead_end != want) out.push_back({l.lead_end, l.eq - l.lead_end, std::string(want, ' ')});
+    if (l.eq - l.lead_end != want)
+      out.push_back({l.lead_end, l.eq - l.lead_end, std::string(want, ' ')});
   }
 }
 
@@ -294,7 +307,8 @@ void HclEditor::insert_edits(const Value& obj, const std::vector<const InsertOp*
       // one-line attribute, aligned with its neighbours as it was.
       std::string add;
       for (const NewMember& m : owned) {
-        add += (add.empty() ? " " : ", ") + key_text(m.first, false) + " = " + inline_value(m.second);
+        add +=
+            (add.empty() ? " " : ", ") + key_text(m.first, false) + " = " + inline_value(m.second);
       }
       out.push_back({b.open + 1, b.close - b.open - 1, add + " "});
       return;

@@ -126,8 +126,8 @@ void TerraformTargets::walk(const Value& request, const Value& source, bool top_
 void TerraformTargets::map_member(const Value& request, std::vector<const Value*> occ) {
   if (is_unresolved_expression(request)) return;
   // A block the JSON syntax writes as a list of objects.
-  const bool blocks_in_list = occ.size() == 1 && occ[0]->is_array() &&
-                              !occ[0]->items().empty() && occ[0]->items().front().is_object();
+  const bool blocks_in_list = occ.size() == 1 && occ[0]->is_array() && !occ[0]->items().empty() &&
+                              occ[0]->items().front().is_object();
   if (request.is_object()) {
     const Value* src = blocks_in_list ? &occ[0]->items().front() : occ[0];
     if (src->is_object() && !is_unresolved_expression(*src)) walk(request, *src, false);
@@ -193,8 +193,7 @@ std::string TerraformTargets::terraform_value(const NewValue& v, bool top_level,
   return "";
 }
 
-std::string TerraformTargets::to_source(const Resource& r, const OpList& ops,
-                                        OpList& out) const {
+std::string TerraformTargets::to_source(const Resource& r, const OpList& ops, OpList& out) const {
   OpList mapped;
   const bool translated = roots_.count(r.root) != 0;
   // The file's own node (API names) for a node of a definition, its
@@ -222,9 +221,10 @@ std::string TerraformTargets::to_source(const Resource& r, const OpList& ops,
       return "";
     }
     if (!at.own->is_object() || is_unresolved_expression(*at.own)) {
-      return fmt::format("tags is `{}`, which only Terraform can work out: add the tag where it "
-                         "is defined",
-                         at.own->is_null() ? "null" : expression_text(*at.own));
+      return fmt::format(
+          "tags is `{}`, which only Terraform can work out: add the tag where it "
+          "is defined",
+          at.own->is_null() ? "null" : expression_text(*at.own));
     }
     for (NewMember& m : map.members) {
       if (at.own->find(m.first) != nullptr) return "the tag is in tags already";
@@ -274,8 +274,8 @@ std::string TerraformTargets::to_source(const Resource& r, const OpList& ops,
   }
   for (const ReplaceOp& op : ops.replaces) {
     const Value* src = source_of(op.node);
-    if (src == nullptr || is_unresolved_expression(*src) || !(src->is_string() || src->is_bool() ||
-                                                             src->is_number() || src->is_null())) {
+    if (src == nullptr || is_unresolved_expression(*src) ||
+        !(src->is_string() || src->is_bool() || src->is_number() || src->is_null())) {
       return nowhere;
     }
     NewValue v = op.value;
@@ -314,8 +314,9 @@ std::vector<ChangeNote> TerraformTargets::unresolved_places(
         return std::any_of(policy.tag_defaults.begin(), policy.tag_defaults.end(),
                            [&](const auto& d) { return d.first == t; });
       });
-  if (const Value* tags = r.root->find("Tags");
-      tags != nullptr && is_unresolved_expression(*tags) && tag_defaults && wanted("tags.required")) {
+  if (const Value* tags = r.root->find("Tags"); tags != nullptr &&
+                                                is_unresolved_expression(*tags) && tag_defaults &&
+                                                wanted("tags.required")) {
     const TagsPlace& place = by_root_.at(r.root);
     const bool own = place.own != nullptr && is_unresolved_expression(*place.own);
     out.push_back(ChangeNote{
@@ -335,8 +336,7 @@ std::vector<ChangeNote> TerraformTargets::unresolved_places(
         note(rule, *u, s.pointer + rules::to_pointer(path), what);
       }
     };
-    place(layout.vpc, "vpc.required",
-          !policy.subnets.empty() && !policy.security_groups.empty(),
+    place(layout.vpc, "vpc.required", !policy.subnets.empty() && !policy.security_groups.empty(),
           "make sure it names the policy's subnets and security groups");
     place(layout.isolation, "network.isolation", true, "make sure it is true");
     place(layout.inter_container, "encryption.inter-container", true, "make sure it is true");
