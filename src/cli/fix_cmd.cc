@@ -99,7 +99,7 @@ int run_fix(Io& io, const FixFlags& f) {
   }
   for (const auto& c : outcome->not_applied) {
     report << terminal_safe(c.file) << ":" << c.line << ": " << c.rule
-           << ": not applied (cannot edit this part of the file safely, e.g. flow-style YAML): "
+           << ": not applied (cannot edit this part of the file safely): "
            << terminal_safe(c.what) << "\n";
   }
   for (const auto& c : outcome->withheld) {

@@ -1,4 +1,5 @@
-// fix_text: check, plan, drop changes a format editor cannot write safely,
+// fix_text: check, plan, map a Terraform configuration's changes back onto
+// its arguments, drop changes a format editor cannot write safely,
 // render byte edits, apply them to the original text, verify the result
 // parses into the same resources, and check it again.
 #include "sageguard/fix/fix.h"
@@ -7,9 +8,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
+#include "fix/hcl_editor.h"
 #include "fix/json_editor.h"
 #include "fix/planner.h"
+#include "fix/terraform_ops.h"
 #include "fix/verify.h"
 #include "fix/yaml_editor.h"
 #include "model/terraform.h"
@@ -134,14 +138,11 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   SG_TRY(validate_rule_ids(opts.only, "--only"));
   SG_TRY(validate_rule_ids(opts.skip, "--skip"));
   SG_ASSIGN_OR_RETURN(auto doc, parse_document(path, std::move(text), opts.read));
-  // A plan is Terraform's output, and a configuration's arguments are not
-  // request members the editors can write: never edited.
-  if (const TerraformSource tf = terraform_source(*doc, opts.format); tf != TerraformSource::none) {
+  // A plan is Terraform's output: the configuration it came from is what
+  // to change.
+  if (terraform_source(*doc, opts.format) == TerraformSource::plan) {
     Error e = Error::make(ErrorCode::input,
-                          tf == TerraformSource::plan
-                              ? "a Terraform plan is never fixed: fix the .tf source and plan again"
-                              : "fix does not edit Terraform configurations yet: `sageguard check` "
-                                "lists what to change");
+                          "a Terraform plan is never fixed: fix the .tf source and plan again");
     e.file = path;
     return e;
   }
@@ -170,9 +171,17 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
   const FindingIndex index(before.findings);
   std::vector<PlannedChange> planned = plan_fixes(policy, ex.resources, index, wanted);
 
+  // A Terraform configuration's resources are translated requests: their
+  // operations are mapped back onto the file's own arguments first.
+  std::optional<TerraformTargets> terraform;
+  if (terraform_source(*doc, opts.format) == TerraformSource::configuration) {
+    terraform.emplace(*doc, ex.resources);
+  }
   std::unique_ptr<FormatEditor> editor;
   if (doc->format() == SourceFormat::json) {
     editor = std::make_unique<JsonEditor>(*doc);
+  } else if (doc->format() == SourceFormat::hcl) {
+    editor = std::make_unique<HclEditor>(*doc);
   } else {
     editor = std::make_unique<YamlEditor>(*doc);
   }
@@ -188,14 +197,34 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
     }
     // A definition held in a JSON string (a template's DefinitionString)
     // is not edited: its resources say why.
-    const std::string& why_not = c.resource->not_editable;
-    const bool ok = why_not.empty() && feasible(*editor, c.ops);
+    std::string why_not = c.resource->not_editable;
+    OpList ops;
+    if (!terraform) {
+      ops = c.ops;
+    } else if (why_not.empty()) {
+      why_not = terraform->to_source(*c.resource, c.ops, ops);
+    }
+    const bool ok = why_not.empty() && feasible(*editor, ops);
+    if (!ok && why_not.empty()) {
+      if (terraform) {
+        why_not = "a one-line block, a list over several lines or an aligned comment in the way";
+      } else if (doc->format() == SourceFormat::yaml) {
+        why_not = "flow-style YAML in the way";
+      }
+    }
     for (const auto& n : c.notes) {
       FixChange change = to_change(*doc, *c.resource, n);
       if (!why_not.empty()) change.what += " (" + why_not + ")";
       (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
-    if (ok) all.merge(c.ops);
+    if (ok) all.merge(ops);
+  }
+  if (terraform) {
+    for (const Resource& r : ex.resources) {
+      for (const ChangeNote& n : terraform->unresolved_places(r, policy, wanted)) {
+        out.not_applied.push_back(to_change(*doc, r, n));
+      }
+    }
   }
   merge_inserts(all);
   out.fixed = apply_edits(doc->text(), editor->render(all));

@@ -87,12 +87,28 @@ class Verifier {
     return std::nullopt;
   }
 
+  // The `n`th member named `key` (HCL repeats a block's type as a member
+  // per block), or nullptr.
+  static const Value* nth(const Value& obj, std::string_view key, size_t n) {
+    for (const auto& m : obj.members()) {
+      if (m.first == key && n-- == 0) return &m.second;
+    }
+    return nullptr;
+  }
+  static size_t occurrences(const Value& obj, std::string_view key) {
+    const auto ms = obj.members();
+    return static_cast<size_t>(
+        std::count_if(ms.begin(), ms.end(), [&](const Member& m) { return m.first == key; }));
+  }
+
   std::optional<std::string> diff_object(const Value& a, const Value& b,
                                          const std::string& at) const {
     const auto x = a.members();
     for (size_t i = 0; i < x.size(); ++i) {
       const std::string here = at + "/" + pointer_token(x[i].first);
-      const Value* other = b.find(x[i].first);
+      size_t before = 0;
+      for (size_t j = 0; j < i; ++j) before += x[j].first == x[i].first ? 1 : 0;
+      const Value* other = nth(b, x[i].first, before);
       if (removed(a, i)) {
         if (other != nullptr) return here;
         continue;
@@ -102,7 +118,7 @@ class Verifier {
     }
     // Every other member of the result is one an insert added.
     for (const auto& m : b.members()) {
-      if (a.find(m.first) == nullptr && !inserted(a, m.first)) {
+      if (occurrences(b, m.first) > occurrences(a, m.first) && !inserted(a, m.first)) {
         return at + "/" + pointer_token(m.first);
       }
     }

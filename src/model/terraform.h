@@ -58,5 +58,12 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
 // "container" -> "Containers", "vpc_config" -> "VpcConfig", ...); for docs,
 // tests and the fix editor.
 std::string terraform_api_name(std::string_view argument);
+// The argument an API member is written as (the inverse of
+// terraform_api_name, through the same table): `top_level` for a
+// resource's own arguments. nullopt when no argument maps to the member.
+std::optional<std::string> terraform_argument_name(std::string_view member, bool top_level);
+// Arguments holding a map whose keys are data, not argument names
+// (`environment`, `hyper_parameters`, ...; `tags` is read apart).
+bool terraform_map_argument(std::string_view argument);
 
 }  // namespace sageguard

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,10 +15,17 @@ namespace sageguard {
 namespace {
 
 // Arguments whose API member is not the argument in PascalCase, from the
-// AWS provider's schema (5.100) and documentation.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kRenamed = {{
-    {"kms_key_arn", "KmsKeyId"},  // aws_sagemaker_endpoint_configuration
-    {"container", "Containers"},  // aws_sagemaker_model: one block per container
+// AWS provider's schema (5.100) and documentation. `top_level`: the
+// provider names the member so only as a resource's own argument (nested
+// blocks say kms_key_id for KmsKeyId).
+struct Renamed {
+  std::string_view argument;
+  std::string_view member;
+  bool top_level = false;
+};
+constexpr std::array<Renamed, 5> kRenamed = {{
+    {"kms_key_arn", "KmsKeyId", true},  // aws_sagemaker_endpoint_configuration
+    {"container", "Containers", true},  // aws_sagemaker_model: one block per container
     {"volume_size_in_gb", "VolumeSizeInGB"},
     {"enable_ssm_access", "EnableSSMAccess"},
     {"memory_size_in_mb", "MemorySizeInMB"},
@@ -33,17 +41,16 @@ bool is_list_block(std::string_view name) {
          name == "tensor_board_output_config_list";
 }
 
-// Arguments holding a map whose keys are data, not argument names.
-bool is_map_argument(std::string_view name) {
+}  // namespace
+
+bool terraform_map_argument(std::string_view name) {
   return name == "environment" || name == "hyper_parameters" || name == "hyperparameters" ||
          name == "static_hyper_parameters" || name == "rule_parameters";
 }
 
-}  // namespace
-
 std::string terraform_api_name(std::string_view argument) {
-  for (const auto& [from, to] : kRenamed) {
-    if (from == argument) return std::string(to);
+  for (const Renamed& r : kRenamed) {
+    if (r.argument == argument) return std::string(r.member);
   }
   std::string out;
   out.reserve(argument.size());
@@ -56,6 +63,29 @@ std::string terraform_api_name(std::string_view argument) {
     out += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
     upper = false;
   }
+  return out;
+}
+
+std::optional<std::string> terraform_argument_name(std::string_view member, bool top_level) {
+  for (const Renamed& r : kRenamed) {
+    if (r.member == member && (top_level || !r.top_level)) return std::string(r.argument);
+  }
+  std::string out;
+  for (size_t i = 0; i < member.size(); ++i) {
+    const char c = member[i];
+    if (c >= 'A' && c <= 'Z') {
+      if (i > 0) out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  // An argument is an identifier; acronyms (VolumeSizeInGB) need the
+  // table: only a name that maps back to the member is one.
+  const bool identifier = !out.empty() && std::all_of(out.begin(), out.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!identifier || terraform_api_name(out) != member) return std::nullopt;
   return out;
 }
 
@@ -122,7 +152,7 @@ Value Translator::member_value(std::string_view name, const Value& v, const Valu
                                uint64_t off, int depth) {
   if (unknown != nullptr && unknown->is_true()) return unresolved("(known after apply)", off);
   if (v.is_null()) return v;
-  if (is_map_argument(name)) return map_value(v, unknown, off);
+  if (terraform_map_argument(name)) return map_value(v, unknown, off);
   if (v.is_object() && !is_unresolved_expression(v)) {
     Value one = body(v, unknown, off, depth + 1, name);
     if (!is_list_block(name)) return one;

@@ -14,6 +14,12 @@ Checks:
 - the JSON syntax (.tf.json) gives the same findings as the HCL it mirrors;
 - HCL that `terraform validate` rejects is exit 2 with FILE:LINE:COL;
 - `fix` refuses a plan ("fix the .tf source") and leaves it untouched;
+- `fix` edits the module, its JSON-syntax twin, the example and the fix
+  test data (comments, heredocs, a training job): afterwards `terraform
+  fmt -check` and `terraform validate` accept them (the training job,
+  absent from provider 5.100, is format-checked only), `check` finds
+  nothing the policy could supply, and fixing again changes nothing; bad
+  HCL is exit 2 with FILE:LINE:COL and left untouched;
 - `--kind terraform` / `terraform-plan` refuse the other (exit 2 when named,
   skipped in a folder walk), `--kind model` keeps the models, and a `.json`
   copy of the JSON syntax is read with `--kind terraform`.
@@ -28,6 +34,7 @@ attempt to reach AWS fails the test. Without terraform the test is skipped
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +45,7 @@ SRC = os.environ.get("SG_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 BUILD = os.environ.get("SG_BUILD_DIR", os.path.join(SRC, "build"))
 BIN = os.path.abspath(os.environ.get("SAGEGUARD_BIN", os.path.join(BUILD, "sageguard")))
 MODULE = os.path.join(SRC, "tests", "testdata", "terraform", "module")
+FIX_DATA = os.path.join(SRC, "tests", "testdata", "terraform", "fix")
 EXAMPLE = os.path.join(SRC, "examples", "terraform")
 POLICY = os.path.join(SRC, "examples", "sageguard.yaml")
 MIRROR = "/opt/tf-plugins"
@@ -116,7 +124,7 @@ def sageguard(args, cwd, rc):
     env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true", NO_COLOR="1")
     env.pop("SAGEGUARD_POLICY", None)
     p = subprocess.run([BIN] + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-    check(p.returncode == rc, "sageguard %s: exit %d (want %d)\n%s\n%s"
+    check(rc is None or p.returncode == rc, "sageguard %s: exit %d (want %s)\n%s\n%s"
           % (" ".join(args), p.returncode, rc, p.stdout[-3000:], p.stderr[-3000:]))
     return p
 
@@ -161,6 +169,91 @@ JSON_TWIN = {
     "variable": {"role_arn": {"type": "string", "default": "arn:aws:iam::111122223333:role/r"},
                  "image": {"type": "string", "default": "111122223333.dkr.ecr.us-east-1.amazonaws.com/c:1"}},
 }
+
+# What the example policy supplies: fix must leave none of these behind.
+# (tags.required stays for tags without a default: only Contact has one.)
+SUPPLIED = {"vpc.required", "network.isolation", "encryption.inter-container", "kms.volume",
+            "kms.output", "spot.enabled", "spot.max-wait", "spot.checkpoint"}
+
+
+def supplied_left(report):
+    return sorted((f["rule"], f["resource"].get("id", ""), f["line"]) for f in report["findings"]
+                  if f["rule"] in SUPPLIED or (f["rule"] == "tags.required" and "'Contact'" in f["message"]))
+
+
+def fixed_and_valid(tf, folder, files, validate=True):
+    """fix --in-place each file; then fmt -check, validate, a clean check
+    of what the policy supplies, and a second fix that changes nothing."""
+    for name in files:
+        p = sageguard(["fix", "--policy", POLICY, "--in-place", name], folder, rc=None)
+        check(p.returncode in (0, 1), "fix %s: exit %d\n%s" % (name, p.returncode, p.stderr))
+        with open(os.path.join(folder, name)) as f:
+            once = f.read()
+        p = sageguard(["fix", "--policy", POLICY, "--in-place", name], folder, rc=None)
+        with open(os.path.join(folder, name)) as f:
+            check(f.read() == once, "fixing %s again changed it" % name)
+        made = [l for l in p.stdout.splitlines()
+                if re.match(r"%s:\d+: [a-z.-]+: (?!not )" % re.escape(name), l)]
+        check(not made, "a second fix of %s made changes: %s" % (name, made))
+        report = json.loads(sageguard(["check", "--policy", POLICY, "--format", "json", name], folder,
+                                      rc=None).stdout)
+        left = supplied_left(report)
+        check(not left, "%s still has what the policy supplies: %s" % (name, left))
+    if any(n.endswith(".tf") for n in files):
+        tf.run(["fmt", "-check", "-diff"], folder)
+    if validate:
+        tf.run(["init", "-input=false", "-backend=false"], folder)
+        tf.run(["validate"], folder)
+
+
+def fix_module(tf, tmp):
+    """The test module (models, endpoint configs, an endpoint, a pipeline
+    in jsonencode, a state machine task in jsonencode)."""
+    mod = os.path.join(tmp, "fixed-module")
+    copy_module(mod)
+    with open(os.path.join(mod, "providers.tf")) as f:
+        providers = f.read()
+    p = sageguard(["fix", "--policy", POLICY, "--diff", "main.tf"], mod, rc=1)
+    # The provider's default_tags (Project, Sponsor) are not added again.
+    added = [l for l in p.stdout.splitlines() if l.startswith("+") and re.search(r"\b(Project|Sponsor)\s*=", l)]
+    check(not added, "fix added default tags: %s" % added)
+    check("+    Contact" in p.stdout, "fix did not add Contact:\n" + p.stdout)
+    # kms_key_arn = aws_kms_key.endpoint.arn: a reference, reported, not edited.
+    check(re.search(r"main.tf:57: kms.volume: not applied .*aws_kms_key.endpoint.arn", p.stderr),
+          "the reference is not reported: " + p.stderr)
+    fixed_and_valid(tf, mod, ["main.tf", "sfn.tf"])
+    with open(os.path.join(mod, "providers.tf")) as f:
+        check(f.read() == providers, "fix changed providers.tf")
+    print("ok: fix on the module: fmt -check, validate and check accept it, a second fix is a no-op")
+
+
+def fix_json_twin(tf, twin):
+    fixed_and_valid(tf, twin, ["main.tf.json"])
+    with open(os.path.join(twin, "main.tf.json")) as f:
+        fixed = json.load(f)
+    model = fixed["resource"]["aws_sagemaker_model"]["churn"]
+    check(model["enable_network_isolation"] is True and "vpc_config" in model
+          and model["tags"].get("Contact") == "ml-platform@ourcoolcompany.ai", "JSON syntax: %s" % model)
+    print("ok: fix on .tf.json: validate and check accept it")
+
+
+def fix_more(tf, tmp):
+    """serving.tf (comments, a heredoc, an empty tags map, a block without
+    its key) is fixed and validated; training.tf too, but not validated:
+    aws_sagemaker_training_job is not in the AWS provider 5.100."""
+    d = os.path.join(tmp, "fix-data")
+    shutil.copytree(FIX_DATA, d)
+    shutil.copy(os.path.join(MODULE, "providers.tf"), d)
+    with open(os.path.join(d, "serving.tf")) as f:
+        heredoc = f.read().split("<<-EOT")[1].split("EOT")[0]
+    fixed_and_valid(tf, d, ["training.tf"], validate=False)
+    os.rename(os.path.join(d, "training.tf"), os.path.join(tmp, "training.tf"))
+    fixed_and_valid(tf, d, ["serving.tf"])
+    with open(os.path.join(d, "serving.tf")) as f:
+        text = f.read()
+    check(heredoc in text and "# the model's name" in text and "# owner" in text,
+          "serving.tf lost a heredoc or a comment:\n" + text)
+    print("ok: fix on HCL with comments and heredocs; a training job (fmt only)")
 
 
 def main():
@@ -280,14 +373,12 @@ def main():
         check("fix the .tf source" in p.stderr, "fix on a plan: %r" % p.stderr)
         with open(os.path.join(plan_dir, "plan.json")) as f:
             check(f.read() == before, "fix changed the plan")
-        # Configurations are not edited (yet): refused, left as they were.
-        with open(os.path.join(plan_dir, "main.tf")) as f:
-            source = f.read()
-        p = sageguard(["fix", "--policy", POLICY, "--in-place", "main.tf"], plan_dir, rc=2)
-        check("Terraform" in p.stderr, "fix on a .tf: %r" % p.stderr)
-        with open(os.path.join(plan_dir, "main.tf")) as f:
-            check(f.read() == source, "fix changed main.tf")
-        print("ok: a plan is never fixed, a .tf not edited")
+        print("ok: a plan is never fixed")
+
+        # ---- fix edits configurations: fmt, validate and check agree
+        fix_module(tf, tmp)
+        fix_json_twin(tf, twin)
+        fix_more(tf, tmp)
 
         # ---- bad HCL: Terraform rejects it too, sageguard says where
         bad_dir = os.path.join(tmp, "bad")
@@ -299,6 +390,13 @@ def main():
         check("main.tf:6:1:" in p.stderr, "bad HCL error: %r" % p.stderr)
         # As for JSON and YAML, the report lists it as a parse.error too.
         check("main.tf:6:1: error: invalid HCL" in p.stdout, "bad HCL report: %r" % p.stdout)
+        with open(os.path.join(bad_dir, "main.tf")) as f:
+            bad = f.read()
+        p = sageguard(["fix", "--policy", POLICY, "--in-place", "main.tf"], bad_dir, rc=2)
+        check("main.tf:6:1:" in p.stderr, "fix on bad HCL: %r" % p.stderr)
+        with open(os.path.join(bad_dir, "main.tf")) as f:
+            check(f.read() == bad, "fix changed the bad HCL")
+        check(sorted(os.listdir(bad_dir)) == ["main.tf"], "fix left files: %s" % os.listdir(bad_dir))
         print("ok: bad HCL -> exit 2 at FILE:LINE:COL")
 
         # ---- the README's example is valid Terraform
@@ -308,6 +406,8 @@ def main():
         tf.run(["validate"], ex)
         tf.run(["fmt", "-check", "-diff"], ex)
         print("ok: examples/terraform is valid and formatted")
+        fixed_and_valid(tf, ex, ["main.tf"])
+        print("ok: examples/terraform fixed, still valid and formatted")
     print("test_terraform: all passed")
     return 0
 

@@ -44,8 +44,9 @@ struct FixOutcome {
   std::string fixed;     // equal to `original` when nothing changed
   std::vector<FixChange> changes;
   // Changes the rules ask for and the policy supplies, but that fix cannot
-  // write safely (flow-style YAML, a null or expression in the way); the
-  // findings stay in `remaining`.
+  // write safely (flow-style YAML, a null or expression in the way), and
+  // Terraform values only Terraform can work out (`what` says which and
+  // why); the findings stay in `remaining`.
   std::vector<FixChange> not_applied;
   // Changes fix will not make because they could break the job (isolation
   // for code fetched from S3, a VPC whose subnets may not reach S3, a max
@@ -58,8 +59,9 @@ struct FixOutcome {
   std::shared_ptr<const Document> fixed_document;
 };
 
-// Fix one document's text. Errors: the text does not parse, holds no
-// recognised kind, or the edited text fails to re-parse into the same
+// Fix one document's text (a request, template, state machine, or Terraform
+// `.tf` / `.tf.json` configuration; a Terraform plan is refused). Errors: the
+// text does not parse, holds no recognised kind, or the edited text fails to re-parse into the same
 // resources (an internal error; nothing is written by the caller then).
 Result<FixOutcome> fix_text(const std::string& path, std::string text, const Policy& policy,
                             const FixOptions& opts);

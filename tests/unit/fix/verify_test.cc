@@ -51,6 +51,24 @@ TEST(FixVerify, AnyOtherChangeIsCaughtAndNamed) {
   EXPECT_TRUE(same_untouched_values(before->root(), same->root(), insert, "in.yaml").ok());
 }
 
+TEST(FixVerify, RepeatedHclBlocksAreComparedInOrder) {
+  // HCL repeats a block's type as a member per block: each is compared
+  // with the block in the same place, not with the first of its type.
+  const auto hcl = [](const std::string& text) {
+    auto d = parse_document("main.tf", text, {});
+    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().describe());
+    return *d;
+  };
+  auto before = hcl("variable \"a\" {\n  type = string\n}\nvariable \"b\" {\n  type = number\n}\n");
+  auto after = hcl("variable \"a\" {\n  type = string\n}\nvariable \"b\" {\n  type = number\n}\n");
+  EXPECT_TRUE(same_untouched_values(before->root(), after->root(), {}, "main.tf").ok());
+  auto changed = hcl("variable \"a\" {\n  type = string\n}\nvariable \"b\" {\n  type = bool\n}\n");
+  EXPECT_FALSE(same_untouched_values(before->root(), changed->root(), {}, "main.tf").ok());
+  auto third = hcl("variable \"a\" {\n  type = string\n}\nvariable \"b\" {\n  type = number\n}\n"
+                   "variable \"c\" {\n  type = number\n}\n");
+  EXPECT_FALSE(same_untouched_values(before->root(), third->root(), {}, "main.tf").ok());
+}
+
 TEST(FixVerify, ReplacedAndRemovedValuesMayChange) {
   auto before = parse("A: false\nB: 1\nC: 2\n");
   auto after = parse("A: true\nC: 2\n");
