@@ -57,6 +57,10 @@ EXPECTED_HCL = {
     ("tags.required", "aws_sagemaker_endpoint_configuration.open", 81, 1),
     ("instance.allowed", "aws_sagemaker_endpoint_configuration.open", 84, 5),
     ("tags.required", "aws_sagemaker_endpoint.churn", 89, 1),
+    # The model's tags (its own over the provider's default_tags) that the
+    # endpoint config and the endpoint referring to it lack.
+    ("tags.propagation", "aws_sagemaker_endpoint_configuration.churn", 75, 3),
+    ("tags.propagation", "aws_sagemaker_endpoint.churn", 89, 1),
     # The pipeline's training step, inside jsonencode({...}).
     ("encryption.inter-container", "aws_sagemaker_pipeline.retrain", 104, 19),
     ("network.isolation", "aws_sagemaker_pipeline.retrain", 104, 19),
