@@ -190,5 +190,45 @@ TEST_F(TerraformModule, JsonSyntaxFilesAreOfTheModule) {
                 "serve.tf.json:7:9 tags.propagation aws_sagemaker_endpoint_configuration.c"});
 }
 
+TEST_F(TerraformModule, DynamicBlocksAreNeitherMissingNorGuessed) {
+  // A VPC and variants from dynamic blocks: vpc.required does not fire, and
+  // the instance type in the variants' content is not judged.
+  sgtest::write_file(dir_ / "dynamic.tf", R"(resource "aws_sagemaker_model" "d" {
+  execution_role_arn       = var.role
+  enable_network_isolation = true
+  primary_container {
+    image = var.image
+  }
+  dynamic "vpc_config" {
+    for_each = var.vpcs
+    content {
+      subnets            = vpc_config.value.subnets
+      security_group_ids = vpc_config.value.sgs
+    }
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "d" {
+  kms_key_arn = var.key
+  dynamic "production_variants" {
+    for_each = var.variants
+    content {
+      model_name    = aws_sagemaker_model.d.name
+      instance_type = "ml.p4d.24xlarge"
+    }
+  }
+}
+)");
+  const Policy p = policy("version: 1\nlimits:\n  instance_types: [\"ml.m5.*\"]\n");
+  auto r = check_paths({path("dynamic.tf")}, p, options());
+  ASSERT_TRUE(r.ok());
+  for (const Finding& f : r->findings) {
+    EXPECT_NE(f.rule, "vpc.required") << f.message;
+    EXPECT_NE(f.rule, "instance.allowed") << f.message;
+    EXPECT_NE(f.rule, "tags.propagation") << f.message;  // the variants' models are unknown
+  }
+  EXPECT_GE(r->summary.unresolved, 2);
+}
+
 }  // namespace
 }  // namespace sageguard

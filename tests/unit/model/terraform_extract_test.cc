@@ -391,5 +391,67 @@ TEST_F(TerraformFiles, KindTerraformReadsJsonOfTerraformShapeAsTfJson) {
   EXPECT_EQ(models->resources[0].root->find("ModelName")->as_string(), "m");
 }
 
+// `dynamic "x"` blocks produce arguments the file cannot know: set, but
+// unresolved (no guessed value); `count` / `for_each` resources are read
+// as one resource.
+TEST_F(TerraformFiles, DynamicBlocksAreSetButUnresolved) {
+  const std::string hcl = R"(resource "aws_sagemaker_model" "m" {
+  for_each           = toset(["a", "b"])
+  name               = "model-${each.key}"
+  execution_role_arn = var.role
+  primary_container {
+    image = var.image
+  }
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      subnets            = vpc_config.value.subnets
+      security_group_ids = ["sg-1"]
+    }
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "c" {
+  count = 2
+  dynamic "production_variants" {
+    for_each = var.variants
+    content {
+      model_name    = production_variants.value.model
+      instance_type = "ml.p4d.24xlarge"
+    }
+  }
+}
+)";
+  const std::string json = R"({"resource": {"aws_sagemaker_model": {"m": {
+  "for_each": "${toset([\"a\"])}", "execution_role_arn": "${var.role}",
+  "primary_container": {"image": "${var.image}"},
+  "dynamic": {"vpc_config": {"for_each": "${var.vpcs}",
+                             "content": {"subnets": ["subnet-1"], "security_group_ids": ["sg-1"]}}}
+}}}})";
+  for (const auto& [name, text] : {std::pair{"main.tf", hcl}, std::pair{"main.tf.json", json}}) {
+    auto doc = load_document(write(name, text));
+    ASSERT_TRUE(doc.ok()) << doc.error().describe();
+    auto ex = extract_resources(**doc);
+    ASSERT_TRUE(ex.ok()) << ex.error().describe();
+    const Resource* m = by_id(*ex, "aws_sagemaker_model.m", ResourceKind::model);
+    ASSERT_NE(m, nullptr) << name;
+    ASSERT_NE(m->root->find("VpcConfig"), nullptr) << name;
+    EXPECT_TRUE(is_unresolved_expression(*m->root->find("VpcConfig"))) << name;
+    EXPECT_EQ(m->root->find("ForEach"), nullptr) << name;  // a meta-argument
+    const size_t models = std::count_if(ex->resources.begin(), ex->resources.end(),
+                                        [](const Resource& r) { return r.kind == ResourceKind::model; });
+    EXPECT_EQ(models, 1u) << name;
+  }
+  auto doc = load_document(dir_ / "main.tf");
+  ASSERT_TRUE(doc.ok());
+  auto ex = extract_resources(**doc);
+  ASSERT_TRUE(ex.ok());
+  const Resource* c =
+      by_id(*ex, "aws_sagemaker_endpoint_configuration.c", ResourceKind::endpoint_config);
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(is_unresolved_expression(*c->root->find("ProductionVariants")));
+  EXPECT_EQ(c->root->find("Count"), nullptr);
+}
+
 }  // namespace
 }  // namespace sageguard
