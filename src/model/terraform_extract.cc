@@ -13,6 +13,7 @@
 #include "model/pipeline_steps.h"
 #include "model/terraform.h"
 #include "model/terraform_module.h"
+#include "model/terraform_plan_refs.h"
 #include "model/terraform_translate.h"
 #include "sageguard/api_model.h"
 
@@ -259,8 +260,10 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
   // Read when a resource's file has no aws provider of its own, and not
   // given by the caller: this file's folder, read now.
   std::optional<TerraformProviders> folder;
+  std::optional<terraform::PlanReferences> refs;
   if (plan) {
     plan_blocks(root, blocks);
+    refs.emplace(root);
   } else {
     configuration_blocks(root, blocks);
   }
@@ -306,8 +309,9 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
           tags = keep(arena, tr.tags(defaults, own, nullptr, at));
         }
       }
-      const Value* request = keep(
-          arena, tr.resource(body, b.unknown, b.offset, t.name_member, t.name_argument, tags));
+      Value built = tr.resource(body, b.unknown, b.offset, t.name_member, t.name_argument, tags);
+      if (refs) built = refs->with_references(b.address, b.type, *t.kind, built, tr, arena);
+      const Value* request = keep(arena, built);
       Resource r;
       r.kind = *t.kind;
       r.root = request;

@@ -127,8 +127,21 @@ std::string referenced_resource(const Value& v, std::string_view attribute,
     }
     return "";
   }
-  // <tf_type>.<name>[<index>].name (or .id, the same for these resources).
+  // [module.<m>.]...<tf_type>.<name>[<index>].name (or .id, the same for
+  // these resources); a plan names the module a reference is in.
   std::string_view s = terraform_reference(v);
+  const std::string_view whole = s;
+  while (s.starts_with("module.")) {
+    size_t n = 7;
+    while (n < s.size() && is_name_char(s[n])) ++n;
+    if (n < s.size() && s[n] == '[') {  // a module instance: module.m["a"]
+      const size_t close = s.find(']', n);
+      n = close == std::string_view::npos ? s.size() : close + 1;
+    }
+    if (n >= s.size() || s[n] != '.') return "";
+    s.remove_prefix(n + 1);
+  }
+  const std::string_view module = whole.substr(0, whole.size() - s.size());
   if (!s.starts_with(tf_type) || s.substr(tf_type.size(), 1) != ".") return "";
   s.remove_prefix(tf_type.size() + 1);
   size_t n = 0;
@@ -142,7 +155,7 @@ std::string referenced_resource(const Value& v, std::string_view attribute,
     s.remove_prefix(close + 1);
   }
   if (s != ".name" && s != ".id") return "";
-  return fmt::format("{}.{}", tf_type, name);
+  return fmt::format("{}{}.{}", module, tf_type, name);
 }
 
 bool takes_part_in_propagation(const Resource& r) {

@@ -298,7 +298,16 @@ def main():
             got = {f for f in findings(json.loads(p.stdout)) if f[0] == "tags.propagation"}
             check(got == EXPECTED_SPLIT, "split module %s: missing %s, unexpected %s"
                   % (args, sorted(EXPECTED_SPLIT - got), sorted(got - EXPECTED_SPLIT)))
-        print("ok: tags.propagation across the files of a module")
+        # The model's name is Terraform's: its plan knows the config's
+        # model_name only after apply, and the configuration section says
+        # which resource it comes from.
+        tf.run(["plan", "-input=false", "-refresh=false", "-lock=false", "-out=plan.out"], split)
+        with open(os.path.join(split, "plan.json"), "w") as f:
+            f.write(tf.run(["show", "-json", "plan.out"], split).stdout)
+        p = sageguard(["check", "--policy", POLICY, "--format", "json", "plan.json"], split, rc=1)
+        got = {(r, a) for r, a, _, _ in findings(json.loads(p.stdout)) if r == "tags.propagation"}
+        check(got == by_rule_and_address(EXPECTED_SPLIT), "split module's plan: %s" % sorted(got))
+        print("ok: tags.propagation across the files of a module, and in its plan")
 
         # ---- a real plan
         plan_dir = os.path.join(tmp, "plan")

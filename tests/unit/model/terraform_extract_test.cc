@@ -453,5 +453,50 @@ resource "aws_sagemaker_endpoint_configuration" "c" {
   EXPECT_EQ(c->root->find("Count"), nullptr);
 }
 
+// A value a plan knows only after apply keeps, in the configuration
+// section, the reference it comes from: a config's model name and an
+// endpoint's config name are read from there, with the module they are in.
+TEST_F(TerraformFiles, PlanReferencesFromTheConfiguration) {
+  const std::string plan = R"({"format_version": "1.2",
+ "resource_changes": [
+  {"address": "module.ml.aws_sagemaker_endpoint_configuration.c", "mode": "managed",
+   "type": "aws_sagemaker_endpoint_configuration",
+   "change": {"after": {"production_variants": [{"instance_type": "ml.m5.large"},
+                                                {"model_name": "known", "instance_type": "ml.m5.large"}]},
+              "after_unknown": {"name": true, "production_variants": [{"model_name": true}, {}]}}},
+  {"address": "aws_sagemaker_endpoint.e[0]", "mode": "managed", "type": "aws_sagemaker_endpoint",
+   "change": {"after": {}, "after_unknown": {"endpoint_config_name": true}}},
+  {"address": "aws_sagemaker_endpoint.other", "mode": "managed", "type": "aws_sagemaker_endpoint",
+   "change": {"after": {}, "after_unknown": {"endpoint_config_name": true}}}
+ ],
+ "configuration": {"root_module": {
+   "resources": [
+     {"address": "aws_sagemaker_endpoint.e", "expressions": {"endpoint_config_name":
+        {"references": ["aws_sagemaker_endpoint_configuration.top.name", "aws_sagemaker_endpoint_configuration.top"]}}},
+     {"address": "aws_sagemaker_endpoint.other", "expressions": {"endpoint_config_name":
+        {"references": ["var.config"]}}}],
+   "module_calls": {"ml": {"module": {"resources": [
+     {"address": "aws_sagemaker_endpoint_configuration.c", "expressions": {"production_variants": [
+        {"model_name": {"references": ["aws_sagemaker_model.m.name", "aws_sagemaker_model.m"]}},
+        {"model_name": {"references": ["aws_sagemaker_model.n.name"]}}]}}]}}}}}
+})";
+  auto doc = load_document(write("plan.json", plan));
+  ASSERT_TRUE(doc.ok()) << doc.error().describe();
+  auto ex = extract_resources(**doc);
+  ASSERT_TRUE(ex.ok()) << ex.error().describe();
+  ASSERT_EQ(ex->resources.size(), 3u);
+  const auto text = [](const Value* v) {
+    const Value* t = v != nullptr ? v->find(kUnresolvedMember) : nullptr;
+    return t != nullptr ? std::string(t->as_string()) : std::string("<not unresolved>");
+  };
+  const Value& c = *ex->resources[0].root;
+  EXPECT_EQ(text(at(c, "ProductionVariants/0/ModelName")), "module.ml.aws_sagemaker_model.m.name");
+  EXPECT_EQ(at(c, "ProductionVariants/1/ModelName")->as_string(), "known");  // known: kept
+  EXPECT_EQ(at(c, "ProductionVariants/0/InstanceType")->as_string(), "ml.m5.large");
+  EXPECT_EQ(text(ex->resources[1].root->find("EndpointConfigName")),
+            "aws_sagemaker_endpoint_configuration.top.name");
+  EXPECT_EQ(text(ex->resources[2].root->find("EndpointConfigName")), "var.config");
+}
+
 }  // namespace
 }  // namespace sageguard

@@ -318,7 +318,9 @@ TEST(IacPropagation, ReferencedResource) {
     {"Fn::Unresolved": "aws_sagemaker_model.x.name"}, {"Fn::Unresolved": "aws_sagemaker_model.x[count.index].id"},
     {"Fn::Unresolved": "aws_sagemaker_model.x.arn"}, {"Fn::Unresolved": "aws_sagemaker_modelx.name"},
     {"Fn::Unresolved": "${aws_sagemaker_model.x.name}"}, {"Fn::Unresolved": "${a}${aws_sagemaker_model.x.name}"},
-    "M"])");
+    "M", {"Fn::Unresolved": "module.ml.aws_sagemaker_model.x.name"},
+    {"Fn::Unresolved": "module.a[\"k\"].module.b.aws_sagemaker_model.x.id"},
+    {"Fn::Unresolved": "module.ml.var.x"}])");
   ASSERT_TRUE(doc.ok());
   std::vector<std::string> got;
   for (const Value& v : (*doc)->root().items()) {
@@ -326,7 +328,9 @@ TEST(IacPropagation, ReferencedResource) {
   }
   EXPECT_EQ(got, (std::vector<std::string>{"M", "M", "M", "", "", "aws_sagemaker_model.x",
                                            "aws_sagemaker_model.x", "", "", "aws_sagemaker_model.x",
-                                           "", ""}));
+                                           "", "", "module.ml.aws_sagemaker_model.x",
+                                           "module.a[\"k\"].module.b.aws_sagemaker_model.x",
+                                           ""}));
 }
 
 }  // namespace
