@@ -54,10 +54,11 @@ std::string source_label(const PropagationFacts& source) {
                             : fmt::format("training job '{}'", source.name);
 }
 
-// `done` holds the keys earlier sources of `derived` were compared on: a key
-// several sources carry is judged once, against the first.
+// `done` holds the keys earlier sources of `derived` were compared on (views
+// into their facts): a key several sources carry is judged once, against
+// the first.
 void compare_tags(const PropagationFacts& source, const PropagationFacts& derived,
-                  std::set<std::string, std::less<>>& done, std::vector<RawFinding>& out) {
+                  std::set<std::string_view>& done, std::vector<RawFinding>& out) {
   if (!source.tags || derived.tags_unresolved) return;
   // A key listed twice counts at its last place, as a lookup of the request would.
   std::map<std::string_view, const TagFact*, std::less<>> have;
@@ -65,7 +66,7 @@ void compare_tags(const PropagationFacts& source, const PropagationFacts& derive
     for (const TagFact& t : *derived.tags) have[t.key] = &t;
   }
   const std::string what = source_label(source);
-  std::vector<std::string> compared;
+  std::vector<std::string_view> compared;
   for (const TagFact& t : *source.tags) {
     if (done.count(t.key) != 0) continue;
     compared.push_back(t.key);
@@ -392,7 +393,7 @@ void check_propagation(const std::vector<PropagationFacts>& facts,
     if (const auto c = find_named(config_ids, configs, ref, r.endpoint_config)) sources[i] = sources[*c];
   }
   for (size_t i = 0; i < facts.size(); ++i) {
-    std::set<std::string, std::less<>> done;
+    std::set<std::string_view> done;
     for (const PropagationFacts* s : sources[i]) compare_tags(*s, facts[i], done, out[i]);
   }
 }

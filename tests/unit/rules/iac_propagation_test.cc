@@ -188,6 +188,32 @@ TEST(IacPropagation, CloudFormationYamlDoesNotFire) {
   EXPECT_EQ(propagation("t.yaml", yaml_with("other-model", "!Ref Config")), Lines{});
 }
 
+TEST(IacPropagation, AConfigServingTwoModelsCarriesTheTagsOfBoth) {
+  // A key both models carry is judged once, against the first variant's.
+  const char* t = R"(Resources:
+  A:
+    Type: AWS::SageMaker::Model
+    Properties:
+      PrimaryContainer: {Image: i}
+      Tags: [{Key: Project, Value: churn}]
+  B:
+    Type: AWS::SageMaker::Model
+    Properties:
+      PrimaryContainer: {Image: i}
+      Tags: [{Key: Project, Value: churn}, {Key: Team, Value: ml}]
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - {VariantName: a, ModelName: !GetAtt A.ModelName, InstanceType: ml.m5.large, InitialInstanceCount: 1}
+        - {VariantName: b, ModelName: !GetAtt B.ModelName, InstanceType: ml.m5.large, InitialInstanceCount: 1}
+      Tags: [{Key: Project, Value: fraud}]
+)";
+  EXPECT_EQ(propagation("t.yaml", t),
+            (Lines{"EndpointConfig Config 18:36 tag 'Project' is 'fraud' here but 'churn' on model 'A'",
+                   "EndpointConfig Config 18:13 tag 'Team' of model 'B' is missing here"}));
+}
+
 // ---- Terraform, HCL and the JSON syntax
 
 std::string hcl(const std::string& model_name, const std::string& config_name,
