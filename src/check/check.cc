@@ -467,8 +467,8 @@ void check_module(const std::vector<Input>& files, const std::vector<size_t>& me
   // get no findings (files that do not parse are left to their own check).
   std::vector<std::shared_ptr<const Document>> others;
   for (const std::string& p : module_files_besides(files[members.front()].path, have)) {
-    auto doc = load_document(p, ReadOptions{.max_file_size = kMaxModuleFile,
-                                            .max_depth = opts.read.max_depth});
+    auto doc = load_document(
+        p, ReadOptions{.max_file_size = kMaxModuleFile, .max_depth = opts.read.max_depth});
     if (!doc.ok() || terraform_source(**doc) != TerraformSource::configuration) continue;
     providers.add(p, (*doc)->root());
     others.push_back(std::move(doc).value());

@@ -297,7 +297,8 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
           }
           bool elsewhere = false;
           // From another file: its offsets mean nothing here.
-          if (const Value* d = (module ? *module : *folder).default_tags(doc.path(), alias, elsewhere)) {
+          if (const Value* d =
+                  (module ? *module : *folder).default_tags(doc.path(), alias, elsewhere)) {
             moved = tr.relocated(*d, b.offset);
             defaults = &moved;
           }

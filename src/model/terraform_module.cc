@@ -81,7 +81,8 @@ void TerraformProviders::add(const std::string& path, const Value& root) {
   // files were added in (threads, named files before the folder's others).
   auto at = std::upper_bound(providers_.begin(), providers_.end(), path,
                              [](const std::string& f, const Provider& p) { return f < p.file; });
-  providers_.insert(at, std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  providers_.insert(at, std::make_move_iterator(found.begin()),
+                    std::make_move_iterator(found.end()));
 }
 
 std::vector<std::string> module_files_besides(const std::string& path,

@@ -86,7 +86,8 @@ Value PlanReferences::with_references(std::string_view address, std::string_view
   // References are relative to the resource's module: `module.ml.` for
   // module.ml.aws_sagemaker_endpoint.e.
   const size_t own = address.rfind(std::string(type) + ".");
-  const std::string module = std::string(address.substr(0, own == std::string_view::npos ? 0 : own));
+  const std::string module =
+      std::string(address.substr(0, own == std::string_view::npos ? 0 : own));
   const auto reference = [&](const Value* expression, const Value& at) -> std::optional<Value> {
     const std::string_view ref = first_reference(expression);
     if (ref.empty()) return std::nullopt;

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 
 #include "sageguard/api_model.h"
 
@@ -92,7 +92,8 @@ void compare_tags(const PropagationFacts& source, const PropagationFacts& derive
 // or the JSON syntax's "${...}" holding nothing else.
 std::string_view terraform_reference(const Value& v) {
   std::string_view s;
-  if (const Value* text = v.find(kUnresolvedMember); text && text->is_string()) s = text->as_string();
+  if (const Value* text = v.find(kUnresolvedMember); text && text->is_string())
+    s = text->as_string();
   const auto trim = [](std::string_view t) {
     while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
@@ -390,7 +391,8 @@ void check_propagation(const std::vector<PropagationFacts>& facts,
     const PropagationFacts& r = facts[i];
     if (r.kind != ResourceKind::endpoint) continue;
     const std::string_view ref = in_iac(r) ? std::string_view(r.endpoint_config_ref) : "";
-    if (const auto c = find_named(config_ids, configs, ref, r.endpoint_config)) sources[i] = sources[*c];
+    if (const auto c = find_named(config_ids, configs, ref, r.endpoint_config))
+      sources[i] = sources[*c];
   }
   for (size_t i = 0; i < facts.size(); ++i) {
     std::set<std::string_view> done;

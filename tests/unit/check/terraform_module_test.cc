@@ -127,12 +127,13 @@ TEST_F(TerraformModule, AFileNamedAloneSeesTheFolder) {
   ASSERT_TRUE(r.ok());
   for (const Finding& f : r->findings) EXPECT_EQ(f.file, path("serve.tf")) << f.message;
   // The model named alone: nothing refers to it there.
-  EXPECT_EQ(found(check_paths({path("model.tf")}, policy(), options()), dir(), {"tags.propagation"}),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      found(check_paths({path("model.tf")}, policy(), options()), dir(), {"tags.propagation"}),
+      std::vector<std::string>{});
   // Propagation off: none, and the other files are still read for their
   // provider blocks.
-  EXPECT_EQ(found(check_paths({path("serve.tf")}, policy("version: 1\nrules:\n  tags.propagation: off\n"),
-                              options()),
+  EXPECT_EQ(found(check_paths({path("serve.tf")},
+                              policy("version: 1\nrules:\n  tags.propagation: off\n"), options()),
                   dir(), {"tags.propagation"}),
             std::vector<std::string>{});
 }

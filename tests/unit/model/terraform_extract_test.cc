@@ -438,8 +438,9 @@ resource "aws_sagemaker_endpoint_configuration" "c" {
     ASSERT_NE(m->root->find("VpcConfig"), nullptr) << name;
     EXPECT_TRUE(is_unresolved_expression(*m->root->find("VpcConfig"))) << name;
     EXPECT_EQ(m->root->find("ForEach"), nullptr) << name;  // a meta-argument
-    const size_t models = std::count_if(ex->resources.begin(), ex->resources.end(),
-                                        [](const Resource& r) { return r.kind == ResourceKind::model; });
+    const size_t models =
+        std::count_if(ex->resources.begin(), ex->resources.end(),
+                      [](const Resource& r) { return r.kind == ResourceKind::model; });
     EXPECT_EQ(models, 1u) << name;
   }
   auto doc = load_document(dir_ / "main.tf");

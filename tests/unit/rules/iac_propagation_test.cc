@@ -78,9 +78,10 @@ TEST(IacPropagation, CloudFormationJsonRefAndGetAtt) {
   };
   EXPECT_EQ(propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Config"})")),
             want);
-  EXPECT_EQ(propagation("t.json", json_template(R"({"Fn::GetAtt": ["Model", "ModelName"]})",
-                                                R"({"Fn::GetAtt": ["Config", "EndpointConfigName"]})")),
-            want);
+  EXPECT_EQ(
+      propagation("t.json", json_template(R"({"Fn::GetAtt": ["Model", "ModelName"]})",
+                                          R"({"Fn::GetAtt": ["Config", "EndpointConfigName"]})")),
+      want);
   EXPECT_EQ(propagation("t.json", json_template(R"({"Fn::GetAtt": "Model.ModelName"})",
                                                 R"({"Fn::GetAtt": "Config.EndpointConfigName"})")),
             want);
@@ -91,26 +92,27 @@ TEST(IacPropagation, CloudFormationJsonDoesNotFire) {
   EXPECT_EQ(propagation("t.json", json_template(R"({"Fn::GetAtt": ["Model", "ModelArn"]})",
                                                 R"({"Ref": "Config"})")),
             Lines{});
-  EXPECT_EQ(propagation("t.json", json_template(R"({"Ref": "ModelParam"})", R"({"Ref": "Config"})")),
-            Lines{});
+  EXPECT_EQ(
+      propagation("t.json", json_template(R"({"Ref": "ModelParam"})", R"({"Ref": "Config"})")),
+      Lines{});
   // The config carries the model's tags; the endpoint then lacks CostCenter.
   const std::string carried =
       R"(,
         "Tags": [{"Key": "Project", "Value": "churn"}, {"Key": "CostCenter", "Value": "CC-1"}])";
-  EXPECT_EQ(propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})", carried)),
-            Lines{});
+  EXPECT_EQ(
+      propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})", carried)),
+      Lines{});
   // Tags the template cannot know: the whole list, a value, a key.
   EXPECT_EQ(propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})",
                                                 R"(, "Tags": {"Ref": "TagsParam"})")),
             Lines{});
-  EXPECT_EQ(propagation("t.json",
-                        json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})",
-                                      R"(, "Tags": [{"Key": "Project", "Value": {"Ref": "P"}},
+  EXPECT_EQ(
+      propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})",
+                                          R"(, "Tags": [{"Key": "Project", "Value": {"Ref": "P"}},
                                            {"Key": "CostCenter", "Value": "CC-1"}])")),
-            Lines{});
-  EXPECT_EQ(propagation("t.json",
-                        json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})",
-                                      R"(, "Tags": [{"Key": "Project", "Value": "churn"},
+      Lines{});
+  EXPECT_EQ(propagation("t.json", json_template(R"({"Ref": "Model"})", R"({"Ref": "Other"})",
+                                                R"(, "Tags": [{"Key": "Project", "Value": "churn"},
                                            {"Key": {"Ref": "K"}, "Value": "CC-1"}])")),
             Lines{});
 }
@@ -160,13 +162,14 @@ TEST(IacPropagation, CloudFormationYamlShortForms) {
   // Owner's value on the model is a parameter: the config's value is not
   // judged against it; Project's is.
   const Lines want = {
-      "EndpointConfig Config 24:18 tag 'Project' is 'fraud' here but 'churn' on model 'churn-model'",
+      "EndpointConfig Config 24:18 tag 'Project' is 'fraud' here but 'churn' on model "
+      "'churn-model'",
       "Endpoint Endpoint 30:7 tag 'Project' of model 'churn-model' is missing here",
       "Endpoint Endpoint 30:7 tag 'Owner' of model 'churn-model' is missing here",
   };
   EXPECT_EQ(propagation("t.yaml", yaml_with("!Ref Model", "!Ref Config")), want);
-  EXPECT_EQ(propagation("t.yaml", yaml_with("!GetAtt Model.ModelName",
-                                            "!GetAtt Config.EndpointConfigName")),
+  EXPECT_EQ(propagation("t.yaml",
+                        yaml_with("!GetAtt Model.ModelName", "!GetAtt Config.EndpointConfigName")),
             want);
   EXPECT_EQ(propagation("t.yaml", yaml_with("!GetAtt [Model, ModelName]",
                                             "!GetAtt [Config, EndpointConfigName]")),
@@ -181,7 +184,8 @@ TEST(IacPropagation, CloudFormationYamlDoesNotFire) {
   // The logical id is no name: a model without a literal ModelName gets a
   // generated one.
   std::string t = yaml_with("Model", "!Ref Config");
-  t.erase(t.find("      ModelName: churn-model\n"), std::string("      ModelName: churn-model\n").size());
+  t.erase(t.find("      ModelName: churn-model\n"),
+          std::string("      ModelName: churn-model\n").size());
   EXPECT_EQ(propagation("t.yaml", t), Lines{});
   EXPECT_EQ(propagation("t.yaml", yaml_with("!Ref ModelParam", "!Ref Config")), Lines{});
   EXPECT_EQ(propagation("t.yaml", yaml_with("!Sub '${Model}'", "!Ref Config")), Lines{});
@@ -209,9 +213,10 @@ TEST(IacPropagation, AConfigServingTwoModelsCarriesTheTagsOfBoth) {
         - {VariantName: b, ModelName: !GetAtt B.ModelName, InstanceType: ml.m5.large, InitialInstanceCount: 1}
       Tags: [{Key: Project, Value: fraud}]
 )";
-  EXPECT_EQ(propagation("t.yaml", t),
-            (Lines{"EndpointConfig Config 18:36 tag 'Project' is 'fraud' here but 'churn' on model 'A'",
-                   "EndpointConfig Config 18:13 tag 'Team' of model 'B' is missing here"}));
+  EXPECT_EQ(
+      propagation("t.yaml", t),
+      (Lines{"EndpointConfig Config 18:36 tag 'Project' is 'fraud' here but 'churn' on model 'A'",
+             "EndpointConfig Config 18:13 tag 'Team' of model 'B' is missing here"}));
 }
 
 // ---- Terraform, HCL and the JSON syntax
@@ -246,7 +251,8 @@ resource "aws_sagemaker_endpoint_configuration" "c" {
     instance_type          = "ml.m5.large"
     initial_instance_count = 1
   }
-  tags = )" + config_tags +
+  tags = )" +
+         config_tags +
          R"(
 }
 
@@ -293,11 +299,11 @@ TEST(IacPropagation, TerraformDoesNotFire) {
   EXPECT_EQ(propagation("main.tf", hcl("aws_sagemaker_model.m.name", "var.config", "var.tags")),
             Lines{});
   // Every tag carried (Owner's value unknown on both sides), Team from default_tags.
-  EXPECT_EQ(propagation("main.tf",
-                        hcl("aws_sagemaker_model.m.name", "var.config",
-                            "{\n    Project = \"churn\"\n    \"Cost Center\" = \"CC-1\"\n    "
-                            "Owner = var.owner\n  }")),
-            Lines{});
+  EXPECT_EQ(
+      propagation("main.tf", hcl("aws_sagemaker_model.m.name", "var.config",
+                                 "{\n    Project = \"churn\"\n    \"Cost Center\" = \"CC-1\"\n    "
+                                 "Owner = var.owner\n  }")),
+      Lines{});
 }
 
 TEST(IacPropagation, TerraformJsonSyntax) {
@@ -355,8 +361,7 @@ TEST(IacPropagation, ReferencedResource) {
   EXPECT_EQ(got, (std::vector<std::string>{"M", "M", "M", "", "", "aws_sagemaker_model.x",
                                            "aws_sagemaker_model.x", "", "", "aws_sagemaker_model.x",
                                            "", "", "module.ml.aws_sagemaker_model.x",
-                                           "module.a[\"k\"].module.b.aws_sagemaker_model.x",
-                                           ""}));
+                                           "module.a[\"k\"].module.b.aws_sagemaker_model.x", ""}));
 }
 
 }  // namespace
