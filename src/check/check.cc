@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <span>
 #include <system_error>
 
@@ -17,6 +19,8 @@
 #include "check/item_source.h"
 #include "check/propagation_pass.h"
 #include "model/json_window.h"
+#include "model/terraform.h"
+#include "model/terraform_module.h"
 #include "rules/evaluate.h"
 #include "rules/propagation.h"
 #include "rules/rule_context.h"
@@ -312,8 +316,19 @@ std::optional<CheckResult> check_file_windowed(const std::string& path, const Po
   return out;
 }
 
-Status check_document(const Document& doc, bool named, const Policy& policy,
-                      const CheckOptions& opts, CheckResult& out) {
+namespace {
+
+// A file of a Terraform module checked with its folder: the module's
+// provider blocks, read once, and the pass relating its resources to the
+// other files' (this file's results are the pass's file `file`).
+struct InModule {
+  const TerraformProviders* providers = nullptr;
+  check::PropagationPass* propagation = nullptr;
+  size_t file = 0;
+};
+
+Status check_whole(const Document& doc, bool named, const Policy& policy, const CheckOptions& opts,
+                   const InModule* module, CheckResult& out) {
   const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   const rules::Severities severities(policy);
   if (doc.deferred() && !opts.format) {
@@ -323,7 +338,9 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
     SG_ASSIGN_OR_RETURN(auto whole, parse_deferred_whole(doc, opts.read));
     return check_document(*whole, named, policy, opts, out);
   }
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(doc, opts.kind, opts.format));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex,
+                      extract_resources_in_module(doc, opts.kind, opts.format,
+                                                  module ? module->providers : nullptr));
   out.summary.files += 1;
   const char* kind = opts.format ? format_flag(*opts.format)
                      : opts.kind ? kind_flag(*opts.kind)
@@ -346,6 +363,20 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
                            .not_sagemaker = !ex.other_kind});
     return Status::success();
   }
+  out.summary.resources += static_cast<int>(ex.resources.size());
+  for (const Resource& r : ex.resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
+  const auto locate = [&](uint64_t off) { return doc.locate(off); };
+  if (module != nullptr) {
+    // tags.propagation waits for the module's other files.
+    std::vector<rules::RawFinding> raw;
+    for (const Resource& r : ex.resources) {
+      raw.clear();
+      rules::evaluate_resource(policy, severities, opts.estimator, r, raw);
+      emit_findings(doc.path(), locate, r, policy, severities, today, raw, out);
+      module->propagation->add(r, out, locate, module->file);
+    }
+    return Status::success();
+  }
   std::vector<std::vector<rules::RawFinding>> raw(ex.resources.size());
   for (size_t i = 0; i < ex.resources.size(); ++i) {
     rules::evaluate_resource(policy, severities, opts.estimator, ex.resources[i], raw[i]);
@@ -365,17 +396,108 @@ Status check_document(const Document& doc, bool named, const Policy& policy,
       std::move(found[k].begin(), found[k].end(), std::back_inserter(raw[of[k]]));
     }
   }
-  out.summary.resources += static_cast<int>(ex.resources.size());
-  for (const Resource& r : ex.resources) out.summary.unresolved += static_cast<int>(r.unresolved_values);
   size_t total = 0;
   for (const auto& r : raw) total += r.size();
   reserve_findings(out.findings, total, opts);
   for (size_t i = 0; i < ex.resources.size(); ++i) {
-    emit_findings(doc.path(), [&](uint64_t off) { return doc.locate(off); }, ex.resources[i], policy,
-                  severities, today, raw[i], out);
+    emit_findings(doc.path(), locate, ex.resources[i], policy, severities, today, raw[i], out);
   }
   return Status::success();
 }
+
+}  // namespace
+
+Status check_document(const Document& doc, bool named, const Policy& policy,
+                      const CheckOptions& opts, CheckResult& out) {
+  return check_whole(doc, named, policy, opts, nullptr, out);
+}
+
+namespace {
+
+using Partial = std::vector<std::optional<Result<CheckResult>>>;
+
+// What one thread takes at a time: an input, or the Terraform
+// configuration files (`.tf`, `.tf.json`) of one folder, a module, which
+// are checked together: each file is read once, the module's provider
+// blocks (default_tags) are taken from the files read, and
+// tags.propagation relates resources across the files in one final pass.
+struct Unit {
+  std::vector<size_t> files;  // indexes of inputs
+  bool module = false;
+};
+std::vector<Unit> work_units(const std::vector<Input>& files) {
+  std::vector<Unit> units;
+  std::map<std::string, size_t> modules;  // folder -> its unit
+  for (size_t i = 0; i < files.size(); ++i) {
+    const Input& in = files[i];
+    if (in.error || !in.regular || !is_terraform_file_name(in.path)) {
+      units.push_back({.files = {i}});
+      continue;
+    }
+    const std::string folder = std::filesystem::path(in.path).parent_path().string();
+    auto [it, added] = modules.emplace(folder, units.size());
+    if (added) units.push_back({.module = true});
+    units[it->second].files.push_back(i);
+  }
+  return units;
+}
+
+void check_module(const std::vector<Input>& files, const std::vector<size_t>& members,
+                  const Policy& policy, const CheckOptions& opts, const std::string& today,
+                  Partial& partial) {
+  std::vector<std::shared_ptr<const Document>> docs(members.size());
+  TerraformProviders providers;
+  std::set<std::string> have;
+  for (size_t k = 0; k < members.size(); ++k) {
+    const Input& in = files[members[k]];
+    have.insert(in.path);
+    auto doc = load_document_deferred(in.path, opts.read);
+    if (!doc.ok()) {
+      partial[members[k]].emplace(std::move(doc).error());
+      continue;
+    }
+    docs[k] = std::move(doc).value();
+    if (terraform_source(*docs[k]) == TerraformSource::configuration) {
+      providers.add(in.path, docs[k]->root());
+    }
+  }
+  // Files of the folder that are not inputs (a file named alone, and
+  // providers.tf or the model it refers to beside it) are read once, for
+  // their provider blocks and for the tags their resources pass on; they
+  // get no findings (files that do not parse are left to their own check).
+  std::vector<std::shared_ptr<const Document>> others;
+  for (const std::string& p : module_files_besides(files[members.front()].path, have)) {
+    auto doc = load_document(
+        p, ReadOptions{.max_file_size = kMaxModuleFile, .max_depth = opts.read.max_depth});
+    if (!doc.ok() || terraform_source(**doc) != TerraformSource::configuration) continue;
+    providers.add(p, (*doc)->root());
+    others.push_back(std::move(doc).value());
+  }
+  const rules::Severities severities(policy);
+  check::PropagationPass propagation(propagation_on(severities));
+  if (propagation.on()) {
+    for (const auto& doc : others) {
+      auto ex = extract_resources_in_module(*doc, opts.kind, opts.format, &providers);
+      if (!ex.ok()) continue;
+      for (const Resource& r : ex->resources) propagation.add_source(r);
+    }
+  }
+  std::vector<CheckResult> results(members.size());
+  std::vector<check::PropagationPass::File> done(members.size());
+  for (size_t k = 0; k < members.size(); ++k) {
+    done[k] = {.path = &files[members[k]].path, .out = &results[k]};
+    if (!docs[k]) continue;
+    const InModule module{.providers = &providers, .propagation = &propagation, .file = k};
+    Status s = check_whole(*docs[k], files[members[k]].named, policy, opts, &module, results[k]);
+    if (!s.ok()) partial[members[k]].emplace(std::move(s).error());
+  }
+  propagation.finish(done, policy, severities, today);
+  for (size_t k = 0; k < members.size(); ++k) {
+    if (!partial[members[k]]) partial[members[k]].emplace(std::move(results[k]));
+  }
+}
+
+}  // namespace
 
 Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Policy& policy,
                                 const CheckOptions& opts) {
@@ -385,9 +507,11 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
   const std::string today = opts.today.empty() ? system_utc_date() : opts.today;
   rules::expired_waiver_findings(policy, today, result);
 
-  // Each file is parsed and checked on its own; results merge in input order.
+  // Each file is parsed and checked on its own (a Terraform module's files
+  // together); results merge in input order.
+  const std::vector<Unit> units = work_units(files);
   const size_t threads = opts.threads > 0 ? opts.threads : usable_cpus();
-  const size_t workers = std::max<size_t>(1, std::min(files.size(), threads));
+  const size_t workers = std::max<size_t>(1, std::min(units.size(), threads));
   // Threads the workers leave over go to cutting large bundles into
   // pieces, of 4 MiB at least (each costs a thread, a window and a heap): a
   // single file gets them all.
@@ -398,7 +522,7 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
     const uint64_t size = std::filesystem::file_size(path, ec);
     return ec ? 1 : std::clamp<size_t>(size / kMinPiece, 1, per_file);
   };
-  std::vector<std::optional<Result<CheckResult>>> partial(files.size());
+  Partial partial(files.size());
   std::atomic<size_t> next{0};
   // A large bundle is read through a window; anything that reader does not
   // take, input errors included, is read whole below. Only regular files:
@@ -409,7 +533,12 @@ Result<CheckResult> check_paths(const std::vector<std::string>& paths, const Pol
                                         .max_file_size = opts.read.max_file_size,
                                         .max_depth = opts.read.max_depth};
   auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
+    for (size_t u = next++; u < units.size(); u = next++) {
+      if (units[u].module) {
+        check_module(files, units[u].files, policy, opts, today, partial);
+        continue;
+      }
+      const size_t i = units[u].files.front();
       const Input& in = files[i];
       if (in.error) {
         partial[i].emplace(*in.error);

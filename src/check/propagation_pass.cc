@@ -29,6 +29,12 @@ void insert_at(std::vector<T>& v, std::vector<std::pair<size_t, T>>&& add) {
 void PropagationPass::finish(const std::string& path, const Policy& policy,
                              const rules::Severities& severities, const std::string& today,
                              CheckResult& out) {
+  const File file{.path = &path, .out = &out};
+  finish(std::span(&file, 1), policy, severities, today);
+}
+
+void PropagationPass::finish(std::span<const File> files, const Policy& policy,
+                             const rules::Severities& severities, const std::string& today) {
   if (slots_.empty()) return;  // nothing derives: the sources are never read back
   // Sources first: the rule relates training jobs to one another in their
   // order and the other resources in theirs, never across the two lists.
@@ -38,24 +44,29 @@ void PropagationPass::finish(const std::string& path, const Policy& policy,
   std::move(facts_.begin(), facts_.end(), std::back_inserter(all));
   std::vector<std::vector<rules::RawFinding>> raw(all.size());
   rules::check_propagation(all, raw);
-  std::vector<std::pair<size_t, Finding>> active;
-  std::vector<std::pair<size_t, WaivedFinding>> waived;
+  // Per file, by increasing position (slots are added in each file's order).
+  std::vector<std::vector<std::pair<size_t, Finding>>> active(files.size());
+  std::vector<std::vector<std::pair<size_t, WaivedFinding>>> waived(files.size());
   for (Slot& s : slots_) {
+    const File& file = files[s.file];
     for (rules::RawFinding& rf : raw[first + s.facts]) {
       auto place = std::find_if(s.places.begin(), s.places.end(),
                                 [&](const auto& p) { return p.first == rf.offset; });
       const LineCol at = place != s.places.end() ? place->second : LineCol{};
-      Finding f = to_finding(path, at, s.resource, severities, std::move(rf));
+      Finding f = to_finding(*file.path, at, s.resource, severities, std::move(rf));
       if (const Waiver* w = rules::active_waiver(policy, f, today)) {
-        waived.emplace_back(s.waived_end, WaivedFinding{std::move(f), w->reason, w->expires});
+        waived[s.file].emplace_back(s.waived_end,
+                                    WaivedFinding{std::move(f), w->reason, w->expires});
       } else {
-        out.summary.add(f.severity);
-        active.emplace_back(s.findings_end, std::move(f));
+        file.out->summary.add(f.severity);
+        active[s.file].emplace_back(s.findings_end, std::move(f));
       }
     }
   }
-  insert_at(out.findings, std::move(active));
-  insert_at(out.waived, std::move(waived));
+  for (size_t i = 0; i < files.size(); ++i) {
+    insert_at(files[i].out->findings, std::move(active[i]));
+    insert_at(files[i].out->waived, std::move(waived[i]));
+  }
 }
 
 }  // namespace sageguard::check

@@ -4,9 +4,11 @@
 // at; after the last item (and the last piece of a file cut for threads) one
 // final pass relates them and inserts each resource's propagation findings
 // right after its own, as the whole-document path lists them. One per file
-// or piece; not shared between threads.
+// or piece, or one for the files of a Terraform module (a folder), whose
+// resources refer to one another across files; not shared between threads.
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,9 +30,10 @@ class PropagationPass {
   }
 
   // Keeps what tags.propagation needs of `r`, whose findings were just
-  // appended to `out`; `locate` maps an offset in `r` to its line and column.
+  // appended to `out` (the result of file `file`, for a module's pass);
+  // `locate` maps an offset in `r` to its line and column.
   template <class Locate>
-  void add(const Resource& r, const CheckResult& out, const Locate& locate) {
+  void add(const Resource& r, const CheckResult& out, const Locate& locate, size_t file = 0) {
     if (!on_ || !rules::takes_part_in_propagation(r)) return;
     if (r.kind == ResourceKind::training_job) {
       // A source only (never gets findings), and in a large bundle nearly
@@ -41,6 +44,7 @@ class PropagationPass {
     facts_.push_back(rules::propagation_facts(r));
     const rules::PropagationFacts& f = facts_.back();
     Slot s{.facts = facts_.size() - 1,
+           .file = file,
            .findings_end = out.findings.size(),
            .waived_end = out.waived.size()};
     s.resource.kind = r.kind;
@@ -53,6 +57,17 @@ class PropagationPass {
       }
     }
     slots_.push_back(std::move(s));
+  }
+
+  // Keeps the facts of `r`, of a file read only for them (a module's file
+  // that is not checked): its tags may have to follow, it gets no findings.
+  void add_source(const Resource& r) {
+    if (!on_ || !rules::takes_part_in_propagation(r)) return;
+    if (r.kind == ResourceKind::training_job) {
+      rules::append_source_facts(r, sources_);
+    } else {
+      facts_.push_back(rules::propagation_facts(r));
+    }
   }
 
   // Takes a later piece's facts, whose results were appended to this one's
@@ -77,10 +92,18 @@ class PropagationPass {
   // into `out` (active ones counted in its summary, waived ones listed).
   void finish(const std::string& path, const Policy& policy, const rules::Severities& severities,
               const std::string& today, CheckResult& out);
+  // The same for a module's files: `files[i]` is file i's path and result.
+  struct File {
+    const std::string* path = nullptr;
+    CheckResult* out = nullptr;
+  };
+  void finish(std::span<const File> files, const Policy& policy,
+              const rules::Severities& severities, const std::string& today);
 
  private:
   struct Slot {
     size_t facts = 0;         // index into facts_
+    size_t file = 0;          // whose result its findings go to
     size_t findings_end = 0;  // the resource's findings end here in the result
     size_t waived_end = 0;
     Resource resource;        // kind, name and id only, for the findings

@@ -453,6 +453,13 @@ Status extract_bundle_item(const Document& doc, const Value& item, size_t index,
 
 Result<ExtractResult> extract_resources(const Document& doc, std::optional<ResourceKind> forced,
                                         std::optional<IacFormat> format) {
+  return extract_resources_in_module(doc, forced, format, nullptr);
+}
+
+Result<ExtractResult> extract_resources_in_module(const Document& doc,
+                                                  std::optional<ResourceKind> forced,
+                                                  std::optional<IacFormat> format,
+                                                  const TerraformProviders* module) {
   ExtractResult out;
   const bool terraform_named =
       format == IacFormat::terraform || format == IacFormat::terraform_plan;
@@ -467,7 +474,7 @@ Result<ExtractResult> extract_resources(const Document& doc, std::optional<Resou
                               iac::StateMachineRead{into.translated.get(), forced, ""},
                               into.resources);
     };
-    SG_TRY(extract_terraform(doc, tf, out, machines));
+    SG_TRY(extract_terraform(doc, tf, out, machines, module));
     if (forced) {
       std::erase_if(out.resources, [&](const Resource& r) { return r.kind != *forced; });
     }

@@ -15,6 +15,8 @@
 
 namespace sageguard {
 
+class TerraformProviders;
+
 enum class TerraformSource : uint8_t { none, configuration, plan };
 
 // What a document is, by format (HCL), name (`.tf.json`) or content (a
@@ -50,9 +52,20 @@ using StateMachineSink = std::function<void(const StateMachineDefinition&, Extra
 // aws_sagemaker_training_job, the steps of aws_sagemaker_pipeline's
 // pipeline_definition) appended to `out`, translated into request shape in
 // `out.translated`; state machine definitions go to `machines` when set.
-// `out.recognised` is set when the document holds at least one.
+// `out.recognised` is set when the document holds at least one. A
+// resource whose file has no aws provider takes default_tags from `module`
+// (the provider blocks of its folder, read once for all its files), or,
+// without one, from the folder's other files, read for this call.
 Status extract_terraform(const Document& doc, TerraformSource source, ExtractResult& out,
-                         const StateMachineSink& machines = {});
+                         const StateMachineSink& machines = {},
+                         const TerraformProviders* module = nullptr);
+
+// extract_resources (sageguard/resource.h) for a file of a Terraform module
+// whose provider blocks `module` already holds.
+Result<ExtractResult> extract_resources_in_module(const Document& doc,
+                                                  std::optional<ResourceKind> forced,
+                                                  std::optional<IacFormat> format,
+                                                  const TerraformProviders* module);
 
 // The API member a Terraform argument maps to ("kms_key_arn" -> "KmsKeyId",
 // "container" -> "Containers", "vpc_config" -> "VpcConfig", ...); for docs,

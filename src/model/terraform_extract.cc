@@ -12,6 +12,8 @@
 
 #include "model/pipeline_steps.h"
 #include "model/terraform.h"
+#include "model/terraform_module.h"
+#include "model/terraform_plan_refs.h"
 #include "model/terraform_translate.h"
 #include "sageguard/api_model.h"
 
@@ -145,32 +147,6 @@ void plan_blocks(const Value& root, std::vector<Block>& out) {
   if (module != nullptr) plan_module(*module, 0, out);
 }
 
-// The `tags` of the default_tags of the aws provider with `alias` ("" for
-// the default one) in a configuration body; nullptr when there is none.
-const Value* default_tags(const Value& root, std::string_view alias, bool& found_provider) {
-  const Value* tags = nullptr;
-  for (const auto& [key, providers] : root.members()) {
-    if (key != "provider") continue;
-    each_object(providers, [&](const Value& by_name) {
-      for (const auto& [name, body] : by_name.members()) {
-        if (name != "aws") continue;
-        each_object(body, [&](const Value& p) {
-          const Value* a = p.find("alias");
-          if (string_of(a) != alias) return;
-          found_provider = true;
-          for (const auto& [k, dt] : p.members()) {
-            if (k != "default_tags") continue;
-            each_object(dt, [&](const Value& d) {
-              if (const Value* t = d.find("tags")) tags = t;
-            });
-          }
-        });
-      }
-    });
-  }
-  return tags;
-}
-
 // `provider = aws.west` (HCL reference, or "aws.west" in the JSON syntax).
 std::string_view provider_alias(const Value& body) {
   const Value* p = body.find("provider");
@@ -179,40 +155,6 @@ std::string_view provider_alias(const Value& body) {
   if (const Value* text = p->find(kUnresolvedMember)) ref = string_of(text);
   const size_t dot = ref.find('.');
   return dot == std::string_view::npos ? std::string_view() : ref.substr(dot + 1);
-}
-
-// A module's provider blocks usually sit in another file of its folder
-// (providers.tf): the default tags come from there when this file has no
-// aws provider. Files that do not parse are left to their own check.
-const Value* sibling_default_tags(const Document& doc, std::string_view alias, ValueArena& arena) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path self(doc.path());
-  if (!fs::is_regular_file(self, ec)) return nullptr;
-  const fs::path dir = self.has_parent_path() ? self.parent_path() : fs::path(".");
-  std::vector<std::string> found;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string n = it->path().filename().string();
-    if (it->path().filename() != self.filename() && (n.ends_with(".tf") || n.ends_with(".tf.json")) &&
-        it->is_regular_file(ec)) {
-      found.push_back(it->path().string());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  constexpr uint64_t kMaxSibling = 4ull * 1024 * 1024;
-  for (const std::string& path : found) {
-    auto sibling = load_document(path, ReadOptions{.max_file_size = kMaxSibling});
-    if (!sibling.ok() || terraform_source(**sibling) != TerraformSource::configuration) continue;
-    bool provider = false;
-    const Value* tags = default_tags((*sibling)->root(), alias, provider);
-    if (provider) {
-      if (tags == nullptr) return nullptr;
-      auto* copy = static_cast<Value*>(arena.allocate(sizeof(Value)));
-      *copy = copy_value(*tags, arena);
-      return copy;
-    }
-  }
-  return nullptr;
 }
 
 const Value* keep(ValueArena& arena, Value v) {
@@ -307,7 +249,7 @@ TerraformSource terraform_source(const Document& doc, std::optional<IacFormat> f
 }
 
 Status extract_terraform(const Document& doc, TerraformSource source, ExtractResult& out,
-                         const StateMachineSink& machines) {
+                         const StateMachineSink& machines, const TerraformProviders* module) {
   if (!out.translated) out.translated = std::make_shared<ValueArena>();
   ValueArena& arena = *out.translated;
   const bool plan = source == TerraformSource::plan;
@@ -315,8 +257,13 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
                             : (doc.format() == SourceFormat::hcl ? Syntax::hcl : Syntax::json));
   const Value& root = doc.root();
   std::vector<Block> blocks;
+  // Read when a resource's file has no aws provider of its own, and not
+  // given by the caller: this file's folder, read now.
+  std::optional<TerraformProviders> folder;
+  std::optional<terraform::PlanReferences> refs;
   if (plan) {
     plan_blocks(root, blocks);
+    refs.emplace(root);
   } else {
     configuration_blocks(root, blocks);
   }
@@ -336,11 +283,22 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
       } else {
         const std::string_view alias = provider_alias(body);
         bool provider = false;
-        const Value* defaults = default_tags(root, alias, provider);
+        const Value* defaults = aws_default_tags(root, alias, provider);
         Value moved;
         if (!provider) {
+          // A module's provider blocks usually sit in another file of its
+          // folder (providers.tf).
+          if (module == nullptr && !folder) {
+            folder.emplace();
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(doc.path(), ec)) {
+              folder->add_folder_of(doc.path(), {});
+            }
+          }
+          bool elsewhere = false;
           // From another file: its offsets mean nothing here.
-          if (const Value* d = sibling_default_tags(doc, alias, arena)) {
+          if (const Value* d =
+                  (module ? *module : *folder).default_tags(doc.path(), alias, elsewhere)) {
             moved = tr.relocated(*d, b.offset);
             defaults = &moved;
           }
@@ -352,8 +310,9 @@ Status extract_terraform(const Document& doc, TerraformSource source, ExtractRes
           tags = keep(arena, tr.tags(defaults, own, nullptr, at));
         }
       }
-      const Value* request = keep(
-          arena, tr.resource(body, b.unknown, b.offset, t.name_member, t.name_argument, tags));
+      Value built = tr.resource(body, b.unknown, b.offset, t.name_member, t.name_argument, tags);
+      if (refs) built = refs->with_references(b.address, b.type, *t.kind, built, tr, arena);
+      const Value* request = keep(arena, built);
       Resource r;
       r.kind = *t.kind;
       r.root = request;

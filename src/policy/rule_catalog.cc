@@ -42,8 +42,10 @@ constexpr std::array kRules = {
              kEveryKind},
     RuleInfo{"tags.propagation", Severity::error,
              "A model, endpoint config or endpoint made from a training job carries every tag "
-             "that job has.",
-             "Copy the training job's tags to the deployed resources (sageguard deploy does).",
+             "that job has; in a template or Terraform module, an endpoint config carries the "
+             "tags of the models it refers to, and an endpoint those of its config's models.",
+             "Copy the training job's tags to the deployed resources (sageguard deploy does), "
+             "and a model's tags to the endpoint configs and endpoints that serve it.",
              "tags (deploy() reuses training tags only when none are given)", "", false,
              "Model, EndpointConfig, Endpoint"},
     RuleInfo{"vpc.required", Severity::error,

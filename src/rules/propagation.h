@@ -2,7 +2,11 @@
 // Works across the resources of one document: Pipelines Model steps that
 // take a Training step's artifacts, and bundles where a Model's
 // ModelDataUrl is a training job's output, an EndpointConfig names that
-// Model and an Endpoint names that EndpointConfig. The rule reads facts
+// Model and an Endpoint names that EndpointConfig. In infrastructure as
+// code (a template, a Terraform module) a Model's own tags also follow to
+// the EndpointConfig that refers to it (by `!Ref`, `!GetAtt X.ModelName`,
+// `aws_sagemaker_model.x.name` or its literal name) and to the Endpoint
+// that refers to that config. The rule reads facts
 // copied out of each resource (PropagationFacts), so a bundle read one item
 // at a time is related in one final pass, after its last item, without
 // keeping or re-reading the items. Pure functions.
@@ -36,6 +40,10 @@ struct PropagationFacts {
   bool in_pipeline = false;
   std::string name;       // Resource::name
   std::string step_name;  // Resource::step_name
+  // Infrastructure as code: Resource::resource_id, and the name member when
+  // it is a literal (a generated name is never matched).
+  std::string resource_id;
+  std::string literal_name;
   // Training jobs: where SageMaker writes the model ("" when unknown).
   std::string artifact_url;
   // Models: their ModelDataUrls; endpoint configs: their variants' ModelName
@@ -43,12 +51,24 @@ struct PropagationFacts {
   std::vector<ModelDataFact> model_data;
   std::vector<std::string> variant_models;
   std::string endpoint_config;
+  // The same as references to a resource of the same template or module:
+  // its id (logical id, Terraform address), "" when the value is none.
+  std::vector<std::string> variant_model_refs;
+  std::string endpoint_config_ref;
   // Tags: nullopt when Tags is not an array. Keys that are not strings are
   // left out.
   std::optional<std::vector<TagFact>> tags;
   bool tags_unresolved = false;  // Tags is an unresolved expression
+  bool tag_keys_unresolved = false;  // a member of Tags whose Key is not known
   uint64_t tags_at = 0;          // Tags' offset, or the resource root's when absent
 };
+
+// The id of the resource `v` refers to: CloudFormation's {"Ref": X} or
+// {"Fn::GetAtt": [X, attribute]} (or "X.attribute"), Terraform's
+// `<tf_type>.X.name` / `.id` (an index after X allowed; in the JSON syntax
+// as "${...}"), which give `X` and `<tf_type>.X`; "" for anything else.
+std::string referenced_resource(const Value& v, std::string_view attribute,
+                                std::string_view tf_type);
 
 // Whether `r` can take part in tags.propagation at all (a training job as the
 // source; a model, endpoint config or endpoint as a derived resource).

@@ -148,6 +148,36 @@ class Checks(IacCase):
         # The instance type of the config is a literal the policy allows: no finding.
         self.assertNotIn(("ChurnEndpointConfig", "instance.allowed"), by)
 
+    def test_tags_propagate_from_a_model_to_what_refers_to_it(self):
+        # A cfn-lint-clean template: configs refer to the model by !GetAtt
+        # and !Ref, the endpoint to a config by !GetAtt.
+        path = f"{DATA}/propagation.template.yaml"
+        if have_cfn_lint():
+            self.assertEqual(cfn_lint_errors(os.path.join(SOURCE_DIR, path)), [])
+        elif IN_CI:
+            self.fail("cfn-lint is not installed (scripts/deps.sh --test installs it)")
+        lines = open(os.path.join(SOURCE_DIR, path)).read().splitlines()
+        report = self.check_json(path)
+        got = [(f["resource"]["id"], f["line"], f["column"], f["message"])
+               for f in report["findings"] if f["rule"] == "tags.propagation"]
+        self.assertEqual(got, [
+            ("Config", 38, 18, "tag 'Cost Center' is 'CC-100' here but 'CC-200' on model 'fraud-model'"),
+            ("Config", 35, 9, "tag 'Owner' of model 'fraud-model' is missing here"),
+            ("RefConfig", 42, 7, "tag 'Project' of model 'fraud-model' is missing here"),
+            ("RefConfig", 42, 7, "tag 'Cost Center' of model 'fraud-model' is missing here"),
+            ("RefConfig", 42, 7, "tag 'Owner' of model 'fraud-model' is missing here"),
+        ])
+        # The value, the config's Tags, and RefConfig's Properties (it has no Tags).
+        self.assertEqual(lines[37].strip(), "Value: CC-100")
+        self.assertEqual(lines[34].strip(), "- Key: Project")
+        self.assertEqual(lines[41].strip(), "ProductionVariants:")
+        # The endpoint carries the model's tags (Owner by the same parameter):
+        # nothing there.
+        p = self.run_sg("check", "--policy", self.policy, "--format", "sarif", path)
+        results = json.loads(p.stdout)["runs"][0]["results"]
+        ids = {r["properties"]["resourceId"] for r in results if r["ruleId"] == "tags.propagation"}
+        self.assertEqual(ids, {"Config", "RefConfig"})
+
     def test_json_and_sarif_carry_ids_and_unresolved_count(self):
         report = self.check_json(*TEMPLATES, *STATE_MACHINES)
         s = report["summary"]

@@ -65,6 +65,10 @@ EXPECTED_HCL = {
     ("tags.required", "aws_sagemaker_endpoint_configuration.open", 81, 1),
     ("instance.allowed", "aws_sagemaker_endpoint_configuration.open", 84, 5),
     ("tags.required", "aws_sagemaker_endpoint.churn", 89, 1),
+    # The model's tags (its own over the provider's default_tags) that the
+    # endpoint config and the endpoint referring to it lack.
+    ("tags.propagation", "aws_sagemaker_endpoint_configuration.churn", 75, 3),
+    ("tags.propagation", "aws_sagemaker_endpoint.churn", 89, 1),
     # The pipeline's training step, inside jsonencode({...}).
     ("encryption.inter-container", "aws_sagemaker_pipeline.retrain", 104, 19),
     ("network.isolation", "aws_sagemaker_pipeline.retrain", 104, 19),
@@ -73,6 +77,53 @@ EXPECTED_HCL = {
     ("vpc.required", "aws_sagemaker_pipeline.retrain", 104, 19),
     ("kms.output", "aws_sagemaker_pipeline.retrain", 110, 28),
     ("kms.volume", "aws_sagemaker_pipeline.retrain", 113, 26),
+}
+
+
+# A module split over files (with providers.tf's default_tags Project and
+# Sponsor): the config lacks the model's Cost Center and has another
+# Sponsor; the endpoint has neither the model's Owner (a variable there: its
+# value is never judged) nor Cost Center.
+SPLIT_MODEL = """variable "owner" {
+  type    = string
+  default = "ada"
+}
+
+resource "aws_sagemaker_model" "m" {
+  execution_role_arn = "arn:aws:iam::111122223333:role/r"
+
+  primary_container {
+    image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1"
+  }
+
+  tags = {
+    "Cost Center" = "CC-100"
+    Owner         = var.owner
+  }
+}
+"""
+SPLIT_SERVE = """resource "aws_sagemaker_endpoint_configuration" "c" {
+  production_variants {
+    variant_name           = "primary"
+    model_name             = aws_sagemaker_model.m.name
+    instance_type          = "ml.m5.large"
+    initial_instance_count = 1
+  }
+
+  tags = {
+    Sponsor = "finance"
+    Owner   = "someone"
+  }
+}
+
+resource "aws_sagemaker_endpoint" "e" {
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.c.id
+}
+"""
+EXPECTED_SPLIT = {
+    ("tags.propagation", "aws_sagemaker_endpoint_configuration.c", 10, 15),  # Sponsor
+    ("tags.propagation", "aws_sagemaker_endpoint_configuration.c", 9, 3),    # Cost Center
+    ("tags.propagation", "aws_sagemaker_endpoint.e", 15, 1),                 # Cost Center, Owner
 }
 
 
@@ -321,6 +372,35 @@ def main():
         want = {(r, a) for r, a in by_rule_and_address(EXPECTED_HCL) if a == "aws_sagemaker_model.churn"}
         check(twin_rules == want, "JSON syntax: %s, want %s" % (sorted(twin_rules), sorted(want)))
         print("ok: .tf.json gives the HCL's findings")
+
+        # ---- a module split over files: the model in one, what refers to
+        # it in another; tags.propagation relates them, in a folder walk and
+        # with the referring file named alone.
+        split = os.path.join(tmp, "split")
+        os.makedirs(split)
+        shutil.copy(os.path.join(MODULE, "providers.tf"), split)
+        with open(os.path.join(split, "model.tf"), "w") as f:
+            f.write(SPLIT_MODEL)
+        with open(os.path.join(split, "serve.tf"), "w") as f:
+            f.write(SPLIT_SERVE)
+        tf.run(["init", "-input=false", "-backend=false"], split)
+        tf.run(["validate"], split)
+        tf.run(["fmt", "-check", "-diff"], split)
+        for args in (["."], ["serve.tf"]):
+            p = sageguard(["check", "--policy", POLICY, "--format", "json", *args], split, rc=1)
+            got = {f for f in findings(json.loads(p.stdout)) if f[0] == "tags.propagation"}
+            check(got == EXPECTED_SPLIT, "split module %s: missing %s, unexpected %s"
+                  % (args, sorted(EXPECTED_SPLIT - got), sorted(got - EXPECTED_SPLIT)))
+        # The model's name is Terraform's: its plan knows the config's
+        # model_name only after apply, and the configuration section says
+        # which resource it comes from.
+        tf.run(["plan", "-input=false", "-refresh=false", "-lock=false", "-out=plan.out"], split)
+        with open(os.path.join(split, "plan.json"), "w") as f:
+            f.write(tf.run(["show", "-json", "plan.out"], split).stdout)
+        p = sageguard(["check", "--policy", POLICY, "--format", "json", "plan.json"], split, rc=1)
+        got = {(r, a) for r, a, _, _ in findings(json.loads(p.stdout)) if r == "tags.propagation"}
+        check(got == by_rule_and_address(EXPECTED_SPLIT), "split module's plan: %s" % sorted(got))
+        print("ok: tags.propagation across the files of a module, and in its plan")
 
         # ---- a real plan
         plan_dir = os.path.join(tmp, "plan")

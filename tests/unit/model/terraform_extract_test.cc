@@ -391,5 +391,113 @@ TEST_F(TerraformFiles, KindTerraformReadsJsonOfTerraformShapeAsTfJson) {
   EXPECT_EQ(models->resources[0].root->find("ModelName")->as_string(), "m");
 }
 
+// `dynamic "x"` blocks produce arguments the file cannot know: set, but
+// unresolved (no guessed value); `count` / `for_each` resources are read
+// as one resource.
+TEST_F(TerraformFiles, DynamicBlocksAreSetButUnresolved) {
+  const std::string hcl = R"(resource "aws_sagemaker_model" "m" {
+  for_each           = toset(["a", "b"])
+  name               = "model-${each.key}"
+  execution_role_arn = var.role
+  primary_container {
+    image = var.image
+  }
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      subnets            = vpc_config.value.subnets
+      security_group_ids = ["sg-1"]
+    }
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "c" {
+  count = 2
+  dynamic "production_variants" {
+    for_each = var.variants
+    content {
+      model_name    = production_variants.value.model
+      instance_type = "ml.p4d.24xlarge"
+    }
+  }
+}
+)";
+  const std::string json = R"({"resource": {"aws_sagemaker_model": {"m": {
+  "for_each": "${toset([\"a\"])}", "execution_role_arn": "${var.role}",
+  "primary_container": {"image": "${var.image}"},
+  "dynamic": {"vpc_config": {"for_each": "${var.vpcs}",
+                             "content": {"subnets": ["subnet-1"], "security_group_ids": ["sg-1"]}}}
+}}}})";
+  for (const auto& [name, text] : {std::pair{"main.tf", hcl}, std::pair{"main.tf.json", json}}) {
+    auto doc = load_document(write(name, text));
+    ASSERT_TRUE(doc.ok()) << doc.error().describe();
+    auto ex = extract_resources(**doc);
+    ASSERT_TRUE(ex.ok()) << ex.error().describe();
+    const Resource* m = by_id(*ex, "aws_sagemaker_model.m", ResourceKind::model);
+    ASSERT_NE(m, nullptr) << name;
+    ASSERT_NE(m->root->find("VpcConfig"), nullptr) << name;
+    EXPECT_TRUE(is_unresolved_expression(*m->root->find("VpcConfig"))) << name;
+    EXPECT_EQ(m->root->find("ForEach"), nullptr) << name;  // a meta-argument
+    const size_t models =
+        std::count_if(ex->resources.begin(), ex->resources.end(),
+                      [](const Resource& r) { return r.kind == ResourceKind::model; });
+    EXPECT_EQ(models, 1u) << name;
+  }
+  auto doc = load_document(dir_ / "main.tf");
+  ASSERT_TRUE(doc.ok());
+  auto ex = extract_resources(**doc);
+  ASSERT_TRUE(ex.ok());
+  const Resource* c =
+      by_id(*ex, "aws_sagemaker_endpoint_configuration.c", ResourceKind::endpoint_config);
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(is_unresolved_expression(*c->root->find("ProductionVariants")));
+  EXPECT_EQ(c->root->find("Count"), nullptr);
+}
+
+// A value a plan knows only after apply keeps, in the configuration
+// section, the reference it comes from: a config's model name and an
+// endpoint's config name are read from there, with the module they are in.
+TEST_F(TerraformFiles, PlanReferencesFromTheConfiguration) {
+  const std::string plan = R"({"format_version": "1.2",
+ "resource_changes": [
+  {"address": "module.ml.aws_sagemaker_endpoint_configuration.c", "mode": "managed",
+   "type": "aws_sagemaker_endpoint_configuration",
+   "change": {"after": {"production_variants": [{"instance_type": "ml.m5.large"},
+                                                {"model_name": "known", "instance_type": "ml.m5.large"}]},
+              "after_unknown": {"name": true, "production_variants": [{"model_name": true}, {}]}}},
+  {"address": "aws_sagemaker_endpoint.e[0]", "mode": "managed", "type": "aws_sagemaker_endpoint",
+   "change": {"after": {}, "after_unknown": {"endpoint_config_name": true}}},
+  {"address": "aws_sagemaker_endpoint.other", "mode": "managed", "type": "aws_sagemaker_endpoint",
+   "change": {"after": {}, "after_unknown": {"endpoint_config_name": true}}}
+ ],
+ "configuration": {"root_module": {
+   "resources": [
+     {"address": "aws_sagemaker_endpoint.e", "expressions": {"endpoint_config_name":
+        {"references": ["aws_sagemaker_endpoint_configuration.top.name", "aws_sagemaker_endpoint_configuration.top"]}}},
+     {"address": "aws_sagemaker_endpoint.other", "expressions": {"endpoint_config_name":
+        {"references": ["var.config"]}}}],
+   "module_calls": {"ml": {"module": {"resources": [
+     {"address": "aws_sagemaker_endpoint_configuration.c", "expressions": {"production_variants": [
+        {"model_name": {"references": ["aws_sagemaker_model.m.name", "aws_sagemaker_model.m"]}},
+        {"model_name": {"references": ["aws_sagemaker_model.n.name"]}}]}}]}}}}}
+})";
+  auto doc = load_document(write("plan.json", plan));
+  ASSERT_TRUE(doc.ok()) << doc.error().describe();
+  auto ex = extract_resources(**doc);
+  ASSERT_TRUE(ex.ok()) << ex.error().describe();
+  ASSERT_EQ(ex->resources.size(), 3u);
+  const auto text = [](const Value* v) {
+    const Value* t = v != nullptr ? v->find(kUnresolvedMember) : nullptr;
+    return t != nullptr ? std::string(t->as_string()) : std::string("<not unresolved>");
+  };
+  const Value& c = *ex->resources[0].root;
+  EXPECT_EQ(text(at(c, "ProductionVariants/0/ModelName")), "module.ml.aws_sagemaker_model.m.name");
+  EXPECT_EQ(at(c, "ProductionVariants/1/ModelName")->as_string(), "known");  // known: kept
+  EXPECT_EQ(at(c, "ProductionVariants/0/InstanceType")->as_string(), "ml.m5.large");
+  EXPECT_EQ(text(ex->resources[1].root->find("EndpointConfigName")),
+            "aws_sagemaker_endpoint_configuration.top.name");
+  EXPECT_EQ(text(ex->resources[2].root->find("EndpointConfigName")), "var.config");
+}
+
 }  // namespace
 }  // namespace sageguard
