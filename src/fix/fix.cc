@@ -1,6 +1,7 @@
 // fix_text: check, plan, drop changes a format editor cannot write safely,
 // render byte edits, apply them to the original text, verify the result
-// parses into the same resources, and check it again.
+// parses into the same resources, and check it again (or, for a caller that
+// wants a tree, apply them to the parsed tree and check that).
 #include "sageguard/fix/fix.h"
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 
 #include "fix/json_editor.h"
 #include "fix/planner.h"
+#include "fix/tree_edit.h"
 #include "fix/verify.h"
 #include "fix/yaml_editor.h"
 #include "model/terraform.h"
@@ -153,34 +155,46 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
   return fix_checked(doc, before, policy, o);
 }
 
-Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const CheckResult& before,
-                               const Policy& policy, const FixOptions& opts) {
+namespace {
+
+// What fix decides before anything is written: the outcome's lists of
+// changes, and the operations that make the applied ones.
+struct Plan {
+  FixOutcome out;
+  ExtractResult ex;
+  OpList ops;
+  std::unique_ptr<FormatEditor> editor;  // the document's format's
+};
+
+Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const Policy& policy,
+                          const FixOptions& opts) {
   SG_TRY(validate_rule_ids(opts.only, "--only"));
   SG_TRY(validate_rule_ids(opts.skip, "--skip"));
-  const std::string& path = doc->path();
-  FixOutcome out;
-  out.original = std::string(doc->text());
-  const CheckOptions co = check_options(opts);
-  SG_ASSIGN_OR_RETURN(ExtractResult ex, extract_resources(*doc, opts.kind, opts.format));
+  Plan plan;
+  FixOutcome& out = plan.out;
+  out.original = std::string(doc.text());
+  SG_ASSIGN_OR_RETURN(plan.ex, extract_resources(doc, opts.kind, opts.format));
 
   const auto wanted = [&](const std::string& rule) {
     return policy.severity_of(rule) != Severity::off &&
            (opts.only.empty() || contains(opts.only, rule)) && !contains(opts.skip, rule);
   };
   const FindingIndex index(before.findings);
-  std::vector<PlannedChange> planned = plan_fixes(policy, ex.resources, index, wanted);
+  std::vector<PlannedChange> planned = plan_fixes(policy, plan.ex.resources, index, wanted);
 
-  std::unique_ptr<FormatEditor> editor;
-  if (doc->format() == SourceFormat::json) {
-    editor = std::make_unique<JsonEditor>(*doc);
+  // The text editor decides what can be written, for the tree edit too, so
+  // both apply the same changes.
+  std::unique_ptr<FormatEditor>& editor = plan.editor;
+  if (doc.format() == SourceFormat::json) {
+    editor = std::make_unique<JsonEditor>(doc);
   } else {
-    editor = std::make_unique<YamlEditor>(*doc);
+    editor = std::make_unique<YamlEditor>(doc);
   }
-  OpList all;
-  for (const auto& c : planned) {
+  OpList& all = plan.ops;
+  for (auto& c : planned) {
     if (!c.withheld.empty()) {
       for (const auto& n : c.notes) {
-        FixChange w = to_change(*doc, *c.resource, n);
+        FixChange w = to_change(doc, *c.resource, n);
         w.what = c.withheld;
         out.withheld.push_back(std::move(w));
       }
@@ -191,40 +205,90 @@ Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const
     const std::string& why_not = c.resource->not_editable;
     const bool ok = why_not.empty() && feasible(*editor, c.ops);
     for (const auto& n : c.notes) {
-      FixChange change = to_change(*doc, *c.resource, n);
+      FixChange change = to_change(doc, *c.resource, n);
       if (!why_not.empty()) change.what += " (" + why_not + ")";
       (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
-    if (ok) all.merge(c.ops);
+    if (ok) all.merge(std::move(c.ops));
   }
   merge_inserts(all);
-  out.fixed = apply_edits(doc->text(), editor->render(all));
   const auto by_line = [](const FixChange& a, const FixChange& b) { return a.line < b.line; };
   std::stable_sort(out.changes.begin(), out.changes.end(), by_line);
   std::stable_sort(out.not_applied.begin(), out.not_applied.end(), by_line);
   std::stable_sort(out.withheld.begin(), out.withheld.end(), by_line);
+  return plan;
+}
 
-  std::shared_ptr<const Document> fixed_doc = doc;
-  if (out.fixed != doc->text()) {
-    auto reparsed = parse_document(path, out.fixed, opts.read);
-    if (!reparsed.ok()) {
-      Error e = Error::make(ErrorCode::internal,
-                            fmt::format("fix produced a document that does not parse ({}); "
-                                        "nothing was written",
-                                        reparsed.error().message));
-      e.file = path;
-      return e;
-    }
-    fixed_doc = *reparsed;
-    SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind, opts.format));
-    SG_TRY(same_resources(ex.resources, ex2.resources, path));
-    SG_TRY(same_untouched_values(doc->root(), fixed_doc->root(), all, path));
+// The planned operations written into the text, which is parsed again and
+// verified: `out.fixed` and the document `fixed_doc` it parses to.
+Status write_text(const std::shared_ptr<const Document>& doc, Plan& plan, const FixOptions& opts,
+                  std::shared_ptr<const Document>& fixed_doc) {
+  const std::string& path = doc->path();
+  FixOutcome& out = plan.out;
+  out.fixed = apply_edits(doc->text(), plan.editor->render(plan.ops));
+  fixed_doc = doc;
+  if (out.fixed == doc->text()) return Status::success();
+  auto reparsed = parse_document(path, out.fixed, opts.read);
+  if (!reparsed.ok()) {
+    Error e = Error::make(ErrorCode::internal,
+                          fmt::format("fix produced a document that does not parse ({}); "
+                                      "nothing was written",
+                                      reparsed.error().message));
+    e.file = path;
+    return e;
   }
+  fixed_doc = *reparsed;
+  SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind, opts.format));
+  SG_TRY(same_resources(plan.ex.resources, ex2.resources, path));
+  return same_untouched_values(doc->root(), fixed_doc->root(), plan.ops, path);
+}
+
+// `remaining`: check on the fixed document, expired waivers first, as
+// `sageguard check` reports it.
+Result<FixOutcome> recheck(Plan&& plan, std::shared_ptr<const Document> fixed_doc,
+                           const Policy& policy, const FixOptions& opts) {
+  FixOutcome& out = plan.out;
+  const CheckOptions co = check_options(opts);
   out.remaining.policy = policy.source;
   rules::expired_waiver_findings(policy, co.today, out.remaining);
   SG_TRY(check_document(*fixed_doc, true, policy, co, out.remaining));
   out.fixed_document = std::move(fixed_doc);
-  return out;
+  return std::move(out);
+}
+
+}  // namespace
+
+Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const CheckResult& before,
+                               const Policy& policy, const FixOptions& opts) {
+  SG_ASSIGN_OR_RETURN(Plan plan, plan_checked(*doc, before, policy, opts));
+  std::shared_ptr<const Document> fixed_doc;
+  SG_TRY(write_text(doc, plan, opts, fixed_doc));
+  return recheck(std::move(plan), std::move(fixed_doc), policy, opts);
+}
+
+Result<FixOutcome> fix_checked_tree(const std::shared_ptr<const Document>& doc,
+                                    const CheckResult& before, const Policy& policy,
+                                    const FixOptions& opts) {
+  SG_ASSIGN_OR_RETURN(Plan plan, plan_checked(*doc, before, policy, opts));
+  if (plan.ops.empty()) {
+    plan.out.fixed = plan.out.original;
+    return recheck(std::move(plan), doc, policy, opts);
+  }
+  std::optional<ValueTree> tree;
+  if (!doc->deferred()) tree = edit_tree(doc->root(), plan.ops, opts.read.max_depth);
+  if (!tree) {
+    // An edit the tree cannot stand for exactly: fix_checked's way.
+    std::shared_ptr<const Document> fixed_doc;
+    SG_TRY(write_text(doc, plan, opts, fixed_doc));
+    return recheck(std::move(plan), std::move(fixed_doc), policy, opts);
+  }
+  // No text was written, so none is verified: tree_edit.cc says why every
+  // value the operations do not name is unchanged. Which resources the
+  // document holds is checked as after a text edit.
+  std::shared_ptr<const Document> fixed_doc = document_with_tree(doc, std::move(*tree));
+  SG_ASSIGN_OR_RETURN(ExtractResult ex2, extract_resources(*fixed_doc, opts.kind, opts.format));
+  SG_TRY(same_resources(plan.ex.resources, ex2.resources, doc->path()));
+  return recheck(std::move(plan), std::move(fixed_doc), policy, opts);
 }
 
 Result<FixOutcome> fix_file(const std::string& path, const Policy& policy, const FixOptions& opts) {
