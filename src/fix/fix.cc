@@ -107,11 +107,34 @@ Status same_resources(const std::vector<Resource>& a, const std::vector<Resource
   return e;
 }
 
-FixChange to_change(const Document& doc, const Resource& r, const ChangeNote& n) {
+// Line numbers of the offsets changes are noted at, counted forward (notes
+// come mostly in text order): Document::locate would also count each
+// offset's column, all of its line's bytes when the request is one line.
+class LineCounter {
+ public:
+  explicit LineCounter(const Document& doc) : doc_(doc), text_(doc.text()) {}
+  uint32_t line(uint64_t offset) {
+    if (offset < at_) return doc_.locate(offset).line;
+    offset = std::min<uint64_t>(offset, text_.size());
+    line_ += static_cast<uint32_t>(std::count(text_.begin() + static_cast<ptrdiff_t>(at_),
+                                              text_.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+    at_ = offset;
+    return line_;
+  }
+
+ private:
+  const Document& doc_;
+  std::string_view text_;
+  uint64_t at_ = 0;
+  uint32_t line_ = 1;
+};
+
+FixChange to_change(const Document& doc, LineCounter& lines, const Resource& r,
+                    const ChangeNote& n) {
   FixChange c;
   c.rule = n.rule;
   c.file = doc.path();
-  c.line = doc.locate(n.at).line;
+  c.line = lines.line(n.at);
   c.resource.kind = kind_name(r.kind);
   c.resource.name = r.name;
   c.path = n.pointer;
@@ -191,10 +214,11 @@ Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const 
     editor = std::make_unique<YamlEditor>(doc);
   }
   OpList& all = plan.ops;
+  LineCounter lines(doc);
   for (auto& c : planned) {
     if (!c.withheld.empty()) {
       for (const auto& n : c.notes) {
-        FixChange w = to_change(doc, *c.resource, n);
+        FixChange w = to_change(doc, lines, *c.resource, n);
         w.what = c.withheld;
         out.withheld.push_back(std::move(w));
       }
@@ -205,7 +229,7 @@ Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const 
     const std::string& why_not = c.resource->not_editable;
     const bool ok = why_not.empty() && feasible(*editor, c.ops);
     for (const auto& n : c.notes) {
-      FixChange change = to_change(doc, *c.resource, n);
+      FixChange change = to_change(doc, lines, *c.resource, n);
       if (!why_not.empty()) change.what += " (" + why_not + ")";
       (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
@@ -213,9 +237,12 @@ Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const 
   }
   merge_inserts(all);
   const auto by_line = [](const FixChange& a, const FixChange& b) { return a.line < b.line; };
-  std::stable_sort(out.changes.begin(), out.changes.end(), by_line);
-  std::stable_sort(out.not_applied.begin(), out.not_applied.end(), by_line);
-  std::stable_sort(out.withheld.begin(), out.withheld.end(), by_line);
+  for (auto* list : {&out.changes, &out.not_applied, &out.withheld}) {
+    // Usually in order already (a one-line request always is).
+    if (!std::is_sorted(list->begin(), list->end(), by_line)) {
+      std::stable_sort(list->begin(), list->end(), by_line);
+    }
+  }
   return plan;
 }
 
