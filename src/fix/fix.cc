@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "fix/json_editor.h"
@@ -116,8 +117,14 @@ class LineCounter {
   uint32_t line(uint64_t offset) {
     if (offset < at_) return doc_.locate(offset).line;
     offset = std::min<uint64_t>(offset, text_.size());
-    line_ += static_cast<uint32_t>(std::count(text_.begin() + static_cast<ptrdiff_t>(at_),
-                                              text_.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+    const char* p = text_.data() + at_;
+    const char* end = text_.data() + offset;
+    while (p < end) {
+      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (p == nullptr) break;
+      ++line_;
+      ++p;
+    }
     at_ = offset;
     return line_;
   }
@@ -129,16 +136,16 @@ class LineCounter {
   uint32_t line_ = 1;
 };
 
-FixChange to_change(const Document& doc, LineCounter& lines, const Resource& r,
-                    const ChangeNote& n) {
+// The note's strings are moved: each note makes one change.
+FixChange to_change(const Document& doc, LineCounter& lines, const Resource& r, ChangeNote&& n) {
   FixChange c;
-  c.rule = n.rule;
+  c.rule = std::move(n.rule);
   c.file = doc.path();
   c.line = lines.line(n.at);
   c.resource.kind = kind_name(r.kind);
   c.resource.name = r.name;
-  c.path = n.pointer;
-  c.what = n.what;
+  c.path = std::move(n.pointer);
+  c.what = std::move(n.what);
   return c;
 }
 
@@ -217,8 +224,8 @@ Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const 
   LineCounter lines(doc);
   for (auto& c : planned) {
     if (!c.withheld.empty()) {
-      for (const auto& n : c.notes) {
-        FixChange w = to_change(doc, lines, *c.resource, n);
+      for (auto& n : c.notes) {
+        FixChange w = to_change(doc, lines, *c.resource, std::move(n));
         w.what = c.withheld;
         out.withheld.push_back(std::move(w));
       }
@@ -228,8 +235,8 @@ Result<Plan> plan_checked(const Document& doc, const CheckResult& before, const 
     // is not edited: its resources say why.
     const std::string& why_not = c.resource->not_editable;
     const bool ok = why_not.empty() && feasible(*editor, c.ops);
-    for (const auto& n : c.notes) {
-      FixChange change = to_change(doc, lines, *c.resource, n);
+    for (auto& n : c.notes) {
+      FixChange change = to_change(doc, lines, *c.resource, std::move(n));
       if (!why_not.empty()) change.what += " (" + why_not + ")";
       (ok ? out.changes : out.not_applied).push_back(std::move(change));
     }
