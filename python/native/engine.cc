@@ -1,7 +1,8 @@
 // The Python extension's only contact with the library: policy loading,
 // check and fix of one in-memory request, with the same calls as the CLI's
-// `check` and `fix` (check_document, fix_text, the bundled prices for
-// budget.max-cost), so Python and the CLI report the same findings.
+// `check` and `fix` (check_document, the fixer's plan, the bundled prices for
+// budget.max-cost), so Python and the CLI report the same findings and
+// edits; a fix for Python edits the parsed tree (fix_checked_tree).
 #include "engine.h"
 
 #include <algorithm>
