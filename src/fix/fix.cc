@@ -308,8 +308,13 @@ Result<FixOutcome> fix_checked_tree(const std::shared_ptr<const Document>& doc,
     plan.out.fixed = plan.out.original;
     return recheck(std::move(plan), doc, policy, opts);
   }
+  // JSON only: what a YAML or HCL editor writes is read back by rules of
+  // its own (a YAML scalar's type, an HCL expression), which the tree edit
+  // does not model.
   std::optional<ValueTree> tree;
-  if (!doc->deferred()) tree = edit_tree(doc->root(), plan.ops, opts.read.max_depth);
+  if (doc->format() == SourceFormat::json && !doc->deferred()) {
+    tree = edit_tree(doc->root(), plan.ops, opts.read.max_depth);
+  }
   if (!tree) {
     // An edit the tree cannot stand for exactly: fix_checked's way.
     std::shared_ptr<const Document> fixed_doc;

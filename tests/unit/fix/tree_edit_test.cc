@@ -164,7 +164,8 @@ void compare(const std::string& label, const std::string& text, const Policy& po
   if (changed && !b.fixed.empty()) {
     // The text edit, taken where the tree cannot stand for it: YAML, and
     // Step Functions parameters (read into a translated tree). Never for
-    // one JSON request, which is what the Python gate sends.
+    // one JSON request, which is what the Python gate sends (YAML requests
+    // are compared as JSON too, by requests_of).
     ++totals.fallbacks;
     EXPECT_EQ(a.fixed, b.fixed);
     auto ex = extract_resources(*doc, std::nullopt, std::nullopt);
