@@ -53,9 +53,10 @@ def main():
         ("request dict -> JSON text", lambda: _native.request_json(bad, _api._encode)),
         ("JSON + parse + check, findings to Python (check)",
          lambda: _native.check_request(bad, KIND, h, "us-east-1", KIND, _api._encode)),
-        ("JSON + parse + check + plan + tree edit + re-check + dict (native fix)",
-         lambda: _native.fix_request(bad, KIND, h, "us-east-1", KIND, _api._encode)),
-        ("the gate's Python around it (_api._fix)", lambda: _api._fix(bad, KIND, policy, "us-east-1")),
+        ("JSON + parse + check + plan + tree edit + re-check + dict (native fix, as the gate)",
+         lambda: _native.fix_request(bad, KIND, h, "us-east-1", KIND, _api._encode, True)),
+        ("the gate's Python around it (_api._fix)",
+         lambda: _api._fix(bad, KIND, policy, "us-east-1", share=True)),
     ]
     print(f"{args.calls} calls, best of {args.rounds} rounds, CPU time per call, policy "
           f"{'with' if args.budget else 'without'} a budget:")

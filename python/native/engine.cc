@@ -316,6 +316,7 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
     if (out.changed) {
       out.text = std::move(fixed->fixed);
       out.document = std::move(fixed->fixed_document);
+      out.original = checked.doc;
     }
     take_findings(fixed->remaining, out.remaining);  // expired waivers included
     return out;

@@ -54,6 +54,7 @@ struct FixOut {
   // The fixed request's tree, when changed: the extension builds the fixed
   // request's Python objects from it instead of parsing text.
   std::shared_ptr<const Document> document;
+  std::shared_ptr<const Document> original;  // the request's parse, when changed
   std::vector<std::string> changes;      // "rule: what" for each applied edit
   std::vector<std::string> not_applied;  // "rule: what" fix could not write
   CheckOut remaining;
