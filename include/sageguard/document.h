@@ -243,6 +243,8 @@ class Document {
       std::shared_ptr<Document> doc, const ReadOptions& opts, bool defer_items);
   friend Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& deferred,
                                                                       const ReadOptions& opts);
+  friend std::shared_ptr<const Document> document_with_tree(std::shared_ptr<const Document> base,
+                                                            ValueTree tree);
   std::string path_;
   std::shared_ptr<const void> text_owner_;
   std::string_view text_;
@@ -352,6 +354,14 @@ class JsonItemStream {
 // A deep copy of `v` whose containers and strings live in `arena`, offsets
 // kept (for the few items check keeps beyond their turn).
 Value copy_value(const Value& v, ValueArena& arena);
+
+// A Document holding `tree`, a tree built in memory from `base`'s (fix's
+// edits applied to a parsed request) instead of a parse: it has `base`'s
+// path, text and format and keeps `base` alive, since the tree's untouched
+// values point into `base`'s memory. Offsets in `tree` must be offsets into
+// that text.
+std::shared_ptr<const Document> document_with_tree(std::shared_ptr<const Document> base,
+                                                   ValueTree tree);
 
 // Lower-level readers used by parse_document and the fuzzers. `text` is the
 // whole file (a leading UTF-8 BOM is skipped); offsets are into `text`;

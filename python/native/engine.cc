@@ -1,7 +1,8 @@
 // The Python extension's only contact with the library: policy loading,
 // check and fix of one in-memory request, with the same calls as the CLI's
-// `check` and `fix` (check_document, fix_text, the bundled prices for
-// budget.max-cost), so Python and the CLI report the same findings.
+// `check` and `fix` (check_document, the fixer's plan, the bundled prices for
+// budget.max-cost), so Python and the CLI report the same findings and
+// edits; a fix for Python edits the parsed tree (fix_checked_tree).
 #include "engine.h"
 
 #include <algorithm>
@@ -174,7 +175,9 @@ struct Checked {
   std::shared_ptr<const Document> doc;
   CheckResult result;
   CostEstimator estimator;
-  CheckOut out;  // expired waivers, then the request's findings, or the error
+  // Expired waivers, or the error; then, once take_findings(result, out)
+  // has run (only for a caller that reports them), the request's findings.
+  CheckOut out;
 };
 
 Checked check_impl(const std::string& json, std::optional<ResourceKind> kind, const PolicyHandle& p,
@@ -204,7 +207,6 @@ Checked check_impl(const std::string& json, std::optional<ResourceKind> kind, co
     invalid_request(p.policy, st.error(), kind, c.out);
     return c;
   }
-  take_findings(c.result, c.out);
   c.doc = std::move(doc).value();
   c.estimator = std::move(co.estimator);
   return c;
@@ -260,12 +262,14 @@ CheckOut check_request(const std::string& json, const std::string& kind, const P
         return out;
       }
     }
-    return check_impl(json, k, p, region, label, system_utc_date()).out;
+    Checked c = check_impl(json, k, p, region, label, system_utc_date());
+    if (c.doc) take_findings(c.result, c.out);
+    return std::move(c.out);
   });
 }
 
 FixOut fix_request(const std::string& json, const std::string& kind, const PolicyHandle& p,
-                   const std::string& region, const std::string& label) {
+                   const std::string& region, const std::string& label, bool as_tree) {
   return never_throw<FixOut>([&] {
     FixOut out;
     out.text = json;
@@ -282,9 +286,11 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
     // would plan no edit, so its answer is check's. Otherwise fix starts
     // from this parse and check instead of making its own.
     Checked checked = check_impl(json, k, p, region, label, today);
-    const bool any_fixable = std::any_of(checked.out.findings.begin(), checked.out.findings.end(),
-                                         [](const OutFinding& f) { return f.fixable; });
+    const bool any_fixable =
+        std::any_of(checked.result.findings.begin(), checked.result.findings.end(),
+                    [](const Finding& f) { return f.fixable; });
     if (!checked.doc || !any_fixable) {
+      if (checked.doc) take_findings(checked.result, checked.out);
       out.remaining = std::move(checked.out);
       return out;
     }
@@ -293,19 +299,24 @@ FixOut fix_request(const std::string& json, const std::string& kind, const Polic
     fo.today = today;
     // Priced as check prices, so `remaining` is what `sageguard check`
     // reports on the fixed file.
-    fo.estimator = checked.estimator;
-    auto fixed = fix::fix_checked(checked.doc, checked.result, p.policy, fo);
+    fo.estimator = std::move(checked.estimator);
+    auto fixed = as_tree ? fix::fix_checked_tree(checked.doc, checked.result, p.policy, fo)
+                         : fix::fix_checked(checked.doc, checked.result, p.policy, fo);
     if (!fixed.ok()) {
       // Nothing fix could write safely: the request's findings stand.
+      take_findings(checked.result, checked.out);
       out.remaining = std::move(checked.out);
       return out;
     }
     for (const auto& c : fixed->changes) out.changes.push_back(c.rule + ": " + c.what);
     for (const auto& c : fixed->not_applied) out.not_applied.push_back(c.rule + ": " + c.what);
-    out.changed = fixed->fixed != json;
+    // Unchanged, the fixed document is the one checked (fix_checked and
+    // fix_checked_tree alike).
+    out.changed = fixed->fixed_document != checked.doc;
     if (out.changed) {
       out.text = std::move(fixed->fixed);
       out.document = std::move(fixed->fixed_document);
+      out.original = checked.doc;
     }
     take_findings(fixed->remaining, out.remaining);  // expired waivers included
     return out;

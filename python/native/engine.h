@@ -47,11 +47,14 @@ struct CheckOut {
 };
 
 struct FixOut {
-  std::string text;  // the fixed request (JSON); equal to the input when unchanged
+  // The fixed request (JSON); equal to the input when unchanged, and "" when
+  // fix edited the parsed tree only (fix_request's `as_tree`).
+  std::string text;
   bool changed = false;
-  // `text` parsed, when changed: the extension builds the fixed request's
-  // Python objects from it instead of parsing the text again.
+  // The fixed request's tree, when changed: the extension builds the fixed
+  // request's Python objects from it instead of parsing text.
   std::shared_ptr<const Document> document;
+  std::shared_ptr<const Document> original;  // the request's parse, when changed
   std::vector<std::string> changes;      // "rule: what" for each applied edit
   std::vector<std::string> not_applied;  // "rule: what" fix could not write
   CheckOut remaining;
@@ -65,8 +68,10 @@ struct FixOut {
 // request.invalid finding, never an error.
 CheckOut check_request(const std::string& json, const std::string& kind, const PolicyHandle& p,
                        const std::string& region, const std::string& label);
+// `as_tree`: the caller needs only `document` (fix::fix_checked_tree edits the
+// parsed tree; no text is written unless that cannot be done exactly).
 FixOut fix_request(const std::string& json, const std::string& kind, const PolicyHandle& p,
-                   const std::string& region, const std::string& label);
+                   const std::string& region, const std::string& label, bool as_tree = false);
 
 // True if `kind` names something check_request understands.
 bool known_kind(const std::string& kind);

@@ -187,13 +187,15 @@ class JsonFromPython {
   bool converted_ = false;
 };
 
-// The fixed request for Python: new objects built from the tree the engine
-// parsed, or (rarely) the text for json.loads; None when unchanged.
+// The fixed request for Python: new objects built from the engine's tree,
+// or (rarely) the text for json.loads; None when unchanged, or when changed
+// but neither can be had (a tree that is not JSON's, and no text).
 py::object fixed_request(const sg::FixOut& out) {
   if (!out.changed) return py::none();
   if (out.document) {
     if (PyObject* o = sg::to_python(*out.document)) return py::reinterpret_steal<py::object>(o);
   }
+  if (out.text.empty()) return py::none();
   return py::str(out.text);
 }
 
@@ -255,10 +257,11 @@ PYBIND11_MODULE(_native, m) {
   // -> (fixed request or None, changes, not_applied, findings, error, why it
   // cannot be sent or "", whether datetime/bytes were converted); the fixed
   // request is a dict of new objects, or its JSON text when it could not be
-  // built directly.
+  // built directly. `share`: the dict holds request's own objects wherever
+  // fix left them as they were (only containers on edited paths are new).
   m.def("fix_request", [](const py::object& request, const std::string& kind,
                           const Handle& policy, const std::string& region,
-                          const std::string& label, const py::object& fallback) {
+                          const std::string& label, const py::object& fallback, bool share) {
     JsonFromPython json(fallback.ptr());
     if (!json.write(request.ptr())) {
       return py::make_tuple(py::none(), py::list(), py::list(), py::list(), "", json.why(), false);
@@ -266,9 +269,25 @@ PYBIND11_MODULE(_native, m) {
     sg::FixOut out;
     {
       py::gil_scoped_release release;
-      out = sg::fix_request(json.text(), kind, *policy.policy, region, label);
+      out = sg::fix_request(json.text(), kind, *policy.policy, region, label, /*as_tree=*/true);
     }
-    return py::make_tuple(fixed_request(out), out.changes, out.not_applied,
+    py::object fixed;
+    if (share && out.document && out.original) {
+      if (PyObject* o = sg::to_python_sharing(*out.document, *out.original, request.ptr())) {
+        fixed = py::reinterpret_steal<py::object>(o);
+      }
+    }
+    if (!fixed) fixed = fixed_request(out);
+    if (fixed.is_none() && out.changed) {
+      // The tree could not be made Python objects and no text was written:
+      // the same fix again, as text.
+      {
+        py::gil_scoped_release release;
+        out = sg::fix_request(json.text(), kind, *policy.policy, region, label);
+      }
+      fixed = fixed_request(out);
+    }
+    return py::make_tuple(fixed, out.changes, out.not_applied,
                           findings_list(out.remaining.findings), out.remaining.error, "",
                           json.converted());
   });

@@ -81,7 +81,96 @@ PyObject* convert(const Value& v, std::string_view text) {
   return nullptr;
 }
 
+// The same value of the same parse: a container with the same members or
+// items in memory, a scalar at the same place with the same content.
+bool unchanged(const Value& v, const Value& orig) {
+  if (v.type() != orig.type() || v.offset() != orig.offset()) return false;
+  switch (v.type()) {
+    case ValueType::null: return true;
+    case ValueType::boolean: return v.as_bool() == orig.as_bool();
+    case ValueType::number:
+      return v.as_number() == orig.as_number() && v.is_integral() == orig.is_integral();
+    case ValueType::string:
+      return v.as_string().data() == orig.as_string().data() &&
+             v.as_string().size() == orig.as_string().size();
+    case ValueType::array:
+      return v.items().data() == orig.items().data() && v.items().size() == orig.items().size();
+    case ValueType::object:
+      return v.members().data() == orig.members().data() &&
+             v.members().size() == orig.members().size();
+  }
+  return false;
+}
+
+// `orig` and `py` are what stood at v's place before the fix (either may be
+// null: a value fix added). A new reference, or nullptr.
+PyObject* convert_sharing(const Value& v, const Value* orig, PyObject* py, std::string_view text) {
+  if (orig == nullptr || py == nullptr) return convert(v, text);
+  if (unchanged(v, *orig)) {
+    // Only where the object is what the JSON was written from as that kind
+    // (a request changed by another thread meanwhile gets new objects).
+    const bool fits = v.is_object()  ? PyDict_Check(py)
+                      : v.is_array() ? PyList_Check(py) || PyTuple_Check(py)
+                                     : true;
+    if (fits) {
+      Py_INCREF(py);
+      return py;
+    }
+    return convert(v, text);
+  }
+  if (v.is_object() && orig->is_object() && PyDict_Check(py)) {
+    PyObject* dict = PyDict_New();
+    if (!dict) return nullptr;
+    for (const auto& [key, value] : v.members()) {
+      PyObject* k = string(key);
+      const Value* before = k ? orig->find(key) : nullptr;
+      PyObject* was = before ? PyDict_GetItemWithError(py, k) : nullptr;  // borrowed
+      PyObject* item = k && !PyErr_Occurred() ? convert_sharing(value, before, was, text) : nullptr;
+      const bool ok = item && PyDict_SetItem(dict, k, item) == 0;
+      Py_XDECREF(k);
+      Py_XDECREF(item);
+      if (!ok) {
+        Py_DECREF(dict);
+        return nullptr;
+      }
+    }
+    return dict;
+  }
+  const bool sequence = PyList_Check(py) || PyTuple_Check(py);
+  if (v.is_array() && orig->is_array() && sequence &&
+      static_cast<size_t>(PySequence_Fast_GET_SIZE(py)) == orig->items().size()) {
+    const auto items = v.items();
+    const auto before = orig->items();
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(items.size()));
+    if (!list) return nullptr;
+    for (size_t i = 0; i < items.size(); ++i) {
+      PyObject* item =
+          i < before.size()
+              ? convert_sharing(items[i], &before[i],
+                                PySequence_Fast_GET_ITEM(py, static_cast<Py_ssize_t>(i)), text)
+              : convert(items[i], text);
+      if (!item) {
+        Py_DECREF(list);
+        return nullptr;
+      }
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);  // steals
+    }
+    return list;
+  }
+  return convert(v, text);
+}
+
 }  // namespace
+
+PyObject* to_python_sharing(const Document& fixed, const Document& original, PyObject* request) {
+  if (fixed.format() != SourceFormat::json || fixed.deferred() ||
+      original.format() != SourceFormat::json || original.deferred()) {
+    return nullptr;
+  }
+  PyObject* out = convert_sharing(fixed.root(), &original.root(), request, fixed.text());
+  if (!out) PyErr_Clear();
+  return out;
+}
 
 PyObject* to_python(const Document& doc) {
   // Only JSON: a YAML scalar's type rules are not json.loads's.

@@ -15,4 +15,12 @@ namespace sageguard::python {
 // cannot be built this way (the caller then falls back to json.loads).
 PyObject* to_python(const Document& doc);
 
+// to_python for a fixed request whose parse before the fix is `original`
+// and whose Python objects before it are `request` (original's text was
+// written from them): wherever `fixed` holds a value of original's tree
+// unchanged (fix/tree_edit.h shares them), the object in `request` at that
+// place is used, not a new one, so only the containers on the paths to
+// edits are new. The request's objects are shared, never modified.
+PyObject* to_python_sharing(const Document& fixed, const Document& original, PyObject* request);
+
 }  // namespace sageguard::python

@@ -232,8 +232,11 @@ def _restore_types(original, fixed):
     return fixed
 
 
-def _fix(request, kind, policy, region):
-    """(fixed request or None when unchanged, changes, findings)."""
+def _fix(request, kind, policy, region, share=False):
+    """(fixed request or None when unchanged, changes, findings). `share`:
+    the fixed request may hold the request's own objects where fix left
+    them as they were (the gate, which replaces the members of the dict
+    botocore sends); otherwise every object in it is new."""
     if _is_pipeline(request, kind):
         text, engine_kind, label, why = _prepare(request, kind)
         if why is not None:
@@ -250,16 +253,16 @@ def _fix(request, kind, policy, region):
         out["PipelineDefinition"] = fixed
         return out, changes, _findings(rows)
     fixed, changes, _not_applied, rows, error, why, converted = _native.fix_request(
-        request, kind or "", policy._handle, region or "", kind or "request", _encode)
+        request, kind or "", policy._handle, region or "", kind or "request", _encode, share)
     if why:
         return None, [], [_invalid(kind, why)]
     if error:
         raise SageguardError(error)
     if fixed is None:
         return None, changes, _findings(rows)
-    # New objects throughout (the caller's are never shared): built by the
-    # engine, or its text when it could not build them (a fixed request is
-    # an object or a list, never a string of its own).
+    # Built by the engine (new objects throughout unless `share`), or its
+    # text when it could not build them (a fixed request is an object or a
+    # list, never a string of its own).
     out = json.loads(fixed) if isinstance(fixed, str) else fixed
     if converted:
         out = _restore_types(request, out)

@@ -187,7 +187,9 @@ class Guard:
             if inherited:
                 request = dict(params)
                 request["Tags"] = _propagate.merge(params.get("Tags"), inherited)
-        fixed, changes, findings = _api._fix(request, op, self.policy, region)
+        # The fixed request may share the caller's nested objects where fix
+        # left them alone; none of them is modified.
+        fixed, changes, findings = _api._fix(request, op, self.policy, region, share=True)
         if fixed is None and request is not params:
             fixed = request
         if fixed is not None:

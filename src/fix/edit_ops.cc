@@ -1,6 +1,7 @@
 #include "fix/edit_ops.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace sageguard::fix {
 
@@ -50,11 +51,11 @@ NewValue& NewValue::add(std::string key, NewValue v) {
   return *this;
 }
 
-void OpList::merge(const OpList& o) {
-  inserts.insert(inserts.end(), o.inserts.begin(), o.inserts.end());
-  replaces.insert(replaces.end(), o.replaces.begin(), o.replaces.end());
-  removes.insert(removes.end(), o.removes.begin(), o.removes.end());
-  appends.insert(appends.end(), o.appends.begin(), o.appends.end());
+void OpList::merge(OpList&& o) {
+  std::move(o.inserts.begin(), o.inserts.end(), std::back_inserter(inserts));
+  std::move(o.replaces.begin(), o.replaces.end(), std::back_inserter(replaces));
+  std::move(o.removes.begin(), o.removes.end(), std::back_inserter(removes));
+  std::move(o.appends.begin(), o.appends.end(), std::back_inserter(appends));
 }
 
 std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {

@@ -75,7 +75,7 @@ struct OpList {
   bool empty() const {
     return inserts.empty() && replaces.empty() && removes.empty() && appends.empty();
   }
-  void merge(const OpList& o);
+  void merge(OpList&& o);  // appends o's operations, moved
 };
 
 // Replace bytes [offset, offset + erase) of the original text with `text`.

@@ -25,7 +25,8 @@ FindingIndex::FindingIndex(const std::vector<Finding>& findings) {
 
 bool FindingIndex::has(const Resource& r, const std::string& rule,
                        const std::string& pointer) const {
-  return keys_.count({kind_name(r.kind), r.name, rule, pointer}) > 0;
+  using View = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+  return keys_.find(View{kind_name(r.kind), r.name, rule, pointer}) != keys_.end();
 }
 
 namespace {
@@ -343,9 +344,10 @@ class Planner {
   }
 
   // Why turning spot on could break the job ("" if it cannot).
+  template <typename TooLong>
   static std::string spot_unsafe(const rules::Scope& s, bool wait_out_of_range,
-                                 const std::string& too_long) {
-    if (wait_out_of_range) return too_long;
+                                 const TooLong& too_long) {
+    if (wait_out_of_range) return too_long();
     const Lookup keep = rules::lookup(*s.obj, "ResourceConfig/KeepAlivePeriodInSeconds");
     if (keep.state == LookupState::found && keep.value->is_number() &&
         keep.value->as_number() > 0) {
@@ -376,18 +378,23 @@ class Planner {
     const bool wait_too_low = wait.state == LookupState::found && wait.value->is_number() &&
                               wait.value->as_number() < runtime;
     const bool wait_needed = wait.state == LookupState::missing || wait_too_low;
-    const std::string too_long = fmt::format(
-        "MaxWaitTimeInSeconds would be {} x MaxRuntimeInSeconds = {:.15g}, above the largest "
-        "the API accepts ({:.15g}): set it by hand, or lower MaxRuntimeInSeconds or the policy's "
-        "spot.max_wait_factor",
-        policy_.max_wait_factor, product, kMaxApiInteger);
+    // Messages are written only when used (a gate plans on every call).
+    const auto too_long = [&] {
+      return fmt::format(
+          "MaxWaitTimeInSeconds would be {} x MaxRuntimeInSeconds = {:.15g}, above the largest "
+          "the API accepts ({:.15g}): set it by hand, or lower MaxRuntimeInSeconds or the "
+          "policy's spot.max_wait_factor",
+          policy_.max_wait_factor, product, kMaxApiInteger);
+    };
     const uint64_t wait_at = wait.value ? wait.value->offset() : s.obj->offset();
     const bool ck_missing = ck.state == LookupState::missing ||
                             (ck.state == LookupState::found && rules::is_empty_string(*ck.value));
     const auto uri = checkpoint_uri(s);
-    const std::string max_wait_what =
-        fmt::format("set StoppingCondition.MaxWaitTimeInSeconds to {} ({} x MaxRuntimeInSeconds)",
-                    max_wait, policy_.max_wait_factor);
+    const auto max_wait_what = [&] {
+      return fmt::format(
+          "set StoppingCondition.MaxWaitTimeInSeconds to {} ({} x MaxRuntimeInSeconds)", max_wait,
+          policy_.max_wait_factor);
+    };
 
     if (!on) {
       const bool checkpoint_needed =
@@ -416,10 +423,10 @@ class Planner {
                       c.ops, at)) {
             return;
           }
-          c.notes.push_back({"spot.max-wait", at, wait_ptr, max_wait_what});
+          c.notes.push_back({"spot.max-wait", at, wait_ptr, max_wait_what()});
         } else if (wait_too_low) {
           c.ops.replaces.push_back(ReplaceOp{wait.value, NewValue::of_int(max_wait)});
-          c.notes.push_back({"spot.max-wait", wait.value->offset(), wait_ptr, max_wait_what});
+          c.notes.push_back({"spot.max-wait", wait.value->offset(), wait_ptr, max_wait_what()});
         } else if (!wait.value->is_number()) {
           return;
         }
@@ -449,14 +456,14 @@ class Planner {
     }
     if (runtime_known && wait_needed && asked("spot.max-wait", wait_ptr)) {
       if (!wait_fits) {
-        withhold("spot.max-wait", wait_at, wait_ptr, too_long);
+        withhold("spot.max-wait", wait_at, wait_ptr, too_long());
       } else if (wait.state == LookupState::missing) {
         set(s, "StoppingCondition/MaxWaitTimeInSeconds", NewValue::of_int(max_wait),
-            "spot.max-wait", max_wait_what);
+            "spot.max-wait", max_wait_what());
       } else {
         PlannedChange c;
         c.ops.replaces.push_back(ReplaceOp{wait.value, NewValue::of_int(max_wait)});
-        c.notes.push_back({"spot.max-wait", wait.value->offset(), wait_ptr, max_wait_what});
+        c.notes.push_back({"spot.max-wait", wait.value->offset(), wait_ptr, max_wait_what()});
         add(std::move(c));
       }
     }

@@ -23,7 +23,8 @@ class FindingIndex {
   bool has(const Resource& r, const std::string& rule, const std::string& pointer) const;
 
  private:
-  std::set<std::tuple<std::string, std::string, std::string, std::string>> keys_;
+  // Transparent, so `has` looks up views without building strings.
+  std::set<std::tuple<std::string, std::string, std::string, std::string>, std::less<>> keys_;
 };
 
 // One line of "what fix changed".

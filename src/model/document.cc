@@ -261,6 +261,14 @@ Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& def
                              opts, false);
 }
 
+std::shared_ptr<const Document> document_with_tree(std::shared_ptr<const Document> base,
+                                                   ValueTree tree) {
+  const std::string_view text = base->text_;
+  auto doc = std::make_shared<Document>(base->path_, base, text, base->format_);
+  doc->tree_ = std::move(tree);
+  return doc;
+}
+
 Result<std::shared_ptr<const Document>> load_document(const std::string& path,
                                                       const ReadOptions& opts) {
   SG_ASSIGN_OR_RETURN(std::string text, read_file_limited(path, opts.max_file_size));

@@ -136,6 +136,23 @@ def test_fix(policy):
     check(repr(fixed["Extra"]) == repr(extra), f"values changed on the way back: {fixed['Extra']!r}")
     check(fixed["Extra"] is not job["Extra"] and fixed["Extra"]["i"] is not job["Extra"]["i"],
           "fixed request shares the caller's objects")
+    # The gate's way (share=True): the same request, equal to fix()'s, the
+    # caller's own objects wherever fix left them alone, new containers on
+    # the paths it edited, and the caller's request as it was.
+    from sageguard import _api
+    before = copy.deepcopy(job)
+    fixed, remaining = sageguard.fix(job, kind="CreateTrainingJob", policy=policy)
+    shared, _changes, rest = _api._fix(job, "CreateTrainingJob", policy, None, share=True)
+    check(job == before, "the gate's fix mutated its input")
+    check(shared == fixed and rest == remaining, f"share=True differs from fix(): {shared!r}")
+    check(shared is not job and shared["Extra"] is job["Extra"] and
+          shared["HyperParameters"] is job["HyperParameters"] and
+          shared["AlgorithmSpecification"] is job["AlgorithmSpecification"],
+          "untouched members not shared")
+    check(shared["ResourceConfig"] is not job["ResourceConfig"] and
+          shared["StoppingCondition"] is not job["StoppingCondition"] and
+          shared["Tags"] is not job["Tags"], "an edited container is the caller's")
+    check(all(a is b for a, b in zip(shared["Tags"], job["Tags"])), "untouched tags not shared")
 
 
 def test_types(policy):

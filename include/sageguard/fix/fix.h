@@ -75,6 +75,19 @@ Result<FixOutcome> fix_text(const std::string& path, std::string text, const Pol
 Result<FixOutcome> fix_checked(const std::shared_ptr<const Document>& doc, const CheckResult& before,
                                const Policy& policy, const FixOptions& opts);
 
+// fix_checked for a caller that wants the fixed request as a tree, not as
+// text (the Python gate builds Python objects from it): the same changes,
+// applied to a JSON doc's parsed tree and re-checked there, instead of
+// written into the text, parsed again and verified. `fixed_document` holds the same
+// values fix_checked's would, `remaining` the same findings, except that
+// those about values fix added point at the place they were added to in
+// the original text. `fixed` is "" when the tree was edited (no text was
+// written) and `original` when nothing changed. Where a tree edit could
+// differ from the text edit (YAML, src/fix/tree_edit.h) this is fix_checked.
+Result<FixOutcome> fix_checked_tree(const std::shared_ptr<const Document>& doc,
+                                    const CheckResult& before, const Policy& policy,
+                                    const FixOptions& opts);
+
 // Read `path` (size-checked) and fix it. Does not write anything.
 Result<FixOutcome> fix_file(const std::string& path, const Policy& policy, const FixOptions& opts);
 
