@@ -15,6 +15,8 @@
 #include "cost/parquet_cur.h"
 #include "cost/parquet_decode.h"
 #include "cost/thrift_compact.h"
+#include "sageguard/cost/byte_source.h"
+#include "sageguard/cost/cur_reader.h"
 #include "parquet_test_writer.h"
 
 namespace sageguard::cost {
@@ -270,6 +272,92 @@ TEST(ParquetReader, ThreadsGiveTheSameReport) {
   for (std::size_t i = 0; i < one.report.groups.size(); ++i) {
     EXPECT_EQ(one.report.groups[i].key, four.report.groups[i].key);
     EXPECT_EQ(one.report.groups[i].cost, four.report.groups[i].cost);
+  }
+}
+
+// A row group whose rows are nearly all unlike (a usage type, start,
+// resource and account per row, dictionary-encoded): more classes than the
+// reader keeps at once, and cells whose ids together need more than 64
+// bits. The last 500 rows repeat the cells of the rows 1024 before them
+// (among the last 4096 classes) but for the usage type (the first column,
+// ids 1024 apart), so a class key that lost that column's high bits would
+// merge them. The report is the CSV reader's over the same rows, number
+// for number, with the malformed rows (a NaN cost) and the currency of the
+// first counted row.
+TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
+  const int n = 9800;
+  std::vector<TestColumn> cols = {
+      {"line_item_usage_type", false, {}, true},         {"line_item_usage_start_date", false, {}, true},
+      {"line_item_resource_id", false, {}, true},        {"line_item_usage_account_id", false, {}, true},
+      {"line_item_product_code", false, {}, true},       {"line_item_unblended_cost", true, {}, true},
+      {"pricing_public_on_demand_cost", true, {}, true}, {"line_item_line_item_type", false, {}, true},
+      {"line_item_currency_code", false, {}, true},      {"resource_tags", false, {}, true}};
+  TestColumn& tags = cols.back();
+  tags.is_map = true;
+  std::string csv;
+  for (const TestColumn& c : cols) csv += (csv.empty() ? "" : ",") + c.name;
+  csv += "\n";
+  for (int i = 0; i < n; ++i) {
+    const int j = i < 9300 ? i : i - 1024;
+    const std::string u = "USE1-Train" + std::string(i % 6 == 0 ? "-Spot" : "") + ":ml.m5.x" + std::to_string(i);
+    const std::string st = std::string("2024-0") + (j % 3 == 0 ? "5" : "6") + "-" + std::to_string(10 + j % 18) + "T" +
+                           std::to_string(10 + j / 18 % 24) + ":" + std::to_string(10 + j / 432) + ":00Z";
+    const std::string project = "p-" + std::to_string(j % 50);
+    const std::vector<std::string> row = {
+        u,
+        st,
+        "arn:job/" + std::to_string(j),
+        std::to_string(100000 + j),
+        i % 11 == 5 ? "AmazonEC2" : "AmazonSageMaker",
+        i % 997 == 3 ? "nan" : std::to_string((i % 1000) * 0.37 - 40),
+        std::to_string((i % 1000) * 0.5),
+        j % 4 == 1 ? "SavingsPlanCoveredUsage" : "Usage",
+        i < 7 ? "EUR" : "USD",
+        j % 9 == 2 ? std::string()
+                   : "\"{\"\"user_project\"\":\"\"" + project + "\"\",\"\"user_cost_center\"\":\"\"cc\"\"}\""};
+    for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
+      cols[c].values.push_back(row[c]);
+      csv += row[c] + ",";
+    }
+    csv += row.back() + "\n";
+    costtest::MapRow m(costtest::MapRow::value_type{{"user_project", project}, {"user_cost_center", "cc"}});
+    tags.map_rows.push_back(j % 9 == 2 ? costtest::MapRow() : m);
+  }
+  const std::string f = write_parquet(cols);
+  CurOptions o;
+  o.group_by = {"Project", "instance-type", "month", "resource", "account"};
+  for (unsigned threads : {1u, 2u}) {
+    CurAggregator agg(o);
+    ASSERT_TRUE(aggregate_parquet_memory(f, "mem.parquet", threads, o, agg).ok());
+    const CostReport pq = std::move(agg).finish({"mem.parquet"});
+    auto src = open_memory(csv, "cur.csv");
+    Result<CostReport> want = read_cur_source(*src, o);
+    ASSERT_TRUE(want.ok());
+    const CostReport& cv = *want;
+    EXPECT_EQ(pq.currency, "EUR");
+    EXPECT_EQ(pq.currency, cv.currency);
+    EXPECT_EQ(pq.warnings, cv.warnings);
+    EXPECT_EQ(pq.rows_read, static_cast<uint64_t>(n));
+    EXPECT_EQ(pq.rows_read, cv.rows_read);
+    EXPECT_GT(pq.malformed_rows, 0u);
+    EXPECT_EQ(pq.malformed_rows, cv.malformed_rows);
+    ASSERT_EQ(pq.malformed_samples.size(), cv.malformed_samples.size());
+    for (std::size_t i = 0; i < pq.malformed_samples.size(); ++i) {
+      EXPECT_EQ(pq.malformed_samples[i].reason, cv.malformed_samples[i].reason);
+      EXPECT_EQ(pq.malformed_samples[i].line + 1, cv.malformed_samples[i].line);  // the CSV's header is line 1
+    }
+    EXPECT_EQ(pq.total, cv.total);
+    EXPECT_EQ(pq.items, cv.items);
+    EXPECT_EQ(pq.by_month, cv.by_month);
+    EXPECT_GT(pq.groups.size(), 4096u);
+    ASSERT_EQ(pq.groups.size(), cv.groups.size());
+    for (std::size_t i = 0; i < pq.groups.size(); ++i) {
+      EXPECT_EQ(pq.groups[i].key, cv.groups[i].key);
+      EXPECT_EQ(pq.groups[i].cost, cv.groups[i].cost);
+      EXPECT_EQ(pq.groups[i].items, cv.groups[i].items);
+      EXPECT_EQ(pq.groups[i].spot_savings, cv.groups[i].spot_savings);
+      EXPECT_EQ(pq.groups[i].sp_coverage, cv.groups[i].sp_coverage);
+    }
   }
 }
 
