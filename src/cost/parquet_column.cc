@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -347,7 +348,8 @@ void own_ids(ColumnValues& out, std::size_t from) {
 
 }  // namespace
 
-Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out, bool as_numbers) {
+Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out,
+                   ColumnScratch& scratch, bool as_numbers) {
   const std::string& file = f.name();
   out.clear();
   if (as_numbers && (leaf.type != PhysicalType::float64 || leaf.logical != Logical::none)) {
@@ -371,7 +373,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
                                         std::to_string(c.total_compressed_size) + " bytes is outside the file (" +
                                         std::to_string(f.size()) + " bytes)");
   }
-  std::string& chunk = out.pages.emplace_back();
+  std::string& chunk = scratch.chunk;
   chunk.resize(static_cast<std::size_t>(c.total_compressed_size));
   SG_TRY(f.read(static_cast<uint64_t>(start), chunk.size(), chunk.data()));
 
@@ -383,7 +385,8 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   const bool views_into_pages =
       (leaf.type == PhysicalType::byte_array || leaf.type == PhysicalType::fixed_len_byte_array) &&
       leaf.logical != Logical::decimal;
-  std::vector<uint32_t> levels, indices;
+  std::vector<uint32_t>& levels = scratch.levels;
+  std::vector<uint32_t>& indices = scratch.indices;
   std::vector<int64_t> ints;
   std::vector<std::string_view> views;
   std::vector<std::string> rebuilt_scratch;
@@ -415,7 +418,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       if (h.encoding != Encoding::plain && h.encoding != Encoding::plain_dictionary) {
         return unsupported(file, leaf, std::string("dictionary page encoding ") + to_string(h.encoding));
       }
-      std::string& page = out.pages.emplace_back();
+      // Text that is not copied is views into the page, which then stays.
+      const bool keep = views_into_pages && !as_numbers;
+      std::string& page = keep ? out.pages.emplace_back() : scratch.page;
       if (!decompress(c.codec, body, static_cast<std::size_t>(h.uncompressed_size), page, err)) {
         return column_error(file, leaf, err);
       }
@@ -430,7 +435,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         dict_size = out.table.size();
       }
       have_dict = true;
-      if (!views_into_pages || as_numbers) out.pages.pop_back();  // the values are text in the arena now
       continue;
     }
 
@@ -444,7 +448,11 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     if (entries + n > static_cast<uint64_t>(c.num_values)) {
       return column_error(file, leaf, "corrupt Parquet file: pages hold more values than the column chunk states");
     }
-    std::string& page = out.pages.emplace_back();
+    // Only text read by PLAIN or DELTA_LENGTH_BYTE_ARRAY points into the
+    // page; other values are copies (numbers, the arena, the dictionary).
+    const bool keep = views_into_pages && !as_numbers &&
+                      (h.encoding == Encoding::plain || h.encoding == Encoding::delta_length_byte_array);
+    std::string& page = keep ? out.pages.emplace_back() : scratch.page;
     ByteCursor in{};
     ByteCursor rep_in{}, def_in{};
     if (v2) {
@@ -488,12 +496,16 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     if (leaf.max_rep > 0) {
       levels.clear();
       if (!decode_rle_hybrid(rep_in, rep_width, n, levels)) return column_error(file, leaf, "repetition levels: " + rep_in.error);
-      for (uint32_t l : levels) {
-        if (l > static_cast<uint32_t>(leaf.max_rep)) {
-          return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(l) +
-                                              " deeper than the schema's " + std::to_string(leaf.max_rep));
-        }
-        out.rep.push_back(static_cast<uint16_t>(l));
+      uint32_t deepest = 0;
+      const std::size_t at = out.rep.size();
+      out.rep.resize(at + n);
+      for (std::size_t i = 0; i < n; ++i) {
+        deepest = std::max(deepest, levels[i]);
+        out.rep[at + i] = static_cast<uint16_t>(levels[i]);
+      }
+      if (deepest > static_cast<uint32_t>(leaf.max_rep)) {
+        return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(deepest) +
+                                            " deeper than the schema's " + std::to_string(leaf.max_rep));
       }
       if (entries == 0 && levels[0] != 0) return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
     }
@@ -501,13 +513,19 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       levels.clear();
       if (!decode_rle_hybrid(def_in, def_width, n, levels)) return column_error(file, leaf, "definition levels: " + def_in.error);
       present = 0;
-      for (uint32_t l : levels) {
-        if (l > static_cast<uint32_t>(leaf.max_def)) {
-          return column_error(file, leaf, "corrupt Parquet file: definition level " + std::to_string(l) +
-                                              " deeper than the schema's " + std::to_string(leaf.max_def));
-        }
-        present += l == static_cast<uint32_t>(leaf.max_def);
-        out.def.push_back(static_cast<uint16_t>(l));
+      uint32_t deepest = 0;
+      const uint32_t max_def = static_cast<uint32_t>(leaf.max_def);
+      const std::size_t at = out.def.size();
+      out.def.resize(at + n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const uint32_t l = levels[i];
+        deepest = std::max(deepest, l);
+        present += l == max_def;
+        out.def[at + i] = static_cast<uint16_t>(l);
+      }
+      if (deepest > max_def) {
+        return column_error(file, leaf, "corrupt Parquet file: definition level " + std::to_string(deepest) +
+                                            " deeper than the schema's " + std::to_string(leaf.max_def));
       }
     }
     // An entry that continues a list (repetition level r > 0) is an element
@@ -526,9 +544,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       }
     }
 
-    // Values. Only text read by PLAIN or DELTA_LENGTH_BYTE_ARRAY points into
-    // the page; other values are copies (numbers, the arena, the dictionary).
-    bool page_referenced = false;
+    // Values.
     const std::size_t table_before = out.table.size();
     switch (h.encoding) {
       case Encoding::plain:
@@ -538,7 +554,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         }
         SG_TRY(fmt.plain(in, present, out.table));
         own_ids(out, table_before);
-        page_referenced = true;
         break;
       case Encoding::plain_dictionary:
       case Encoding::rle_dictionary: {
@@ -556,7 +571,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
           }
         }
         if (as_numbers) {
-          for (uint32_t i : indices) out.numbers.push_back(dict_numbers[i]);
+          const std::size_t at = out.numbers.size();
+          out.numbers.resize(at + indices.size());
+          for (std::size_t i = 0; i < indices.size(); ++i) out.numbers[at + i] = dict_numbers[indices[i]];
         } else {
           out.ids.insert(out.ids.end(), indices.begin(), indices.end());
         }
@@ -590,7 +607,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
           SG_TRY(fmt.bytes(kept, out.table));
         }
         own_ids(out, table_before);
-        page_referenced = h.encoding == Encoding::delta_length_byte_array;
         break;
       }
       case Encoding::byte_stream_split: {
@@ -616,12 +632,8 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return unsupported(file, leaf, std::string("value encoding ") + to_string(h.encoding));
     }
     entries += n;
-    if (!views_into_pages || !page_referenced) out.pages.pop_back();
   }
   out.entries = static_cast<std::size_t>(entries);
-  // No value points into the compressed chunk (every page was copied out
-  // of it), so it goes; a deque keeps the other pages where they are.
-  out.pages.pop_front();
   return Status::success();
 }
 

@@ -91,11 +91,20 @@ struct ColumnValues {
   void clear();
 };
 
+// Buffers for what read_column does not keep (the compressed chunk, pages
+// whose values are copied out, levels, indices), reused from one chunk to
+// the next by one thread, so a row group does not allocate (and fault in)
+// them afresh.
+struct ColumnScratch {
+  std::string chunk, page;
+  std::vector<uint32_t> levels, indices;
+};
+
 // Decodes column chunk `c` of `leaf` (entries, levels, values; `as_numbers`
 // for a DOUBLE leaf: its values as doubles, not text). Error (input, naming
 // the file and the column) on corrupt data or an encoding, codec or type
 // outside what the reader supports.
 Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out,
-                   bool as_numbers = false);
+                   ColumnScratch& scratch, bool as_numbers = false);
 
 }  // namespace sageguard::cost::parquet

@@ -251,7 +251,7 @@ class RowGroupReader {
       if (path != leaf.name) {
         return input(file, "column " + leaf.name + ": corrupt Parquet footer: its column chunk is for '" + path + "'");
       }
-      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index], as_number);
+      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index], scratch_, as_number);
     };
     const std::size_t ncols = p_.sources.size();
     for (std::size_t col = 0; col < ncols; ++col) {
@@ -577,6 +577,7 @@ class RowGroupReader {
 
   const Plan& p_;
   std::vector<ColumnValues> values_;
+  parquet::ColumnScratch scratch_;
   std::vector<std::vector<uint32_t>> cells_;       // per text column: per row, 0 or the value's id + 1
   std::vector<const double*> numbers_at_;          // per DOUBLE column read as numbers: per row
   std::vector<std::vector<double>> own_numbers_;   // ...when it has nulls
