@@ -163,12 +163,27 @@ struct Plan {
   std::vector<uint8_t> as_number;
 };
 
-// Dense ids 0, 1, 2... for 64-bit keys, in the order first seen (open
-// addressing: this runs once per row).
+// Dense ids 0, 1, 2... for 64-bit keys, in the order first seen: keys of
+// few bits index a table, others are hashed (open addressing). This runs
+// once per row.
 class KeyIds {
  public:
+  // Forgets the keys; those to come are below 2^bits.
+  void reset(int bits) {
+    clear();
+    direct_ = bits <= kDirectBits;
+    if (direct_ && table_.size() < (std::size_t{1} << bits)) table_.resize(std::size_t{1} << bits, 0);
+  }
   // The key's id; a new one, equal to size() before the call, when unseen.
   uint32_t id(uint64_t key) {
+    if (direct_) {
+      uint32_t& slot = table_[key];
+      if (slot == 0) {
+        slot = ++count_;
+        touched_.push_back(key);
+      }
+      return slot - 1;
+    }
     if ((static_cast<std::size_t>(count_) + 1) * 2 > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = mix(key) & mask;; i = (i + 1) & mask) {
@@ -182,14 +197,18 @@ class KeyIds {
     }
   }
   uint32_t size() const { return count_; }
+  // Forgets the keys (of the same width).
   void clear() {
     // A row group of distinct keys may have grown the table: it does not stay that large.
     if (slots_.size() > 4096) slots_.assign(64, Slot{});
     else std::fill(slots_.begin(), slots_.end(), Slot{});
+    for (const uint64_t k : touched_) table_[k] = 0;
+    touched_.clear();
     count_ = 0;
   }
 
  private:
+  static constexpr int kDirectBits = 18;  // a table of 1 MiB
   struct Slot {
     uint64_t key = 0;
     uint32_t id = 0;  // the key's id + 1; 0: empty
@@ -212,6 +231,9 @@ class KeyIds {
     }
   }
   std::vector<Slot> slots_;
+  bool direct_ = false;
+  std::vector<uint32_t> table_;     // direct: the key's id + 1; 0 unseen
+  std::vector<uint64_t> touched_;   // direct: the keys seen
   uint32_t count_ = 0;
 };
 
@@ -294,7 +316,7 @@ class RowGroupReader {
       const int w = bits_for(card);
       if (w == 0) return;
       if (bits + w > 64) {
-        dense_.clear();
+        dense_.reset(64);
         for (uint64_t& k : keys_) k = dense_.id(k);
         bits = bits_for(dense_.size());
       }
@@ -316,18 +338,19 @@ class RowGroupReader {
       if (static_cast<int>(col) == p_.schema->start) {
         // Of a start timestamp classify() reads only its month (start_class;
         // the start column is never a group-by column, those are tag
-        // columns): cells alike share the id of the first of them.
+        // columns): cells alike share one id, numbered 1, 2... in the order
+        // first seen.
         std::unordered_map<std::string, uint32_t> first;
         std::string projection;
         alike_.assign(1, 0);
         for (std::size_t i = 0; i < kv.table.size(); ++i) {
           agg.start_class(kv.table[i], projection);
-          alike_.push_back(first.emplace(projection, static_cast<uint32_t>(i + 1)).first->second);
+          alike_.push_back(first.emplace(projection, static_cast<uint32_t>(first.size() + 1)).first->second);
         }
         ids_.resize(rows);
         const std::vector<uint32_t>& cell = cells_[col];
         for (std::size_t r = 0; r < rows; ++r) ids_[r] = alike_[cell[r]];
-        pack(ids_.data(), kv.table.size() + 1);
+        pack(ids_.data(), first.size() + 1);
       } else {
         pack(cells_[col].data(), kv.table.size() + 1);
       }
@@ -336,7 +359,7 @@ class RowGroupReader {
       if (p_.sources[col] && p_.as_number[col]) SG_TRY(numbers(col, rows, file));
     }
 
-    class_ids_.clear();
+    class_ids_.reset(bits);
     classes_.clear();
     uint64_t last_key = 0;
     Entry* cls = nullptr;
