@@ -24,7 +24,9 @@ class ExactSum {
   // Largest magnitude accepted as a term; larger ones are clamped to it.
   static constexpr double kLimit = 0x1p52;
 
-  ExactSum& operator+=(double v) {
+  // Always inlined: it runs once per billing row, and the compiler's guess
+  // left it a call.
+  [[gnu::always_inline]] ExactSum& operator+=(double v) {
     if (!(std::fabs(v) < kLimit)) v = std::isnan(v) ? 0.0 : std::copysign(kLimit, v);
     add(units(v));
     return *this;

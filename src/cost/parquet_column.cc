@@ -323,6 +323,7 @@ void ColumnValues::clear() {
   ids.clear();
   numbers.clear();
   entries = 0;
+  present = 0;
   pages.clear();
   text.clear();
 }
@@ -395,6 +396,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   const int rep_width = bit_width(static_cast<uint32_t>(leaf.max_rep));
   std::size_t pos = 0;
   uint64_t entries = 0;
+  std::size_t values = 0;
   while (entries < static_cast<uint64_t>(c.num_values)) {
     if (pos >= chunk.size()) {
       return column_error(file, leaf, "corrupt Parquet file: column chunk ends after " + std::to_string(entries) +
@@ -532,7 +534,18 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     // of it, so it is defined at least as deep as the list's repeated field.
     if (leaf.max_rep > 0) {
       const std::size_t first = out.rep.size() - n;
-      for (std::size_t i = first; i < out.rep.size(); ++i) {
+      // One level of repetition (maps, lists of structs): checked without a
+      // branch per entry; a page that fails is looked at again below.
+      bool suspect = true;
+      if (leaf.max_rep == 1 && leaf.max_def > 0) {
+        const uint16_t need = static_cast<uint16_t>(leaf.rep_def[0]);
+        const uint16_t* rep = out.rep.data() + first;
+        const uint16_t* def = out.def.data() + first;
+        unsigned bad = 0;
+        for (std::size_t i = 0; i < n; ++i) bad |= static_cast<unsigned>(rep[i] != 0) & static_cast<unsigned>(def[i] < need);
+        suspect = bad != 0;
+      }
+      for (std::size_t i = first; suspect && i < out.rep.size(); ++i) {
         const int r = out.rep[i];
         const int d = leaf.max_def > 0 ? out.def[i] : 0;
         if (r > 0 && d < leaf.rep_def[static_cast<std::size_t>(r - 1)]) {
@@ -564,11 +577,12 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         indices.clear();
         if (!decode_rle_hybrid(in, w, present, indices)) return column_error(file, leaf, "dictionary indices: " + in.error);
         const std::size_t size = as_numbers ? dict_numbers.size() : dict_size;
-        for (uint32_t i : indices) {
-          if (i >= size) {
-            return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(i) +
-                                                " out of range (" + std::to_string(size) + " entries)");
-          }
+        uint32_t top = 0;  // the largest index: no branch per index
+        for (const uint32_t i : indices) top = std::max(top, i);
+        if (top >= size) {
+          const uint32_t bad = *std::find_if(indices.begin(), indices.end(), [&](uint32_t i) { return i >= size; });
+          return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(bad) +
+                                              " out of range (" + std::to_string(size) + " entries)");
         }
         if (as_numbers) {
           const std::size_t at = out.numbers.size();
@@ -632,8 +646,10 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return unsupported(file, leaf, std::string("value encoding ") + to_string(h.encoding));
     }
     entries += n;
+    values += present;
   }
   out.entries = static_cast<std::size_t>(entries);
+  out.present = values;
   return Status::success();
 }
 

@@ -84,6 +84,7 @@ struct ColumnValues {
   std::vector<uint32_t> ids;
   std::vector<double> numbers;
   std::size_t entries = 0;
+  std::size_t present = 0;  // entries defined to max_def: the values
   // Storage the views point into.
   std::deque<std::string> pages;
   TextArena text;

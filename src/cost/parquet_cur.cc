@@ -335,6 +335,9 @@ class RowGroupReader {
       }
       SG_TRY(cells(col, rows, file));
       const ColumnValues& kv = values_[s.key_leaf];
+      const Cells& cell = cells_[col];
+      // Without nulls the value ids are the cells' ids as they are.
+      const uint64_t card = kv.table.size() + (cell.raw ? 0 : 1);
       if (static_cast<int>(col) == p_.schema->start) {
         // Of a start timestamp classify() reads only its month (start_class;
         // the start column is never a group-by column, those are tag
@@ -348,11 +351,11 @@ class RowGroupReader {
           alike_.push_back(first.emplace(projection, static_cast<uint32_t>(first.size() + 1)).first->second);
         }
         ids_.resize(rows);
-        const std::vector<uint32_t>& cell = cells_[col];
-        for (std::size_t r = 0; r < rows; ++r) ids_[r] = alike_[cell[r]];
+        const uint32_t* alike = alike_.data() + (cell.raw ? 1 : 0);
+        for (std::size_t r = 0; r < rows; ++r) ids_[r] = alike[cell.ids[r]];
         pack(ids_.data(), first.size() + 1);
       } else {
-        pack(cells_[col].data(), kv.table.size() + 1);
+        pack(cell.ids, card);
       }
     }
     for (std::size_t col = 0; col < ncols; ++col) {
@@ -422,25 +425,35 @@ class RowGroupReader {
     std::size_t first_counted = 0;  // the row, once sums.items > 0
   };
 
-  // Column col's cells as per-row ids: 0 for a null, else the value's id + 1.
+  // Column col's cells as per-row ids: the value ids themselves when the
+  // column has no null (raw), else 0 for a null and the value's id + 1.
+  struct Cells {
+    const uint32_t* ids = nullptr;
+    bool raw = false;
+    std::vector<uint32_t> own;  // when not raw
+    std::string_view text(const ColumnValues& kv, std::size_t r) const {
+      if (raw) return kv.table[ids[r]];
+      return ids[r] ? kv.table[ids[r] - 1] : std::string_view();
+    }
+  };
   Status cells(std::size_t col, std::size_t rows, const std::string& file) {
     const Source& s = *p_.sources[col];
     const ColumnValues& kv = values_[s.key_leaf];
     const Leaf& kl = p_.layout->leaves[s.key_leaf];
-    std::vector<uint32_t>& cell = cells_[col];
-    cell.resize(rows);
-    std::size_t present = rows;
-    if (kl.max_def != 0) present = static_cast<std::size_t>(std::count(kv.def.begin(), kv.def.end(), kl.max_def));
-    if (kv.ids.size() != present) {
+    Cells& cell = cells_[col];
+    if (kv.ids.size() != kv.present) {
       return input(file, "column " + kl.name + ": corrupt Parquet file: " + std::to_string(kv.ids.size()) +
-                             " values for " + std::to_string(present) + " non-null entries");
+                             " values for " + std::to_string(kv.present) + " non-null entries");
     }
-    if (present == rows) {
-      for (std::size_t r = 0; r < rows; ++r) cell[r] = kv.ids[r] + 1;
-    } else {
-      std::size_t vi = 0;
-      for (std::size_t r = 0; r < rows; ++r) cell[r] = kv.def[r] == kl.max_def ? kv.ids[vi++] + 1 : 0;
+    cell.raw = kv.present == rows;
+    if (cell.raw) {
+      cell.ids = kv.ids.data();
+      return Status::success();
     }
+    cell.own.resize(rows);
+    std::size_t vi = 0;
+    for (std::size_t r = 0; r < rows; ++r) cell.own[r] = kv.def[r] == kl.max_def ? kv.ids[vi++] + 1 : 0;
+    cell.ids = cell.own.data();
     return Status::success();
   }
 
@@ -450,13 +463,11 @@ class RowGroupReader {
     const Source& s = *p_.sources[col];
     const ColumnValues& kv = values_[s.key_leaf];
     const Leaf& kl = p_.layout->leaves[s.key_leaf];
-    std::size_t present = rows;
-    if (kl.max_def != 0) present = static_cast<std::size_t>(std::count(kv.def.begin(), kv.def.end(), kl.max_def));
-    if (kv.numbers.size() != present) {
+    if (kv.numbers.size() != kv.present) {
       return input(file, "column " + kl.name + ": corrupt Parquet file: " + std::to_string(kv.numbers.size()) +
-                             " values for " + std::to_string(present) + " non-null entries");
+                             " values for " + std::to_string(kv.present) + " non-null entries");
     }
-    if (present == rows) {
+    if (kv.present == rows) {
       numbers_at_[col] = kv.numbers.data();
       return Status::success();
     }
@@ -477,12 +488,7 @@ class RowGroupReader {
     const ColumnValues& vv = values_[s.value_leaf];
     const Leaf& kl = p_.layout->leaves[s.key_leaf];
     const Leaf& vl = p_.layout->leaves[s.value_leaf];
-    std::size_t keys = 0, values = 0;
-    for (std::size_t e = 0; e < kv.entries; ++e) {
-      keys += kv.def[e] == kl.max_def;
-      values += vv.def[e] == vl.max_def;
-    }
-    if (kv.ids.size() != keys || vv.ids.size() != values) {
+    if (kv.ids.size() != kv.present || vv.ids.size() != vv.present) {
       return input(file, "column " + kl.name + ": corrupt Parquet file: map keys or values do not match their entries");
     }
     key_used_.assign(kv.table.size(), -1);
@@ -541,8 +547,7 @@ class RowGroupReader {
     cls.fields.assign(ncols, std::string_view());
     for (std::size_t col = 0; col < ncols; ++col) {
       if (!p_.sources[col] || p_.as_number[col] || p_.sources[col]->kind != Source::Kind::flat) continue;
-      const uint32_t id = cells_[col][r];
-      cls.fields[col] = id ? values_[p_.sources[col]->key_leaf].table[id - 1] : std::string_view();
+      cls.fields[col] = cells_[col].text(values_[p_.sources[col]->key_leaf], r);
     }
     CurAggregator::TagPairs tags;
     if (tag_col_ >= 0) {
@@ -601,7 +606,7 @@ class RowGroupReader {
   const Plan& p_;
   std::vector<ColumnValues> values_;
   parquet::ColumnScratch scratch_;
-  std::vector<std::vector<uint32_t>> cells_;       // per text column: per row, 0 or the value's id + 1
+  std::vector<Cells> cells_;                       // per text column
   std::vector<const double*> numbers_at_;          // per DOUBLE column read as numbers: per row
   std::vector<std::vector<double>> own_numbers_;   // ...when it has nulls
   mutable std::vector<std::array<char, 32>> text_;  // per column: a non-finite number's text
