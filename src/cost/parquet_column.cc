@@ -386,7 +386,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   const bool views_into_pages =
       (leaf.type == PhysicalType::byte_array || leaf.type == PhysicalType::fixed_len_byte_array) &&
       leaf.logical != Logical::decimal;
-  std::vector<uint32_t>& levels = scratch.levels;
   std::vector<uint32_t>& indices = scratch.indices;
   std::vector<int64_t> ints;
   std::vector<std::string_view> views;
@@ -496,36 +495,28 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     // Levels, checked against the nesting the schema declares.
     std::size_t present = n;
     if (leaf.max_rep > 0) {
-      levels.clear();
-      if (!decode_rle_hybrid(rep_in, rep_width, n, levels)) return column_error(file, leaf, "repetition levels: " + rep_in.error);
-      uint32_t deepest = 0;
       const std::size_t at = out.rep.size();
       out.rep.resize(at + n);
-      for (std::size_t i = 0; i < n; ++i) {
-        deepest = std::max(deepest, levels[i]);
-        out.rep[at + i] = static_cast<uint16_t>(levels[i]);
+      std::size_t starts = 0;
+      uint32_t deepest = 0;
+      if (!decode_levels(rep_in, rep_width, n, out.rep.data() + at, 0, starts, deepest)) {
+        return column_error(file, leaf, "repetition levels: " + rep_in.error);
       }
       if (deepest > static_cast<uint32_t>(leaf.max_rep)) {
         return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(deepest) +
                                             " deeper than the schema's " + std::to_string(leaf.max_rep));
       }
-      if (entries == 0 && levels[0] != 0) return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
+      if (entries == 0 && out.rep[at] != 0) return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
     }
     if (leaf.max_def > 0) {
-      levels.clear();
-      if (!decode_rle_hybrid(def_in, def_width, n, levels)) return column_error(file, leaf, "definition levels: " + def_in.error);
-      present = 0;
-      uint32_t deepest = 0;
-      const uint32_t max_def = static_cast<uint32_t>(leaf.max_def);
       const std::size_t at = out.def.size();
       out.def.resize(at + n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const uint32_t l = levels[i];
-        deepest = std::max(deepest, l);
-        present += l == max_def;
-        out.def[at + i] = static_cast<uint16_t>(l);
+      uint32_t deepest = 0;
+      if (!decode_levels(def_in, def_width, n, out.def.data() + at, static_cast<uint32_t>(leaf.max_def), present,
+                         deepest)) {
+        return column_error(file, leaf, "definition levels: " + def_in.error);
       }
-      if (deepest > max_def) {
+      if (deepest > static_cast<uint32_t>(leaf.max_def)) {
         return column_error(file, leaf, "corrupt Parquet file: definition level " + std::to_string(deepest) +
                                             " deeper than the schema's " + std::to_string(leaf.max_def));
       }
@@ -575,10 +566,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         if (in.left() < 1) return column_error(file, leaf, "truncated dictionary indices");
         const int w = *in.p++;
         indices.clear();
-        if (!decode_rle_hybrid(in, w, present, indices)) return column_error(file, leaf, "dictionary indices: " + in.error);
+        uint32_t top = 0;
+        if (!decode_rle_hybrid(in, w, present, indices, &top)) return column_error(file, leaf, "dictionary indices: " + in.error);
         const std::size_t size = as_numbers ? dict_numbers.size() : dict_size;
-        uint32_t top = 0;  // the largest index: no branch per index
-        for (const uint32_t i : indices) top = std::max(top, i);
         if (top >= size) {
           const uint32_t bad = *std::find_if(indices.begin(), indices.end(), [&](uint32_t i) { return i >= size; });
           return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(bad) +

@@ -93,12 +93,12 @@ struct ColumnValues {
 };
 
 // Buffers for what read_column does not keep (the compressed chunk, pages
-// whose values are copied out, levels, indices), reused from one chunk to
+// whose values are copied out, dictionary indices), reused from one chunk to
 // the next by one thread, so a row group does not allocate (and fault in)
 // them afresh.
 struct ColumnScratch {
   std::string chunk, page;
-  std::vector<uint32_t> levels, indices;
+  std::vector<uint32_t> indices;
 };
 
 // Decodes column chunk `c` of `leaf` (entries, levels, values; `as_numbers`
