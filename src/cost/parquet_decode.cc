@@ -79,10 +79,25 @@ bool decode_hybrid(ByteCursor& in, int width, std::size_t count, Sink& sink) {
       if (bytes > in.left()) return in.fail("bit-packed run past the end of its page");
       const std::size_t take = std::min(values, count - done);
       sink.start(take);
-      if (in.left() >= bytes + 8) {
+      const uint64_t mask = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
+      if (width <= 8 && in.left() >= bytes + 8) {
+        // A group of 8 values is `width` bytes: one unaligned load a group.
+        const std::size_t full = take / 8;
+        for (std::size_t g = 0; g < full; ++g) {
+          uint64_t w;
+          std::memcpy(&w, in.p + g * static_cast<std::size_t>(width), 8);
+          for (std::size_t k = 0; k < 8; ++k) sink.at(g * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+        }
+        if (full * 8 < take) {
+          uint64_t w;
+          std::memcpy(&w, in.p + full * static_cast<std::size_t>(width), 8);
+          for (std::size_t k = 0; full * 8 + k < take; ++k) {
+            sink.at(full * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+          }
+        }
+      } else if (in.left() >= bytes + 8) {
         // Eight bytes readable past every value: one unaligned load each
         // (a value of up to 32 bits starts within its first byte).
-        const uint64_t mask = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
         for (std::size_t i = 0; i < take; ++i) {
           const std::size_t bit = i * static_cast<std::size_t>(width);
           uint64_t w;

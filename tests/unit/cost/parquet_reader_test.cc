@@ -7,6 +7,8 @@
 // hand-made streams and the Athena column naming rule.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -371,6 +373,66 @@ TEST(ParquetDecode, RleHybridRunsAndBitPacking) {
   parquet::ByteCursor short_in{bytes, bytes + 4, {}};
   out.clear();
   EXPECT_FALSE(parquet::decode_rle_hybrid(short_in, 3, 11, out));
+}
+
+// Random runs at every width, bit-packed (LSB first) and RLE, with and
+// without bytes after the stream (the decoders' fast paths need 8 readable
+// bytes past a run), counts that end inside a group of 8: every value, the
+// largest, and as levels the count of full ones.
+TEST(ParquetDecode, RleHybridAtEveryWidthMatchesItsEncoding) {
+  std::mt19937 rng(5);
+  for (int width = 1; width <= 32; ++width) {
+    for (int pad : {0, 16}) {
+      const uint64_t top = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
+      std::vector<uint8_t> bytes;
+      std::vector<uint32_t> want;
+      auto varint = [&](uint64_t v) {
+        for (; v >= 0x80; v >>= 7) bytes.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
+        bytes.push_back(static_cast<uint8_t>(v));
+      };
+      for (int run = 0; run < 12; ++run) {
+        if (run % 3 == 2) {  // RLE
+          const uint32_t v = static_cast<uint32_t>(rng() & top);
+          const int n = 1 + static_cast<int>(rng() % 20);
+          varint(static_cast<uint64_t>(n) << 1);
+          for (int b = 0; b < (width + 7) / 8; ++b) bytes.push_back(static_cast<uint8_t>(v >> (8 * b)));
+          want.insert(want.end(), static_cast<std::size_t>(n), v);
+          continue;
+        }
+        const int groups = 1 + static_cast<int>(rng() % 4);
+        varint((static_cast<uint64_t>(groups) << 1) | 1);
+        std::vector<uint8_t> packed(static_cast<std::size_t>(groups * width), 0);
+        for (int i = 0; i < groups * 8; ++i) {
+          const uint32_t v = static_cast<uint32_t>(rng() & top);
+          want.push_back(v);
+          for (int b = 0; b < width; ++b) {
+            const std::size_t bit = static_cast<std::size_t>(i) * static_cast<std::size_t>(width) + static_cast<std::size_t>(b);
+            if ((v >> b) & 1) packed[bit / 8] = static_cast<uint8_t>(packed[bit / 8] | (1u << (bit % 8)));
+          }
+        }
+        bytes.insert(bytes.end(), packed.begin(), packed.end());
+      }
+      const std::size_t count = want.size() - 3;  // the last group is cut short
+      want.resize(count);
+      bytes.insert(bytes.end(), static_cast<std::size_t>(pad), 0xff);
+      SCOPED_TRACE("width " + std::to_string(width) + " pad " + std::to_string(pad));
+      parquet::ByteCursor in{bytes.data(), bytes.data() + bytes.size(), {}};
+      std::vector<uint32_t> out;
+      uint32_t largest = 0;
+      ASSERT_TRUE(parquet::decode_rle_hybrid(in, width, count, out, &largest)) << in.error;
+      EXPECT_EQ(out, want);
+      EXPECT_EQ(largest, *std::max_element(want.begin(), want.end()));
+      if (width > 16) continue;
+      std::vector<uint16_t> levels(count);
+      std::size_t full = 0;
+      uint32_t deepest = 0;
+      parquet::ByteCursor lin{bytes.data(), bytes.data() + bytes.size(), {}};
+      ASSERT_TRUE(parquet::decode_levels(lin, width, count, levels.data(), want[count / 2], full, deepest)) << lin.error;
+      EXPECT_EQ(std::vector<uint32_t>(levels.begin(), levels.end()), want);
+      EXPECT_EQ(full, static_cast<std::size_t>(std::count(want.begin(), want.end(), want[count / 2])));
+      EXPECT_EQ(deepest, largest);
+    }
+  }
 }
 
 TEST(ParquetDecode, DeltaBinaryPacked) {
