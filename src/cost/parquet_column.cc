@@ -332,7 +332,8 @@ void ColumnValues::clear() {
 namespace {
 
 // `count` PLAIN doubles from `in`.
-bool plain_doubles(ByteCursor& in, std::size_t count, std::vector<double>& out) {
+template <class Doubles>  // a vector of double
+bool plain_doubles(ByteCursor& in, std::size_t count, Doubles& out) {
   if (count > in.left() / 8) return false;
   if (count == 0) return true;  // (memcpy is not for null pointers, even for 0 bytes)
   const std::size_t at = out.size();
