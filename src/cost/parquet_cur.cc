@@ -491,7 +491,8 @@ class RowGroupReader {
     if (kv.ids.size() != kv.present || vv.ids.size() != vv.present) {
       return input(file, "column " + kl.name + ": corrupt Parquet file: map keys or values do not match their entries");
     }
-    key_used_.assign(kv.table.size(), -1);
+    key_used_.resize(kv.table.size());
+    for (std::size_t k = 0; k < kv.table.size(); ++k) key_used_[k] = agg.tag_key_used(*p_.schema, kv.table[k]) ? 1 : 0;
     tag_set_.resize(rows);
     tag_at_.clear();
     tag_pairs_.clear();
@@ -500,43 +501,53 @@ class RowGroupReader {
     const std::size_t value_card = vv.table.size() + 1;
     const bool by_index = kv.table.size() <= (std::size_t{1} << 16) / value_card;
     single_.assign(by_index ? kv.table.size() * value_card : 0, 0);
-    std::vector<uint32_t> pairs;  // the row's (key id, value id + 1 or 0)
+    // The row's pairs (key id, value id + 1 or 0): the first in `one`, all
+    // of them in `pairs` once there is a second.
+    std::vector<uint32_t> pairs;
     std::size_t e = 0, ki = 0, vi = 0;
+    const uint16_t key_def = static_cast<uint16_t>(kl.max_def), value_def = static_cast<uint16_t>(vl.max_def);
     for (std::size_t r = 0; r < rows; ++r) {
-      pairs.clear();
+      std::size_t used = 0;
+      uint32_t one[2] = {0, 0};
       for (const std::size_t start = e; e < kv.entries && (e == start || kv.rep[e] != 0); ++e) {
-        const bool has_value = vv.def[e] == vl.max_def;
-        if (kv.def[e] != kl.max_def) {  // a null or empty map, a null entry or key
-          vi += has_value;              // (a value without a key is no tag)
+        const bool has_value = vv.def[e] == value_def;
+        if (kv.def[e] != key_def) {  // a null or empty map, a null entry or key
+          vi += has_value;           // (a value without a key is no tag)
           continue;
         }
         const uint32_t key = kv.ids[ki++];
         const uint32_t value = has_value ? vv.ids[vi++] + 1 : 0;
-        int8_t& used = key_used_[key];
-        if (used < 0) used = agg.tag_key_used(*p_.schema, kv.table[key]) ? 1 : 0;
-        if (used) {
+        if (!key_used_[key]) continue;
+        if (used == 0) {
+          one[0] = key;
+          one[1] = value;
+        } else {
+          if (used == 1) pairs.assign(one, one + 2);
           pairs.push_back(key);
           pairs.push_back(value);
         }
+        ++used;
       }
       uint32_t id = 0;
-      if (pairs.size() == 2 && by_index) {
-        uint32_t& slot = single_[pairs[0] * value_card + pairs[1]];
-        if (slot == 0) slot = new_set(pairs);
+      if (used == 1 && by_index) {
+        uint32_t& slot = single_[one[0] * value_card + one[1]];
+        if (slot == 0) slot = new_set(one, one + 2);
         id = slot;
-      } else if (!pairs.empty()) {
-        const std::string bytes(reinterpret_cast<const char*>(pairs.data()), pairs.size() * sizeof(uint32_t));
+      } else if (used > 0) {
+        const uint32_t* from = used == 1 ? one : pairs.data();
+        const uint32_t* to = from + 2 * used;
+        const std::string bytes(reinterpret_cast<const char*>(from), 2 * used * sizeof(uint32_t));
         auto it = sets_.find(bytes);
-        if (it == sets_.end()) it = sets_.emplace(bytes, new_set(pairs)).first;
+        if (it == sets_.end()) it = sets_.emplace(bytes, new_set(from, to)).first;
         id = it->second;
       }
       tag_set_[r] = id;
     }
     return Status::success();
   }
-  uint32_t new_set(const std::vector<uint32_t>& pairs) {
+  uint32_t new_set(const uint32_t* from, const uint32_t* to) {
     tag_at_.push_back(static_cast<uint32_t>(tag_pairs_.size()));
-    tag_pairs_.insert(tag_pairs_.end(), pairs.begin(), pairs.end());
+    tag_pairs_.insert(tag_pairs_.end(), from, to);
     return static_cast<uint32_t>(tag_at_.size());
   }
 
@@ -619,7 +630,7 @@ class RowGroupReader {
   std::vector<uint32_t> tag_pairs_;  // the sets' (key id, value id + 1 or 0) pairs
   std::vector<uint32_t> single_;     // one-pair sets by key id * (values + 1) + value: id, 0 unseen
   std::unordered_map<std::string, uint32_t> sets_;  // other sets by their pairs' bytes
-  std::vector<int8_t> key_used_;     // per tag key id: tag_key_used, -1 not yet known
+  std::vector<uint8_t> key_used_;    // per tag key id: tag_key_used
   std::deque<Entry> classes_;
   std::vector<std::size_t> order_;
 };

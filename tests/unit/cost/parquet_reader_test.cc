@@ -283,7 +283,8 @@ TEST(ParquetReader, ThreadsGiveTheSameReport) {
 // bits. The last 500 rows repeat the cells of the rows 1024 before them
 // (among the last 4096 classes) but for the usage type (the first column,
 // ids 1024 apart), so a class key that lost that column's high bits would
-// merge them. The report is the CSV reader's over the same rows, number
+// merge them. Most rows have two tags a group-by key reads, some one,
+// some none. The report is the CSV reader's over the same rows, number
 // for number, with the malformed rows (a NaN cost) and the currency of the
 // first counted row.
 TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
@@ -305,6 +306,7 @@ TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
     const std::string st = std::string("2024-0") + (j % 3 == 0 ? "5" : "6") + "-" + std::to_string(10 + j % 18) + "T" +
                            std::to_string(10 + j / 18 % 24) + ":" + std::to_string(10 + j / 432) + ":00Z";
     const std::string project = "p-" + std::to_string(j % 50);
+    const std::string team = "t-" + std::to_string(j % 3);
     const std::vector<std::string> row = {
         u,
         st,
@@ -316,18 +318,20 @@ TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
         j % 4 == 1 ? "SavingsPlanCoveredUsage" : "Usage",
         i < 7 ? "EUR" : "USD",
         j % 9 == 2 ? std::string()
-                   : "\"{\"\"user_project\"\":\"\"" + project + "\"\",\"\"user_cost_center\"\":\"\"cc\"\"}\""};
+                   : "\"{\"\"user_project\"\":\"\"" + project + "\"\",\"\"user_cost_center\"\":\"\"cc\"\"" +
+                         (j % 5 == 1 ? "" : ",\"\"user_team\"\":\"\"" + team + "\"\"") + "}\""};
     for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
       cols[c].values.push_back(row[c]);
       csv += row[c] + ",";
     }
     csv += row.back() + "\n";
     costtest::MapRow m(costtest::MapRow::value_type{{"user_project", project}, {"user_cost_center", "cc"}});
+    if (j % 5 != 1) m->emplace_back("user_team", team);
     tags.map_rows.push_back(j % 9 == 2 ? costtest::MapRow() : m);
   }
   const std::string f = write_parquet(cols);
   CurOptions o;
-  o.group_by = {"Project", "instance-type", "month", "resource", "account"};
+  o.group_by = {"Project", "instance-type", "month", "resource", "account", "team"};
   for (unsigned threads : {1u, 2u}) {
     CurAggregator agg(o);
     ASSERT_TRUE(aggregate_parquet_memory(f, "mem.parquet", threads, o, agg).ok());
@@ -352,6 +356,10 @@ TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
     EXPECT_EQ(pq.items, cv.items);
     EXPECT_EQ(pq.by_month, cv.by_month);
     EXPECT_GT(pq.groups.size(), 4096u);
+    const auto teams = std::count_if(pq.groups.begin(), pq.groups.end(), [](const CostGroup& g) {
+      return g.key.at("team").has_value() && g.key.at("Project").has_value();
+    });
+    EXPECT_GT(teams, 1000);
     ASSERT_EQ(pq.groups.size(), cv.groups.size());
     for (std::size_t i = 0; i < pq.groups.size(); ++i) {
       EXPECT_EQ(pq.groups[i].key, cv.groups[i].key);
