@@ -1,8 +1,9 @@
 // Parquet billing exports into CurAggregator (see parquet_cur.h): the footer
 // gives the columns, make_schema picks the ones the aggregation reads, and
 // each row group's columns are decoded (text as dictionary ids, costs as
-// doubles) and handed over row by row, classified once per distinct set of
-// text cells: the same sums as the CSV reader's fields give.
+// doubles); rows are classified once per distinct set of text cells, found
+// column by column, and summed per class before the classes' sums go to the
+// aggregator: the same sums as the CSV reader's fields give.
 #include "parquet_cur.h"
 
 #include <fcntl.h>
