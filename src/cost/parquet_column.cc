@@ -507,7 +507,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(deepest) +
                                             " deeper than the schema's " + std::to_string(leaf.max_rep));
       }
-      if (entries == 0 && out.rep[at] != 0) return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
+      if (entries == 0 && out.rep[at] != 0) {
+        return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
+      }
     }
     if (leaf.max_def > 0) {
       const std::size_t at = out.def.size();
@@ -534,7 +536,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         const uint16_t* rep = out.rep.data() + first;
         const uint16_t* def = out.def.data() + first;
         unsigned bad = 0;
-        for (std::size_t i = 0; i < n; ++i) bad |= static_cast<unsigned>(rep[i] != 0) & static_cast<unsigned>(def[i] < need);
+        for (std::size_t i = 0; i < n; ++i) {
+          bad |= static_cast<unsigned>(rep[i] != 0) & static_cast<unsigned>(def[i] < need);
+        }
         suspect = bad != 0;
       }
       for (std::size_t i = first; suspect && i < out.rep.size(); ++i) {
@@ -568,7 +572,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         const int w = *in.p++;
         indices.clear();
         uint32_t top = 0;
-        if (!decode_rle_hybrid(in, w, present, indices, &top)) return column_error(file, leaf, "dictionary indices: " + in.error);
+        if (!decode_rle_hybrid(in, w, present, indices, &top)) {
+          return column_error(file, leaf, "dictionary indices: " + in.error);
+        }
         const std::size_t size = as_numbers ? dict_numbers.size() : dict_size;
         if (top >= size) {
           const uint32_t bad = *std::find_if(indices.begin(), indices.end(), [&](uint32_t i) { return i >= size; });

@@ -571,7 +571,8 @@ class RowGroupReader {
         const std::size_t to = set < tag_at_.size() ? tag_at_[set] : tag_pairs_.size();
         for (std::size_t i = from; i < to; i += 2) {
           const uint32_t v = tag_pairs_[i + 1];
-          tags.emplace_back(kv.table[tag_pairs_[i]], v ? std::optional<std::string_view>(vv.table[v - 1]) : std::nullopt);
+          tags.emplace_back(kv.table[tag_pairs_[i]],
+                            v ? std::optional<std::string_view>(vv.table[v - 1]) : std::nullopt);
         }
       }
     }

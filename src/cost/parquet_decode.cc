@@ -86,7 +86,9 @@ bool decode_hybrid(ByteCursor& in, int width, std::size_t count, Sink& sink) {
         for (std::size_t g = 0; g < full; ++g) {
           uint64_t w;
           std::memcpy(&w, in.p + g * static_cast<std::size_t>(width), 8);
-          for (std::size_t k = 0; k < 8; ++k) sink.at(g * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+          for (std::size_t k = 0; k < 8; ++k) {
+            sink.at(g * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+          }
         }
         if (full * 8 < take) {
           uint64_t w;

@@ -26,13 +26,15 @@ TEST(ExactSum, UnitsMatchRoundingHalfToEvenOverTheWholeRange) {
     // Random bit patterns with exponents from far below a unit (2^-64) to
     // the clamp (2^52): every branch of the conversion, both signs.
     const uint64_t exponent = 1023 - 80 + rng() % (80 + 52);
-    const uint64_t bits = (rng() & ((uint64_t{1} << 52) - 1)) | (exponent << 52) | (rng() & (uint64_t{1} << 63));
+    const uint64_t bits =
+        (rng() & ((uint64_t{1} << 52) - 1)) | (exponent << 52) | (rng() & (uint64_t{1} << 63));
     double v;
     std::memcpy(&v, &bits, sizeof v);
     expect_same(v);
   }
   // Costs as billing files hold them.
-  for (int i = 0; i < 200000; ++i) expect_same(static_cast<double>(static_cast<int64_t>(rng() % 100000000)) / 1e4 - 5000);
+  for (int i = 0; i < 200000; ++i)
+    expect_same(static_cast<double>(static_cast<int64_t>(rng() % 100000000)) / 1e4 - 5000);
 }
 
 TEST(ExactSum, UnitsRoundTiesToEven) {
@@ -55,7 +57,9 @@ TEST(ExactSum, UnitsRoundTiesToEven) {
 TEST(ExactSum, SumsDoNotDependOnOrder) {
   std::mt19937_64 rng(3);
   std::vector<double> terms;
-  for (int i = 0; i < 10000; ++i) terms.push_back(std::ldexp(static_cast<double>(rng() % 1000000) - 500000, -static_cast<int>(rng() % 70)));
+  for (int i = 0; i < 10000; ++i)
+    terms.push_back(
+        std::ldexp(static_cast<double>(rng() % 1000000) - 500000, -static_cast<int>(rng() % 70)));
   ExactSum forward, backward;
   for (double t : terms) forward += t;
   for (auto it = terms.rbegin(); it != terms.rend(); ++it) backward += *it;

@@ -414,7 +414,8 @@ TEST(ParquetDecode, RleHybridAtEveryWidthMatchesItsEncoding) {
           const uint32_t v = static_cast<uint32_t>(rng() & top);
           want.push_back(v);
           for (int b = 0; b < width; ++b) {
-            const std::size_t bit = static_cast<std::size_t>(i) * static_cast<std::size_t>(width) + static_cast<std::size_t>(b);
+            const std::size_t bit =
+                static_cast<std::size_t>(i) * static_cast<std::size_t>(width) + static_cast<std::size_t>(b);
             if ((v >> b) & 1) packed[bit / 8] = static_cast<uint8_t>(packed[bit / 8] | (1u << (bit % 8)));
           }
         }
@@ -435,7 +436,8 @@ TEST(ParquetDecode, RleHybridAtEveryWidthMatchesItsEncoding) {
       std::size_t full = 0;
       uint32_t deepest = 0;
       parquet::ByteCursor lin{bytes.data(), bytes.data() + bytes.size(), {}};
-      ASSERT_TRUE(parquet::decode_levels(lin, width, count, levels.data(), want[count / 2], full, deepest)) << lin.error;
+      ASSERT_TRUE(parquet::decode_levels(lin, width, count, levels.data(), want[count / 2], full, deepest))
+          << lin.error;
       EXPECT_EQ(std::vector<uint32_t>(levels.begin(), levels.end()), want);
       EXPECT_EQ(full, static_cast<std::size_t>(std::count(want.begin(), want.end(), want[count / 2])));
       EXPECT_EQ(deepest, largest);
