@@ -404,31 +404,10 @@ Status CurAggregator::add_classified(const CurSchema& s, RowClass& c, NumberSour
   if (c.kind == RowClass::Kind::skipped) return Status::success();
   if (c.kind == RowClass::Kind::malformed) return malformed(file, file_index, line, c.reason);
   auto number = [&](int col) { return numbers.number(numbers.context, col); };
-
-  // The measured cost.
-  const RowCost measured = evaluate(c.measure, number);
-  if (!measured.cost) {
-    return malformed(file, file_index, line, "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'");
-  }
-  const double cost = *measured.cost;
-  if (std::fabs(cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
-    return malformed(file, file_index, line, "cost out of range (" + std::to_string(cost) + ")");
-  }
-  Coverage cover;
-  if (c.coverage.column >= 0) {
-    const Number od = number(c.coverage.column);
-    if (od.ok) {
-      cover.eligible = od.value;
-      if (c.coverage.covered) cover.covered = od.value;
-    }
-  }
-  std::optional<double> spot;
-  if (c.spot) {
-    const Number od = number(s.public_od);
-    const Number paid = number(s.unblended);
-    if (od.ok && paid.ok) spot = od.value - paid.value;
-  }
-  if (c.bad_tags) return malformed(file, file_index, line, "tags column is not a JSON object");
+  RowTerms t;
+  std::string reason;
+  if (!row_terms(s, c, number, t, reason)) return malformed(file, file_index, line, std::move(reason));
+  const double cost = t.cost;
 
   if (!c.currency.empty() && c.currency != currency_) {
     if (currency_.empty()) currency_ = std::string(c.currency);
@@ -456,14 +435,43 @@ Status CurAggregator::add_classified(const CurSchema& s, RowClass& c, NumberSour
   acc->cost += cost;
   acc->items += 1;
   // Most rows are not eligible usage: a zero adds nothing, so it is not added.
-  if (cover.eligible != 0) acc->sp_eligible += cover.eligible;
-  if (cover.covered != 0) acc->sp_covered += cover.covered;
+  if (t.eligible != 0) acc->sp_eligible += t.eligible;
+  if (t.covered != 0) acc->sp_covered += t.covered;
   if (!c.month.empty()) add_month(c.month, cost);
-  if (spot) {
-    acc->spot += *spot;
+  if (t.has_spot) {
+    acc->spot += t.spot;
     acc->has_spot = true;
   }
   return Status::success();
+}
+
+void CurAggregator::add_class(RowClass& c, const ClassSums& sums) {
+  rows_ += sums.rows;
+  if (sums.items == 0) return;
+  if (!c.currency.empty() && c.currency != currency_) {
+    if (currency_.empty()) currency_ = std::string(c.currency);
+    else if (warnings_.size() < 100) warnings_.insert("mixed currencies: " + currency_ + " and " + std::string(c.currency));
+  }
+  Acc* acc = c.acc;
+  if (!acc) {
+    auto it = groups_.find(c.key);
+    if (it == groups_.end()) {
+      Acc fresh;
+      for (const auto& p : c.parts) fresh.key.push_back(p ? std::optional<std::string>(std::string(*p)) : std::nullopt);
+      it = groups_.emplace(c.key, std::move(fresh)).first;
+    }
+    acc = &it->second;
+    c.acc = acc;
+  }
+  acc->cost += sums.cost;
+  acc->items += sums.items;
+  acc->sp_eligible += sums.eligible;
+  acc->sp_covered += sums.covered;
+  if (!c.month.empty()) add_month(c.month, sums.cost);
+  if (sums.has_spot) {
+    acc->spot += sums.spot;
+    acc->has_spot = true;
+  }
 }
 
 void CurAggregator::merge(CurAggregator&& o) {

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -101,6 +102,42 @@ class CurAggregator {
   Status add_classified(const CurSchema& s, RowClass& c, NumberSource numbers, uint64_t line, const std::string& file,
                         std::size_t file_index);
 
+  // add_classified for readers that count a class's rows first and add
+  // them in one step (Parquet row groups): row_terms() is what one row of a
+  // counted class adds, or false and why the row is malformed (then
+  // add_malformed() records it); ClassSums collects the terms, and
+  // add_class() adds them with the class's skipped rows. The same report
+  // as add_classified row by row: the sums are exact, so order-free.
+  struct RowTerms {
+    double cost = 0, eligible = 0, covered = 0, spot = 0;
+    bool has_spot = false;
+  };
+  template <class NumberOf>  // Number(int column)
+  static bool row_terms(const CurSchema& s, const RowClass& c, const NumberOf& number, RowTerms& out,
+                        std::string& reason);
+  struct ClassSums {
+    uint64_t rows = 0;   // rows not malformed, counted or skipped
+    uint64_t items = 0;  // rows counted
+    ExactSum cost, eligible, covered, spot;
+    bool has_spot = false;
+    void add(const RowTerms& t) {
+      ++rows;
+      ++items;
+      cost += t.cost;
+      if (t.eligible != 0) eligible += t.eligible;
+      if (t.covered != 0) covered += t.covered;
+      if (t.has_spot) {
+        spot += t.spot;
+        has_spot = true;
+      }
+    }
+  };
+  Status add_malformed(const std::string& file, std::size_t file_index, uint64_t line, std::string reason) {
+    ++rows_;
+    return malformed(file, file_index, line, std::move(reason));
+  }
+  void add_class(RowClass& c, const ClassSums& sums);
+
   void merge(CurAggregator&& other);
   CostReport finish(std::vector<std::string> files) &&;
 
@@ -156,5 +193,42 @@ class CurAggregator {
   template <class Cost>  // double or ExactSum
   void add_month(std::string_view month, const Cost& cost);
 };
+
+template <class NumberOf>
+bool CurAggregator::row_terms(const CurSchema& s, const RowClass& c, const NumberOf& number, RowTerms& out,
+                              std::string& reason) {
+  const RowCost measured = evaluate(c.measure, number);
+  if (!measured.cost) {
+    reason = "non-numeric cost '" + std::string(measured.bad.substr(0, 40)) + "'";
+    return false;
+  }
+  out.cost = *measured.cost;
+  if (std::fabs(out.cost) >= 1e15) {  // no billing line is that large; ExactSum's terms stay in range
+    reason = "cost out of range (" + std::to_string(out.cost) + ")";
+    return false;
+  }
+  out.eligible = out.covered = 0;
+  if (c.coverage.column >= 0) {
+    const Number od = number(c.coverage.column);
+    if (od.ok) {
+      out.eligible = od.value;
+      if (c.coverage.covered) out.covered = od.value;
+    }
+  }
+  out.has_spot = false;
+  if (c.spot) {
+    const Number od = number(s.public_od);
+    const Number paid = number(s.unblended);
+    if (od.ok && paid.ok) {
+      out.spot = od.value - paid.value;
+      out.has_spot = true;
+    }
+  }
+  if (c.bad_tags) {
+    reason = "tags column is not a JSON object";
+    return false;
+  }
+  return true;
+}
 
 }  // namespace sageguard::cost

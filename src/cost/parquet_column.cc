@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -322,6 +323,7 @@ void ColumnValues::clear() {
   ids.clear();
   numbers.clear();
   entries = 0;
+  present = 0;
   pages.clear();
   text.clear();
 }
@@ -330,7 +332,8 @@ void ColumnValues::clear() {
 namespace {
 
 // `count` PLAIN doubles from `in`.
-bool plain_doubles(ByteCursor& in, std::size_t count, std::vector<double>& out) {
+template <class Doubles>  // a vector of double
+bool plain_doubles(ByteCursor& in, std::size_t count, Doubles& out) {
   if (count > in.left() / 8) return false;
   if (count == 0) return true;  // (memcpy is not for null pointers, even for 0 bytes)
   const std::size_t at = out.size();
@@ -347,7 +350,8 @@ void own_ids(ColumnValues& out, std::size_t from) {
 
 }  // namespace
 
-Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out, bool as_numbers) {
+Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out,
+                   ColumnScratch& scratch, bool as_numbers) {
   const std::string& file = f.name();
   out.clear();
   if (as_numbers && (leaf.type != PhysicalType::float64 || leaf.logical != Logical::none)) {
@@ -371,7 +375,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
                                         std::to_string(c.total_compressed_size) + " bytes is outside the file (" +
                                         std::to_string(f.size()) + " bytes)");
   }
-  std::string& chunk = out.pages.emplace_back();
+  std::string& chunk = scratch.chunk;
   chunk.resize(static_cast<std::size_t>(c.total_compressed_size));
   SG_TRY(f.read(static_cast<uint64_t>(start), chunk.size(), chunk.data()));
 
@@ -383,7 +387,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   const bool views_into_pages =
       (leaf.type == PhysicalType::byte_array || leaf.type == PhysicalType::fixed_len_byte_array) &&
       leaf.logical != Logical::decimal;
-  std::vector<uint32_t> levels, indices;
+  std::vector<uint32_t>& indices = scratch.indices;
   std::vector<int64_t> ints;
   std::vector<std::string_view> views;
   std::vector<std::string> rebuilt_scratch;
@@ -392,6 +396,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
   const int rep_width = bit_width(static_cast<uint32_t>(leaf.max_rep));
   std::size_t pos = 0;
   uint64_t entries = 0;
+  std::size_t values = 0;
   while (entries < static_cast<uint64_t>(c.num_values)) {
     if (pos >= chunk.size()) {
       return column_error(file, leaf, "corrupt Parquet file: column chunk ends after " + std::to_string(entries) +
@@ -415,7 +420,9 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       if (h.encoding != Encoding::plain && h.encoding != Encoding::plain_dictionary) {
         return unsupported(file, leaf, std::string("dictionary page encoding ") + to_string(h.encoding));
       }
-      std::string& page = out.pages.emplace_back();
+      // Text that is not copied is views into the page, which then stays.
+      const bool keep = views_into_pages && !as_numbers;
+      std::string& page = keep ? out.pages.emplace_back() : scratch.page;
       if (!decompress(c.codec, body, static_cast<std::size_t>(h.uncompressed_size), page, err)) {
         return column_error(file, leaf, err);
       }
@@ -430,7 +437,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         dict_size = out.table.size();
       }
       have_dict = true;
-      if (!views_into_pages || as_numbers) out.pages.pop_back();  // the values are text in the arena now
       continue;
     }
 
@@ -444,7 +450,11 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     if (entries + n > static_cast<uint64_t>(c.num_values)) {
       return column_error(file, leaf, "corrupt Parquet file: pages hold more values than the column chunk states");
     }
-    std::string& page = out.pages.emplace_back();
+    // Only text read by PLAIN or DELTA_LENGTH_BYTE_ARRAY points into the
+    // page; other values are copies (numbers, the arena, the dictionary).
+    const bool keep = views_into_pages && !as_numbers &&
+                      (h.encoding == Encoding::plain || h.encoding == Encoding::delta_length_byte_array);
+    std::string& page = keep ? out.pages.emplace_back() : scratch.page;
     ByteCursor in{};
     ByteCursor rep_in{}, def_in{};
     if (v2) {
@@ -486,35 +496,52 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
     // Levels, checked against the nesting the schema declares.
     std::size_t present = n;
     if (leaf.max_rep > 0) {
-      levels.clear();
-      if (!decode_rle_hybrid(rep_in, rep_width, n, levels)) return column_error(file, leaf, "repetition levels: " + rep_in.error);
-      for (uint32_t l : levels) {
-        if (l > static_cast<uint32_t>(leaf.max_rep)) {
-          return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(l) +
-                                              " deeper than the schema's " + std::to_string(leaf.max_rep));
-        }
-        out.rep.push_back(static_cast<uint16_t>(l));
+      const std::size_t at = out.rep.size();
+      out.rep.resize(at + n);
+      std::size_t starts = 0;
+      uint32_t deepest = 0;
+      if (!decode_levels(rep_in, rep_width, n, out.rep.data() + at, 0, starts, deepest)) {
+        return column_error(file, leaf, "repetition levels: " + rep_in.error);
       }
-      if (entries == 0 && levels[0] != 0) return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
+      if (deepest > static_cast<uint32_t>(leaf.max_rep)) {
+        return column_error(file, leaf, "corrupt Parquet file: repetition level " + std::to_string(deepest) +
+                                            " deeper than the schema's " + std::to_string(leaf.max_rep));
+      }
+      if (entries == 0 && out.rep[at] != 0) {
+        return column_error(file, leaf, "corrupt Parquet file: first repetition level is not 0");
+      }
     }
     if (leaf.max_def > 0) {
-      levels.clear();
-      if (!decode_rle_hybrid(def_in, def_width, n, levels)) return column_error(file, leaf, "definition levels: " + def_in.error);
-      present = 0;
-      for (uint32_t l : levels) {
-        if (l > static_cast<uint32_t>(leaf.max_def)) {
-          return column_error(file, leaf, "corrupt Parquet file: definition level " + std::to_string(l) +
-                                              " deeper than the schema's " + std::to_string(leaf.max_def));
-        }
-        present += l == static_cast<uint32_t>(leaf.max_def);
-        out.def.push_back(static_cast<uint16_t>(l));
+      const std::size_t at = out.def.size();
+      out.def.resize(at + n);
+      uint32_t deepest = 0;
+      if (!decode_levels(def_in, def_width, n, out.def.data() + at, static_cast<uint32_t>(leaf.max_def), present,
+                         deepest)) {
+        return column_error(file, leaf, "definition levels: " + def_in.error);
+      }
+      if (deepest > static_cast<uint32_t>(leaf.max_def)) {
+        return column_error(file, leaf, "corrupt Parquet file: definition level " + std::to_string(deepest) +
+                                            " deeper than the schema's " + std::to_string(leaf.max_def));
       }
     }
     // An entry that continues a list (repetition level r > 0) is an element
     // of it, so it is defined at least as deep as the list's repeated field.
     if (leaf.max_rep > 0) {
       const std::size_t first = out.rep.size() - n;
-      for (std::size_t i = first; i < out.rep.size(); ++i) {
+      // One level of repetition (maps, lists of structs): checked without a
+      // branch per entry; a page that fails is looked at again below.
+      bool suspect = true;
+      if (leaf.max_rep == 1 && leaf.max_def > 0) {
+        const uint16_t need = static_cast<uint16_t>(leaf.rep_def[0]);
+        const uint16_t* rep = out.rep.data() + first;
+        const uint16_t* def = out.def.data() + first;
+        unsigned bad = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          bad |= static_cast<unsigned>(rep[i] != 0) & static_cast<unsigned>(def[i] < need);
+        }
+        suspect = bad != 0;
+      }
+      for (std::size_t i = first; suspect && i < out.rep.size(); ++i) {
         const int r = out.rep[i];
         const int d = leaf.max_def > 0 ? out.def[i] : 0;
         if (r > 0 && d < leaf.rep_def[static_cast<std::size_t>(r - 1)]) {
@@ -526,9 +553,7 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
       }
     }
 
-    // Values. Only text read by PLAIN or DELTA_LENGTH_BYTE_ARRAY points into
-    // the page; other values are copies (numbers, the arena, the dictionary).
-    bool page_referenced = false;
+    // Values.
     const std::size_t table_before = out.table.size();
     switch (h.encoding) {
       case Encoding::plain:
@@ -538,7 +563,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         }
         SG_TRY(fmt.plain(in, present, out.table));
         own_ids(out, table_before);
-        page_referenced = true;
         break;
       case Encoding::plain_dictionary:
       case Encoding::rle_dictionary: {
@@ -547,16 +571,20 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         if (in.left() < 1) return column_error(file, leaf, "truncated dictionary indices");
         const int w = *in.p++;
         indices.clear();
-        if (!decode_rle_hybrid(in, w, present, indices)) return column_error(file, leaf, "dictionary indices: " + in.error);
+        uint32_t top = 0;
+        if (!decode_rle_hybrid(in, w, present, indices, &top)) {
+          return column_error(file, leaf, "dictionary indices: " + in.error);
+        }
         const std::size_t size = as_numbers ? dict_numbers.size() : dict_size;
-        for (uint32_t i : indices) {
-          if (i >= size) {
-            return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(i) +
-                                                " out of range (" + std::to_string(size) + " entries)");
-          }
+        if (top >= size) {
+          const uint32_t bad = *std::find_if(indices.begin(), indices.end(), [&](uint32_t i) { return i >= size; });
+          return column_error(file, leaf, "corrupt Parquet file: dictionary index " + std::to_string(bad) +
+                                              " out of range (" + std::to_string(size) + " entries)");
         }
         if (as_numbers) {
-          for (uint32_t i : indices) out.numbers.push_back(dict_numbers[i]);
+          const std::size_t at = out.numbers.size();
+          out.numbers.resize(at + indices.size());
+          for (std::size_t i = 0; i < indices.size(); ++i) out.numbers[at + i] = dict_numbers[indices[i]];
         } else {
           out.ids.insert(out.ids.end(), indices.begin(), indices.end());
         }
@@ -590,7 +618,6 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
           SG_TRY(fmt.bytes(kept, out.table));
         }
         own_ids(out, table_before);
-        page_referenced = h.encoding == Encoding::delta_length_byte_array;
         break;
       }
       case Encoding::byte_stream_split: {
@@ -616,12 +643,10 @@ Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf,
         return unsupported(file, leaf, std::string("value encoding ") + to_string(h.encoding));
     }
     entries += n;
-    if (!views_into_pages || !page_referenced) out.pages.pop_back();
+    values += present;
   }
   out.entries = static_cast<std::size_t>(entries);
-  // No value points into the compressed chunk (every page was copied out
-  // of it), so it goes; a deque keeps the other pages where they are.
-  out.pages.pop_front();
+  out.present = values;
   return Status::success();
 }
 

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parquet_meta.h"
@@ -73,17 +75,41 @@ class TextArena {
   std::deque<std::string> blocks_;
 };
 
+// An allocator whose resize() leaves new elements default-initialised
+// (for numbers: not zeroed), for buffers the decoders fill right after.
+template <class T>
+struct FillLater : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = FillLater<U>;
+  };
+  FillLater() = default;
+  template <class U>
+  FillLater(const FillLater<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <class T>
+using Filled = std::vector<T, FillLater<T>>;
+
 struct ColumnValues {
-  std::vector<uint16_t> def;  // one per entry; empty when max_def == 0
-  std::vector<uint16_t> rep;  // one per entry; empty when max_rep == 0
+  Filled<uint16_t> def;  // one per entry; empty when max_def == 0
+  Filled<uint16_t> rep;  // one per entry; empty when max_rep == 0
   // The non-null values, in order: as text, table[ids[i]] (a dictionary's
   // entries come first, so in a dictionary-encoded chunk equal ids are equal
   // text and equal text has one id); as numbers (DOUBLE leaves read so),
   // numbers[i].
   std::vector<std::string_view> table;
   std::vector<uint32_t> ids;
-  std::vector<double> numbers;
+  Filled<double> numbers;
   std::size_t entries = 0;
+  std::size_t present = 0;  // entries defined to max_def: the values
   // Storage the views point into.
   std::deque<std::string> pages;
   TextArena text;
@@ -91,11 +117,20 @@ struct ColumnValues {
   void clear();
 };
 
+// Buffers for what read_column does not keep (the compressed chunk, pages
+// whose values are copied out, dictionary indices), reused from one chunk to
+// the next by one thread, so a row group does not allocate (and fault in)
+// them afresh.
+struct ColumnScratch {
+  std::string chunk, page;
+  std::vector<uint32_t> indices;
+};
+
 // Decodes column chunk `c` of `leaf` (entries, levels, values; `as_numbers`
 // for a DOUBLE leaf: its values as doubles, not text). Error (input, naming
 // the file and the column) on corrupt data or an encoding, codec or type
 // outside what the reader supports.
 Status read_column(const ParquetFile& f, const ColumnChunk& c, const Leaf& leaf, ColumnValues& out,
-                   bool as_numbers = false);
+                   ColumnScratch& scratch, bool as_numbers = false);
 
 }  // namespace sageguard::cost::parquet

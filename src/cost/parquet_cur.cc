@@ -1,8 +1,9 @@
 // Parquet billing exports into CurAggregator (see parquet_cur.h): the footer
 // gives the columns, make_schema picks the ones the aggregation reads, and
 // each row group's columns are decoded (text as dictionary ids, costs as
-// doubles) and handed over row by row, classified once per distinct set of
-// text cells: the same sums as the CSV reader's fields give.
+// doubles); rows are classified once per distinct set of text cells, found
+// column by column, and summed per class before the classes' sums go to the
+// aggregator: the same sums as the CSV reader's fields give.
 #include "parquet_cur.h"
 
 #include <fcntl.h>
@@ -163,13 +164,98 @@ struct Plan {
   std::vector<uint8_t> as_number;
 };
 
+// Dense ids 0, 1, 2... for 64-bit keys, in the order first seen: keys of
+// few bits index a table, others are hashed (open addressing). This runs
+// once per row.
+class KeyIds {
+ public:
+  // Forgets the keys; those to come are below 2^bits.
+  void reset(int bits) {
+    clear();
+    direct_ = bits <= kDirectBits;
+    if (direct_ && table_.size() < (std::size_t{1} << bits)) table_.resize(std::size_t{1} << bits, 0);
+  }
+  // The key's id; a new one, equal to size() before the call, when unseen.
+  uint32_t id(uint64_t key) {
+    if (direct_) {
+      uint32_t& slot = table_[key];
+      if (slot == 0) {
+        slot = ++count_;
+        touched_.push_back(key);
+      }
+      return slot - 1;
+    }
+    if ((static_cast<std::size_t>(count_) + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+      Slot& sl = slots_[i];
+      if (sl.id == 0) {
+        sl.key = key;
+        sl.id = ++count_;
+        return count_ - 1;
+      }
+      if (sl.key == key) return sl.id - 1;
+    }
+  }
+  uint32_t size() const { return count_; }
+  // Forgets the keys (of the same width).
+  void clear() {
+    // A row group of distinct keys may have grown the table: it does not stay that large.
+    if (slots_.size() > 4096) slots_.assign(64, Slot{});
+    else std::fill(slots_.begin(), slots_.end(), Slot{});
+    for (const uint64_t k : touched_) table_[k] = 0;
+    touched_.clear();
+    count_ = 0;
+  }
+
+ private:
+  static constexpr int kDirectBits = 18;  // a table of 1 MiB
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t id = 0;  // the key's id + 1; 0: empty
+  };
+  static uint64_t mix(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& sl : old) {
+      if (sl.id == 0) continue;
+      std::size_t i = mix(sl.key) & mask;
+      while (slots_[i].id != 0) i = (i + 1) & mask;
+      slots_[i] = sl;
+    }
+  }
+  std::vector<Slot> slots_;
+  bool direct_ = false;
+  std::vector<uint32_t> table_;     // direct: the key's id + 1; 0 unseen
+  std::vector<uint64_t> touched_;   // direct: the keys seen
+  uint32_t count_ = 0;
+};
+
+// Bits needed for values 0..card-1.
+int bits_for(uint64_t card) {
+  int w = 0;
+  while (w < 64 && (uint64_t{1} << w) < card) ++w;
+  return w;
+}
+
 // A row group's rows, handed to the aggregator by class: rows whose text
 // cells are equal (the same dictionary entries, the same tags) share one
-// CurAggregator::classify(), and each row then adds its numbers.
+// CurAggregator::classify(). Column by column, each row gets a 64-bit key
+// packed from its cells' ids (re-numbered densely should the ids need more
+// than 64 bits), the key gives the row's class, and each class sums its
+// rows' numbers; the classes' sums go to the aggregator at the end.
 class RowGroupReader {
  public:
   explicit RowGroupReader(const Plan& plan)
-      : p_(plan), values_(plan.layout->leaves.size()), numbers_(plan.sources.size()), text_(plan.sources.size()) {}
+      : p_(plan), values_(plan.layout->leaves.size()), cells_(plan.sources.size()),
+        numbers_at_(plan.sources.size(), nullptr), own_numbers_(plan.sources.size()), text_(plan.sources.size()) {}
 
   Status run(std::size_t g, CurAggregator& agg, std::size_t file_index, uint64_t first_row) {
     const parquet::RowGroup& rg = p_.meta->row_groups[g];
@@ -188,7 +274,7 @@ class RowGroupReader {
       if (path != leaf.name) {
         return input(file, "column " + leaf.name + ": corrupt Parquet footer: its column chunk is for '" + path + "'");
       }
-      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index], as_number);
+      return parquet::read_column(*p_.file, c, leaf, values_[leaf_index], scratch_, as_number);
     };
     const std::size_t ncols = p_.sources.size();
     for (std::size_t col = 0; col < ncols; ++col) {
@@ -223,154 +309,307 @@ class RowGroupReader {
       }
     }
 
-    // Classes stay few when what classify() ignores is left out of the
-    // signature: of a start timestamp all but its month (start_class; the
-    // start column is never a group-by column, those are tag columns), and
-    // tags whose key no group-by key reads.
     agg.begin_rows(*p_.schema);
-    const int start_col = p_.schema->start;
-    start_ids_.clear();
-    if (start_col >= 0 && p_.sources[static_cast<std::size_t>(start_col)] &&
-        p_.sources[static_cast<std::size_t>(start_col)]->kind == Source::Kind::flat &&
-        !p_.as_number[static_cast<std::size_t>(start_col)]) {
-      const ColumnValues& sv = values_[p_.sources[static_cast<std::size_t>(start_col)]->key_leaf];
-      std::unordered_map<std::string, uint32_t> first;
-      std::string projection;
-      for (std::size_t i = 0; i < sv.table.size(); ++i) {
-        agg.start_class(sv.table[i], projection);
-        start_ids_.push_back(first.emplace(projection, static_cast<uint32_t>(i)).first->second);
+    keys_.assign(rows, 0);
+    int bits = 0;
+    // Appends one id per row (below `card`) to the rows' keys.
+    auto pack = [&](const uint32_t* ids, uint64_t card) {
+      const int w = bits_for(card);
+      if (w == 0) return;
+      if (bits + w > 64) {
+        dense_.reset(64);
+        for (uint64_t& k : keys_) k = dense_.id(k);
+        bits = bits_for(dense_.size());
       }
-    }
-    key_used_.clear();
-
-    std::vector<std::string_view> fields(ncols);
-    std::vector<std::size_t> value_at(ncols, 0), key_at(ncols, 0), entry_at(ncols, 0);
-    CurAggregator::TagPairs tags;
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // the row's tags as (key id, value id + 1 or 0)
-    std::vector<uint32_t> signature;  // the row's text cells as ids
-    std::vector<std::size_t> active;
+      for (std::size_t r = 0; r < rows; ++r) keys_[r] = (keys_[r] << w) | ids[r];
+      bits += w;
+    };
+    tag_col_ = -1;
     for (std::size_t col = 0; col < ncols; ++col) {
-      if (p_.sources[col]) active.push_back(col);
+      if (!p_.sources[col] || p_.as_number[col]) continue;
+      const Source& s = *p_.sources[col];
+      if (s.kind == Source::Kind::map) {
+        SG_TRY(tag_sets(col, rows, agg, file));
+        pack(tag_set_.data(), tag_at_.size() + 1);
+        tag_col_ = static_cast<int>(col);
+        continue;
+      }
+      SG_TRY(cells(col, rows, file));
+      const ColumnValues& kv = values_[s.key_leaf];
+      const Cells& cell = cells_[col];
+      // Without nulls the value ids are the cells' ids as they are.
+      const uint64_t card = kv.table.size() + (cell.raw ? 0 : 1);
+      if (static_cast<int>(col) == p_.schema->start) {
+        // Of a start timestamp classify() reads only its month (start_class;
+        // the start column is never a group-by column, those are tag
+        // columns): cells alike share one id, numbered 1, 2... in the order
+        // first seen.
+        std::unordered_map<std::string, uint32_t> first;
+        std::string projection;
+        alike_.assign(1, 0);
+        for (std::size_t i = 0; i < kv.table.size(); ++i) {
+          agg.start_class(kv.table[i], projection);
+          alike_.push_back(first.emplace(projection, static_cast<uint32_t>(first.size() + 1)).first->second);
+        }
+        ids_.resize(rows);
+        const uint32_t* alike = alike_.data() + (cell.raw ? 1 : 0);
+        for (std::size_t r = 0; r < rows; ++r) ids_[r] = alike[cell.ids[r]];
+        pack(ids_.data(), first.size() + 1);
+      } else {
+        pack(cell.ids, card);
+      }
     }
+    for (std::size_t col = 0; col < ncols; ++col) {
+      if (p_.sources[col] && p_.as_number[col]) SG_TRY(numbers(col, rows, file));
+    }
+
+    class_ids_.reset(bits);
     classes_.clear();
-    index_.clear();
-    Entry* last = nullptr;
+    uint64_t last_key = 0;
+    Entry* cls = nullptr;
+    std::string reason;
+    CurAggregator::RowTerms terms;
     for (std::size_t r = 0; r < rows; ++r) {
-      // The row's text cells as ids (0 for a null), and its numbers.
-      signature.clear();
-      bool have_tags = false;
-      std::size_t tag_col = 0;
-      pairs.clear();
-      for (const std::size_t col : active) {
-        const Source& s = *p_.sources[col];
-        const ColumnValues& kv = values_[s.key_leaf];
-        const Leaf& kl = p_.layout->leaves[s.key_leaf];
-        if (s.kind == Source::Kind::flat) {
-          const bool present = kl.max_def == 0 || kv.def[r] == kl.max_def;
-          if (p_.as_number[col]) {
-            numbers_[col] = present ? number(kv.numbers[value_at[col]++], col) : parquet_null();
-            continue;
+      const uint64_t key = keys_[r];
+      if (!cls || key != last_key) {
+        const uint32_t known = class_ids_.size();
+        uint32_t id = class_ids_.id(key);
+        if (id == known) {
+          if (known >= kMaxClasses) {  // every row its own (no dictionaries): bounded memory
+            flush(agg);
+            class_ids_.clear();
+            id = class_ids_.id(key);
           }
-          const uint32_t id = present ? kv.ids[value_at[col]++] + 1 : 0;
-          signature.push_back(id && static_cast<int>(col) == start_col && !start_ids_.empty() ? start_ids_[id - 1] + 1 : id);
-          fields[col] = id ? kv.table[id - 1] : std::string_view();
-          continue;
+          add_class(r, agg);
         }
-        // A MAP<string,string> or a LIST of key/value structs: its entries.
-        const ColumnValues& vv = values_[s.value_leaf];
-        const Leaf& vl = p_.layout->leaves[s.value_leaf];
-        std::size_t& e = entry_at[col];
-        std::size_t& vi = value_at[col];
-        for (std::size_t start = e; e < kv.entries && (e == start || kv.rep[e] != 0); ++e) {
-          const bool has_value = vv.def[e] == vl.max_def;
-          if (kv.def[e] != kl.max_def) {  // a null or empty map, a null entry or key
-            vi += has_value;              // (a value without a key is no tag)
-            continue;
-          }
-          const uint32_t key = kv.ids[key_at[col]++];
-          const uint32_t value = has_value ? vv.ids[vi++] + 1 : 0;
-          if (key_used_.size() < kv.table.size()) key_used_.resize(kv.table.size(), -1);
-          if (key_used_[key] < 0) key_used_[key] = agg.tag_key_used(*p_.schema, kv.table[key]) ? 1 : 0;
-          if (key_used_[key]) pairs.emplace_back(key, value);
-        }
-        signature.push_back(static_cast<uint32_t>(pairs.size()));
-        for (const auto& [k, v] : pairs) {
-          signature.push_back(k);
-          signature.push_back(v);
-        }
-        fields[col] = std::string_view();
-        have_tags = true;
-        tag_col = col;
+        cls = &classes_[id];
+        last_key = key;
       }
-      const std::string_view sig(reinterpret_cast<const char*>(signature.data()), signature.size() * sizeof(uint32_t));
-      Entry* cls = last;
-      if (!cls || sig != cls->signature) {
-        auto it = index_.find(sig);
-        if (it != index_.end()) {
-          cls = &classes_[it->second];
-        } else {
-          if (classes_.size() >= kMaxClasses) {  // every row its own (no dictionaries): bounded memory
-            classes_.clear();
-            index_.clear();
-          }
-          cls = &classes_.emplace_back();
-          cls->signature.assign(sig);
-          cls->fields = fields;
-          if (have_tags) {
-            const Source& s = *p_.sources[tag_col];
-            const ColumnValues& kv = values_[s.key_leaf];
-            const ColumnValues& vv = values_[s.value_leaf];
-            tags.clear();
-            for (const auto& [k, v] : pairs) {
-              tags.emplace_back(kv.table[k], v ? std::optional<std::string_view>(vv.table[v - 1]) : std::nullopt);
-            }
-          }
-          agg.classify(*p_.schema, cls->fields.data(), have_tags ? &tags : nullptr, cls->row_class);
-          index_.emplace(cls->signature, static_cast<uint32_t>(classes_.size() - 1));
-        }
-        last = cls;
+      CurAggregator::RowClass& rc = cls->row_class;
+      if (rc.kind == CurAggregator::RowClass::Kind::skipped) {
+        ++cls->sums.rows;
+        continue;
       }
-      Row row{this, cls};
-      SG_TRY(agg.add_classified(*p_.schema, cls->row_class, CurAggregator::NumberSource{&row, &Row::number},
-                                first_row + r + 1, file, file_index));
-      // Until a row of the class counts, its group's parts are views that
-      // may not outlive the row (JSON tags): such a class is not kept.
-      if (!cls->row_class.acc && cls->row_class.kind == CurAggregator::RowClass::Kind::counted) {
-        index_.erase(cls->signature);
-        last = nullptr;
+      const uint64_t line = first_row + r + 1;
+      if (rc.kind == CurAggregator::RowClass::Kind::malformed) {
+        SG_TRY(agg.add_malformed(file, file_index, line, rc.reason));
+        continue;
       }
+      const Entry& c = *cls;
+      auto number = [&](int column) -> Number {
+        const auto col = static_cast<std::size_t>(column);
+        if (const double* at = numbers_at_[col]) return number_of(at[r], col);
+        const std::string_view v = c.fields[col];
+        const std::optional<double> d = parse_cost(v);
+        return d ? Number{true, *d, {}} : Number{false, 0, v};
+      };
+      if (!CurAggregator::row_terms(*p_.schema, rc, number, terms, reason)) {
+        SG_TRY(agg.add_malformed(file, file_index, line, std::move(reason)));
+        continue;
+      }
+      if (cls->sums.items == 0) cls->first_counted = r;
+      cls->sums.add(terms);
     }
+    flush(agg);
     for (auto& v : values_) v.clear();
     return Status::success();
   }
 
  private:
-  static constexpr std::size_t kMaxClasses = 4096;
+  static constexpr uint32_t kMaxClasses = 4096;
 
   struct Entry {
-    std::string signature;
     std::vector<std::string_view> fields;  // the text cells (views into values_)
+    std::vector<std::optional<std::string>> parts;  // the group's parts, owned (JSON tags are views into the parser)
     CurAggregator::RowClass row_class;
-  };
-  // What add_classified reads: the row's numbers, the class's text.
-  struct Row {
-    const RowGroupReader* self;
-    const Entry* cls;
-    static Number number(const void* context, int c) {
-      const Row& row = *static_cast<const Row*>(context);
-      const auto col = static_cast<std::size_t>(c);
-      if (row.self->p_.as_number[col]) return row.self->numbers_[col];
-      const std::string_view v = row.cls->fields[col];
-      const std::optional<double> d = parse_cost(v);
-      return d ? Number{true, *d, {}} : Number{false, 0, v};
-    }
+    CurAggregator::ClassSums sums;
+    std::size_t first_counted = 0;  // the row, once sums.items > 0
   };
 
-  // A null cell reads as an empty CSV cell would: 0.
-  static Number parquet_null() { return Number{true, 0.0, {}}; }
+  // Column col's cells as per-row ids: the value ids themselves when the
+  // column has no null (raw), else 0 for a null and the value's id + 1.
+  struct Cells {
+    const uint32_t* ids = nullptr;
+    bool raw = false;
+    std::vector<uint32_t> own;  // when not raw
+    std::string_view text(const ColumnValues& kv, std::size_t r) const {
+      if (raw) return kv.table[ids[r]];
+      return ids[r] ? kv.table[ids[r] - 1] : std::string_view();
+    }
+  };
+  Status cells(std::size_t col, std::size_t rows, const std::string& file) {
+    const Source& s = *p_.sources[col];
+    const ColumnValues& kv = values_[s.key_leaf];
+    const Leaf& kl = p_.layout->leaves[s.key_leaf];
+    Cells& cell = cells_[col];
+    if (kv.ids.size() != kv.present) {
+      return input(file, "column " + kl.name + ": corrupt Parquet file: " + std::to_string(kv.ids.size()) +
+                             " values for " + std::to_string(kv.present) + " non-null entries");
+    }
+    cell.raw = kv.present == rows;
+    if (cell.raw) {
+      cell.ids = kv.ids.data();
+      return Status::success();
+    }
+    cell.own.resize(rows);
+    std::size_t vi = 0;
+    for (std::size_t r = 0; r < rows; ++r) cell.own[r] = kv.def[r] == kl.max_def ? kv.ids[vi++] + 1 : 0;
+    cell.ids = cell.own.data();
+    return Status::success();
+  }
+
+  // Column col's numbers, one per row (a null as 0, as an empty CSV cell
+  // reads), in numbers_at_[col].
+  Status numbers(std::size_t col, std::size_t rows, const std::string& file) {
+    const Source& s = *p_.sources[col];
+    const ColumnValues& kv = values_[s.key_leaf];
+    const Leaf& kl = p_.layout->leaves[s.key_leaf];
+    if (kv.numbers.size() != kv.present) {
+      return input(file, "column " + kl.name + ": corrupt Parquet file: " + std::to_string(kv.numbers.size()) +
+                             " values for " + std::to_string(kv.present) + " non-null entries");
+    }
+    if (kv.present == rows) {
+      numbers_at_[col] = kv.numbers.data();
+      return Status::success();
+    }
+    std::vector<double>& own = own_numbers_[col];
+    own.resize(rows);
+    std::size_t vi = 0;
+    for (std::size_t r = 0; r < rows; ++r) own[r] = kv.def[r] == kl.max_def ? kv.numbers[vi++] : 0.0;
+    numbers_at_[col] = own.data();
+    return Status::success();
+  }
+
+  // The tags of each row (a MAP or a LIST of key/value structs) as an id of
+  // its set of (key, value) pairs, only keys a group-by key reads: 0 for
+  // none, the sets in tag_pairs_ from tag_at_[id - 1].
+  Status tag_sets(std::size_t col, std::size_t rows, CurAggregator& agg, const std::string& file) {
+    const Source& s = *p_.sources[col];
+    const ColumnValues& kv = values_[s.key_leaf];
+    const ColumnValues& vv = values_[s.value_leaf];
+    const Leaf& kl = p_.layout->leaves[s.key_leaf];
+    const Leaf& vl = p_.layout->leaves[s.value_leaf];
+    if (kv.ids.size() != kv.present || vv.ids.size() != vv.present) {
+      return input(file, "column " + kl.name + ": corrupt Parquet file: map keys or values do not match their entries");
+    }
+    key_used_.resize(kv.table.size());
+    for (std::size_t k = 0; k < kv.table.size(); ++k) key_used_[k] = agg.tag_key_used(*p_.schema, kv.table[k]) ? 1 : 0;
+    tag_set_.resize(rows);
+    tag_at_.clear();
+    tag_pairs_.clear();
+    sets_.clear();
+    // A set of one pair (the usual: one group-by tag) is found by index.
+    const std::size_t value_card = vv.table.size() + 1;
+    const bool by_index = kv.table.size() <= (std::size_t{1} << 16) / value_card;
+    single_.assign(by_index ? kv.table.size() * value_card : 0, 0);
+    // The row's pairs (key id, value id + 1 or 0): the first in `one`, all
+    // of them in `pairs` once there is a second.
+    std::vector<uint32_t> pairs;
+    std::size_t e = 0, ki = 0, vi = 0;
+    const uint16_t key_def = static_cast<uint16_t>(kl.max_def), value_def = static_cast<uint16_t>(vl.max_def);
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::size_t used = 0;
+      uint32_t one[2] = {0, 0};
+      for (const std::size_t start = e; e < kv.entries && (e == start || kv.rep[e] != 0); ++e) {
+        const bool has_value = vv.def[e] == value_def;
+        if (kv.def[e] != key_def) {  // a null or empty map, a null entry or key
+          vi += has_value;           // (a value without a key is no tag)
+          continue;
+        }
+        const uint32_t key = kv.ids[ki++];
+        const uint32_t value = has_value ? vv.ids[vi++] + 1 : 0;
+        if (!key_used_[key]) continue;
+        if (used == 0) {
+          one[0] = key;
+          one[1] = value;
+        } else {
+          if (used == 1) pairs.assign(one, one + 2);
+          pairs.push_back(key);
+          pairs.push_back(value);
+        }
+        ++used;
+      }
+      uint32_t id = 0;
+      if (used == 1 && by_index) {
+        uint32_t& slot = single_[one[0] * value_card + one[1]];
+        if (slot == 0) slot = new_set(one, one + 2);
+        id = slot;
+      } else if (used > 0) {
+        const uint32_t* from = used == 1 ? one : pairs.data();
+        const uint32_t* to = from + 2 * used;
+        const std::string bytes(reinterpret_cast<const char*>(from), 2 * used * sizeof(uint32_t));
+        auto it = sets_.find(bytes);
+        if (it == sets_.end()) it = sets_.emplace(bytes, new_set(from, to)).first;
+        id = it->second;
+      }
+      tag_set_[r] = id;
+    }
+    return Status::success();
+  }
+  uint32_t new_set(const uint32_t* from, const uint32_t* to) {
+    tag_at_.push_back(static_cast<uint32_t>(tag_pairs_.size()));
+    tag_pairs_.insert(tag_pairs_.end(), from, to);
+    return static_cast<uint32_t>(tag_at_.size());
+  }
+
+  // A new class from row r's cells.
+  void add_class(std::size_t r, CurAggregator& agg) {
+    Entry& cls = classes_.emplace_back();
+    const std::size_t ncols = p_.sources.size();
+    cls.fields.assign(ncols, std::string_view());
+    for (std::size_t col = 0; col < ncols; ++col) {
+      if (!p_.sources[col] || p_.as_number[col] || p_.sources[col]->kind != Source::Kind::flat) continue;
+      cls.fields[col] = cells_[col].text(values_[p_.sources[col]->key_leaf], r);
+    }
+    CurAggregator::TagPairs tags;
+    if (tag_col_ >= 0) {
+      const Source& s = *p_.sources[static_cast<std::size_t>(tag_col_)];
+      const ColumnValues& kv = values_[s.key_leaf];
+      const ColumnValues& vv = values_[s.value_leaf];
+      if (const uint32_t set = tag_set_[r]) {
+        const std::size_t from = tag_at_[set - 1];
+        const std::size_t to = set < tag_at_.size() ? tag_at_[set] : tag_pairs_.size();
+        for (std::size_t i = from; i < to; i += 2) {
+          const uint32_t v = tag_pairs_[i + 1];
+          tags.emplace_back(kv.table[tag_pairs_[i]],
+                            v ? std::optional<std::string_view>(vv.table[v - 1]) : std::nullopt);
+        }
+      }
+    }
+    agg.classify(*p_.schema, cls.fields.data(), tag_col_ >= 0 ? &tags : nullptr, cls.row_class);
+    // The group's parts may be views into the JSON parser, which the next
+    // classify() reuses: the class keeps its own copies.
+    CurAggregator::RowClass& rc = cls.row_class;
+    cls.parts.resize(rc.parts.size());
+    for (std::size_t i = 0; i < rc.parts.size(); ++i) {
+      if (rc.parts[i]) {
+        cls.parts[i] = std::string(*rc.parts[i]);
+        rc.parts[i] = *cls.parts[i];
+      } else {
+        cls.parts[i].reset();
+      }
+    }
+  }
+
+  // The classes' sums to the aggregator, in the order of their first
+  // counted rows (the report's currency is the first counted row's).
+  void flush(CurAggregator& agg) {
+    order_.clear();
+    for (std::size_t i = 0; i < classes_.size(); ++i) order_.push_back(i);
+    std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+      const Entry& x = classes_[a];
+      const Entry& y = classes_[b];
+      const bool xc = x.sums.items > 0, yc = y.sums.items > 0;
+      if (xc != yc) return xc;
+      return xc ? x.first_counted < y.first_counted : a < b;
+    });
+    for (const std::size_t i : order_) agg.add_class(classes_[i].row_class, classes_[i].sums);
+    classes_.clear();
+  }
+
   // A double as parse_cost() reads its shortest text: itself when finite;
   // otherwise that text ("inf", "nan") is not a number.
-  Number number(double v, std::size_t col) {
+  Number number_of(double v, std::size_t col) const {
     if (std::isfinite(v)) return Number{true, v, {}};
     char* buf = text_[col].data();
     const auto r = std::to_chars(buf, buf + text_[col].size(), v);
@@ -379,12 +618,23 @@ class RowGroupReader {
 
   const Plan& p_;
   std::vector<ColumnValues> values_;
-  std::vector<Number> numbers_;                // per column: the row's number
-  std::vector<std::array<char, 32>> text_;     // per column: a non-finite number's text
+  parquet::ColumnScratch scratch_;
+  std::vector<Cells> cells_;                       // per text column
+  std::vector<const double*> numbers_at_;          // per DOUBLE column read as numbers: per row
+  std::vector<std::vector<double>> own_numbers_;   // ...when it has nulls
+  mutable std::vector<std::array<char, 32>> text_;  // per column: a non-finite number's text
+  std::vector<uint64_t> keys_;                     // per row: its cells' ids packed
+  std::vector<uint32_t> ids_, alike_;              // scratch: the start column's ids
+  KeyIds dense_, class_ids_;
+  int tag_col_ = -1;
+  std::vector<uint32_t> tag_set_;    // per row: its tag set, 0 for none
+  std::vector<uint32_t> tag_at_;     // per tag set (id - 1): where its pairs start in tag_pairs_
+  std::vector<uint32_t> tag_pairs_;  // the sets' (key id, value id + 1 or 0) pairs
+  std::vector<uint32_t> single_;     // one-pair sets by key id * (values + 1) + value: id, 0 unseen
+  std::unordered_map<std::string, uint32_t> sets_;  // other sets by their pairs' bytes
+  std::vector<uint8_t> key_used_;    // per tag key id: tag_key_used
   std::deque<Entry> classes_;
-  std::unordered_map<std::string_view, uint32_t> index_;  // keys: the entries' signatures
-  std::vector<uint32_t> start_ids_;  // per start cell id: the first id alike (start_class)
-  std::vector<int8_t> key_used_;     // per tag key id: tag_key_used, -1 not yet known
+  std::vector<std::size_t> order_;
 };
 
 Status aggregate(const ParquetFile& f, std::size_t file_index, unsigned threads, const CurOptions& options,

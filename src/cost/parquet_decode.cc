@@ -4,6 +4,7 @@
 #include <snappy-c.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -57,7 +58,13 @@ int bit_width(uint32_t max_value) {
   return w;
 }
 
-bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector<uint32_t>& out) {
+namespace {
+
+// The hybrid's `count` values handed to `sink`: sink.start(n) and then
+// sink.at(i, v) for each of a bit-packed run's n values, sink.repeat(v, n)
+// for an RLE run.
+template <class Sink>
+bool decode_hybrid(ByteCursor& in, int width, std::size_t count, Sink& sink) {
   if (width < 0 || width > 32) return in.fail("bit width " + std::to_string(width) + " out of range");
   const std::size_t value_bytes = static_cast<std::size_t>((width + 7) / 8);
   std::size_t done = 0;
@@ -71,22 +78,37 @@ bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector
       const std::size_t bytes = static_cast<std::size_t>(groups) * static_cast<std::size_t>(width);
       if (bytes > in.left()) return in.fail("bit-packed run past the end of its page");
       const std::size_t take = std::min(values, count - done);
-      const std::size_t first = out.size();
-      out.resize(first + take);
-      uint32_t* dst = out.data() + first;
-      if (in.left() >= bytes + 8) {
+      sink.start(take);
+      const uint64_t mask = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
+      if (width <= 8 && in.left() >= bytes + 8) {
+        // A group of 8 values is `width` bytes: one unaligned load a group.
+        const std::size_t full = take / 8;
+        for (std::size_t g = 0; g < full; ++g) {
+          uint64_t w;
+          std::memcpy(&w, in.p + g * static_cast<std::size_t>(width), 8);
+          for (std::size_t k = 0; k < 8; ++k) {
+            sink.at(g * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+          }
+        }
+        if (full * 8 < take) {
+          uint64_t w;
+          std::memcpy(&w, in.p + full * static_cast<std::size_t>(width), 8);
+          for (std::size_t k = 0; full * 8 + k < take; ++k) {
+            sink.at(full * 8 + k, static_cast<uint32_t>((w >> (k * static_cast<std::size_t>(width))) & mask));
+          }
+        }
+      } else if (in.left() >= bytes + 8) {
         // Eight bytes readable past every value: one unaligned load each
         // (a value of up to 32 bits starts within its first byte).
-        const uint64_t mask = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
         for (std::size_t i = 0; i < take; ++i) {
           const std::size_t bit = i * static_cast<std::size_t>(width);
           uint64_t w;
           std::memcpy(&w, in.p + (bit >> 3), 8);
-          dst[i] = static_cast<uint32_t>((w >> (bit & 7)) & mask);
+          sink.at(i, static_cast<uint32_t>((w >> (bit & 7)) & mask));
         }
       } else {
         for (std::size_t i = 0; i < take; ++i) {
-          dst[i] = static_cast<uint32_t>(get_bits(in.p, i * static_cast<std::size_t>(width), width));
+          sink.at(i, static_cast<uint32_t>(get_bits(in.p, i * static_cast<std::size_t>(width), width)));
         }
       }
       in.p += bytes;
@@ -101,10 +123,67 @@ bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector
       // A value above the width's range is left to the caller's range check
       // (levels against the schema, indices against the dictionary).
       const std::size_t take = static_cast<std::size_t>(std::min<uint64_t>(run, count - done));
-      out.insert(out.end(), take, v);
+      sink.repeat(v, take);
       done += take;
     }
   }
+  return true;
+}
+
+}  // namespace
+
+bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector<uint32_t>& out, uint32_t* largest) {
+  struct Sink {
+    std::vector<uint32_t>& out;
+    uint32_t top = 0;
+    uint32_t* dst = nullptr;
+    void start(std::size_t n) {
+      const std::size_t first = out.size();
+      out.resize(first + n);
+      dst = out.data() + first;
+    }
+    void at(std::size_t i, uint32_t v) {
+      dst[i] = v;
+      top = std::max(top, v);
+    }
+    void repeat(uint32_t v, std::size_t n) {
+      out.insert(out.end(), n, v);
+      top = std::max(top, v);
+    }
+  } sink{out};
+  if (!decode_hybrid(in, width, count, sink)) return false;
+  if (largest) *largest = sink.top;
+  return true;
+}
+
+bool decode_levels(ByteCursor& in, int width, std::size_t count, uint16_t* out, uint32_t full, std::size_t& at_full,
+                   uint32_t& deepest) {
+  if (width > 16) return in.fail("level bit width " + std::to_string(width) + " out of range");
+  struct Sink {
+    uint16_t* out;
+    uint32_t full;
+    std::size_t at_full = 0;
+    uint32_t deepest = 0;
+    uint16_t* dst = nullptr;
+    void start(std::size_t n) {
+      dst = out;
+      out += n;
+    }
+    void at(std::size_t i, uint32_t v) {
+      dst[i] = static_cast<uint16_t>(v);
+      at_full += v == full;
+      deepest = std::max(deepest, v);
+    }
+    void repeat(uint32_t v, std::size_t n) {
+      std::fill_n(out, n, static_cast<uint16_t>(v));
+      out += n;
+      if (v == full) at_full += n;
+      deepest = std::max(deepest, v);
+    }
+  } sink{out, full};
+  if (!decode_hybrid(in, width, count, sink)) return false;
+  at_full = sink.at_full;
+  deepest = sink.deepest;
   return true;
 }
 

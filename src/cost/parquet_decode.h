@@ -36,8 +36,14 @@ struct ByteCursor {
 int bit_width(uint32_t max_value);
 
 // Decodes `count` values of the RLE / bit-packed hybrid with `width` bits
-// (0..32) from `in`, appending to `out`. False (in.error set) on truncation.
-bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector<uint32_t>& out);
+// (0..32) from `in`, appending to `out`; `largest`, when given, gets the
+// largest of them (0 for none). False (in.error set) on truncation.
+bool decode_rle_hybrid(ByteCursor& in, int width, std::size_t count, std::vector<uint32_t>& out,
+                       uint32_t* largest = nullptr);
+// The same for levels (width 0..16) into out[0, count): `at_full` gets how
+// many equal `full`, `deepest` the largest (an RLE run counted at once).
+bool decode_levels(ByteCursor& in, int width, std::size_t count, uint16_t* out, uint32_t full, std::size_t& at_full,
+                   uint32_t& deepest);
 
 // DELTA_BINARY_PACKED: appends `count` values (at most the stream's total) to
 // `out`; `in` is left after the last miniblock read. `bits` is 32 or 64: a

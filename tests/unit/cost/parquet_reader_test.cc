@@ -7,6 +7,8 @@
 // hand-made streams and the Athena column naming rule.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,8 @@
 #include "cost/parquet_cur.h"
 #include "cost/parquet_decode.h"
 #include "cost/thrift_compact.h"
+#include "sageguard/cost/byte_source.h"
+#include "sageguard/cost/cur_reader.h"
 #include "parquet_test_writer.h"
 
 namespace sageguard::cost {
@@ -273,6 +277,100 @@ TEST(ParquetReader, ThreadsGiveTheSameReport) {
   }
 }
 
+// A row group whose rows are nearly all unlike (a usage type, start,
+// resource and account per row, dictionary-encoded): more classes than the
+// reader keeps at once, and cells whose ids together need more than 64
+// bits. The last 500 rows repeat the cells of the rows 1024 before them
+// (among the last 4096 classes) but for the usage type (the first column,
+// ids 1024 apart), so a class key that lost that column's high bits would
+// merge them. Most rows have two tags a group-by key reads, some one,
+// some none. The report is the CSV reader's over the same rows, number
+// for number, with the malformed rows (a NaN cost) and the currency of the
+// first counted row.
+TEST(ParquetReader, RowGroupOfUnlikeRowsReadsAsCsvDoes) {
+  const int n = 9800;
+  std::vector<TestColumn> cols = {
+      {"line_item_usage_type", false, {}, true},         {"line_item_usage_start_date", false, {}, true},
+      {"line_item_resource_id", false, {}, true},        {"line_item_usage_account_id", false, {}, true},
+      {"line_item_product_code", false, {}, true},       {"line_item_unblended_cost", true, {}, true},
+      {"pricing_public_on_demand_cost", true, {}, true}, {"line_item_line_item_type", false, {}, true},
+      {"line_item_currency_code", false, {}, true},      {"resource_tags", false, {}, true}};
+  TestColumn& tags = cols.back();
+  tags.is_map = true;
+  std::string csv;
+  for (const TestColumn& c : cols) csv += (csv.empty() ? "" : ",") + c.name;
+  csv += "\n";
+  for (int i = 0; i < n; ++i) {
+    const int j = i < 9300 ? i : i - 1024;
+    const std::string u = "USE1-Train" + std::string(i % 6 == 0 ? "-Spot" : "") + ":ml.m5.x" + std::to_string(i);
+    const std::string st = std::string("2024-0") + (j % 3 == 0 ? "5" : "6") + "-" + std::to_string(10 + j % 18) + "T" +
+                           std::to_string(10 + j / 18 % 24) + ":" + std::to_string(10 + j / 432) + ":00Z";
+    const std::string project = "p-" + std::to_string(j % 50);
+    const std::string team = "t-" + std::to_string(j % 3);
+    const std::vector<std::string> row = {
+        u,
+        st,
+        "arn:job/" + std::to_string(j),
+        std::to_string(100000 + j),
+        i % 11 == 5 ? "AmazonEC2" : "AmazonSageMaker",
+        i % 997 == 3 ? "nan" : std::to_string((i % 1000) * 0.37 - 40),
+        std::to_string((i % 1000) * 0.5),
+        j % 4 == 1 ? "SavingsPlanCoveredUsage" : "Usage",
+        i < 7 ? "EUR" : "USD",
+        j % 9 == 2 ? std::string()
+                   : "\"{\"\"user_project\"\":\"\"" + project + "\"\",\"\"user_cost_center\"\":\"\"cc\"\"" +
+                         (j % 5 == 1 ? "" : ",\"\"user_team\"\":\"\"" + team + "\"\"") + "}\""};
+    for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
+      cols[c].values.push_back(row[c]);
+      csv += row[c] + ",";
+    }
+    csv += row.back() + "\n";
+    costtest::MapRow m(costtest::MapRow::value_type{{"user_project", project}, {"user_cost_center", "cc"}});
+    if (j % 5 != 1) m->emplace_back("user_team", team);
+    tags.map_rows.push_back(j % 9 == 2 ? costtest::MapRow() : m);
+  }
+  const std::string f = write_parquet(cols);
+  CurOptions o;
+  o.group_by = {"Project", "instance-type", "month", "resource", "account", "team"};
+  for (unsigned threads : {1u, 2u}) {
+    CurAggregator agg(o);
+    ASSERT_TRUE(aggregate_parquet_memory(f, "mem.parquet", threads, o, agg).ok());
+    const CostReport pq = std::move(agg).finish({"mem.parquet"});
+    auto src = open_memory(csv, "cur.csv");
+    Result<CostReport> want = read_cur_source(*src, o);
+    ASSERT_TRUE(want.ok());
+    const CostReport& cv = *want;
+    EXPECT_EQ(pq.currency, "EUR");
+    EXPECT_EQ(pq.currency, cv.currency);
+    EXPECT_EQ(pq.warnings, cv.warnings);
+    EXPECT_EQ(pq.rows_read, static_cast<uint64_t>(n));
+    EXPECT_EQ(pq.rows_read, cv.rows_read);
+    EXPECT_GT(pq.malformed_rows, 0u);
+    EXPECT_EQ(pq.malformed_rows, cv.malformed_rows);
+    ASSERT_EQ(pq.malformed_samples.size(), cv.malformed_samples.size());
+    for (std::size_t i = 0; i < pq.malformed_samples.size(); ++i) {
+      EXPECT_EQ(pq.malformed_samples[i].reason, cv.malformed_samples[i].reason);
+      EXPECT_EQ(pq.malformed_samples[i].line + 1, cv.malformed_samples[i].line);  // the CSV's header is line 1
+    }
+    EXPECT_EQ(pq.total, cv.total);
+    EXPECT_EQ(pq.items, cv.items);
+    EXPECT_EQ(pq.by_month, cv.by_month);
+    EXPECT_GT(pq.groups.size(), 4096u);
+    const auto teams = std::count_if(pq.groups.begin(), pq.groups.end(), [](const CostGroup& g) {
+      return g.key.at("team").has_value() && g.key.at("Project").has_value();
+    });
+    EXPECT_GT(teams, 1000);
+    ASSERT_EQ(pq.groups.size(), cv.groups.size());
+    for (std::size_t i = 0; i < pq.groups.size(); ++i) {
+      EXPECT_EQ(pq.groups[i].key, cv.groups[i].key);
+      EXPECT_EQ(pq.groups[i].cost, cv.groups[i].cost);
+      EXPECT_EQ(pq.groups[i].items, cv.groups[i].items);
+      EXPECT_EQ(pq.groups[i].spot_savings, cv.groups[i].spot_savings);
+      EXPECT_EQ(pq.groups[i].sp_coverage, cv.groups[i].sp_coverage);
+    }
+  }
+}
+
 TEST(ParquetDecode, RleHybridRunsAndBitPacking) {
   // RLE run of 3 x 5 (width 3), then one bit-packed group of 8: 0..7.
   const uint8_t bytes[] = {3 << 1, 5, (1 << 1) | 1, 0x88, 0xc6, 0xfa};
@@ -283,6 +381,68 @@ TEST(ParquetDecode, RleHybridRunsAndBitPacking) {
   parquet::ByteCursor short_in{bytes, bytes + 4, {}};
   out.clear();
   EXPECT_FALSE(parquet::decode_rle_hybrid(short_in, 3, 11, out));
+}
+
+// Random runs at every width, bit-packed (LSB first) and RLE, with and
+// without bytes after the stream (the decoders' fast paths need 8 readable
+// bytes past a run), counts that end inside a group of 8: every value, the
+// largest, and as levels the count of full ones.
+TEST(ParquetDecode, RleHybridAtEveryWidthMatchesItsEncoding) {
+  std::mt19937 rng(5);
+  for (int width = 1; width <= 32; ++width) {
+    for (int pad : {0, 16}) {
+      const uint64_t top = width == 32 ? 0xffffffffu : (uint64_t{1} << width) - 1;
+      std::vector<uint8_t> bytes;
+      std::vector<uint32_t> want;
+      auto varint = [&](uint64_t v) {
+        for (; v >= 0x80; v >>= 7) bytes.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
+        bytes.push_back(static_cast<uint8_t>(v));
+      };
+      for (int run = 0; run < 12; ++run) {
+        if (run % 3 == 2) {  // RLE
+          const uint32_t v = static_cast<uint32_t>(rng() & top);
+          const int n = 1 + static_cast<int>(rng() % 20);
+          varint(static_cast<uint64_t>(n) << 1);
+          for (int b = 0; b < (width + 7) / 8; ++b) bytes.push_back(static_cast<uint8_t>(v >> (8 * b)));
+          want.insert(want.end(), static_cast<std::size_t>(n), v);
+          continue;
+        }
+        const int groups = 1 + static_cast<int>(rng() % 4);
+        varint((static_cast<uint64_t>(groups) << 1) | 1);
+        std::vector<uint8_t> packed(static_cast<std::size_t>(groups * width), 0);
+        for (int i = 0; i < groups * 8; ++i) {
+          const uint32_t v = static_cast<uint32_t>(rng() & top);
+          want.push_back(v);
+          for (int b = 0; b < width; ++b) {
+            const std::size_t bit =
+                static_cast<std::size_t>(i) * static_cast<std::size_t>(width) + static_cast<std::size_t>(b);
+            if ((v >> b) & 1) packed[bit / 8] = static_cast<uint8_t>(packed[bit / 8] | (1u << (bit % 8)));
+          }
+        }
+        bytes.insert(bytes.end(), packed.begin(), packed.end());
+      }
+      const std::size_t count = want.size() - 3;  // the last group is cut short
+      want.resize(count);
+      bytes.insert(bytes.end(), static_cast<std::size_t>(pad), 0xff);
+      SCOPED_TRACE("width " + std::to_string(width) + " pad " + std::to_string(pad));
+      parquet::ByteCursor in{bytes.data(), bytes.data() + bytes.size(), {}};
+      std::vector<uint32_t> out;
+      uint32_t largest = 0;
+      ASSERT_TRUE(parquet::decode_rle_hybrid(in, width, count, out, &largest)) << in.error;
+      EXPECT_EQ(out, want);
+      EXPECT_EQ(largest, *std::max_element(want.begin(), want.end()));
+      if (width > 16) continue;
+      std::vector<uint16_t> levels(count);
+      std::size_t full = 0;
+      uint32_t deepest = 0;
+      parquet::ByteCursor lin{bytes.data(), bytes.data() + bytes.size(), {}};
+      ASSERT_TRUE(parquet::decode_levels(lin, width, count, levels.data(), want[count / 2], full, deepest))
+          << lin.error;
+      EXPECT_EQ(std::vector<uint32_t>(levels.begin(), levels.end()), want);
+      EXPECT_EQ(full, static_cast<std::size_t>(std::count(want.begin(), want.end(), want[count / 2])));
+      EXPECT_EQ(deepest, largest);
+    }
+  }
 }
 
 TEST(ParquetDecode, DeltaBinaryPacked) {

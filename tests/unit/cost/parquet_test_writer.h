@@ -1,9 +1,10 @@
 // A minimal Parquet writer for the reader's unit tests: one row group of
 // flat columns (strings or doubles, required or optional, optionally inside
 // an optional group) and MAP<string,string> columns, one v1 data page per
-// leaf, PLAIN or dictionary, any codec the reader supports, and knobs that
-// corrupt one thing at a time (page size, dictionary index, definition or
-// repetition level, stated uncompressed size).
+// leaf, PLAIN or dictionary (up to 65536 entries), any codec the reader
+// supports, and knobs that corrupt one thing at a time (page size,
+// dictionary index, definition or repetition level, stated uncompressed
+// size).
 // Real files from a real writer (DuckDB) are tested by the integration
 // test; this one exists to make precise broken files. Test-only.
 #pragma once
@@ -231,10 +232,14 @@ inline std::string write_parquet(const std::vector<TestColumn>& cols, int codec 
         w.end();
       });
       if (corrupt && bad.dict_index && !idx.empty()) idx[0] = *bad.dict_index;
-      values.push_back(static_cast<char>(8));  // bit width 8, one RLE run per index
+      // Bit width 8, or 16 past 256 entries; one RLE run per index, its
+      // value in width / 8 bytes, little-endian.
+      const bool wide = dict.size() > 256;
+      values.push_back(static_cast<char>(wide ? 16 : 8));
       for (uint32_t i : idx) {
         values.push_back(static_cast<char>(1 << 1));
-        values.push_back(static_cast<char>(i));
+        values.push_back(static_cast<char>(i & 0xff));
+        if (wide) values.push_back(static_cast<char>((i >> 8) & 0xff));
       }
     }
     const int64_t data_offset = static_cast<int64_t>(file.size());
