@@ -22,8 +22,7 @@
 #include "sageguard/aws/ec2_regions.h"
 #include "sageguard/aws/env.h"
 #include "sageguard/aws/retry_strategy.h"
-#include "sageguard/cost/price_table.h"
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/report/audit_html.h"
 #include "sageguard/report/audit_report.h"
 #include "util/cpus.h"
@@ -268,13 +267,12 @@ int run_audit(Io& io, const AuditFlags& f) {
   if (!policy.ok()) return report_error(io, policy.error());
   // budget.max-cost: each resource is priced in its own region, as `check`
   // prices a document in the configured one.
+  auto prices = cost::budget_prices(*policy, f.price_list);
+  if (!prices.ok()) return report_error(io, prices.error());
   audit::RegionEstimators estimators;
-  if (policy->max_job_cost_usd || f.price_list) {
-    auto table = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
-    if (!table.ok()) return report_error(io, table.error());
-    auto prices = std::make_shared<const cost::PriceTable>(std::move(table).value());
-    estimators = [prices](const std::string& region) {
-      return launch::make_cost_estimator(prices, region);
+  if (*prices) {
+    estimators = [prices = *prices](const std::string& region) {
+      return cost::make_cost_estimator(prices, region);
     };
   }
 
