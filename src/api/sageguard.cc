@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "model/item_stream.h"
 #include "rules/waivers.h"
 #include "sageguard/document.h"
 #include "sageguard/cost/budget_estimator.h"

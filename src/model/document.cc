@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/item_stream.h"
 #include "util/files.h"
 #include "util/strings.h"
 #include "util/utf8.h"
