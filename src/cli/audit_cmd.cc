@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <ostream>
 
 #include "cli/account_options.h"
