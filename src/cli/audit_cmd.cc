@@ -144,7 +144,10 @@ Result<AccountTargets> audit_accounts(const AuditFlags& f, const std::vector<std
     if (plans[i].failure.empty()) target_count += account_regions[i].size();
   }
   // Enough workers for every account and region to reach --max-tps.
-  if (!f.concurrency) co.concurrency = audit::default_concurrency(f.max_tps * static_cast<double>(std::max<size_t>(1, target_count)));
+  if (!f.concurrency) {
+    co.concurrency = audit::default_concurrency(
+        f.max_tps * static_cast<double>(std::max<size_t>(1, target_count)));
+  }
   curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
   std::shared_ptr<aws::HttpTransport> pool = aws::make_curl_transport(std::move(curl_options));
   AccountTargets out;

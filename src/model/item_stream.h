@@ -23,8 +23,7 @@ namespace sageguard {
 // tree, not for 20,000.
 Result<std::shared_ptr<const Document>> load_document_deferred(const std::string& path,
                                                                const ReadOptions& opts = {});
-Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path,
-                                                                std::string text,
+Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path, std::string text,
                                                                 const ReadOptions& opts = {});
 // A deferred() document parsed whole after all, sharing its text (no copy of
 // a large file): for checks that must see the items together.

@@ -1,15 +1,15 @@
 // audit's options as the library reads them: --since, --region lists, the
 // default requests in flight, and --save's JSON lines, which `check` reads
 // back as the resources that were audited.
+#include "sageguard/audit/run_options.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "sageguard/audit/audit.h"
-#include "sageguard/audit/run_options.h"
 #include "sageguard/check.h"
 #include "test_support.h"
 
@@ -20,14 +20,14 @@ using namespace sageguard::audit;
 using nlohmann::json;
 
 TEST(AuditOptions, DefaultConcurrencyReachesTheRateWithinBounds) {
-  EXPECT_EQ(default_concurrency(20), 16);     // the floor
-  EXPECT_EQ(default_concurrency(400), 40);    // 100 ms per call
-  EXPECT_EQ(default_concurrency(401), 41);    // rounded up
+  EXPECT_EQ(default_concurrency(20), 16);   // the floor
+  EXPECT_EQ(default_concurrency(400), 40);  // 100 ms per call
+  EXPECT_EQ(default_concurrency(401), 41);  // rounded up
   EXPECT_EQ(default_concurrency(1e6), kMaxConcurrency);
 }
 
 TEST(AuditOptions, SinceIsADayOrAUtcTime) {
-  EXPECT_EQ(parse_since("2024-05-01"), 1714521600.0);             // 2024-05-01T00:00:00Z
+  EXPECT_EQ(parse_since("2024-05-01"), 1714521600.0);  // 2024-05-01T00:00:00Z
   EXPECT_EQ(parse_since("2024-05-01T10:30"), 1714559400.0);
   EXPECT_EQ(parse_since("2024-05-01T10:30:15Z"), 1714559415.0);
   for (const char* bad : {"", "yesterday", "2024-05", "2024-05-01T10", "2024-13-01",
@@ -46,8 +46,7 @@ TEST(AuditOptions, RegionsAreSplitOnCommasAndKeptOnce) {
 DescribedResource training(const std::string& name, const std::string& account) {
   DescribedResource d;
   d.id = {ResourceKind::training_job, name,
-          "arn:aws:sagemaker:us-east-1:" + account + ":training-job/" + name, "us-east-1",
-          account};
+          "arn:aws:sagemaker:us-east-1:" + account + ":training-job/" + name, "us-east-1", account};
   d.described = {
       {"TrainingJobName", name},
       {"TrainingJobArn", d.id.arn},
@@ -55,7 +54,8 @@ DescribedResource training(const std::string& name, const std::string& account) 
       {"AlgorithmSpecification", {{"TrainingImage", "img:1"}, {"TrainingInputMode", "File"}}},
       {"RoleArn", "arn:aws:iam::" + account + ":role/r"},
       {"OutputDataConfig", {{"S3OutputPath", "s3://bucket/out"}}},
-      {"ResourceConfig", {{"InstanceType", "ml.m5.large"}, {"InstanceCount", 1}, {"VolumeSizeInGB", 30}}},
+      {"ResourceConfig",
+       {{"InstanceType", "ml.m5.large"}, {"InstanceCount", 1}, {"VolumeSizeInGB", 30}}},
       {"StoppingCondition", {{"MaxRuntimeInSeconds", 3600}}},
   };
   d.tags = json::array({{{"Key", "Project"}, {"Value", "churn"}}});
@@ -70,8 +70,8 @@ TEST(AuditOptions, SavedInventoryIsJsonLinesCheckReads) {
   inv.described.push_back(training("tj-1", "111122223333"));
   inv.described.push_back(training("tj-2", "444455556666"));
   inv.described[1].described["Environment"] = {{"NOTE", std::string("bad \xff byte")}};
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("sg-audit-save-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sg-audit-save-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "audit.jsonl").string();
   ASSERT_TRUE(save_inventory(path, inv).ok());

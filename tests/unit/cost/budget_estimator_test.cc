@@ -1,10 +1,11 @@
 // budget.max-cost's price adapter: a resource priced from the request it
 // came from (only the members pricing reads), pipeline parameters at their
 // defaults, and the estimator check builds from a policy and a price list.
+#include "sageguard/cost/budget_estimator.h"
+
 #include <gtest/gtest.h>
 
 #include "cost/value_json.h"
-#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/cost/price_table.h"
 #include "test_support.h"
 
@@ -23,7 +24,8 @@ json spec() {
         {"TrainingInputMode", "File"}}},
       {"RoleArn", "arn:aws:iam::111122223333:role/SageMakerTraining"},
       {"OutputDataConfig", {{"S3OutputPath", "s3://bucket/out/"}}},
-      {"ResourceConfig", {{"InstanceType", "ml.m5.xlarge"}, {"InstanceCount", 2}, {"VolumeSizeInGB", 30}}},
+      {"ResourceConfig",
+       {{"InstanceType", "ml.m5.xlarge"}, {"InstanceCount", 2}, {"VolumeSizeInGB", 30}}},
       {"StoppingCondition", {{"MaxRuntimeInSeconds", 3600}}},
       {"EnableManagedSpotTraining", true},
   };
@@ -87,8 +89,8 @@ TEST(CostEstimator, PricesPipelineParametersAtTheirDefaults) {
     if (!ex.ok() || ex->resources.size() != 1) return std::nullopt;
     return est(ex->resources[0]);
   };
-  auto with_default = estimate_of(json::array(
-      {{{"Name", "TrainType"}, {"Type", "String"}, {"DefaultValue", "ml.m5.xlarge"}}}));
+  auto with_default = estimate_of(
+      json::array({{{"Name", "TrainType"}, {"Type", "String"}, {"DefaultValue", "ml.m5.xlarge"}}}));
   ASSERT_TRUE(with_default.has_value());
   auto p = (*prices)->hourly("us-east-1", cost::Component::training, "ml.m5.xlarge");
   ASSERT_TRUE(p.has_value());
@@ -112,11 +114,11 @@ TEST(CostEstimator, SameEstimateAsFromTheWholeRequest) {
     texts.push_back(sgtest::read_file(sgtest::source_dir() + "/examples/jobs/" + f));
   }
   json groups = spec();
-  groups["ResourceConfig"] = {{"InstanceGroups", {{{"InstanceGroupName", "a"}, {"InstanceType", "ml.m5.xlarge"},
-                                                   {"InstanceCount", 2}},
-                                                  {{"InstanceGroupName", "b"}, {"InstanceType", "ml.c5.xlarge"},
-                                                   {"InstanceCount", 1}}}},
-                              {"VolumeSizeInGB", 10}};
+  groups["ResourceConfig"] = {
+      {"InstanceGroups",
+       {{{"InstanceGroupName", "a"}, {"InstanceType", "ml.m5.xlarge"}, {"InstanceCount", 2}},
+        {{"InstanceGroupName", "b"}, {"InstanceType", "ml.c5.xlarge"}, {"InstanceCount", 1}}}},
+      {"VolumeSizeInGB", 10}};
   groups["RetryStrategy"] = {{"MaximumRetryAttempts", 3}};
   groups["StoppingCondition"]["MaxWaitTimeInSeconds"] = 7200;
   texts.push_back(groups.dump());
@@ -175,7 +177,6 @@ TEST(ValueJson, KeepsTypes) {
   EXPECT_EQ(j["d"], json({true, nullptr}));
 }
 
-
 TEST(BudgetEstimator, NothingToPriceWithoutABudgetOrPriceList) {
   auto prices = budget_prices(policy(""), std::nullopt);
   ASSERT_TRUE(prices.ok());
@@ -200,7 +201,8 @@ TEST(BudgetEstimator, PricesInTheEnvironmentsRegion) {
   auto expected = make_cost_estimator(*builtin, "us-east-1")(r);
   ASSERT_TRUE(expected.has_value());
   {
-    const aws::MapEnv env{{"AWS_REGION", "us-east-1"}, {"AWS_CONFIG_FILE", none},
+    const aws::MapEnv env{{"AWS_REGION", "us-east-1"},
+                          {"AWS_CONFIG_FILE", none},
                           {"AWS_SHARED_CREDENTIALS_FILE", none}};
     auto est = budget_estimator(budget, std::nullopt, env);
     ASSERT_TRUE(est.ok());
@@ -211,7 +213,8 @@ TEST(BudgetEstimator, PricesInTheEnvironmentsRegion) {
     EXPECT_EQ(got->basis, expected->basis);
   }
   {
-    const aws::MapEnv env{{"AWS_REGION", "eu-north-1"}, {"AWS_CONFIG_FILE", none},
+    const aws::MapEnv env{{"AWS_REGION", "eu-north-1"},
+                          {"AWS_CONFIG_FILE", none},
                           {"AWS_SHARED_CREDENTIALS_FILE", none}};
     auto est = budget_estimator(budget, std::nullopt, env);
     ASSERT_TRUE(est.ok());

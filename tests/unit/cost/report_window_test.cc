@@ -1,8 +1,8 @@
 // The days of a `cost --jobs` report: which --since/--until values are days,
 // the creation times jobs are listed between, and --as-of.
-#include <gtest/gtest.h>
-
 #include "sageguard/cost/report_window.h"
+
+#include <gtest/gtest.h>
 
 namespace {
 
