@@ -5,13 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -154,43 +152,14 @@ inline std::span<const Member> Value::members() const {
                                     : std::span<const Member>();
 }
 
-// Bump allocator behind a tree: chunks that only grow, freed all at once.
-class ValueArena {
- public:
-  ValueArena() = default;
-  ValueArena(const ValueArena&) = delete;
-  ValueArena& operator=(const ValueArena&) = delete;
-  ~ValueArena();
-
-  // 8-byte aligned, never null (n == 0 gives a valid pointer).
-  void* allocate(size_t n);
-  std::string_view copy(std::string_view s);
-  // Forget everything allocated so far but keep the largest chunk for reuse:
-  // a caller that parses one bundle item at a time touches the same memory
-  // for every item instead of faulting in fresh pages (see JsonItemStream).
-  void reset();
-  template <class T>
-  T* copy_array(const T* src, size_t n) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    T* out = static_cast<T*>(allocate(n * sizeof(T)));
-    if (n) std::memcpy(static_cast<void*>(out), src, n * sizeof(T));
-    return out;
-  }
-
- private:
-  struct Chunk;
-  void release(Chunk* c);
-  Chunk* head_ = nullptr;
-  char* cur_ = nullptr;
-  char* end_ = nullptr;
-  uint64_t reserved_ = 0;
-};
-
 // A parsed tree with the memory it points into. Move-only; moving keeps every
 // Value pointer valid (the arena stays where it is).
 class ValueTree {
  public:
-  ValueTree() : arena_(std::make_unique<ValueArena>()) {}
+  ValueTree();
+  ~ValueTree();
+  ValueTree(ValueTree&&) noexcept;
+  ValueTree& operator=(ValueTree&&) noexcept;
   const Value& root() const { return root_; }
   void set_root(Value v) { root_ = v; }
   ValueArena& arena() { return *arena_; }
@@ -227,8 +196,9 @@ class Document {
   std::string_view text() const { return text_; }
   SourceFormat format() const { return format_; }
   const Value& root() const { return tree_.root(); }
-  // True when the text is a JSON array or JSON lines left unparsed by
-  // load_document_deferred: root() is null; read it with JsonItemStream.
+  // True only for a bundle the library's check driver reads item by item
+  // instead of parsing it whole: root() is null then. Never for a Document
+  // from parse_document or load_document.
   bool deferred() const { return deferred_; }
 
   // Map a byte offset to line/column; O(log lines). The line index is built
@@ -257,53 +227,6 @@ class Document {
   mutable std::vector<uint64_t> line_starts_;
 };
 
-
-// Line/column of offsets met in increasing order, without the line index: it
-// counts the newlines between successive positions. Checking a large bundle
-// item by item asks for a few locations per item; indexing every line first
-// would cost more than that. Not thread-safe (one per reader).
-//
-// The cursor keeps its line and column (code points since the line's
-// start), so a location costs the bytes between the cursor and it, never a
-// recount of a long line.
-//
-// Over a whole Document, an offset before the last advance() falls back to
-// Document::locate. Over a window of a larger input (JsonWindowItems slides
-// one over a file), move_base() moves the window's start forward while the
-// bytes in front of it are still in view, advancing the cursor to it if
-// needed; show() then points the cursor at the window's new bytes. There an
-// offset before the cursor cannot be located: locate() gives {0, 0} and
-// lost() turns true.
-class LineCursor {
- public:
-  explicit LineCursor(const Document& doc) : doc_(&doc), text_(doc.text()) {}
-  // `window` holds the input's bytes from offset `base` on.
-  explicit LineCursor(std::string_view window = {}, uint64_t base = 0)
-      : text_(window), base_(base), at_(base), line_start_(base) {}
-  // Moves forward to `offset` (earlier offsets are ignored).
-  void advance(uint64_t offset);
-  LineCol locate(uint64_t offset) const;
-  void move_base(uint64_t new_base);
-  void show(std::string_view window) { text_ = window; }
-  bool lost() const { return lost_; }
-
- private:
-  // Newlines in [from, to): adds them to `line`, moves `start` past the
-  // last; true if there was one.
-  bool count(uint64_t from, uint64_t to, uint32_t& line, uint64_t& start) const;
-  // Code points in [from, to), both in view.
-  uint64_t code_points(uint64_t from, uint64_t to) const;
-
-  const Document* doc_ = nullptr;
-  std::string_view text_;  // the input from base_ on
-  uint64_t base_ = 0;
-  uint64_t at_ = 0;
-  uint32_t line_ = 1;
-  uint64_t line_start_ = 0;
-  uint64_t at_col_ = 0;  // code points between the line's start and at_
-  mutable bool lost_ = false;
-};
-
 // Parse text as JSON or YAML, detected by content: JSON if the first
 // non-whitespace byte is '{' or '['; YAML otherwise. A path ending in .jsonl
 // or .ndjson is read as JSON lines, one ending in .tf as HCL. Errors carry path and
@@ -313,55 +236,6 @@ Result<std::shared_ptr<const Document>> parse_document(std::string path, std::st
 // Read a file (size-checked first), then parse_document.
 Result<std::shared_ptr<const Document>> load_document(const std::string& path,
                                                       const ReadOptions& opts = {});
-
-// Like load_document, but a JSON array or JSON lines file is only read and
-// validated (UTF-8, not empty), not parsed: the Document is deferred() and
-// its items are read one at a time with JsonItemStream. Other documents are
-// parsed as load_document does. For `check`, whose rules look at one bundle
-// item at a time: a 20,000-request bundle then needs memory for one request
-// tree, not for 20,000.
-Result<std::shared_ptr<const Document>> load_document_deferred(const std::string& path,
-                                                               const ReadOptions& opts = {});
-Result<std::shared_ptr<const Document>> parse_document_deferred(std::string path,
-                                                                std::string text,
-                                                                const ReadOptions& opts = {});
-// A deferred() document parsed whole after all, sharing its text (no copy of
-// a large file): for checks that must see the items together.
-Result<std::shared_ptr<const Document>> parse_deferred_whole(const Document& deferred,
-                                                             const ReadOptions& opts = {});
-
-// Reads the items of a JSON array (or of JSON lines) one at a time, with the
-// same errors, at the same offsets, as parsing the whole text. Items are
-// built in `arena`; the caller may reset() it between items. Offsets are
-// into `text`, which must outlive the items (strings may point into it).
-class JsonItemStream {
- public:
-  JsonItemStream(const std::string& path, std::string_view text, uint32_t max_depth,
-                 ValueArena& arena, bool lines);
-  ~JsonItemStream();
-  JsonItemStream(const JsonItemStream&) = delete;
-  JsonItemStream& operator=(const JsonItemStream&) = delete;
-
-  // Parses the next item into `item`: true if there was one, false after the
-  // last (once the text after the array has been checked). An Error is final.
-  Result<bool> next(Value& item);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// A deep copy of `v` whose containers and strings live in `arena`, offsets
-// kept (for the few items check keeps beyond their turn).
-Value copy_value(const Value& v, ValueArena& arena);
-
-// A Document holding `tree`, a tree built in memory from `base`'s (fix's
-// edits applied to a parsed request) instead of a parse: it has `base`'s
-// path, text and format and keeps `base` alive, since the tree's untouched
-// values point into `base`'s memory. Offsets in `tree` must be offsets into
-// that text.
-std::shared_ptr<const Document> document_with_tree(std::shared_ptr<const Document> base,
-                                                   ValueTree tree);
 
 // Lower-level readers used by parse_document and the fuzzers. `text` is the
 // whole file (a leading UTF-8 BOM is skipped); offsets are into `text`;

@@ -15,7 +15,7 @@
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/check.h"
 #include "sageguard/fix/fix.h"
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/policy.h"
 #include "sageguard/resource.h"
 #include "sageguard/rule_catalog.h"
@@ -37,9 +37,9 @@ struct PolicyHandle {
     if (!policy.max_job_cost_usd) return &none;
     std::lock_guard lock(mu);
     if (auto it = estimators.find(region); it != estimators.end()) return &it->second;
-    auto prices = launch::builtin_prices();
+    auto prices = cost::builtin_prices();
     if (!prices.ok()) return prices.error();
-    return &estimators.emplace(region, launch::make_cost_estimator(*prices, region)).first->second;
+    return &estimators.emplace(region, cost::make_cost_estimator(*prices, region)).first->second;
   }
 };
 

@@ -7,9 +7,10 @@
 
 #include <sstream>
 
+#include "model/item_stream.h"
 #include "rules/waivers.h"
 #include "sageguard/document.h"
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/policy_export.h"
 #include "util/clock.h"
 
@@ -39,8 +40,8 @@ namespace {
 Result<CheckOptions> as_the_cli_checks(const Policy& policy, CheckOptions o) {
   if (o.today.empty()) o.today = system_utc_date();
   if (!o.estimator && policy.max_job_cost_usd) {
-    SG_ASSIGN_OR_RETURN(auto prices, launch::builtin_prices());
-    o.estimator = launch::make_cost_estimator(std::move(prices), "us-east-1");
+    SG_ASSIGN_OR_RETURN(auto prices, cost::builtin_prices());
+    o.estimator = cost::make_cost_estimator(std::move(prices), "us-east-1");
   }
   return o;
 }

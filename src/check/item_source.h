@@ -14,6 +14,7 @@
 
 #include "model/json_window.h"
 #include "sageguard/check.h"
+#include "model/item_stream.h"
 #include "sageguard/document.h"
 
 namespace sageguard::check {

@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <ctime>
 #include <memory>
-#include <mutex>
 #include <ostream>
 
 #include "cli/account_options.h"
@@ -19,15 +17,14 @@
 #include "sageguard/audit/audit.h"
 #include "sageguard/audit/audit_kinds.h"
 #include "sageguard/audit/rate_limited_transport.h"
+#include "sageguard/audit/run_options.h"
 #include "sageguard/aws/ec2_regions.h"
 #include "sageguard/aws/env.h"
 #include "sageguard/aws/retry_strategy.h"
-#include "sageguard/cost/price_table.h"
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/report/audit_html.h"
 #include "sageguard/report/audit_report.h"
 #include "util/cpus.h"
-#include "util/files.h"
 #include "util/strings.h"
 
 namespace sageguard::cli {
@@ -37,7 +34,7 @@ namespace {
 struct AuditFlags {
   std::optional<std::string> policy;
   std::string kinds;
-  std::optional<int> concurrency;  // default: concurrency_for(max_tps)
+  std::optional<int> concurrency;  // default: audit::default_concurrency(max_tps)
   double max_tps = 20;
   std::string format = "text";
   std::optional<std::string> output;
@@ -55,51 +52,6 @@ struct AuditFlags {
   std::optional<std::string> price_list;
   bool progress = true;
 };
-
-constexpr int kMaxConcurrency = 256;
-
-// Requests in flight when --concurrency is not given: enough to reach
-// --max-tps while a call takes up to 100 ms (each worker makes one call at a
-// time), and at least 16, so the default --max-tps of 20 still keeps up with
-// calls of 800 ms.
-int concurrency_for(double max_tps) {
-  const double needed = std::ceil(max_tps * 0.1);
-  return static_cast<int>(std::clamp(needed, 16.0, static_cast<double>(kMaxConcurrency)));
-}
-
-// YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z] (UTC) as epoch seconds.
-std::optional<double> parse_since(const std::string& s) {
-  std::tm tm{};
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  char tail[8] = {0};
-  int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
-  if (n < 3) return std::nullopt;
-  if (s.size() != 10 && n < 5) return std::nullopt;
-  if (n == 7 && std::string(tail) != "Z") return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<double>(timegm(&tm));
-}
-
-std::vector<std::string> split_regions(const std::vector<std::string>& flags) {
-  std::vector<std::string> out;
-  for (const auto& f : flags) {
-    size_t start = 0;
-    while (start <= f.size()) {
-      size_t comma = f.find(',', start);
-      if (comma == std::string::npos) comma = f.size();
-      std::string r = f.substr(start, comma - start);
-      if (!r.empty() && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
-      start = comma + 1;
-    }
-  }
-  return out;
-}
 
 // One client per region, all sending through the same rate-limited transport.
 Result<std::unique_ptr<aws::JsonClient>> region_client(const AuditFlags& f, const std::string& region,
@@ -192,7 +144,10 @@ Result<AccountTargets> audit_accounts(const AuditFlags& f, const std::vector<std
     if (plans[i].failure.empty()) target_count += account_regions[i].size();
   }
   // Enough workers for every account and region to reach --max-tps.
-  if (!f.concurrency) co.concurrency = concurrency_for(f.max_tps * static_cast<double>(std::max<size_t>(1, target_count)));
+  if (!f.concurrency) {
+    co.concurrency = audit::default_concurrency(
+        f.max_tps * static_cast<double>(std::max<size_t>(1, target_count)));
+  }
   curl_options.max_idle_handles = static_cast<size_t>(co.concurrency) + 1;
   std::shared_ptr<aws::HttpTransport> pool = aws::make_curl_transport(std::move(curl_options));
   AccountTargets out;
@@ -240,15 +195,15 @@ int run_audit(Io& io, const AuditFlags& f) {
     return report_error(io, Error::make(ErrorCode::usage, "unknown kind in --kinds: '" + bad[0] +
                                                               "' (expected " + known + " or all)"));
   }
-  if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > kMaxConcurrency)) {
+  if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > audit::kMaxConcurrency)) {
     return report_error(io, Error::make(ErrorCode::usage, "--concurrency must be 1..256"));
   }
   if (!(f.max_tps > 0) || !std::isfinite(f.max_tps)) {
     return report_error(io, Error::make(ErrorCode::usage, "--max-tps must be a positive number"));
   }
-  co.concurrency = f.concurrency.value_or(concurrency_for(f.max_tps));
+  co.concurrency = f.concurrency.value_or(audit::default_concurrency(f.max_tps));
   if (f.since) {
-    co.filter.creation_time_after = parse_since(*f.since);
+    co.filter.creation_time_after = audit::parse_since(*f.since);
     if (!co.filter.creation_time_after) {
       return report_error(io, Error::make(ErrorCode::usage,
                                           "invalid --since '" + *f.since +
@@ -257,7 +212,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   }
   co.filter.status = f.status;
   co.filter.name_glob = f.name;
-  std::vector<std::string> regions = split_regions(f.regions);
+  std::vector<std::string> regions = audit::split_regions(f.regions);
   const bool all_regions = std::find(regions.begin(), regions.end(), "all") != regions.end();
   if (all_regions && regions.size() > 1) {
     return report_error(io, Error::make(ErrorCode::usage,
@@ -268,13 +223,12 @@ int run_audit(Io& io, const AuditFlags& f) {
   if (!policy.ok()) return report_error(io, policy.error());
   // budget.max-cost: each resource is priced in its own region, as `check`
   // prices a document in the configured one.
+  auto prices = cost::budget_prices(*policy, f.price_list);
+  if (!prices.ok()) return report_error(io, prices.error());
   audit::RegionEstimators estimators;
-  if (policy->max_job_cost_usd || f.price_list) {
-    auto table = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
-    if (!table.ok()) return report_error(io, table.error());
-    auto prices = std::make_shared<const cost::PriceTable>(std::move(table).value());
-    estimators = [prices](const std::string& region) {
-      return launch::make_cost_estimator(prices, region);
+  if (*prices) {
+    estimators = [prices = *prices](const std::string& region) {
+      return cost::make_cost_estimator(prices, region);
     };
   }
 
@@ -339,12 +293,7 @@ int run_audit(Io& io, const AuditFlags& f) {
   if (!result.ok()) return report_error(io, result.error());
 
   if (f.save) {
-    std::string lines;
-    for (const auto& d : audit::audit_documents(inv)) {
-      lines += d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      lines += '\n';
-    }
-    if (Status s = write_file_atomic(*f.save, lines); !s.ok()) return report_error(io, s.error());
+    if (Status s = audit::save_inventory(*f.save, inv); !s.ok()) return report_error(io, s.error());
   }
 
   std::string body;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "cli/check_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "cli/common.h"
 #include "check/check_windowed.h"
 #include "sageguard/check.h"
@@ -63,7 +63,7 @@ int run_check(Io& io, const CheckFlags& f) {
   opts.read.max_file_size = *size;
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
-  auto estimator = check_estimator(*policy, f.price_list);
+  auto estimator = cost::budget_estimator(*policy, f.price_list);
   if (!estimator.ok()) return report_error(io, estimator.error());
   opts.estimator = std::move(estimator).value();
   // A large bundle yields findings (small strings) in proportion to its

@@ -16,6 +16,7 @@
 #include "sageguard/cost/job_cost.h"
 #include "sageguard/cost/job_fetch.h"
 #include "sageguard/cost/price_table.h"
+#include "sageguard/cost/report_window.h"
 #include "sageguard/report/cost_reports.h"
 #include "util/strings.h"
 
@@ -97,19 +98,14 @@ int run_cur(Io& io, const CostFlags& f, const cost::CurOptions& o) {
   return emit(io, f, *rep);
 }
 
-// --as-of as epoch seconds; nullopt when not given.
-Result<std::optional<double>> as_of_epoch(const std::optional<std::string>& as_of) {
-  if (!as_of) return std::optional<double>();
-  auto t = cost::parse_time(nlohmann::json(*as_of));
-  if (!t) return Error::make(ErrorCode::usage, "--as-of must be an ISO-8601 time, got '" + *as_of + "'");
-  return std::optional<double>(*t);
-}
-
 int run_jobs(Io& io, const CostFlags& f) {
   auto prices = f.price_list ? cost::PriceTable::load_file(*f.price_list) : cost::PriceTable::builtin();
   if (!prices.ok()) return report_error(io, prices.error());
-  auto as_of = as_of_epoch(f.as_of);
+  auto as_of = cost::parse_as_of(f.as_of);
   if (!as_of.ok()) return report_error(io, as_of.error());
+  for (Status s : {cost::check_day("--since", f.since), cost::check_day("--until", f.until)}) {
+    if (!s.ok()) return report_error(io, s.error());
+  }
   cost::JobCostOptions jo;
   // Running resources are priced up to --as-of, else up to the command's
   // clock (--today / SAGEGUARD_TODAY pin it to the end of that day).
@@ -135,14 +131,7 @@ int run_jobs(Io& io, const CostFlags& f) {
     }
     cost::FetchOptions fo;
     fo.concurrency = f.concurrency;
-    // A job may start a little after it is created: list two days early
-    // and filter on the start day.
-    if (f.since) {
-      if (auto t = cost::parse_time(nlohmann::json(*f.since))) fo.created_after = *t - 2 * 86400.0;
-    }
-    if (f.until) {
-      if (auto t = cost::parse_time(nlohmann::json(*f.until))) fo.created_before = *t + 86400.0;
-    }
+    cost::set_listing_window(f.since, f.until, fo);
     if (f.accounts.requested()) {
       auto failed = account_job_records(io, f.accounts, f.aws, fo, *prices, jo, records);
       if (!failed.ok()) return report_error(io, failed.error());

@@ -12,7 +12,7 @@
 #include "cli/common.h"
 #include "sageguard/document.h"
 #include "sageguard/launch/deploy.h"
-#include "launch/value_json.h"
+#include "cost/value_json.h"
 #include "sageguard/launch/job_watch.h"
 #include "sageguard/report/check_report.h"
 
@@ -49,7 +49,7 @@ Result<std::pair<nlohmann::json, launch::TagList>> read_recorded_job(const std::
     e.source_line = std::string(doc->line_text(at.line));
     return e;
   }
-  nlohmann::json job = launch::to_json(root);
+  nlohmann::json job = cost::to_json(root);
   launch::TagList tags;
   if (auto it = job.find("Tags"); it != job.end()) tags = launch::tags_from_json(*it);
   return std::make_pair(std::move(job), std::move(tags));

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include "cli/check_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "cli/common.h"
 #include "sageguard/fix/fix.h"
 #include "sageguard/report/check_report.h"
@@ -63,7 +63,7 @@ int run_fix(Io& io, const FixFlags& f) {
   auto policy = load_effective_policy(f.policy);
   if (!policy.ok()) return report_error(io, policy.error());
   // The same estimator as check: what is left is what check would report.
-  auto estimator = check_estimator(*policy, f.price_list);
+  auto estimator = cost::budget_estimator(*policy, f.price_list);
   if (!estimator.ok()) return report_error(io, estimator.error());
   opts.estimator = std::move(estimator).value();
   auto outcome = fix::fix_file(f.path, *policy, opts);

@@ -15,7 +15,7 @@
 #include "cli/common.h"
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/launch/job_watch.h"
 #include "sageguard/launch/launch.h"
 #include "sageguard/report/check_report.h"
@@ -113,7 +113,7 @@ void print_estimate(Io& io, const launch::LaunchPlan& plan, const cost::PriceTab
                           e.region, fmt::join(e.unknown_instance_types, ", "));
   } else if (e.worst_case_usd) {
     io.err << fmt::format("worst-case cost: {:.2f} USD ({})\n", *e.worst_case_usd,
-                          launch::describe_basis(e));
+                          cost::describe_basis(e));
   } else {
     io.err << "worst-case cost: unbounded\n";
   }

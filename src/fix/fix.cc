@@ -19,6 +19,7 @@
 #include "fix/tree_edit.h"
 #include "fix/verify.h"
 #include "fix/yaml_editor.h"
+#include "model/document_tree.h"
 #include "model/terraform.h"
 #include "rules/waivers.h"
 #include "sageguard/rule_catalog.h"

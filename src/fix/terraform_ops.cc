@@ -293,7 +293,7 @@ std::string TerraformTargets::to_source(const Resource& r, const OpList& ops, Op
     if (it == members.end()) return nowhere;
     mapped.removes.push_back(RemoveOp{src, static_cast<size_t>(it - members.begin())});
   }
-  out.merge(mapped);
+  out.merge(std::move(mapped));
   return "";
 }
 

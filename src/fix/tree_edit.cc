@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "model/value_arena.h"
 #include "util/utf8.h"
 
 namespace sageguard::fix {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/launch/deploy.h"
 #include "sageguard/launch/job_name.h"
 #include "sageguard/launch/launch.h"
@@ -124,7 +124,7 @@ Result<TrainingJobInfo> Estimator::fit(const std::map<std::string, std::string>&
                         launch::watch_training_job(*c, info.name, launch::WatchOptions{}));
     std::shared_ptr<const cost::PriceOracle> prices = o_.prices;
     if (!prices) {
-      SG_ASSIGN_OR_RETURN(prices, launch::builtin_prices());
+      SG_ASSIGN_OR_RETURN(prices, cost::builtin_prices());
     }
     info.summary = launch::summarize_training_job(w.last, *prices, c->config().region);
     if (w.end != launch::WatchEnd::completed) {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "launch/value_json.h"
+#include "cost/value_json.h"
 
 namespace sageguard::launch {
 
@@ -72,7 +72,7 @@ Result<GateResult> gate_document(const std::string& path, const std::string& tex
   co.estimator = opts.estimator;
   g.check.policy = policy.source;
   SG_TRY(check_document(*doc, true, policy, co, g.check));
-  g.request = to_json(doc->root());
+  g.request = cost::to_json(doc->root());
   g.name = res->name;
   g.refused = has_findings_at_or_above(g.check, Severity::error);
   return g;

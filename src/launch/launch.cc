@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 #include "sageguard/launch/job_name.h"
 
 namespace sageguard::launch {
@@ -34,12 +34,12 @@ void rename_checkpoint(nlohmann::json& request, const Policy& policy, const std:
 Result<LaunchPlan> plan_launch(const LaunchRequest& req, const Policy& policy) {
   std::shared_ptr<const cost::PriceOracle> prices = req.prices;
   if (!prices) {
-    SG_ASSIGN_OR_RETURN(prices, builtin_prices());
+    SG_ASSIGN_OR_RETURN(prices, cost::builtin_prices());
   }
   GateOptions go;
   go.fix = req.fix;
   go.today = req.today;
-  go.estimator = make_cost_estimator(prices, req.region);
+  go.estimator = cost::make_cost_estimator(prices, req.region);
 
   LaunchPlan plan;
   SG_ASSIGN_OR_RETURN(plan.gate, gate_document(req.spec_path, req.spec_text,

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/document_tree.h"
+#include "model/item_stream.h"
 #include "util/files.h"
 #include "util/strings.h"
 #include "util/utf8.h"

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/value_arena.h"
 #include "sageguard/resource.h"
 
 namespace sageguard::iac {

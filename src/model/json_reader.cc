@@ -1,6 +1,7 @@
 // parse_json, JsonItemStream and parse_json_lines: the public faces of the
 // JSON reader in model/json_parser.h.
 #include "model/json_parser.h"
+#include "model/item_stream.h"
 #include "model/tree_builder.h"
 #include "sageguard/document.h"
 

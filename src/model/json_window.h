@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/item_stream.h"
 #include "sageguard/document.h"
 
 namespace sageguard {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/value_arena.h"
 #include "sageguard/document.h"
 
 namespace sageguard {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "sageguard/document.h"
+#include "model/value_arena.h"
 #include "util/memory.h"
 
 namespace sageguard {
@@ -97,5 +97,11 @@ std::string_view ValueArena::copy(std::string_view s) {
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   return {p, s.size()};
 }
+
+// Out of line: ValueArena is complete only here (document.h declares it).
+ValueTree::ValueTree() : arena_(std::make_unique<ValueArena>()) {}
+ValueTree::~ValueTree() = default;
+ValueTree::ValueTree(ValueTree&&) noexcept = default;
+ValueTree& ValueTree::operator=(ValueTree&&) noexcept = default;
 
 }  // namespace sageguard

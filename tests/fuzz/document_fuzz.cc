@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "check/check_windowed.h"
+#include "model/item_stream.h"
 #include "sageguard/check.h"
 #include "sageguard/document.h"
 #include "sageguard/policy.h"

@@ -57,7 +57,7 @@ def main():
                     libdir + "/pkgconfig/sageguard.pc", "share/doc/sageguard/rules.md",
                     "share/doc/sageguard/policy.md"):
             check(os.path.exists(os.path.join(prefix, rel)), "not installed: " + rel)
-        for hidden in ("include/sageguard/launch/value_json.h", "include/CLI"):
+        for hidden in ("include/sageguard/cost/value_json.h", "include/CLI"):
             check(not os.path.exists(os.path.join(prefix, hidden)), "installed: " + hidden)
         cmake_dir = os.path.join(prefix, libdir, "cmake", "sageguard")
         targets = "".join(open(os.path.join(cmake_dir, f)).read() for f in os.listdir(cmake_dir))

@@ -5,9 +5,7 @@
 
 #include "fake_sagemaker.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/launch/cost_estimator.h"
 #include "sageguard/launch/launch.h"
-#include "launch/value_json.h"
 #include "test_support.h"
 
 namespace {
@@ -237,139 +235,6 @@ TEST(Launch, RetryThatMeetsItsOwnJobDoesNotLaunchTwice) {
   auto other = submit_launch(*plan, *client2);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, ErrorCode::aws);
-}
-
-TEST(CostEstimator, ConvertsTheResourceAndPricesIt) {
-  auto prices = builtin_prices();
-  ASSERT_TRUE(prices.ok());
-  auto est = make_cost_estimator(*prices, "us-east-1");
-  auto doc = parse_document("t.json", spec().dump());
-  ASSERT_TRUE(doc.ok());
-  auto ex = extract_resources(**doc);
-  ASSERT_TRUE(ex.ok());
-  ASSERT_EQ(ex->resources.size(), 1u);
-  auto e = est(ex->resources[0]);
-  ASSERT_TRUE(e.has_value());
-  auto p = (*prices)->hourly("us-east-1", cost::Component::training, "ml.m5.xlarge");
-  // Spot without MaxWait: bounded by MaxRuntime (1 h) x 2 instances.
-  EXPECT_NEAR(e->worst_case_usd, *p * 2, 1e-9);
-  EXPECT_NE(e->basis.find("ml.m5.xlarge x 2"), std::string::npos);
-}
-
-// A pipeline training step whose instance type is a parameter: priced at the
-// parameter's declared default, and the basis says so; without a default the
-// step has no price to compare (no guess).
-TEST(CostEstimator, PricesPipelineParametersAtTheirDefaults) {
-  auto prices = builtin_prices();
-  ASSERT_TRUE(prices.ok());
-  auto est = make_cost_estimator(*prices, "us-east-1");
-  auto pipeline = [](const json& params) {
-    json args = {
-        {"AlgorithmSpecification", {{"TrainingImage", "img"}, {"TrainingInputMode", "File"}}},
-        {"RoleArn", "arn:aws:iam::111122223333:role/r"},
-        {"OutputDataConfig", {{"S3OutputPath", "s3://b/o"}}},
-        {"ResourceConfig",
-         {{"InstanceType", {{"Get", "Parameters.TrainType"}}},
-          {"InstanceCount", 2},
-          {"VolumeSizeInGB", 10}}},
-        {"StoppingCondition", {{"MaxRuntimeInSeconds", 3600}}}};
-    json step = {{"Name", "Train"}, {"Type", "Training"}, {"Arguments", args}};
-    return json{{"Version", "2020-12-01"}, {"Parameters", params}, {"Steps", json::array({step})}}
-        .dump();
-  };
-  auto estimate_of = [&](const json& params) -> std::optional<CostEstimate> {
-    auto doc = parse_document("p.json", pipeline(params));
-    if (!doc.ok()) return std::nullopt;
-    auto ex = extract_resources(**doc);
-    if (!ex.ok() || ex->resources.size() != 1) return std::nullopt;
-    return est(ex->resources[0]);
-  };
-  auto with_default = estimate_of(json::array(
-      {{{"Name", "TrainType"}, {"Type", "String"}, {"DefaultValue", "ml.m5.xlarge"}}}));
-  ASSERT_TRUE(with_default.has_value());
-  auto p = (*prices)->hourly("us-east-1", cost::Component::training, "ml.m5.xlarge");
-  ASSERT_TRUE(p.has_value());
-  EXPECT_NEAR(with_default->worst_case_usd, *p * 2, 1e-9);
-  EXPECT_NE(with_default->basis.find("TrainType=ml.m5.xlarge"), std::string::npos)
-      << with_default->basis;
-  auto without = estimate_of(json::array({{{"Name", "TrainType"}, {"Type", "String"}}}));
-  EXPECT_FALSE(without.has_value()) << "a parameter without a default must not be priced";
-}
-
-// The estimator converts only the members pricing reads: its estimate of
-// each request is the one made from the whole request (examples and
-// requests using every member the cost module prices from).
-TEST(CostEstimator, SameEstimateAsFromTheWholeRequest) {
-  auto prices = builtin_prices();
-  ASSERT_TRUE(prices.ok());
-  auto est = make_cost_estimator(*prices, "us-east-1");
-  std::vector<std::string> texts;
-  for (const char* f : {"train-compliant.json", "train-sdk-spot.json", "processing-features.json",
-                        "tuning-forecast.yaml"}) {
-    texts.push_back(sgtest::read_file(sgtest::source_dir() + "/examples/jobs/" + f));
-  }
-  json groups = spec();
-  groups["ResourceConfig"] = {{"InstanceGroups", {{{"InstanceGroupName", "a"}, {"InstanceType", "ml.m5.xlarge"},
-                                                   {"InstanceCount", 2}},
-                                                  {{"InstanceGroupName", "b"}, {"InstanceType", "ml.c5.xlarge"},
-                                                   {"InstanceCount", 1}}}},
-                              {"VolumeSizeInGB", 10}};
-  groups["RetryStrategy"] = {{"MaximumRetryAttempts", 3}};
-  groups["StoppingCondition"]["MaxWaitTimeInSeconds"] = 7200;
-  texts.push_back(groups.dump());
-  texts.push_back(R"({"HyperParameterTuningJobName": "t",
-    "HyperParameterTuningJobConfig": {"Strategy": "Bayesian",
-      "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2}},
-    "TrainingJobDefinitions": [{"RoleArn": "arn:aws:iam::111122223333:role/r",
-      "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
-      "OutputDataConfig": {"S3OutputPath": "s3://b/o"},
-      "HyperParameterTuningResourceConfig": {"InstanceConfigs": [
-        {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10}]},
-      "StoppingCondition": {"MaxRuntimeInSeconds": 1800}}]})");
-  texts.push_back(R"({"TransformJobName": "x", "ModelName": "m",
-    "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/i"}}},
-    "TransformOutput": {"S3OutputPath": "s3://b/o"},
-    "TransformResources": {"InstanceType": "ml.m5.large", "InstanceCount": 3}})");
-  size_t priced = 0;
-  for (const auto& text : texts) {
-    auto doc = parse_document("r.json", text);
-    ASSERT_TRUE(doc.ok()) << text;
-    auto ex = extract_resources(**doc);
-    ASSERT_TRUE(ex.ok()) << text;
-    ASSERT_FALSE(ex->resources.empty()) << text;
-    for (const auto& r : ex->resources) {
-      std::optional<cost::RequestKind> kind;
-      if (r.kind == ResourceKind::training_job) kind = cost::RequestKind::training;
-      if (r.kind == ResourceKind::tuning_job) kind = cost::RequestKind::tuning;
-      if (r.kind == ResourceKind::processing_job) kind = cost::RequestKind::processing;
-      if (r.kind == ResourceKind::transform_job) kind = cost::RequestKind::transform;
-      ASSERT_TRUE(kind.has_value()) << text;
-      auto whole = cost::estimate_request(to_json(*r.root), "us-east-1", **prices, kind);
-      auto got = est(r);
-      if (!whole.ok() || (whole->unknown_instance_types.empty() && !whole->worst_case_usd)) {
-        EXPECT_FALSE(got.has_value()) << r.name;
-        continue;
-      }
-      ASSERT_TRUE(got.has_value()) << r.name;
-      EXPECT_EQ(got->unpriced, whole->unknown_instance_types) << r.name;
-      if (!whole->unknown_instance_types.empty()) continue;
-      EXPECT_EQ(got->worst_case_usd, *whole->worst_case_usd) << r.name;
-      EXPECT_EQ(got->basis, describe_basis(*whole)) << r.name;
-      ++priced;
-    }
-  }
-  EXPECT_GE(priced, 5u);
-}
-
-TEST(ValueJson, KeepsTypes) {
-  auto doc = parse_document("v.yaml", "a: 3\nb: 2.5\nc: 'x'\nd: [true, null]\n");
-  ASSERT_TRUE(doc.ok());
-  json j = to_json((*doc)->root());
-  EXPECT_TRUE(j["a"].is_number_integer());
-  EXPECT_EQ(j["a"], 3);
-  EXPECT_DOUBLE_EQ(j["b"].get<double>(), 2.5);
-  EXPECT_EQ(j["c"], "x");
-  EXPECT_EQ(j["d"], json({true, nullptr}));
 }
 
 }  // namespace

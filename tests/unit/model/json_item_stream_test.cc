@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/item_stream.h"
 #include "sageguard/document.h"
 
 namespace sageguard {

@@ -29,7 +29,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"launch", {"util", "model", "policy", "rules", "check", "fix", "aws", "cost"}},
     {"audit", {"util", "model", "policy", "rules", "check", "aws", "cost"}},
     {"report", {"util", "model", "policy", "rules", "cost", "audit"}},
-    {"api", {"util", "model", "policy", "rules", "check", "fix", "cost", "launch"}},
+    {"api", {"util", "model", "policy", "rules", "check", "fix", "cost"}},
     {"cli",
      {"util", "model", "policy", "rules", "check", "aws", "cost", "fix", "launch", "audit",
       "report", "api"}},

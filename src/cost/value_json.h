@@ -1,5 +1,5 @@
 // Converts a located document Value (JSON or YAML) into an nlohmann::json
-// request body, the form the AWS client and the cost module take. Pure
+// request body, the form the AWS client and the cost estimates take. Pure
 // function; thread-safe.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include "sageguard/document.h"
 #include "sageguard/resource.h"
 
-namespace sageguard::launch {
+namespace sageguard::cost {
 
 // Integral numbers that fit become integers (AWS rejects 3600.0 where an
 // integer is modelled); other numbers stay doubles. Key order is not kept
@@ -22,4 +22,4 @@ nlohmann::json to_json(const Value& v);
 nlohmann::json to_json_with_defaults(const Value& v, const Resource& r,
                                      std::vector<std::string>& used);
 
-}  // namespace sageguard::launch
+}  // namespace sageguard::cost

@@ -1,9 +1,9 @@
-#include "launch/value_json.h"
+#include "cost/value_json.h"
 
 #include <cmath>
 #include <limits>
 
-namespace sageguard::launch {
+namespace sageguard::cost {
 
 namespace {
 
@@ -56,4 +56,4 @@ nlohmann::json to_json_with_defaults(const Value& v, const Resource& r,
   return convert(v, &r, &used);
 }
 
-}  // namespace sageguard::launch
+}  // namespace sageguard::cost

@@ -1,5 +1,5 @@
 // budget.max-cost's price source: Resource -> JSON request -> cost estimate.
-#include "sageguard/launch/cost_estimator.h"
+#include "sageguard/cost/budget_estimator.h"
 
 #include <fmt/format.h>
 
@@ -7,31 +7,31 @@
 #include <span>
 #include <string_view>
 
-#include "sageguard/cost/estimate.h"
+#include "cost/value_json.h"
+#include "sageguard/aws/shared_config.h"
 #include "sageguard/cost/price_table.h"
-#include "launch/value_json.h"
 
-namespace sageguard::launch {
+namespace sageguard::cost {
 
 namespace {
 
-std::optional<cost::RequestKind> request_kind(ResourceKind k) {
+std::optional<RequestKind> request_kind(ResourceKind k) {
   switch (k) {
-    case ResourceKind::training_job: return cost::RequestKind::training;
-    case ResourceKind::tuning_job: return cost::RequestKind::tuning;
-    case ResourceKind::processing_job: return cost::RequestKind::processing;
-    case ResourceKind::transform_job: return cost::RequestKind::transform;
+    case ResourceKind::training_job: return RequestKind::training;
+    case ResourceKind::tuning_job: return RequestKind::tuning;
+    case ResourceKind::processing_job: return RequestKind::processing;
+    case ResourceKind::transform_job: return RequestKind::transform;
     default: return std::nullopt;
   }
 }
 
-// The top-level members cost::estimate_request reads for each kind (see
+// The top-level members estimate_request reads for each kind (see
 // cost/estimate.cc). A request outside a pipeline is converted to JSON only
 // as far as these: for an SDK-style request that skips most of it (input
 // channels, hyperparameters, tags, environment), and the conversion was
 // the larger part of pricing one. Pipeline steps are converted whole: the
 // basis lists the parameter defaults used anywhere in the step.
-std::span<const std::string_view> priced_members(cost::RequestKind k) {
+std::span<const std::string_view> priced_members(RequestKind k) {
   static constexpr std::string_view training[] = {"ResourceConfig", "StoppingCondition",
                                                   "EnableManagedSpotTraining", "RetryStrategy",
                                                   "HyperParameterTuningResourceConfig"};
@@ -40,15 +40,15 @@ std::span<const std::string_view> priced_members(cost::RequestKind k) {
   static constexpr std::string_view processing[] = {"ProcessingResources", "StoppingCondition"};
   static constexpr std::string_view transform[] = {"TransformResources"};
   switch (k) {
-    case cost::RequestKind::training: return training;
-    case cost::RequestKind::tuning: return tuning;
-    case cost::RequestKind::processing: return processing;
-    case cost::RequestKind::transform: return transform;
+    case RequestKind::training: return training;
+    case RequestKind::tuning: return tuning;
+    case RequestKind::processing: return processing;
+    case RequestKind::transform: return transform;
   }
   return {};
 }
 
-nlohmann::json priced_part(const Resource& r, cost::RequestKind kind,
+nlohmann::json priced_part(const Resource& r, RequestKind kind,
                            std::vector<std::string>& defaults) {
   if (r.in_pipeline || !r.root->is_object()) return to_json_with_defaults(*r.root, r, defaults);
   nlohmann::json out = nlohmann::json::object();
@@ -60,7 +60,7 @@ nlohmann::json priced_part(const Resource& r, cost::RequestKind kind,
 
 }  // namespace
 
-std::string describe_basis(const cost::Estimate& e) {
+std::string describe_basis(const Estimate& e) {
   const double seconds = e.billed_seconds_bound;
   std::string parts;
   for (const auto& item : e.items) {
@@ -78,7 +78,7 @@ std::string describe_basis(const cost::Estimate& e) {
   return s;
 }
 
-CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> prices,
+CostEstimator make_cost_estimator(std::shared_ptr<const PriceOracle> prices,
                                   std::string region) {
   return [prices = std::move(prices),
           region = std::move(region)](const Resource& r) -> std::optional<CostEstimate> {
@@ -88,7 +88,7 @@ CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> price
     // (and the basis says so); one without a default stays unresolved, and
     // the estimate then has nothing to compare.
     std::vector<std::string> defaults;
-    auto est = cost::estimate_request(priced_part(r, *kind, defaults), region,
+    auto est = estimate_request(priced_part(r, *kind, defaults), region,
                                       *prices, kind);
     if (!est.ok()) return std::nullopt;  // request.invalid reports malformed fields
     CostEstimate out;
@@ -106,14 +106,14 @@ CostEstimator make_cost_estimator(std::shared_ptr<const cost::PriceOracle> price
   };
 }
 
-Result<std::shared_ptr<const cost::PriceOracle>> builtin_prices() {
+Result<std::shared_ptr<const PriceOracle>> builtin_prices() {
   static std::once_flag once;
-  static std::shared_ptr<const cost::PriceOracle> table;
+  static std::shared_ptr<const PriceOracle> table;
   static std::optional<Error> failure;
   std::call_once(once, [] {
-    auto t = cost::PriceTable::builtin();
+    auto t = PriceTable::builtin();
     if (t.ok()) {
-      table = std::make_shared<const cost::PriceTable>(std::move(t).value());
+      table = std::make_shared<const PriceTable>(std::move(t).value());
     } else {
       failure = t.error();
     }
@@ -122,4 +122,22 @@ Result<std::shared_ptr<const cost::PriceOracle>> builtin_prices() {
   return table;
 }
 
-}  // namespace sageguard::launch
+Result<std::shared_ptr<const PriceOracle>> budget_prices(
+    const Policy& policy, const std::optional<std::string>& price_list) {
+  if (!policy.max_job_cost_usd && !price_list) return std::shared_ptr<const PriceOracle>();
+  if (!price_list) return builtin_prices();
+  SG_ASSIGN_OR_RETURN(PriceTable table, PriceTable::load_file(*price_list));
+  return std::shared_ptr<const PriceOracle>(std::make_shared<const PriceTable>(std::move(table)));
+}
+
+Result<CostEstimator> budget_estimator(const Policy& policy,
+                                       const std::optional<std::string>& price_list,
+                                       const aws::Env& env) {
+  SG_ASSIGN_OR_RETURN(auto prices, budget_prices(policy, price_list));
+  if (!prices) return CostEstimator{};
+  // The region only picks the prices: reading it makes no AWS call.
+  auto region = aws::resolve_region(env, "", "");
+  return make_cost_estimator(std::move(prices), region.ok() ? *region : "us-east-1");
+}
+
+}  // namespace sageguard::cost
