@@ -7,10 +7,11 @@
 # build-time layering (ARCHITECTURE.md), not something a user should have to
 # name or order on a link line, and their names would become interface. The
 # archive is made of the modules' own object files, so nothing is compiled
-# twice. It carries only what a user needs: the headers' nlohmann-json, the
-# libraries its objects call (fmt, yaml-cpp, simdjson, RE2, zlib,
-# libdeflate, isa-l when built with it), never CLI11; libcurl and libcrypto
-# stay loaded at run time (dlopen), so they are not link dependencies.
+# twice. It carries only what a user needs: the libraries its objects call
+# (fmt, yaml-cpp, simdjson, RE2, zlib, libdeflate, isa-l when built with it),
+# never CLI11 nor nlohmann-json (header-only, and no installed header uses
+# it); libcurl and libcrypto stay loaded at run time (dlopen), so they are not
+# link dependencies.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -35,9 +36,8 @@ target_compile_features(sageguard_library INTERFACE cxx_std_20)
 target_include_directories(sageguard_library INTERFACE
   $<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-set(SG_PC_REQUIRES "nlohmann_json fmt yaml-cpp simdjson re2 libdeflate zlib")
+set(SG_PC_REQUIRES "fmt yaml-cpp simdjson re2 libdeflate zlib")
 target_link_libraries(sageguard_library
-  PUBLIC nlohmann_json::nlohmann_json
   PRIVATE fmt::fmt yaml-cpp simdjson::simdjson PkgConfig::RE2 PkgConfig::DEFLATE ZLIB::ZLIB
           Threads::Threads ${CMAKE_DL_LIBS})
 set(SG_CONFIG_ISAL "")
@@ -84,7 +84,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # libcrypto are dlopen()ed, so they are named here.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libssl3")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nlohmann-json3-dev, libfmt-dev, libyaml-cpp-dev, libsimdjson-dev, libre2-dev, libdeflate-dev, zlib1g-dev")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libfmt-dev, libyaml-cpp-dev, libsimdjson-dev, libre2-dev, libdeflate-dev, zlib1g-dev")
 include(CPack)
 
 # docs/rules.md is generated from the rule catalogue (a test compares them).

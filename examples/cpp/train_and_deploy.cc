@@ -16,7 +16,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "sageguard/launch/estimator.h"
+#include "launch/estimator.h"
 
 namespace {
 

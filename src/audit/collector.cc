@@ -21,7 +21,7 @@
 // Waking: a new task wakes one idle worker; only the end of the work wakes
 // them all. (Waking every worker after every task made a 64-worker audit
 // spend most of its CPU time in the scheduler.)
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 
 #include <algorithm>
 #include <atomic>

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "rules/waivers.h"
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 #include "audit/described_view.h"
 #include "util/clock.h"
 

@@ -1,11 +1,11 @@
-#include "sageguard/audit/run_options.h"
+#include "audit/run_options.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 #include "util/files.h"
 
 namespace sageguard::audit {

@@ -1,5 +1,5 @@
 // JSON 1.1 calls: build, sign, send, classify, retry (standard mode).
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 
 #include <random>
 #include <set>

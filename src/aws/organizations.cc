@@ -1,8 +1,8 @@
 // Organizations ListAccounts through the JSON 1.1 client.
-#include "sageguard/aws/organizations.h"
+#include "aws/organizations.h"
 
 #include "sageguard/aws/account_role.h"
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/aws/service_endpoint.h"
 
 namespace sageguard::aws {

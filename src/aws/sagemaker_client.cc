@@ -1,5 +1,5 @@
 // Wiring a SageMaker JsonClient from CLI flags and the AWS environment.
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/aws/service_endpoint.h"
 
 namespace sageguard::aws {

@@ -8,7 +8,7 @@
 #include "sageguard/aws/account_role.h"
 #include "sageguard/aws/ec2_regions.h"
 #include "sageguard/aws/env.h"
-#include "sageguard/aws/organizations.h"
+#include "aws/organizations.h"
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/aws/sts_client.h"
 #include "util/cpus.h"

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "cli/aws_options.h"
-#include "sageguard/cost/job_cost.h"
-#include "sageguard/cost/job_fetch.h"
+#include "cost/job_cost.h"
+#include "cost/job_fetch.h"
 #include "sageguard/aws/credentials.h"
 #include "sageguard/aws/http_transport.h"
 

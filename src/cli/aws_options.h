@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cli/command.h"
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 
 namespace CLI {
 class App;

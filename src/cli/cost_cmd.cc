@@ -13,11 +13,11 @@
 #include "cli/common.h"
 #include "sageguard/cost/cost_sql.h"
 #include "sageguard/cost/cur_reader.h"
-#include "sageguard/cost/job_cost.h"
-#include "sageguard/cost/job_fetch.h"
+#include "cost/job_cost.h"
+#include "cost/job_fetch.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/cost/report_window.h"
-#include "sageguard/report/cost_reports.h"
+#include "cost/report_window.h"
+#include "report/cost_reports.h"
 #include "util/strings.h"
 
 namespace sageguard::cli {

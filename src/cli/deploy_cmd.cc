@@ -11,9 +11,9 @@
 #include "cli/aws_options.h"
 #include "cli/common.h"
 #include "sageguard/document.h"
-#include "sageguard/launch/deploy.h"
+#include "launch/deploy.h"
 #include "cost/value_json.h"
-#include "sageguard/launch/job_watch.h"
+#include "launch/job_watch.h"
 #include "sageguard/report/check_report.h"
 
 namespace sageguard::cli {

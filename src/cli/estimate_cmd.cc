@@ -9,9 +9,9 @@
 #include <ostream>
 
 #include "cli/common.h"
-#include "sageguard/cost/estimate_specs.h"
+#include "cost/estimate_specs.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/report/cost_reports.h"
+#include "report/cost_reports.h"
 
 namespace sageguard::cli {
 

@@ -16,8 +16,9 @@
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/cost/price_table.h"
 #include "sageguard/cost/budget_estimator.h"
-#include "sageguard/launch/job_watch.h"
-#include "sageguard/launch/launch.h"
+#include "cost/estimate.h"
+#include "launch/job_watch.h"
+#include "launch/launch.h"
 #include "sageguard/report/check_report.h"
 #include "util/files.h"
 

@@ -11,11 +11,11 @@
 #include "cli/account_options.h"
 #include "cli/aws_options.h"
 #include "cli/common.h"
-#include "sageguard/cost/job_cost.h"
-#include "sageguard/cost/job_fetch.h"
+#include "cost/job_cost.h"
+#include "cost/job_fetch.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/cost/roi.h"
-#include "sageguard/report/cost_reports.h"
+#include "cost/roi.h"
+#include "report/cost_reports.h"
 
 namespace sageguard::cli {
 

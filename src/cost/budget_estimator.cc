@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "cost/estimate.h"
 #include "cost/value_json.h"
 #include "sageguard/aws/shared_config.h"
 #include "sageguard/cost/price_table.h"

@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 #include "util/files.h"
 #include "util/json_depth.h"
 

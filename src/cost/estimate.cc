@@ -1,6 +1,6 @@
 // Worst-case estimate of a Create*Job request from its instance groups and
 // stopping condition (docs/aws-notes.md, "Cost data").
-#include "sageguard/cost/estimate.h"
+#include "cost/estimate.h"
 
 #include <fmt/format.h>
 

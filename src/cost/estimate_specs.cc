@@ -1,5 +1,5 @@
 // estimate_files: model documents -> nlohmann requests -> estimate_request.
-#include "sageguard/cost/estimate_specs.h"
+#include "cost/estimate_specs.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 
 namespace sageguard::cost {
 namespace {

@@ -1,5 +1,5 @@
 // List -> Describe -> ListTags for each billed kind, describes in parallel.
-#include "sageguard/cost/job_fetch.h"
+#include "cost/job_fetch.h"
 
 #include <algorithm>
 #include <atomic>

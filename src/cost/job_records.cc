@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 
 namespace sageguard::cost {
 namespace {

@@ -2,7 +2,7 @@
 // explicit --as-of, and running records much older than it are suspect.
 #include <set>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 
 namespace sageguard::cost {
 namespace {

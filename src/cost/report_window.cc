@@ -1,8 +1,8 @@
-#include "sageguard/cost/report_window.h"
+#include "cost/report_window.h"
 
 #include <cctype>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 
 namespace sageguard::cost {
 

@@ -1,5 +1,5 @@
 // ROI per experiment: cost and best metric, Pareto frontier, marginal cost.
-#include "sageguard/cost/roi.h"
+#include "cost/roi.h"
 
 #include <algorithm>
 #include <map>

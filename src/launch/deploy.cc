@@ -1,7 +1,7 @@
 // Deploy from a training job. Tags are merged here, by construction, so
 // tags.propagation holds for what we create; every request still passes the
 // same gate as a launch, and nothing is created unless all three pass.
-#include "sageguard/launch/deploy.h"
+#include "launch/deploy.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,15 +1,15 @@
 // The Estimator builds the request the way the SageMaker Python SDK does
 // (sagemaker.estimator.Estimator + Session.train) and hands it to the same
 // launch/deploy functions the CLI uses.
-#include "sageguard/launch/estimator.h"
+#include "launch/estimator.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "sageguard/cost/budget_estimator.h"
-#include "sageguard/launch/deploy.h"
+#include "launch/deploy.h"
 #include "sageguard/launch/job_name.h"
-#include "sageguard/launch/launch.h"
+#include "launch/launch.h"
 
 namespace sageguard {
 

@@ -1,7 +1,7 @@
 // One gate for every create: the same check, fix and refusal rule whether the
 // request came from a spec file, from a training job (deploy) or from the
 // Estimator, so a job cannot reach SageMaker by a side door.
-#include "sageguard/launch/gate.h"
+#include "launch/gate.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // Status and summary of a training job from DescribeTrainingJob, and the
 // polling loops behind --wait.
-#include "sageguard/launch/job_watch.h"
+#include "launch/job_watch.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // Launch: gate, name, estimate, create. The gate runs on the user's text so
 // findings point at their file; a unique name is applied afterwards and the
 // final request is gated again, so what is sent is exactly what was checked.
-#include "sageguard/launch/launch.h"
+#include "launch/launch.h"
 
 #include <fmt/format.h>
 

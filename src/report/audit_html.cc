@@ -2,7 +2,7 @@
 // file can be mailed or archived and opened offline. The script only sums
 // the embedded data into the totals: a page that renders those proves the
 // data block and the markup agree.
-#include "sageguard/report/audit_html.h"
+#include "report/audit_html.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -9,7 +9,7 @@
 #include "report/check_json.h"
 #include "report/text_findings.h"
 #include "util/strings.h"
-#include "sageguard/report/audit_report.h"
+#include "report/audit_report.h"
 
 namespace sageguard::report {
 namespace {

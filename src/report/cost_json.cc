@@ -1,6 +1,6 @@
 // `cost --format json`: the contract shape plus extras.
 #include "sageguard/report/cost_format.h"
-#include "sageguard/report/cost_reports.h"
+#include "report/cost_reports.h"
 
 namespace sageguard::report {
 

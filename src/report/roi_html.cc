@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "sageguard/report/cost_format.h"
-#include "sageguard/report/cost_reports.h"
+#include "report/cost_reports.h"
 
 namespace sageguard::report {
 

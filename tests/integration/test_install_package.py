@@ -57,11 +57,25 @@ def main():
                     libdir + "/pkgconfig/sageguard.pc", "share/doc/sageguard/rules.md",
                     "share/doc/sageguard/policy.md"):
             check(os.path.exists(os.path.join(prefix, rel)), "not installed: " + rel)
-        for hidden in ("include/sageguard/cost/value_json.h", "include/CLI"):
+        for hidden in ("include/sageguard/cost/value_json.h", "include/CLI",
+                       "include/sageguard/launch/gate.h", "include/sageguard/cost/estimate.h",
+                       "include/sageguard/aws/json_client.h"):
             check(not os.path.exists(os.path.join(prefix, hidden)), "installed: " + hidden)
+        # nlohmann-json stays behind the private headers: no installed header
+        # names it, so the package does not depend on it either.
+        headers = 0
+        for root, _, files in os.walk(os.path.join(prefix, "include")):
+            for name in files:
+                headers += 1
+                with open(os.path.join(root, name), errors="replace") as f:
+                    check("nlohmann" not in f.read(), "installed header mentions nlohmann: "
+                          + os.path.join(root, name))
+        check(headers > 20, "only %d installed headers" % headers)
+        with open(os.path.join(prefix, libdir, "pkgconfig", "sageguard.pc")) as f:
+            check("nlohmann" not in f.read(), "sageguard.pc requires nlohmann_json")
         cmake_dir = os.path.join(prefix, libdir, "cmake", "sageguard")
         targets = "".join(open(os.path.join(cmake_dir, f)).read() for f in os.listdir(cmake_dir))
-        for dep in ("CLI11", "CURL", "OpenSSL", "sg_cli"):
+        for dep in ("CLI11", "CURL", "OpenSSL", "sg_cli", "nlohmann"):
             check(dep not in targets, "the installed CMake package mentions " + dep)
 
         env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, libdir, "pkgconfig"))

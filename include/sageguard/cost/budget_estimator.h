@@ -10,7 +10,6 @@
 #include <string>
 
 #include "sageguard/aws/env.h"
-#include "sageguard/cost/estimate.h"
 #include "sageguard/cost/price_oracle.h"
 #include "sageguard/cost_estimate.h"
 #include "sageguard/policy.h"
@@ -42,8 +41,5 @@ Result<std::shared_ptr<const PriceOracle>> budget_prices(
 Result<CostEstimator> budget_estimator(const Policy& policy,
                                        const std::optional<std::string>& price_list,
                                        const aws::Env& env = aws::process_env());
-
-// "ml.p3.2xlarge x 2 x 8.0 h at 3.825 USD/h" style basis of an estimate.
-std::string describe_basis(const Estimate& e);
 
 }  // namespace sageguard::cost

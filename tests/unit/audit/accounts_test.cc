@@ -9,7 +9,7 @@
 #include <atomic>
 #include <thread>
 
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 
 namespace sageguard::audit {
 namespace {

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <mutex>
 
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 #include "sageguard/audit/rate_limited_transport.h"
 
 namespace sageguard::audit {

@@ -2,7 +2,7 @@
 // seam, with deterministic faults (throttling, 500s, broken connections),
 // resources that vanish between list and describe, and one the caller may
 // not read. Every listed resource must come out exactly once.
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sageguard/audit/audit_kinds.h"
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 
 namespace sageguard::audit {
 namespace {

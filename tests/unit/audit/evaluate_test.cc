@@ -1,7 +1,7 @@
 // evaluate_inventory: the audit's findings come from the same rule engine
 // as `check`, carry ARN and region instead of a file, and tags.propagation
 // links described models to the training jobs whose artifacts they serve.
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // audit's options as the library reads them: --since, --region lists, the
 // default requests in flight, and --save's JSON lines, which `check` reads
 // back as the resources that were audited.
-#include "sageguard/audit/run_options.h"
+#include "audit/run_options.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 #include "sageguard/check.h"
 #include "test_support.h"
 

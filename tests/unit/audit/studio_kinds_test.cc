@@ -10,7 +10,7 @@
 #include <set>
 
 #include "sageguard/audit/audit_kinds.h"
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 
 namespace sageguard::audit {
 namespace {

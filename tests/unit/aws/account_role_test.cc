@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "fake_sts.h"
-#include "sageguard/aws/organizations.h"
+#include "aws/organizations.h"
 
 namespace sageguard::aws {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 
 int main(int argc, char** argv) {
   using nlohmann::json;

@@ -11,7 +11,7 @@
 #include "loopback_http_server.h"
 #include "sageguard/aws/credentials_chain.h"
 #include "sageguard/aws/ec2_regions.h"
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/aws/retry_strategy.h"
 #include "sageguard/aws/service_endpoint.h"
 #include "sageguard/aws/shared_config.h"

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 
 namespace {
 

@@ -30,7 +30,7 @@
 
 #include "aws/crypto_loader.h"
 #include "sageguard/aws/ec2_regions.h"
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "test_support.h"
 
 extern char** environ;

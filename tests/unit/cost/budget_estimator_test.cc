@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cost/estimate.h"
 #include "cost/value_json.h"
 #include "sageguard/cost/price_table.h"
 #include "test_support.h"

@@ -1,4 +1,4 @@
-#include "sageguard/cost/estimate.h"
+#include "cost/estimate.h"
 
 #include <gtest/gtest.h>
 

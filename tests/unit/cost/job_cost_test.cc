@@ -1,7 +1,7 @@
 // job_records / aggregate_jobs: the cost model applied to Describe* responses.
 #include <gtest/gtest.h>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 #include "sageguard/cost/price_table.h"
 #include "test_support.h"
 

@@ -1,6 +1,6 @@
 // The days of a `cost --jobs` report: which --since/--until values are days,
 // the creation times jobs are listed between, and --as-of.
-#include "sageguard/cost/report_window.h"
+#include "cost/report_window.h"
 
 #include <gtest/gtest.h>
 

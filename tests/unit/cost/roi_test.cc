@@ -1,7 +1,7 @@
 // roi_report: experiments, Pareto frontier, marginal cost, ROI.
 #include <gtest/gtest.h>
 
-#include "sageguard/cost/roi.h"
+#include "cost/roi.h"
 
 namespace sc = sageguard::cost;
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_sagemaker.h"
-#include "sageguard/launch/deploy.h"
+#include "launch/deploy.h"
 #include "test_support.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_sagemaker.h"
-#include "sageguard/launch/estimator.h"
+#include "launch/estimator.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "fake_sagemaker.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/launch/job_watch.h"
+#include "launch/job_watch.h"
 #include "test_support.h"
 
 namespace {

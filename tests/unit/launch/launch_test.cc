@@ -5,7 +5,7 @@
 
 #include "fake_sagemaker.h"
 #include "sageguard/cost/price_table.h"
-#include "sageguard/launch/launch.h"
+#include "launch/launch.h"
 #include "test_support.h"
 
 namespace {

@@ -3,8 +3,8 @@
 // the reports group by it; a one-account audit names none.
 #include <gtest/gtest.h>
 
-#include "sageguard/audit/audit.h"
-#include "sageguard/report/audit_report.h"
+#include "audit/audit.h"
+#include "report/audit_report.h"
 #include "sageguard/report/check_report.h"
 
 namespace sageguard::audit {

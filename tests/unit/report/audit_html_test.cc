@@ -1,7 +1,7 @@
 // audit_html: one self-contained page (no URL that would reach the network,
 // a CSP that forbids it anyway), hostile text escaped everywhere it is
 // shown, and an embedded data block whose totals match the result.
-#include "sageguard/report/audit_html.h"
+#include "report/audit_html.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "audit_test_data.h"
-#include "sageguard/report/audit_report.h"
+#include "report/audit_report.h"
 
 namespace sageguard::report {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 #include "sageguard/policy.h"
 
 namespace sgtest {

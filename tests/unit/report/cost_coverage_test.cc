@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "sageguard/report/cost_reports.h"
+#include "report/cost_reports.h"
 
 namespace sageguard::report {
 namespace {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <set>
@@ -173,6 +174,21 @@ TEST(Architecture, PublicHeadersSayWhatTheyAreAndIfThreadSafe) {
     EXPECT_TRUE(lower.find("thread") != std::string::npos ||
                 lower.find("concurrent") != std::string::npos)
         << rel << ": the opening comment does not say whether it is thread-safe";
+  }
+  EXPECT_GT(headers, 20u);
+}
+
+// nlohmann-json is an implementation detail: the headers that take its types
+// live under src/, so an embedder never compiles against it.
+TEST(Architecture, PublicHeadersDoNotExposeNlohmannJson) {
+  size_t headers = 0;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(sgtest::source_dir()) / "include")) {
+    if (!e.is_regular_file()) continue;
+    ++headers;
+    std::ifstream in(e.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.find("nlohmann"), std::string::npos)
+        << fs::relative(e.path(), sgtest::source_dir()).generic_string() << " mentions nlohmann";
   }
   EXPECT_GT(headers, 20u);
 }

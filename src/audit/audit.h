@@ -3,6 +3,7 @@
 // tags.propagation links models, endpoint configs and endpoints to the
 // training jobs their artifacts came from), and the result reporters use.
 // Pure functions of their inputs; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <functional>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 #include "sageguard/check.h"
 #include "sageguard/finding.h"
 #include "sageguard/policy.h"

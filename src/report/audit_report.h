@@ -1,11 +1,12 @@
 // Reporters for `sageguard audit`: the check reporters' JSON and text with
 // the audit's own facts added (regions, every audited resource, vanished
 // resources, unreadable count, call statistics). Pure functions; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <string>
 
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 #include "sageguard/report/check_report.h"
 
 namespace sageguard::report {

@@ -3,13 +3,14 @@
 // the JSON-lines file --save writes (audited resources, readable by `check`
 // and `cost --from-describes`). Pure functions except save_inventory, which
 // writes one file atomically; all thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "sageguard/audit/collector.h"
+#include "audit/collector.h"
 #include "sageguard/result.h"
 
 namespace sageguard::audit {

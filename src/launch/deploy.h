@@ -2,6 +2,7 @@
 // CreateModel, CreateEndpointConfig and CreateEndpoint requests that carry
 // the job's tags (plus policy defaults), gate all three, and create them only
 // if all three pass. Stateless; thread-safe with a thread-safe JsonClient.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <string>
@@ -10,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
-#include "sageguard/launch/gate.h"
+#include "aws/json_client.h"
+#include "launch/gate.h"
 #include "sageguard/policy.h"
 
 namespace sageguard::launch {

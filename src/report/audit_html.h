@@ -1,11 +1,12 @@
 // The audit as one self-contained HTML page: inline CSS, an inline SVG bar
 // chart, no script or style from the network. Totals are computed in the
 // page from the embedded JSON data. Pure function; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <string>
 
-#include "sageguard/audit/audit.h"
+#include "audit/audit.h"
 
 namespace sageguard::report {
 

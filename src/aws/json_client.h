@@ -2,6 +2,7 @@
 // through an HttpTransport, retries in the standard mode and turns error
 // responses into AwsError. One JsonClient may be used from many threads at
 // once: its shared state (signing-key cache, retry quota) is synchronised.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <atomic>

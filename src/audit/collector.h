@@ -9,6 +9,7 @@
 // rate limit); a resource is one per account, region, kind and name (and
 // domain: a user profile or space is named within its domain).
 // collect_inventory is thread-safe; the clients must be too.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <chrono>
@@ -21,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/resource.h"
 
 namespace sageguard::audit {

@@ -2,6 +2,7 @@
 // "organizations" in us-east-1, the service's one endpoint in the aws
 // partition) page by page, and the accounts that are ACTIVE. Stateless
 // functions; thread-safe; the calls block.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <memory>

@@ -1,6 +1,7 @@
 // The policy gate every create goes through (launch, deploy, Estimator):
 // parse -> fix in memory -> check (with budget.max-cost prices) -> refuse if
 // an error-level finding remains. No I/O, no AWS; stateless and thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <string>

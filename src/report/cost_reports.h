@@ -1,6 +1,7 @@
 // Reporters for `cost`, `roi` and `estimate`: pure functions from the cost
 // module's result structs to bytes (text table, JSON, CSV, self-contained
 // HTML with inline SVG). Thread-safe; no I/O.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <string>
@@ -8,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sageguard/cost/cost_report.h"
-#include "sageguard/cost/estimate_specs.h"
-#include "sageguard/cost/roi.h"
+#include "cost/estimate_specs.h"
+#include "cost/roi.h"
 
 namespace sageguard::report {
 

@@ -2,13 +2,14 @@
 // inclusive, on a resource's start day) and the time it prices running
 // resources up to (--as-of), checked and turned into what the readers take.
 // Pure functions; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "sageguard/cost/job_fetch.h"
+#include "cost/job_fetch.h"
 #include "sageguard/result.h"
 
 namespace sageguard::cost {

@@ -2,6 +2,7 @@
 // policy gate (no AWS), then send it with an idempotent create so a retried
 // call never starts a second job. Stateless; safe to call concurrently with
 // different requests (the JsonClient is itself thread-safe).
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <chrono>
@@ -11,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
-#include "sageguard/cost/estimate.h"
+#include "aws/json_client.h"
+#include "cost/estimate.h"
 #include "sageguard/cost/price_oracle.h"
-#include "sageguard/launch/gate.h"
+#include "launch/gate.h"
 #include "sageguard/policy.h"
 
 namespace sageguard::launch {

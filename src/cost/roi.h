@@ -2,13 +2,14 @@
 // cost (from JobRecords) against its best final metric, the Pareto frontier
 // of cost vs metric, cost per unit and the marginal cost of the last
 // improvement. Pure function; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "sageguard/cost/job_cost.h"
+#include "cost/job_cost.h"
 #include "sageguard/result.h"
 
 namespace sageguard::cost {

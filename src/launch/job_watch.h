@@ -2,6 +2,7 @@
 // --wait): DescribeTrainingJob polling with backoff, a one-line status, and
 // the end-of-job summary (billable time, spot savings, cost). The parsing and
 // formatting functions are pure; a watch runs on the caller's thread.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/cost/price_oracle.h"
 
 namespace sageguard::launch {

@@ -2,7 +2,7 @@
 // budget.max-cost): on-demand price x instances x billed hours, where the
 // billed time is bounded by MaxRuntime (all retry attempts together) and,
 // with spot, also by MaxWait; times MaxNumberOfTrainingJobs for tuning.
-// Pure function; thread-safe.
+// Private to the library (it takes nlohmann::json). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -72,5 +72,9 @@ Result<RequestKind> detect_request_kind(const nlohmann::json& request);
 Result<Estimate> estimate_request(const nlohmann::json& request, std::string_view region,
                                   const PriceOracle& prices,
                                   std::optional<RequestKind> kind = std::nullopt);
+
+// "ml.p3.2xlarge x 2 x 8.0 h at 3.825 USD/h" style basis of an estimate
+// (defined with the budget estimator, which reports it).
+std::string describe_basis(const Estimate& e);
 
 }  // namespace sageguard::cost

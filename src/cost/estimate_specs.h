@@ -2,6 +2,7 @@
 // bundles, pipeline definitions) with the model's readers and estimates
 // every training, tuning, processing and transform request in them. Pure
 // apart from reading the files; thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <optional>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sageguard/cost/estimate.h"
+#include "cost/estimate.h"
 #include "sageguard/cost/price_oracle.h"
 #include "sageguard/result.h"
 

@@ -2,6 +2,7 @@
 // same option names, same CreateTrainingJob request — except that fit() and
 // deploy() go through the policy gate (check, fix, refuse) before anything
 // is sent. Not thread-safe: one Estimator per thread (like the SDK's).
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <cstdint>
@@ -14,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/finding.h"
 #include "sageguard/fix/fix.h"
-#include "sageguard/launch/job_watch.h"
+#include "launch/job_watch.h"
 #include "sageguard/policy.h"
 
 namespace sageguard {

@@ -2,6 +2,7 @@
 // SageMaker API: list, describe and ListTags every training, tuning,
 // processing and transform job and every endpoint (with its config). Uses
 // the thread-safe JsonClient from up to `concurrency` threads of its own.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <optional>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sageguard/aws/json_client.h"
+#include "aws/json_client.h"
 #include "sageguard/result.h"
 
 namespace sageguard::cost {

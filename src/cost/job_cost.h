@@ -2,6 +2,7 @@
 // API view, `cost --jobs`): one JobRecord per resource, then aggregation into
 // the same CostReport the CUR readers produce. Pure functions over JSON;
 // thread-safe.
+// Private to the library (not installed; its interface uses nlohmann::json).
 #pragma once
 
 #include <cstddef>
