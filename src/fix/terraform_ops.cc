@@ -12,31 +12,18 @@
 namespace sageguard::fix {
 namespace {
 
-// The JSON syntax writes a block as an object or a list of objects, HCL a
-// repeated block as repeated members: calls `f` for each object.
-template <class F>
-void each_object(const Value& v, F&& f) {
-  if (v.is_object() && !is_unresolved_expression(v)) {
-    f(v);
-  } else if (v.is_array()) {
-    for (const Value& item : v.items()) {
-      if (item.is_object()) f(item);
-    }
-  }
-}
-
 // The resource blocks of a configuration, by address (type.name).
 std::unordered_map<std::string, const Value*> resource_bodies(const Value& root) {
   std::unordered_map<std::string, const Value*> out;
   for (const Member& r : root.members()) {
     if (r.first != "resource") continue;
-    each_object(r.second, [&](const Value& by_type) {
+    each_block_object(r.second, [&](const Value& by_type) {
       for (const Member& typed : by_type.members()) {
         const std::string type(typed.first);
-        each_object(typed.second, [&](const Value& named) {
+        each_block_object(typed.second, [&](const Value& named) {
           for (const Member& entry : named.members()) {
             const std::string address = type + "." + std::string(entry.first);
-            each_object(entry.second, [&](const Value& body) { out.emplace(address, &body); });
+            each_block_object(entry.second, [&](const Value& body) { out.emplace(address, &body); });
           }
         });
       }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "sageguard/api_model.h"
 #include "sageguard/document.h"
 #include "sageguard/resource.h"
 
@@ -18,6 +19,20 @@ namespace sageguard {
 class TerraformProviders;
 
 enum class TerraformSource : uint8_t { none, configuration, plan };
+
+// The JSON syntax writes a repeated block as a list of objects, HCL as
+// repeated members: calls `f` for every object `v` stands for (none for an
+// unresolved expression).
+template <class F>
+void each_block_object(const Value& v, F&& f) {
+  if (v.is_object() && !is_unresolved_expression(v)) {
+    f(v);
+  } else if (v.is_array()) {
+    for (const Value& item : v.items()) {
+      if (item.is_object()) f(item);
+    }
+  }
+}
 
 // What a document is, by format (HCL), name (`.tf.json`) or content (a
 // configuration's `resource`/`provider`/`terraform` blocks in JSON syntax, a

@@ -59,32 +59,19 @@ struct Block {
   uint64_t offset = 0;             // where findings about the whole resource point
 };
 
-// The JSON syntax writes a repeated block as a list of objects; HCL as
-// repeated members. Calls `f` for every object `v` stands for.
-template <class F>
-void each_object(const Value& v, F&& f) {
-  if (v.is_object() && !is_unresolved_expression(v)) {
-    f(v);
-  } else if (v.is_array()) {
-    for (const Value& item : v.items()) {
-      if (item.is_object()) f(item);
-    }
-  }
-}
-
 void configuration_blocks(const Value& root, std::vector<Block>& out) {
   for (const auto& [key, resources] : root.members()) {
     if (key != "resource") continue;
-    each_object(resources, [&](const Value& by_type) {
+    each_block_object(resources, [&](const Value& by_type) {
       // Plain members, not structured bindings: the lambdas below use the
       // key, and clang before 16 cannot capture a structured binding.
       for (const Member& typed : by_type.members()) {
         const std::string_view type = typed.first;
         if (type_info(type) == nullptr) continue;
-        each_object(typed.second, [&](const Value& named) {
+        each_block_object(typed.second, [&](const Value& named) {
           for (const Member& entry : named.members()) {
             const std::string_view name = entry.first;
-            each_object(entry.second, [&](const Value& b) {
+            each_block_object(entry.second, [&](const Value& b) {
               out.push_back({.type = type,
                              .address = std::string(type) + "." + std::string(name),
                              .body = &b,

@@ -9,19 +9,6 @@
 namespace sageguard {
 namespace {
 
-// The JSON syntax writes a repeated block as a list of objects; HCL as
-// repeated members. Calls `f` for every object `v` stands for.
-template <class F>
-void each_object(const Value& v, F&& f) {
-  if (v.is_object() && !is_unresolved_expression(v)) {
-    f(v);
-  } else if (v.is_array()) {
-    for (const Value& item : v.items()) {
-      if (item.is_object()) f(item);
-    }
-  }
-}
-
 std::string_view string_of(const Value* v) {
   return v != nullptr && v->is_string() ? v->as_string() : std::string_view();
 }
@@ -32,14 +19,14 @@ template <class F>
 void each_aws_provider(const Value& root, F&& f) {
   for (const auto& [key, providers] : root.members()) {
     if (key != "provider") continue;
-    each_object(providers, [&](const Value& by_name) {
+    each_block_object(providers, [&](const Value& by_name) {
       for (const auto& [name, body] : by_name.members()) {
         if (name != "aws") continue;
-        each_object(body, [&](const Value& p) {
+        each_block_object(body, [&](const Value& p) {
           const Value* tags = nullptr;
           for (const auto& [k, dt] : p.members()) {
             if (k != "default_tags") continue;
-            each_object(dt, [&](const Value& d) {
+            each_block_object(dt, [&](const Value& d) {
               if (const Value* t = d.find("tags")) tags = t;
             });
           }
