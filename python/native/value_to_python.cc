@@ -39,6 +39,43 @@ PyObject* string(std::string_view s) {
   return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
 }
 
+// A new list of `n` items, item i from `item_at(i)` (a new reference or
+// nullptr); nullptr if any item failed.
+template <class F>
+PyObject* list_of(size_t n, F&& item_at) {
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+  if (!list) return nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    PyObject* item = item_at(i);
+    if (!item) {
+      Py_DECREF(list);
+      return nullptr;
+    }
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);  // steals
+  }
+  return list;
+}
+
+// A new dict of `obj`'s members, each value from `item_for(key object, member)`
+// (a new reference or nullptr); nullptr if any key or value failed.
+template <class F>
+PyObject* dict_of(const Value& obj, F&& item_for) {
+  PyObject* dict = PyDict_New();
+  if (!dict) return nullptr;
+  for (const Member& m : obj.members()) {
+    PyObject* k = string(m.first);
+    PyObject* item = k ? item_for(k, m) : nullptr;
+    const bool ok = item && PyDict_SetItem(dict, k, item) == 0;
+    Py_XDECREF(k);
+    Py_XDECREF(item);
+    if (!ok) {
+      Py_DECREF(dict);
+      return nullptr;
+    }
+  }
+  return dict;
+}
+
 PyObject* convert(const Value& v, std::string_view text) {
   switch (v.type()) {
     case ValueType::null: Py_RETURN_NONE;
@@ -49,34 +86,10 @@ PyObject* convert(const Value& v, std::string_view text) {
     case ValueType::string: return string(v.as_string());
     case ValueType::array: {
       const auto items = v.items();
-      PyObject* list = PyList_New(static_cast<Py_ssize_t>(items.size()));
-      if (!list) return nullptr;
-      for (size_t i = 0; i < items.size(); ++i) {
-        PyObject* item = convert(items[i], text);
-        if (!item) {
-          Py_DECREF(list);
-          return nullptr;
-        }
-        PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);  // steals
-      }
-      return list;
+      return list_of(items.size(), [&](size_t i) { return convert(items[i], text); });
     }
-    case ValueType::object: {
-      PyObject* dict = PyDict_New();
-      if (!dict) return nullptr;
-      for (const auto& [key, value] : v.members()) {
-        PyObject* k = string(key);
-        PyObject* item = k ? convert(value, text) : nullptr;
-        const bool ok = item && PyDict_SetItem(dict, k, item) == 0;
-        Py_XDECREF(k);
-        Py_XDECREF(item);
-        if (!ok) {
-          Py_DECREF(dict);
-          return nullptr;
-        }
-      }
-      return dict;
-    }
+    case ValueType::object:
+      return dict_of(v, [&](PyObject*, const Member& m) { return convert(m.second, text); });
   }
   return nullptr;
 }
@@ -119,43 +132,23 @@ PyObject* convert_sharing(const Value& v, const Value* orig, PyObject* py, std::
     return convert(v, text);
   }
   if (v.is_object() && orig->is_object() && PyDict_Check(py)) {
-    PyObject* dict = PyDict_New();
-    if (!dict) return nullptr;
-    for (const auto& [key, value] : v.members()) {
-      PyObject* k = string(key);
-      const Value* before = k ? orig->find(key) : nullptr;
+    return dict_of(v, [&](PyObject* k, const Member& m) -> PyObject* {
+      const Value* before = orig->find(m.first);
       PyObject* was = before ? PyDict_GetItemWithError(py, k) : nullptr;  // borrowed
-      PyObject* item = k && !PyErr_Occurred() ? convert_sharing(value, before, was, text) : nullptr;
-      const bool ok = item && PyDict_SetItem(dict, k, item) == 0;
-      Py_XDECREF(k);
-      Py_XDECREF(item);
-      if (!ok) {
-        Py_DECREF(dict);
-        return nullptr;
-      }
-    }
-    return dict;
+      return PyErr_Occurred() ? nullptr : convert_sharing(m.second, before, was, text);
+    });
   }
   const bool sequence = PyList_Check(py) || PyTuple_Check(py);
   if (v.is_array() && orig->is_array() && sequence &&
       static_cast<size_t>(PySequence_Fast_GET_SIZE(py)) == orig->items().size()) {
     const auto items = v.items();
     const auto before = orig->items();
-    PyObject* list = PyList_New(static_cast<Py_ssize_t>(items.size()));
-    if (!list) return nullptr;
-    for (size_t i = 0; i < items.size(); ++i) {
-      PyObject* item =
-          i < before.size()
-              ? convert_sharing(items[i], &before[i],
-                                PySequence_Fast_GET_ITEM(py, static_cast<Py_ssize_t>(i)), text)
-              : convert(items[i], text);
-      if (!item) {
-        Py_DECREF(list);
-        return nullptr;
-      }
-      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);  // steals
-    }
-    return list;
+    return list_of(items.size(), [&](size_t i) {
+      return i < before.size()
+                 ? convert_sharing(items[i], &before[i],
+                                   PySequence_Fast_GET_ITEM(py, static_cast<Py_ssize_t>(i)), text)
+                 : convert(items[i], text);
+    });
   }
   return convert(v, text);
 }
