@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "audit/collector.h"
+#include "test_client.h"
 #include "sageguard/audit/rate_limited_transport.h"
 
 namespace sageguard::audit {
@@ -85,16 +86,6 @@ class Service : public aws::HttpTransport {
   }
   std::atomic<int> requests{0};
 };
-
-std::unique_ptr<aws::JsonClient> client_for(std::shared_ptr<aws::HttpTransport> t) {
-  aws::JsonClientConfig cfg;
-  cfg.region = "us-east-1";
-  cfg.endpoint = "http://127.0.0.1:9";
-  cfg.sleeper = [](std::chrono::milliseconds) {};
-  auto creds = std::make_shared<aws::StaticCredentialsProvider>(
-      aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"});
-  return std::make_unique<aws::JsonClient>(cfg, creds, std::move(t));
-}
 
 CollectOptions options() {
   CollectOptions o;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "test_client.h"
 #include "sageguard/audit/rate_limited_transport.h"
 
 namespace sageguard::audit {
@@ -117,16 +118,6 @@ class FakeSageMaker : public aws::HttpTransport {
   int requests_ = 0;
   std::map<std::string, int> ops_;
 };
-
-std::unique_ptr<aws::JsonClient> client_for(std::shared_ptr<aws::HttpTransport> t) {
-  aws::JsonClientConfig cfg;
-  cfg.region = "us-east-1";
-  cfg.endpoint = "http://127.0.0.1:9";
-  cfg.sleeper = [](std::chrono::milliseconds) {};
-  auto creds = std::make_shared<aws::StaticCredentialsProvider>(
-      aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"});
-  return std::make_unique<aws::JsonClient>(cfg, creds, std::move(t));
-}
 
 CollectOptions fast_options() {
   CollectOptions o;

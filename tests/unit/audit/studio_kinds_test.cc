@@ -11,6 +11,7 @@
 
 #include "sageguard/audit/audit_kinds.h"
 #include "audit/collector.h"
+#include "test_client.h"
 
 namespace sageguard::audit {
 namespace {
@@ -125,16 +126,6 @@ class FakeStudio : public aws::HttpTransport {
   std::map<std::string, int> ops_;
   std::map<std::string, std::vector<json>> bodies_;
 };
-
-std::unique_ptr<aws::JsonClient> client_for(std::shared_ptr<aws::HttpTransport> t) {
-  aws::JsonClientConfig cfg;
-  cfg.region = "us-east-1";
-  cfg.endpoint = "http://127.0.0.1:9";
-  cfg.sleeper = [](std::chrono::milliseconds) {};
-  auto creds = std::make_shared<aws::StaticCredentialsProvider>(
-      aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"});
-  return std::make_unique<aws::JsonClient>(cfg, creds, std::move(t));
-}
 
 CollectOptions options(std::vector<ResourceKind> kinds) {
   CollectOptions o;
