@@ -8,8 +8,6 @@ member the service would not take (or a required one left out) shows up in
 `rejected` and as a ValidationException. Lists are served one summary a
 page, whatever MaxResults says (the service may return fewer), so callers
 must follow NextToken."""
-import io
-import json
 
 from aws_support.fault_proxy import FaultProxy
 
@@ -77,36 +75,24 @@ class StudioProxy(FaultProxy):
                          "message": f"{name_member} {req[name_member]} does not exist."}
         return 200, {"Tags": self.tags[req["ResourceArn"]]}
 
-    def _handle(self, h):
-        length = int(h.headers.get("Content-Length") or 0)
-        body = h.rfile.read(length) if length else b""
-        op = h.headers.get("X-Amz-Target", "").split(".", 1)[-1]
-        try:
-            req = json.loads(body or b"{}")
-        except ValueError:
-            req = {}
+    def _intercept(self, h, op, body):
+        req = self.json_body(body)
         ours = op in LISTS or op in DESCRIBES or (
             op == "ListTags" and req.get("ResourceArn") in self.tags)
         if not ours:
-            # The base class reads the body itself: give it the bytes we took,
-            # then put the connection's stream back for the next request.
-            stream = h.rfile
-            h.rfile = io.BytesIO(body)
-            try:
-                return super()._handle(h)
-            finally:
-                h.rfile = stream
+            return False
         with self.lock:
             self.requests.setdefault(op, []).append(req)
         complaint = self._validate(op, req)
         if complaint:
             with self.lock:
                 self.rejected.append((op, complaint))
-            return self._reply(h, 400, {"__type": "ValidationException", "message": complaint})
-        if not h.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
+            self._reply(h, 400, {"__type": "ValidationException", "message": complaint})
+        elif not h.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
             with self.lock:
                 self.rejected.append((op, "not signed with SigV4"))
-            return self._reply(h, 403, {"__type": "MissingAuthenticationTokenException",
-                                        "message": "unsigned"})
-        status, answer = self._answer(op, req)
-        return self._reply(h, status, answer)
+            self._reply(h, 403, {"__type": "MissingAuthenticationTokenException",
+                                 "message": "unsigned"})
+        else:
+            self._reply(h, *self._answer(op, req))
+        return True

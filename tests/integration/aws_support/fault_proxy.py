@@ -120,11 +120,26 @@ class FaultProxy:
         conn.close()
         return resp.status, out_headers, data
 
+    @staticmethod
+    def json_body(body):
+        """The request body as JSON, {} when it is empty or not JSON."""
+        try:
+            return json.loads(body or b"{}")
+        except ValueError:
+            return {}
+
+    def _intercept(self, h, op, body):
+        """A subclass answers the requests it stands in for here and returns
+        True; the rest (False) go through the schedule to the target."""
+        return False
+
     def _handle(self, h):
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
         target = h.headers.get("X-Amz-Target", "")
         op = target.split(".", 1)[1] if "." in target else target
+        if self._intercept(h, op, body):
+            return
         action = self._next_action(op)
         if action == "hang":
             self.released.wait()
